@@ -1,0 +1,171 @@
+"""The hall configuration: what a hall YAML file holds, validated."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SERVICE_CODE = re.compile(r"^[a-z][a-z0-9-]{1,40}$")
+CATEGORY_CODE = re.compile(r"^[A-Z]$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class HallInfo(_Strict):
+    code: str = Field(pattern=r"^[a-z][a-z0-9-]{1,40}$")
+    name: str
+    short_name: str = ""
+    timezone: str = "Asia/Shanghai"
+    rollover: str = Field(default="00:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+class MobileLimits(_Strict):
+    waiting_per_service: int = 1
+    tickets_per_day: int = 3
+    ip_requests_per_minute: int = 30
+    service_daily_cap: dict[str, int] = Field(default_factory=dict)
+
+
+class AnnounceSettings(_Strict):
+    repeat: int = Field(default=2, ge=1, le=5)
+    digits: bool = True
+
+
+class HallSettings(_Strict):
+    sla_seconds: int = Field(default=900, gt=0)
+    priority_bonus_seconds: int = Field(default=600, ge=0)
+    mobile_entry: Literal["rotating", "open", "off"] = "rotating"
+    pass_rotation_seconds: int = Field(default=60, ge=10)
+    handling_time_smoothing: float = Field(default=0.2, gt=0, le=1)
+    mobile_limits: MobileLimits = Field(default_factory=MobileLimits)
+    announce: AnnounceSettings = Field(default_factory=AnnounceSettings)
+    notice: str = ""
+    phone_retention_days: int = Field(default=90, ge=1)
+    evaluation_window_seconds: int = Field(default=600, gt=0)
+
+
+class Department(_Strict):
+    code: str
+    name: str
+    name_en: str = ""
+
+
+class Service(_Strict):
+    code: str
+    name: str
+    name_en: str = ""
+    mean_service_seconds: int = Field(default=420, gt=0)
+
+    @field_validator("code")
+    @classmethod
+    def _code_shape(cls, v: str) -> str:
+        if not SERVICE_CODE.match(v):
+            raise ValueError(f"service code {v!r} must be a lowercase slug")
+        return v
+
+
+class Category(_Strict):
+    code: str
+    name: str
+    name_en: str = ""
+    services: list[Service]
+
+    @field_validator("code")
+    @classmethod
+    def _letter(cls, v: str) -> str:
+        if not CATEGORY_CODE.match(v):
+            raise ValueError(f"category code {v!r} must be one capital letter")
+        return v
+
+
+class Matter(_Strict):
+    code: str
+    name: str
+    service: str
+    department: str
+    mode: Literal["onsite", "deferred", "proxy"]
+    promised_days: int = Field(default=0, ge=0)
+    materials: list[str] = Field(default_factory=list)
+    handled_here: bool = True
+    keywords: list[str] = Field(default_factory=list)
+
+
+class Window(_Strict):
+    number: int = Field(gt=0)
+    name: str
+    name_en: str = ""
+    # Ordered tiers; an entry is a service code, a category letter, or "*" for everything.
+    profile: list[list[str]]
+
+
+class HallConfig(_Strict):
+    hall: HallInfo
+    settings: HallSettings = Field(default_factory=HallSettings)
+    departments: list[Department]
+    categories: list[Category]
+    matters: list[Matter] = Field(default_factory=list)
+    windows: list[Window]
+
+    @model_validator(mode="after")
+    def _references(self) -> HallConfig:
+        depts = {d.code for d in self.departments}
+        cats = [c.code for c in self.categories]
+        if len(set(cats)) != len(cats):
+            raise ValueError("category codes must be unique")
+        services = [s.code for c in self.categories for s in c.services]
+        if len(set(services)) != len(services):
+            raise ValueError("service codes must be unique")
+        known = set(services)
+        matter_codes = [m.code for m in self.matters]
+        if len(set(matter_codes)) != len(matter_codes):
+            raise ValueError("matter codes must be unique")
+        for m in self.matters:
+            if m.service not in known:
+                raise ValueError(f"matter {m.code}: unknown service {m.service!r}")
+            if m.department not in depts:
+                raise ValueError(f"matter {m.code}: unknown department {m.department!r}")
+        numbers = [w.number for w in self.windows]
+        if sorted(numbers) != list(range(1, len(numbers) + 1)):
+            raise ValueError("windows must be numbered 1..N without gaps")
+        for w in self.windows:
+            if not w.profile or not all(w.profile):
+                raise ValueError(f"window {w.number}: profile needs at least one non-empty tier")
+            for tier in w.profile:
+                for entry in tier:
+                    if entry != "*" and entry not in known and entry not in cats:
+                        raise ValueError(f"window {w.number}: unknown profile entry {entry!r}")
+        for code in self.settings.mobile_limits.service_daily_cap:
+            if code not in known:
+                raise ValueError(f"service_daily_cap: unknown service {code!r}")
+        return self
+
+    def service_category(self) -> dict[str, str]:
+        """Map each service code to its category letter."""
+        return {s.code: c.code for c in self.categories for s in c.services}
+
+    def services_by_code(self) -> dict[str, Service]:
+        """Map each service code to its service."""
+        return {s.code: s for c in self.categories for s in c.services}
+
+    def window_tiers(self, number: int) -> list[list[str]]:
+        """Resolve a window's profile into ordered tiers of service codes, without repeats."""
+        window = next(w for w in self.windows if w.number == number)
+        by_cat = {c.code: [s.code for s in c.services] for c in self.categories}
+        every = [s.code for c in self.categories for s in c.services]
+        seen: set[str] = set()
+        tiers: list[list[str]] = []
+        for tier in window.profile:
+            codes: list[str] = []
+            for entry in tier:
+                expanded = every if entry == "*" else by_cat.get(entry, [entry])
+                for code in expanded:
+                    if code not in seen:
+                        seen.add(code)
+                        codes.append(code)
+            if codes:
+                tiers.append(codes)
+        return tiers
