@@ -1,0 +1,426 @@
+"""Turn a receipt into ESC/POS bytes for one printer profile (pure: no device, no clock)."""
+
+from __future__ import annotations
+
+import copy
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+import qrcode
+from escpos.constants import QR_ECLEVEL_M
+from escpos.printer import Dummy
+from PIL import Image, ImageDraw, ImageFont
+
+from printer.fonts import FontFace, find_cjk_face
+from printer.profile import PrinterProfile
+from printer.receipt import PRIORITY_LABELS_ZH, Receipt
+
+Size = Literal["normal", "medium", "large", "huge"]
+Align = Literal["left", "center", "right"]
+
+ESC_INIT = b"\x1b@"
+FS_CHINESE_ON = b"\x1c&"
+FS_CHINESE_OFF = b"\x1c."
+MAX_MATERIALS = 5
+
+# gb18030 mode: (width, height) multipliers of the printer's 12x24 font; "huge" is fitted.
+_GB_SIZES: dict[str, tuple[int, int]] = {"normal": (1, 1), "medium": (1, 2), "large": (2, 2)}
+# raster mode: font size in pixels (= dots) per paper width.
+_RASTER_PX: dict[int, dict[str, int]] = {
+    58: {"normal": 26, "medium": 32, "large": 42},
+    80: {"normal": 32, "medium": 40, "large": 54},
+}
+_NO_LINE_START = set("，。、；：！？）》」』】…,.;:!?)%")
+_NO_LINE_END = set("（《「『【(")
+_BREAKS = (re.compile(r"(?<=[，；：。｜])"), re.compile(r"(?<= )"))
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.:/?=&%_~+-]*|\s|.")
+
+
+@dataclass(frozen=True)
+class Line:
+    """A paragraph of text in one style; the renderer wraps or truncates it to the paper."""
+
+    text: str
+    size: Size = "normal"
+    bold: bool = False
+    align: Align = "center"
+    invert: bool = False
+    truncate: bool = False
+    # Raster mode: shrink the font (down to "normal") rather than wrap.
+    fit: bool = False
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A horizontal separator."""
+
+
+@dataclass(frozen=True)
+class Qr:
+    """A QR code holding data."""
+
+    data: str
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Blank paper, in dots."""
+
+    dots: int
+
+
+Block = Line | Rule | Qr | Gap
+
+
+def format_windows(windows: Sequence[int]) -> str:
+    """Write window numbers as 「3、4、5」, folding long runs into 「1—6」."""
+    nums = sorted(set(windows))
+    parts: list[str] = []
+    i = 0
+    while i < len(nums):
+        j = i
+        while j + 1 < len(nums) and nums[j + 1] == nums[j] + 1:
+            j += 1
+        if j - i >= 3:
+            parts.append(f"{nums[i]}—{nums[j]}")
+        else:
+            parts.extend(str(n) for n in nums[i : j + 1])
+        i = j + 1
+    return "、".join(parts)
+
+
+def receipt_blocks(receipt: Receipt) -> list[Block]:
+    """Return what the slip says, in order, independent of the printer."""
+    blocks: list[Block] = [
+        Line(receipt.hall_name, "medium", bold=True, fit=True),
+        Line(receipt.title),
+        Rule(),
+        Line(receipt.number, "huge", bold=True),
+        Line(receipt.service_name, "large", bold=True),
+        Line(f"类别：{receipt.category_name}"),
+    ]
+    if receipt.priority:
+        label = PRIORITY_LABELS_ZH[receipt.priority]
+        blocks.append(Line(f" 优先：{label} ", "large", bold=True, invert=True))
+    blocks += [Rule(), Line(f"前面还有 {receipt.ahead} 人等候", "medium", bold=True, align="left")]
+    if receipt.eta_minutes is not None:
+        minutes = max(1, math.floor(receipt.eta_minutes + 0.5))
+        blocks.append(Line(f"预计等候约 {minutes} 分钟", "medium", bold=True, align="left"))
+    if receipt.windows:
+        where = f"请留意叫号，可在 {format_windows(receipt.windows)} 号窗口办理"
+    else:
+        where = "请留意叫号"
+    blocks.append(Line(where, "medium", align="left"))
+    if receipt.materials:
+        blocks += [Rule(), Line("请备齐以下材料：", bold=True, align="left")]
+        items = list(receipt.materials)
+        shown = items if len(items) <= MAX_MATERIALS else items[: MAX_MATERIALS - 1]
+        blocks += [Line(f"□ {m}", align="left", truncate=True) for m in shown]
+        rest = len(items) - len(shown)
+        more = f"……另有 {rest} 项，详见二维码" if rest else "完整材料清单详见二维码"
+        blocks.append(Line(more, align="left"))
+    blocks += [
+        Gap(12),
+        Qr(receipt.track_url),
+        Line(receipt.qr_caption),
+        Line(f"取号时间：{receipt.issued_at:%Y-%m-%d %H:%M}"),
+    ]
+    if receipt.footer:
+        blocks += [Rule(), Line(receipt.footer)]
+    return blocks
+
+
+def wrap(
+    text: str, measure: Callable[[str], float], width: float, _level: int = 0
+) -> list[str]:
+    """Break text into lines no wider than width, preferring breaks between phrases."""
+    if measure(text) <= width:
+        return [text]
+    if _level >= len(_BREAKS):
+        return wrap_chars(text, measure, width)
+    # Break after a comma or colon first, then at a space, and only then inside a phrase,
+    # so 「请留意叫号，」 stays one thought and a number stays with its unit.
+    lines: list[str] = []
+    cur = ""
+    for phrase in _BREAKS[_level].split(text):
+        if not phrase:
+            continue
+        if measure(cur + phrase) <= width:
+            cur += phrase
+            continue
+        if cur.strip():
+            lines.append(cur.rstrip())
+        *head, cur = wrap(phrase.lstrip(), measure, width, _level + 1) or [""]
+        lines += head
+    if cur.strip():
+        lines.append(cur.rstrip())
+    return lines
+
+
+def wrap_chars(text: str, measure: Callable[[str], float], width: float) -> list[str]:
+    """Break text into lines no wider than width, keeping words and CJK punctuation rules."""
+    lines: list[str] = []
+    cur = ""
+    for token in _TOKEN.findall(text):
+        if measure(cur + token) <= width:
+            cur += token
+            continue
+        if not cur.strip():
+            cur = ""
+        if token.isspace():
+            lines.append(cur.rstrip())
+            cur = ""
+            continue
+        if measure(token) > width:
+            # An over-long word (a URL, say) is split wherever it must be.
+            for ch in token:
+                if measure(cur + ch) > width and cur:
+                    lines.append(cur)
+                    cur = ""
+                cur += ch
+            continue
+        carry = ""
+        # Keep closing punctuation off a line start and opening marks off a line end.
+        if token[0] in _NO_LINE_START and len(cur) > 1:
+            carry, cur = cur[-1], cur[:-1]
+        while len(cur) > 1 and cur[-1] in _NO_LINE_END:
+            carry, cur = cur[-1] + carry, cur[:-1]
+        if cur.strip():
+            lines.append(cur.rstrip())
+        cur = carry + token
+    if cur.strip():
+        lines.append(cur.rstrip())
+    return lines
+
+
+def truncate(text: str, measure: Callable[[str], float], width: float) -> str:
+    """Shorten text with an ellipsis until it fits width."""
+    if measure(text) <= width:
+        return text
+    while text and measure(text + "…") > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def gb_char_dots(ch: str) -> int:
+    """Return the dots one character takes in the printer font (ANK 12, Hanzi 24)."""
+    return 12 if ord(ch) < 0x80 else 24
+
+
+def gb_measure(text: str) -> int:
+    """Return the width of text in dots at 1x in gb18030 mode."""
+    return sum(gb_char_dots(c) for c in text)
+
+
+def huge_multiplier(text: str, dots: int) -> int:
+    """Return the largest character multiplier (1..8) that fits text with a margin."""
+    return max(1, min(8, (dots - 24) // max(1, gb_measure(text))))
+
+
+def _layout_lines(block: Line, measure: Callable[[str], float], width: float) -> list[str]:
+    if block.truncate:
+        return [truncate(block.text, measure, width)]
+    return wrap(block.text, measure, width)
+
+
+def qr_module_dots(data: str, dots: int) -> int:
+    """Return the module size that makes the QR about half the paper width, at most 8."""
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
+    code.add_data(data)
+    code.make(fit=True)
+    modules = code.modules_count + 8  # plus the quiet zone
+    return max(3, min(8, int(dots * 0.6) // modules))
+
+
+def qr_image(data: str, dots: int) -> Image.Image:
+    """Draw the QR code centred on a paper-wide white strip."""
+    box = qr_module_dots(data, dots)
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=box, border=4)
+    code.add_data(data)
+    code.make(fit=True)
+    img = code.make_image().get_image().convert("L")
+    strip = Image.new("L", (dots, img.height), 255)
+    strip.paste(img, ((dots - img.width) // 2, 0))
+    return strip
+
+
+def _start(profile: PrinterProfile) -> Dummy:
+    d = Dummy()
+    # Give this Dummy its own profile data with the paper width, so image() checks widths
+    # against the real paper (and stays quiet) without touching python-escpos' shared profile.
+    data = copy.deepcopy(d.profile.profile_data)
+    data["media"] = {"dpi": 203, "width": {"mm": profile.width_mm, "pixels": profile.dots}}
+    d.profile.profile_data = data
+    d._raw(ESC_INIT)
+    # GS L / GS W: confine printing to this paper even on a wider mechanism.
+    d._raw(b"\x1dL\x00\x00" + b"\x1dW" + profile.dots.to_bytes(2, "little"))
+    return d
+
+
+def _finish(d: Dummy) -> bytes:
+    d.cut()
+    return d.output
+
+
+def _qr(d: Dummy, data: str, profile: PrinterProfile) -> None:
+    if profile.qr == "native":
+        d.set(align="center")
+        d.qr(data, ec=QR_ECLEVEL_M, size=qr_module_dots(data, profile.dots), native=True)
+        d._raw(b"\n")
+    else:
+        d.set(align="left")
+        d.image(qr_image(data, profile.dots), impl="bitImageRaster")
+
+
+def render_gb18030(receipt: Receipt, profile: PrinterProfile) -> bytes:
+    """Render with the printer's own Hanzi font: FS & then GB18030 text."""
+    d = _start(profile)
+    for block in receipt_blocks(receipt):
+        if isinstance(block, Line):
+            if block.size == "huge":
+                w = h = huge_multiplier(block.text, profile.dots)
+            else:
+                w, h = _GB_SIZES[block.size]
+            d.set(align=block.align, bold=block.bold, invert=block.invert)
+            d.set(custom_size=True, width=w, height=h)
+            for text in _layout_lines(block, gb_measure, profile.dots / w):
+                if text.isascii():
+                    d.text(text + "\n")  # code-page text: what every ESC/POS printer has
+                else:
+                    d._raw(FS_CHINESE_ON + text.encode("gb18030") + FS_CHINESE_OFF + b"\n")
+            d.set(bold=False, invert=False)
+        elif isinstance(block, Rule):
+            d.set(align="left", custom_size=True, width=1, height=1)
+            d.text("-" * (profile.dots // 12) + "\n")
+        elif isinstance(block, Qr):
+            _qr(d, block.data, profile)
+        else:
+            d._raw(b"\x1bJ" + bytes([min(255, block.dots)]))
+    d.set(align="left", custom_size=True, width=1, height=1)
+    return _finish(d)
+
+
+@lru_cache(maxsize=32)
+def _font(path: str, index: int, px: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(path, px, index=index)
+
+
+def raster_px(size: Size, text: str, profile: PrinterProfile, bold_face: FontFace) -> int:
+    """Return the font size in dots for a style; huge text is fitted to the paper."""
+    if size != "huge":
+        return _RASTER_PX[profile.width_mm][size]
+    probe = _font(str(bold_face.path), bold_face.index, 100).getlength(text) or 1
+    return max(40, min(int(profile.dots * 0.42), int((profile.dots - 40) * 100 / probe)))
+
+
+def raster_line_image(
+    text: str, px: int, profile: PrinterProfile, face: FontFace, *, align: Align = "center",
+    invert: bool = False, bold: bool = False,
+) -> Image.Image:
+    """Draw one line of text on a paper-wide white strip."""
+    font = _font(str(face.path), face.index, px)
+    stroke = 1 if bold and px < 80 else 0
+    # Fixed line metrics, so every line of one size has the same height and baseline.
+    ascent, descent = font.getmetrics()
+    height = ascent + descent + max(4, px // 6)
+    img = Image.new("L", (profile.dots, height), 255)
+    draw = ImageDraw.Draw(img)
+    w = font.getlength(text) + 2 * stroke
+    margin = 8
+    x = {"left": margin, "center": (profile.dots - w) / 2, "right": profile.dots - margin - w}[align]
+    y = (height - ascent - descent) // 2
+    fg = 0
+    if invert:
+        draw.rectangle((x - 8, 0, x + w + 8, height - 1), fill=0)
+        fg = 255
+    draw.text((x + stroke, y), text, font=font, fill=fg, stroke_width=stroke, stroke_fill=fg)
+    return img
+
+
+def raster_text_lines(
+    block: Line, profile: PrinterProfile, face: FontFace, bold_face: FontFace
+) -> list[tuple[str, Image.Image]]:
+    """Lay one text block out as (line, bitmap) pairs for raster mode."""
+    use = bold_face if block.size == "huge" else face
+    px = raster_px(block.size, block.text, profile, bold_face)
+    font = _font(str(use.path), use.index, px)
+    extra = 2 + (16 if block.invert else 0)
+    smallest = _RASTER_PX[profile.width_mm]["normal"]
+    while block.fit and px > smallest and font.getlength(block.text) + extra > profile.dots - 16:
+        px -= 1
+        font = _font(str(use.path), use.index, px)
+    lines = _layout_lines(block, lambda s: font.getlength(s) + extra, profile.dots - 16)
+    return [
+        (
+            text,
+            raster_line_image(
+                text, px, profile, use, align=block.align, invert=block.invert, bold=block.bold
+            ),
+        )
+        for text in lines
+    ]
+
+
+def render_raster(
+    receipt: Receipt, profile: PrinterProfile, face: FontFace, bold_face: FontFace
+) -> bytes:
+    """Render with Chinese drawn into bitmaps (GS v 0), for printers without a Hanzi font."""
+    d = _start(profile)
+    d.set(align="left")
+    for block in receipt_blocks(receipt):
+        if isinstance(block, Line):
+            for _text, img in raster_text_lines(block, profile, face, bold_face):
+                d.image(img, impl="bitImageRaster")
+        elif isinstance(block, Rule):
+            rule = Image.new("L", (profile.dots, 14), 255)
+            ImageDraw.Draw(rule).line((8, 7, profile.dots - 8, 7), fill=0, width=2)
+            d.image(rule, impl="bitImageRaster")
+        elif isinstance(block, Qr):
+            _qr(d, block.data, profile)
+            d.set(align="left")
+        else:
+            d._raw(b"\x1bJ" + bytes([min(255, block.dots)]))
+    return _finish(d)
+
+
+def resolve_faces(profile: PrinterProfile) -> tuple[FontFace, FontFace]:
+    """Return the regular and bold CJK faces raster mode draws with."""
+    configured = str(profile.font_path) if profile.font_path else None
+    regular = find_cjk_face(configured)
+    if configured:
+        return regular, regular
+    try:
+        return regular, find_cjk_face(None, bold=True)
+    except Exception:  # a missing bold face only makes the number thinner
+        return regular, regular
+
+
+def render_receipt(receipt: Receipt, profile: PrinterProfile) -> bytes:
+    """Render a receipt to ESC/POS bytes for the profile's paper and Chinese mode."""
+    if profile.text == "gb18030":
+        return render_gb18030(receipt, profile)
+    face, bold_face = resolve_faces(profile)
+    return render_raster(receipt, profile, face, bold_face)
+
+
+def printed_lines(receipt: Receipt, profile: PrinterProfile) -> list[str]:
+    """Return the text lines as they will be printed (wrapped, shortened) for this profile."""
+    out: list[str] = []
+    faces = resolve_faces(profile) if profile.text == "raster" else None
+    for block in receipt_blocks(receipt):
+        if not isinstance(block, Line):
+            continue
+        if faces is None:
+            mult = (
+                huge_multiplier(block.text, profile.dots)
+                if block.size == "huge"
+                else _GB_SIZES[block.size][0]
+            )
+            out += _layout_lines(block, gb_measure, profile.dots / mult)
+        else:
+            out += [text for text, _ in raster_text_lines(block, profile, *faces)]
+    return out
