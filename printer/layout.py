@@ -331,7 +331,8 @@ def raster_line_image(
     draw = ImageDraw.Draw(img)
     w = font.getlength(text) + 2 * stroke
     margin = 8
-    x = {"left": margin, "center": (profile.dots - w) / 2, "right": profile.dots - margin - w}[align]
+    lefts = {"left": margin, "center": (profile.dots - w) / 2, "right": profile.dots - margin - w}
+    x = lefts[align]
     y = (height - ascent - descent) // 2
     fg = 0
     if invert:

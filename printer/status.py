@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 DLE_EOT = b"\x10\x04"
 # One request for each of the four status kinds; printers answer in real time, one byte each.
 STATUS_QUERY = b"".join(DLE_EOT + bytes([n]) for n in (1, 2, 3, 4))
 
 
-class PrinterStatus(str, Enum):
+class PrinterStatus(StrEnum):
     """Printer state as the server's /api/devices/status expects it."""
 
     OK = "ok"
