@@ -1,0 +1,128 @@
+"""Build the FastAPI application."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from queue_server.auth.router import router as auth_router
+from queue_server.catalog.router import router as catalog_router
+from queue_server.errors import ApiError
+from queue_server.events.router import router as live_router
+from queue_server.ratelimit import RateLimiter
+from queue_server.rollover import rollover
+from queue_server.runtime import Runtime
+from queue_server.settings import ServerSettings
+from queue_server.tickets.router import router as tickets_router
+from queue_server.web import mount_pages
+from queue_server.windows.router import router as windows_router
+
+log = logging.getLogger(__name__)
+
+STATUS_CODES = {400: "invalid", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+                405: "method_not_allowed", 409: "conflict", 422: "invalid", 429: "rate_limited"}
+
+
+def error_body(code: str, message: str) -> dict[str, Any]:
+    """Return the contract's error shape."""
+    return {"error": {"code": code, "message": message}}
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    parts = []
+    for err in exc.errors()[:5]:
+        where = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
+        parts.append(f"{where}: {err.get('msg', 'invalid')}" if where else str(err.get("msg")))
+    return "请求内容不正确 (invalid request): " + "; ".join(parts)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Answer every refusal with the JSON error shape, never a traceback."""
+
+    @app.exception_handler(ApiError)
+    async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse(error_body(exc.code, exc.message), status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse(error_body("invalid", _validation_message(exc)), status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = STATUS_CODES.get(exc.status_code, "invalid" if exc.status_code < 500 else "error")
+        message = {404: "找不到这个地址 (not found)",
+                   405: "不支持这种请求方法 (method not allowed)"}.get(exc.status_code, str(exc.detail))
+        return JSONResponse(error_body(code, message), status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _bug(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", exc_info=exc)
+        return JSONResponse(error_body("internal", "服务器内部错误，请联系管理员"), status_code=500)
+
+
+async def _rollover_loop(rt: Runtime, interval: float) -> None:
+    while True:
+        try:
+            await rt.write(lambda s: (None, rollover(s, rt.hall, rt.clock())))
+        except Exception:
+            log.exception("rollover failed; will retry")
+        await asyncio.sleep(interval)
+
+
+def create_app(settings: ServerSettings | None = None, *, runtime: Runtime | None = None,
+               rollover_interval: float = 30.0) -> FastAPI:
+    """Create the queue server application."""
+    rt = runtime or Runtime(settings or ServerSettings())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await asyncio.to_thread(rt.prepare)
+        await rt.start()
+        app.state.mobile_ip_limiter = RateLimiter(
+            rt.hall.config.settings.mobile_limits.ip_requests_per_minute)
+        if rt.generated_admin_password:
+            print(f"管理员 admin 的初始密码 / admin password: {rt.generated_admin_password}",
+                  flush=True)
+        task = asyncio.create_task(_rollover_loop(rt, rollover_interval))
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            rt.engine.dispose()
+
+    app = FastAPI(
+        title="乡镇便民服务中心排队叫号系统 API",
+        description="Queue server for a town convenience service hall. See docs/api.md.",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.runtime = rt
+    app.state.login_limiter = RateLimiter(rt.settings.login_attempts_per_minute)
+    install_error_handlers(app)
+
+    @app.get("/healthz", tags=["live"])
+    async def healthz() -> dict[str, str]:
+        """Tell that the server can serve."""
+        await rt.read(lambda s: s.connection())
+        return {"status": "ok"}
+
+    for router in (auth_router, catalog_router, tickets_router, windows_router, live_router):
+        app.include_router(router)
+    mount_pages(app)
+    return app
+
+

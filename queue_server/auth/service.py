@@ -1,0 +1,141 @@
+"""Passwords, sessions, device tokens and who is acting."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlmodel import Session, select
+
+from queue_server.auth.models import AuthSession, Device, DeviceCreate, User, UserCreate
+from queue_server.errors import Conflict, Invalid, NotFound, Unauthorized
+
+_hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash("timing-equaliser")
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Whoever sent the request: a staff user or a device."""
+
+    kind: str  # "user" | "device"
+    role: str  # clerk | manager | admin for users; kiosk | display | pad for devices
+    username: str | None = None
+    display_name: str = ""
+    device_id: int | None = None
+    window: int | None = None  # a pad's window
+
+    @property
+    def actor(self) -> str:
+        """Return how the event log names this principal."""
+        return f"user:{self.username}" if self.kind == "user" else f"device:{self.device_id}"
+
+    @property
+    def is_staff(self) -> bool:
+        """Tell whether this is a logged-in user."""
+        return self.kind == "user"
+
+    @property
+    def is_manager(self) -> bool:
+        """Tell whether this user may act as a manager (admins count as managers)."""
+        return self.kind == "user" and self.role in ("manager", "admin")
+
+
+def token_hash(token: str) -> str:
+    """Hash a bearer token for storage and lookup."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def hash_password(password: str) -> str:
+    """Hash a password with argon2."""
+    return _hasher.hash(password)
+
+
+def add_user(session: Session, body: UserCreate, now: datetime) -> User:
+    """Create a staff user, or raise Conflict if the name is taken."""
+    if session.exec(select(User).where(User.username == body.username)).first():
+        raise Conflict(f"用户名 {body.username} 已存在")
+    user = User(
+        username=body.username, password_hash=hash_password(body.password), role=body.role,
+        display_name=body.display_name or body.username, created_at=now,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def login(session: Session, username: str, password: str, now: datetime, hours: int) -> tuple[str, User]:
+    """Check credentials and open a session; return the bearer token and the user."""
+    user = session.exec(select(User).where(User.username == username)).first()
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        user = None
+    if user is None or user.id is None:
+        raise Unauthorized("用户名或密码错误")
+    token = secrets.token_urlsafe(32)
+    session.add(
+        AuthSession(token_hash=token_hash(token), user_id=user.id, created_at=now,
+                    expires_at=now + timedelta(hours=hours))
+    )
+    return token, user
+
+
+def logout(session: Session, token: str) -> None:
+    """End a session."""
+    row = session.get(AuthSession, token_hash(token))
+    if row is not None:
+        session.delete(row)
+
+
+def resolve(session: Session, token: str, now: datetime) -> Principal | None:
+    """Return the principal a bearer token stands for, or None."""
+    digest = token_hash(token)
+    auth = session.get(AuthSession, digest)
+    if auth is not None and auth.expires_at > now:
+        user = session.get(User, auth.user_id)
+        if user is not None:
+            return Principal("user", user.role, user.username, user.display_name)
+    device = session.exec(select(Device).where(Device.token_hash == digest)).first()
+    if device is not None and not device.revoked:
+        return Principal("device", device.kind, device_id=device.id, window=device.window,
+                         display_name=device.name)
+    return None
+
+
+def add_device(session: Session, hall: str, body: DeviceCreate, windows: int, now: datetime) -> tuple[Device, str]:
+    """Register a device and return it with its token (shown once)."""
+    if body.kind == "pad" and body.window is None:
+        raise Invalid("评价器必须指定窗口号 (a pad names its window)")
+    if body.window is not None and not 1 <= body.window <= windows:
+        raise Invalid(f"窗口号必须在 1 到 {windows} 之间")
+    token = secrets.token_urlsafe(32)
+    device = Device(hall=hall, name=body.name, kind=body.kind, window=body.window,
+                    token_hash=token_hash(token), created_at=now)
+    session.add(device)
+    session.flush()
+    return device, token
+
+
+def revoke_device(session: Session, device_id: int) -> None:
+    """Revoke a device token."""
+    device = session.get(Device, device_id)
+    if device is None or device.revoked:
+        raise NotFound("设备不存在")
+    device.revoked = True
+
+
+def ensure_admin(session: Session, password: str | None, now: datetime) -> str | None:
+    """Create user admin if no admin exists; return a generated password to print once."""
+    if session.exec(select(User).where(User.role == "admin")).first():
+        return None
+    generated = None
+    if not password:
+        generated = password = secrets.token_urlsafe(12)
+    session.add(User(username="admin", password_hash=hash_password(password), role="admin",
+                     display_name="管理员", created_at=now))
+    return generated

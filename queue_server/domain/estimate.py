@@ -1,0 +1,116 @@
+"""Waiting-time estimate: simulate the windows pulling tickets with the routing policy.
+
+Each window becomes free at some instant (now, or when its current resident is expected to
+finish). The earliest free window takes the ticket the policy would give it, and is busy for
+that service's running mean handling time. A ticket's ``ahead`` is how many tickets the
+simulation calls before it, and its ETA is the simulated call time.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from queue_server.domain.model import QueuedTicket, WindowProfile
+from queue_server.domain.policy import rank
+
+DEFAULT_HANDLING_SECONDS = 420.0
+
+
+@dataclass(frozen=True, slots=True)
+class SimWindow:
+    """A window in the simulation: who it is and when it is next free."""
+
+    profile: WindowProfile
+    free_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    """The simulated fate of one waiting ticket."""
+
+    ahead: int
+    eta_seconds: float
+    window: int
+
+    @property
+    def eta_minutes(self) -> int:
+        """Return the estimate in whole minutes, rounded up so it never promises too early."""
+        return math.ceil(self.eta_seconds / 60 - 1e-9) if self.eta_seconds > 0 else 0
+
+
+def ewma(previous: float, sample: float, alpha: float) -> float:
+    """Return the exponentially weighted mean after one more sample."""
+    return alpha * sample + (1 - alpha) * previous
+
+
+def free_at(now: datetime, busy_since: datetime | None, mean_seconds: float) -> datetime:
+    """Return when a window that began its current ticket at busy_since is expected free."""
+    if busy_since is None:
+        return now
+    return max(now, busy_since + timedelta(seconds=mean_seconds))
+
+
+class _Lanes:
+    """Waiting tickets split into per-service and per-designation lanes, each in policy order."""
+
+    def __init__(self, tickets: Iterable[QueuedTicket], bonus: timedelta) -> None:
+        lanes: dict[tuple[str, object], list[tuple[tuple[datetime, str, int], QueuedTicket]]] = {}
+        for t in tickets:
+            lane = ("w", t.designated_window) if t.designated_window is not None else ("s", t.service)
+            lanes.setdefault(lane, []).append((rank(t, bonus), t))
+        for entries in lanes.values():
+            entries.sort(key=lambda pair: pair[0])
+        self._lanes = lanes
+        self._heads = dict.fromkeys(lanes, 0)
+
+    def _head(self, lane: tuple[str, object]) -> tuple[tuple[datetime, str, int], QueuedTicket] | None:
+        entries = self._lanes.get(lane)
+        if not entries:
+            return None
+        i = self._heads[lane]
+        return entries[i] if i < len(entries) else None
+
+    def take(self, window: WindowProfile) -> QueuedTicket | None:
+        """Remove and return the ticket the policy gives this window, or None."""
+        for index, tier in enumerate(window.tiers):
+            lanes: list[tuple[str, object]] = [("s", code) for code in tier]
+            if index == 0:
+                lanes.append(("w", window.number))
+            best: tuple[tuple[datetime, str, int], tuple[str, object]] | None = None
+            for lane in lanes:
+                head = self._head(lane)
+                if head is not None and (best is None or head[0] < best[0]):
+                    best = (head[0], lane)
+            if best is not None:
+                lane = best[1]
+                ticket = self._lanes[lane][self._heads[lane]][1]
+                self._heads[lane] += 1
+                return ticket
+        return None
+
+
+def simulate(
+    windows: Iterable[SimWindow],
+    waiting: Iterable[QueuedTicket],
+    now: datetime,
+    bonus: timedelta,
+    mean_seconds: Mapping[str, float],
+) -> dict[int, Estimate]:
+    """Estimate every waiting ticket that one of the windows can serve."""
+    lanes = _Lanes(waiting, bonus)
+    heap = [(max(w.free_at, now), w.profile.number, w.profile) for w in windows]
+    heapq.heapify(heap)
+    result: dict[int, Estimate] = {}
+    while heap:
+        at, number, profile = heapq.heappop(heap)
+        ticket = lanes.take(profile)
+        if ticket is None:
+            continue  # nothing left for this window; no arrivals happen inside the simulation
+        result[ticket.id] = Estimate(len(result), (at - now).total_seconds(), number)
+        handling = mean_seconds.get(ticket.service, DEFAULT_HANDLING_SECONDS)
+        heapq.heappush(heap, (at + timedelta(seconds=handling), number, profile))
+    return result

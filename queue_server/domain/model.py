@@ -1,0 +1,76 @@
+"""Domain vocabulary: statuses, channels, priorities and the shapes the core reasons about."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class TicketStatus(StrEnum):
+    WAITING = "waiting"
+    CALLED = "called"
+    SERVING = "serving"
+    DONE = "done"
+    NO_SHOW = "no_show"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
+OPEN_STATUSES = (TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING)
+
+
+class Channel(StrEnum):
+    KIOSK = "kiosk"
+    MOBILE = "mobile"
+    COUNTER = "counter"
+    AGENT = "agent"
+
+
+class Priority(StrEnum):
+    ELDERLY = "elderly"
+    DISABLED = "disabled"
+    VETERAN = "veteran"
+    PREGNANT = "pregnant"
+
+
+class Outcome(StrEnum):
+    DONE = "done"
+    DEFERRED = "deferred"
+    PROXY = "proxy"
+    INCOMPLETE = "incomplete"
+
+
+class WindowStatus(StrEnum):
+    OPEN = "open"
+    PAUSED = "paused"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedTicket:
+    """A waiting ticket as the routing policy sees it."""
+
+    id: int
+    number: str
+    service: str
+    issued_at: datetime  # the resident's place; a transfer keeps it
+    priority: Priority | None = None
+    designated_window: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WindowProfile:
+    """A window as the routing policy sees it: its number and ordered tiers of services."""
+
+    number: int
+    tiers: tuple[frozenset[str], ...]
+
+    @classmethod
+    def of(cls, number: int, tiers: list[list[str]]) -> WindowProfile:
+        """Build a profile from lists of service codes."""
+        return cls(number, tuple(frozenset(t) for t in tiers))
+
+    def serves(self, service: str) -> bool:
+        """Tell whether any tier holds the service."""
+        return any(service in tier for tier in self.tiers)

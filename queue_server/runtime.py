@@ -1,0 +1,159 @@
+"""The server's running state: settings, database, hall, hub and the clock."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import time as _time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+
+from queue_server.db.engine import make_engine, read_session, write_session
+from queue_server.db.migrate import upgrade
+from queue_server.domain.estimate import Estimate
+from queue_server.events import service as events
+from queue_server.events.hub import Hub, Message
+from queue_server.events.models import HallState
+from queue_server.hall import Hall
+from queue_server.hallconfig.loader import bundled_yaml, load_file, parse
+from queue_server.hallconfig.schema import HallConfig
+from queue_server.settings import ServerSettings
+from queue_server.tickets.estimates import estimate_all, new_ticket_eta, read_queue
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def utcnow() -> datetime:
+    """Return the current instant."""
+    return datetime.now(UTC)
+
+
+def load_secret(settings: ServerSettings) -> bytes:
+    """Return HALL_SECRET_KEY, or a key generated once and kept under var/."""
+    if settings.secret_key:
+        return settings.secret_key.encode()
+    path = settings.var_dir / "secret.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip().encode()
+
+
+def choose_config(settings: ServerSettings, engine: Engine) -> HallConfig:
+    """Pick HALL_CONFIG if set, else an imported configuration, else the bundled hall."""
+    if settings.config is not None:
+        return load_file(Path(settings.config))
+    with read_session(engine) as session:
+        from sqlmodel import select
+
+        state = session.exec(select(HallState).where(HallState.config_yaml.is_not(None))).first()  # type: ignore[union-attr]
+        if state is not None and state.config_yaml:
+            return parse(state.config_yaml)
+    return parse(bundled_yaml())
+
+
+@dataclass
+class EstimateCache:
+    """Estimates computed for one event seq, reused until the queue changes or time passes."""
+
+    seq: int = -1
+    computed: float = 0.0
+    tickets: dict[int, Estimate] = field(default_factory=dict)
+    services: dict[str, Estimate] = field(default_factory=dict)
+
+
+class Runtime:
+    """Everything a request handler needs."""
+
+    def __init__(self, settings: ServerSettings, clock: Callable[[], datetime] = utcnow) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.engine = make_engine(settings.resolved_database_url())
+        self.hall: Hall
+        self.hub: Hub
+        self.generated_admin_password: str | None = None
+        self._estimates = EstimateCache()
+        self._estimate_lock = asyncio.Lock()
+
+    def prepare(self) -> None:
+        """Migrate the database and make sure the hall's rows and an admin exist."""
+        from queue_server.auth.service import ensure_admin
+        from queue_server.windows.service import ensure_windows
+
+        upgrade(self.engine)
+        config = choose_config(self.settings, self.engine)
+        self.hall = Hall(config, load_secret(self.settings))
+        with write_session(self.engine) as session:
+            events.ensure_hall_row(session, self.hall.code)
+            ensure_windows(session, self.hall)
+            self.generated_admin_password = ensure_admin(
+                session, self.settings.admin_password, self.clock()
+            )
+
+    async def start(self) -> None:
+        """Create the hub; call from inside the event loop."""
+        with read_session(self.engine) as session:
+            seq = events.last_seq(session, self.hall.code)
+        self.hub = Hub(queue_size=self.settings.hub_queue_size, fetch_after=self.fetch_after,
+                       last_seq=seq)
+
+    async def fetch_after(self, since: int) -> list[Message]:
+        """Read events after a seq from the log."""
+        def read() -> list[Message]:
+            with read_session(self.engine) as session:
+                return events.events_after(session, self.hall.code, since,
+                                           self.settings.replay_limit + 1)
+        return await run_in_threadpool(read)
+
+    async def read(self, fn: Callable[[Session], T]) -> T:
+        """Run a read-only function in a worker thread."""
+        def run() -> T:
+            with read_session(self.engine) as session:
+                return fn(session)
+        return await run_in_threadpool(run)
+
+    async def write(self, fn: Callable[[Session], tuple[T, list[Message]]]) -> T:
+        """Run a use case in one transaction, then publish its events after the commit."""
+        def run() -> tuple[T, list[Message]]:
+            with write_session(self.engine) as session:
+                return fn(session)
+        value, messages = await run_in_threadpool(run)
+        if messages:
+            await self.hub.publish(messages)
+        return value
+
+    async def estimates(self, max_age: float = 5.0) -> EstimateCache:
+        """Return estimates for the current queue, recomputed when it changed or aged."""
+        async with self._estimate_lock:
+            cache = self._estimates
+            if cache.seq == self.hub.last_seq and _time.monotonic() - cache.computed < max_age:
+                return cache
+
+            def compute() -> EstimateCache:
+                with read_session(self.engine) as session:
+                    seq = events.last_seq(session, self.hall.code)
+                    view = read_queue(session, self.hall)
+                now = self.clock()
+                return EstimateCache(seq, _time.monotonic(), estimate_all(view, self.hall, now),
+                                     new_ticket_eta(view, self.hall, now))
+
+            self._estimates = await run_in_threadpool(compute)
+            return self._estimates
+
+    def base_url(self, request_base: str) -> str:
+        """Return the public base URL for links residents receive."""
+        return (self.settings.public_url or request_base).rstrip("/")
+
+    def summary(self) -> dict[str, Any]:
+        """Describe the runtime for logs."""
+        return {"hall": self.hall.code, "db": self.engine.url.render_as_string(hide_password=True)}

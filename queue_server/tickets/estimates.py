@@ -1,0 +1,101 @@
+"""Read the queue from the database and run the pure estimate over it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from queue_server.domain.estimate import Estimate, SimWindow, free_at, simulate
+from queue_server.domain.model import Priority, QueuedTicket, WindowStatus
+from queue_server.hall import Hall
+from queue_server.tickets.models import ServiceStat, Ticket
+from queue_server.windows.models import WindowState
+
+NEW_TICKET_ID = -1
+
+
+@dataclass(frozen=True)
+class QueueView:
+    """Everything the estimate needs, read in one go."""
+
+    waiting: list[QueuedTicket]
+    windows: list[WindowState]
+    busy_since: dict[int, tuple[datetime, str]]
+    means: dict[str, float]
+
+
+def read_queue(session: Session, hall: Hall) -> QueueView:
+    """Read waiting tickets, window states, current tickets and handling means."""
+    rows = session.exec(
+        select(
+            Ticket.id, Ticket.number, Ticket.service, Ticket.issued_at, Ticket.priority,
+            Ticket.designated_window,
+        ).where(Ticket.hall == hall.code, Ticket.status == "waiting")
+    ).all()
+    waiting = [
+        QueuedTicket(int(i), n, s, at, Priority(p) if p else None, d)
+        for i, n, s, at, p, d in rows
+    ]
+    windows = list(session.exec(select(WindowState).where(WindowState.hall == hall.code)).all())
+    current_ids = [w.current_ticket_id for w in windows if w.current_ticket_id]
+    busy: dict[int, tuple[datetime, str]] = {}
+    if current_ids:
+        for win, started, called, service in session.exec(
+            select(Ticket.window, Ticket.started_at, Ticket.called_at, Ticket.service).where(
+                col(Ticket.id).in_(current_ids)
+            )
+        ).all():
+            since = started or called
+            if win is not None and since is not None:
+                busy[win] = (since, service)
+    means = {code: hall.mean_seconds(code) for code in hall.services}
+    for service, mean in session.exec(
+        select(ServiceStat.service, ServiceStat.mean_seconds).where(ServiceStat.hall == hall.code)
+    ).all():
+        means[service] = mean
+    return QueueView(waiting, windows, busy, means)
+
+
+def _sim_windows(view: QueueView, hall: Hall, now: datetime, everyone: bool) -> list[SimWindow]:
+    out = []
+    states = {w.number: w for w in view.windows}
+    for number, profile in hall.profiles.items():
+        state = states.get(number)
+        active = state is not None and state.status in (WindowStatus.OPEN, WindowStatus.PAUSED)
+        if not (active or everyone):
+            continue
+        busy = view.busy_since.get(number) if active else None
+        at = free_at(now, busy[0], view.means.get(busy[1], 420.0)) if busy else now
+        out.append(SimWindow(profile, at))
+    return out
+
+
+def estimate_all(
+    view: QueueView, hall: Hall, now: datetime, extra: list[QueuedTicket] | None = None
+) -> dict[int, Estimate]:
+    """Estimate every waiting ticket (plus hypothetical extra ones).
+
+    The open and paused windows are simulated. Tickets none of them can serve are estimated as
+    if every window that serves them were open (before opening time, say).
+    """
+    waiting = view.waiting + (extra or [])
+    result = simulate(_sim_windows(view, hall, now, False), waiting, now, hall.bonus, view.means)
+    if len(result) < len(waiting):
+        fallback = simulate(_sim_windows(view, hall, now, True), waiting, now, hall.bonus, view.means)
+        for ticket in waiting:
+            if ticket.id not in result and ticket.id in fallback:
+                result[ticket.id] = fallback[ticket.id]
+    return result
+
+
+def new_ticket_eta(view: QueueView, hall: Hall, now: datetime) -> dict[str, Estimate]:
+    """Estimate, per service, a ticket a resident would take now."""
+    out: dict[str, Estimate] = {}
+    for code in hall.services:
+        probe = QueuedTicket(NEW_TICKET_ID, "~", code, now)
+        est = estimate_all(view, hall, now, [probe]).get(NEW_TICKET_ID)
+        if est is not None:
+            out[code] = est
+    return out

@@ -1,0 +1,128 @@
+"""Ticket tables and the shapes the API reads and writes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field as PField
+from sqlalchemy import Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from queue_server.db.types import UTCDateTime
+
+
+class Counter(SQLModel, table=True):
+    """The last number issued per (hall, service day, category)."""
+
+    hall: str = Field(primary_key=True)
+    day: date = Field(primary_key=True)
+    category: str = Field(primary_key=True)
+    last: int = 0
+
+
+class Ticket(SQLModel, table=True):
+    """A resident's ticket; every step is timestamped."""
+
+    __table_args__ = (
+        UniqueConstraint("hall", "day", "number", name="uq_ticket_number"),
+        # Call-next reads the head of each lane through these, however long the queue is.
+        Index("ix_ticket_lane", "hall", "status", "service", "designated_window", "rank_at"),
+        Index("ix_ticket_designated", "hall", "status", "designated_window", "rank_at"),
+        Index("ix_ticket_day", "hall", "day"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    hall: str
+    day: date
+    number: str
+    number_category: str  # the letter the number was drawn from
+    category: str  # where it queues now; a transfer may move it
+    service: str
+    channel: str
+    priority: str | None = None
+    status: str = "waiting"
+    designated_window: int | None = None
+    window: int | None = None
+    clerk: str | None = None
+    outcome: str | None = None
+    call_count: int = 0
+    token: str = Field(index=True)
+    phone: str | None = None
+    device_cookie: str | None = None
+    issued_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # Routing order: issue time minus the priority bonus (policy.effective_since).
+    rank_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    first_called_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    called_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    started_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    finished_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    closed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    wait_seconds: float | None = None
+    service_seconds: float | None = None
+    eta_at_issue: float | None = None  # minutes
+    ahead_at_issue: int | None = None
+
+
+class IdempotencyKey(SQLModel, table=True):
+    """A caller's Idempotency-Key, remembered for the service day."""
+
+    hall: str = Field(primary_key=True)
+    day: date = Field(primary_key=True)
+    caller: str = Field(primary_key=True)
+    key: str = Field(primary_key=True)
+    body_hash: str
+    ticket_id: int
+
+
+class ServiceStat(SQLModel, table=True):
+    """The running mean handling time of a service."""
+
+    hall: str = Field(primary_key=True)
+    service: str = Field(primary_key=True)
+    mean_seconds: float
+    samples: int = 0
+
+
+class Evaluation(SQLModel, table=True):
+    """A resident's grade for one finished ticket (好差评)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    hall: str
+    ticket_id: int = Field(unique=True)
+    window: int | None = None
+    clerk: str | None = None
+    grade: int
+    reasons: str = "[]"  # JSON list
+    comment: str | None = None
+    source: str
+    at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class TicketCreate(BaseModel):
+    """The body of POST /api/tickets."""
+
+    service: str = PField(min_length=1, max_length=64)
+    channel: Literal["kiosk", "mobile", "counter", "agent"]
+    priority: Literal["elderly", "disabled", "veteran", "pregnant"] | None = None
+    phone: str | None = PField(default=None, pattern=r"^1\d{10}$")
+    # "pass" is a Python keyword, hence the alias.
+    hall_pass: str | None = PField(default=None, alias="pass", max_length=200)
+
+    model_config = {"extra": "forbid", "populate_by_name": True}
+
+
+class EvaluationCreate(BaseModel):
+    """A grade for a finished ticket."""
+
+    grade: int = PField(ge=1, le=5)
+    reasons: list[str] = PField(default_factory=list, max_length=10)
+    comment: str | None = PField(default=None, max_length=500)
+
+    model_config = {"extra": "forbid"}
+
+
+class TicketEvaluationCreate(EvaluationCreate):
+    """A grade sent from the resident's phone, with the ticket's token."""
+
+    token: str = PField(min_length=1, max_length=200)

@@ -1,0 +1,256 @@
+"""Ticket use cases. Each runs inside one write transaction and returns the events it made."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, or_, text
+from sqlmodel import Session, col, select
+
+from queue_server.auth.service import Principal
+from queue_server.domain.estimate import Estimate
+from queue_server.domain.numbering import format_number
+from queue_server.domain.passes import check_pass
+from queue_server.errors import ApiError, Forbidden, Invalid, NotFound, RateLimited, Unauthorized
+from queue_server.events import service as events
+from queue_server.hall import Hall
+from queue_server.tickets.estimates import estimate_all, read_queue
+from queue_server.tickets.models import (
+    Counter,
+    Evaluation,
+    EvaluationCreate,
+    IdempotencyKey,
+    Ticket,
+    TicketCreate,
+)
+
+
+@dataclass
+class Outcome:
+    """What a use case did: the ticket, the events to publish, and whether it was new."""
+
+    ticket: Ticket
+    events: list[dict[str, Any]] = field(default_factory=list)
+    created: bool = True
+    estimate: Estimate | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who asks for a ticket, as far as idempotency and limits are concerned."""
+
+    principal: Principal | None
+    device_cookie: str | None
+    ip: str
+
+    @property
+    def key(self) -> str:
+        """Return the scope an Idempotency-Key belongs to."""
+        if self.principal is not None:
+            return self.principal.actor
+        return f"cookie:{self.device_cookie}" if self.device_cookie else f"ip:{self.ip}"
+
+
+def _authorise(hall: Hall, body: TicketCreate, caller: Caller, now: datetime) -> None:
+    p = caller.principal
+    if body.channel == "agent":
+        raise Invalid("村级代办渠道尚未开通 (channel agent is reserved)")
+    if body.service not in hall.services:
+        raise Invalid(f"没有这项业务：{body.service}")
+    if body.channel == "kiosk":
+        if p is None:
+            raise Unauthorized("取号机需要设备令牌 (kiosk device token required)")
+        if not (p.kind == "device" and p.role == "kiosk"):
+            raise Forbidden("只有取号机可以取 kiosk 号")
+    elif body.channel == "counter":
+        if p is None:
+            raise Unauthorized("请先登录 (staff login required)")
+        if not p.is_staff:
+            raise Forbidden("只有工作人员可以在窗口代取号")
+    else:  # mobile
+        mode = hall.config.settings.mobile_entry
+        if mode == "off":
+            raise Forbidden("本大厅暂未开放手机取号，请到取号机取号")
+        if mode == "rotating":
+            ok = body.hall_pass is not None and check_pass(
+                hall.secret, hall.code, body.hall_pass, now,
+                hall.config.settings.pass_rotation_seconds,
+            )
+            if not ok:
+                raise ApiError(
+                    "请扫描大厅显示屏上的二维码取号（二维码每分钟更新）", status=403,
+                    code="pass_required",
+                )
+
+
+def _body_hash(body: TicketCreate) -> str:
+    # The pass is not part of "the same body": a retry may carry a newer pass.
+    data = body.model_dump(exclude={"hall_pass"})
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def _check_mobile_limits(session: Session, hall: Hall, body: TicketCreate, caller: Caller, day: Any) -> None:
+    limits = hall.config.settings.mobile_limits
+    who = []
+    if body.phone:
+        who.append(Ticket.phone == body.phone)
+    if caller.device_cookie:
+        who.append(Ticket.device_cookie == caller.device_cookie)
+    if who:
+        base = select(func.count()).select_from(Ticket).where(
+            Ticket.hall == hall.code, Ticket.day == day, Ticket.channel == "mobile", or_(*who)
+        )
+        waiting_same = session.exec(
+            base.where(Ticket.service == body.service, Ticket.status == "waiting")
+        ).one()
+        if waiting_same >= limits.waiting_per_service:
+            raise RateLimited("您已有这项业务的号码在等候，请勿重复取号")
+        if session.exec(base).one() >= limits.tickets_per_day:
+            raise RateLimited(f"每部手机每天最多取 {limits.tickets_per_day} 个号")
+    cap = limits.service_daily_cap.get(body.service)
+    if cap is not None:
+        issued = session.exec(
+            select(func.count()).select_from(Ticket).where(
+                Ticket.hall == hall.code, Ticket.day == day, Ticket.service == body.service,
+                Ticket.channel == "mobile",
+            )
+        ).one()
+        if issued >= cap:
+            raise RateLimited("这项业务今天的手机取号名额已满，请到取号机取号")
+
+
+def next_number(session: Session, hall: str, day: Any, category: str) -> int:
+    """Draw the next number for (hall, day, category) from its counter row."""
+    params = {"h": hall, "d": day, "c": category}
+    row = session.execute(
+        text("UPDATE counter SET last = last + 1 WHERE hall = :h AND day = :d AND category = :c "
+             "RETURNING last"),
+        params,
+    ).first()
+    if row is not None:
+        return int(row[0])
+    session.add(Counter(hall=hall, day=day, category=category, last=1))
+    session.flush()
+    return 1
+
+
+def issue(
+    session: Session,
+    hall: Hall,
+    *,
+    body: TicketCreate,
+    caller: Caller,
+    idempotency_key: str | None,
+    now: datetime,
+) -> Outcome:
+    """Issue a ticket for a service, or return the one an earlier identical request made."""
+    _authorise(hall, body, caller, now)
+    events.lock_hall(session, hall.code)
+    day = hall.day(now)
+    if idempotency_key:
+        if len(idempotency_key) > 200:
+            raise Invalid("Idempotency-Key 太长")
+        seen = session.get(IdempotencyKey, (hall.code, day, caller.key, idempotency_key))
+        if seen is not None:
+            if seen.body_hash != _body_hash(body):
+                raise Invalid("同一个 Idempotency-Key 不能用于不同的请求")
+            existing = session.get(Ticket, seen.ticket_id)
+            assert existing is not None
+            view = read_queue(session, hall)
+            return Outcome(existing, [], False, estimate_all(view, hall, now).get(existing.id or 0))
+    if body.channel == "mobile":
+        _check_mobile_limits(session, hall, body, caller, day)
+    category = hall.service_category[body.service]
+    n = next_number(session, hall.code, day, category)
+    rank_at = now - hall.bonus if body.priority else now
+    ticket = Ticket(
+        hall=hall.code, day=day, number=format_number(category, n), number_category=category,
+        category=category, service=body.service, channel=body.channel, priority=body.priority,
+        token=secrets.token_urlsafe(16), phone=body.phone,
+        device_cookie=caller.device_cookie if body.channel == "mobile" else None,
+        issued_at=now, rank_at=rank_at,
+    )
+    session.add(ticket)
+    session.flush()
+    assert ticket.id is not None
+    estimate = estimate_all(read_queue(session, hall), hall, now).get(ticket.id)
+    if estimate is not None:
+        ticket.ahead_at_issue = estimate.ahead
+        ticket.eta_at_issue = estimate.eta_minutes
+    if idempotency_key:
+        session.add(IdempotencyKey(hall=hall.code, day=day, caller=caller.key,
+                                   key=idempotency_key, body_hash=_body_hash(body),
+                                   ticket_id=ticket.id))
+    actor = caller.principal.actor if caller.principal else f"resident:{ticket.id}"
+    event = events.append(session, hall, type="ticket.issued", at=now, actor=actor, ticket=ticket)
+    return Outcome(ticket, [event], True, estimate)
+
+
+def get_ticket(session: Session, hall: Hall, ticket_id: int) -> Ticket:
+    """Return a ticket of this hall, or raise NotFound."""
+    ticket = session.get(Ticket, ticket_id)
+    if ticket is None or ticket.hall != hall.code:
+        raise NotFound("没有这个号码")
+    return ticket
+
+
+def check_token(ticket: Ticket, token: str | None) -> None:
+    """Refuse a resident token that does not belong to the ticket."""
+    if not token or not secrets.compare_digest(token, ticket.token):
+        raise Forbidden("号码凭证不正确")
+
+
+def cancel(session: Session, hall: Hall, *, ticket_id: int, token: str | None, now: datetime) -> Outcome:
+    """Cancel a waiting ticket at the resident's request."""
+    events.lock_hall(session, hall.code)
+    ticket = get_ticket(session, hall, ticket_id)
+    check_token(ticket, token)
+    if ticket.status != "waiting":
+        raise ApiError("只有等候中的号码可以取消", status=409, code="ticket_not_waiting")
+    ticket.status = "cancelled"
+    ticket.closed_at = now
+    event = events.append(session, hall, type="ticket.cancelled", at=now,
+                          actor=f"resident:{ticket.id}", ticket=ticket)
+    return Outcome(ticket, [event])
+
+
+def evaluate(
+    session: Session,
+    hall: Hall,
+    *,
+    ticket: Ticket,
+    body: EvaluationCreate,
+    source: str,
+    actor: str,
+    now: datetime,
+) -> Outcome:
+    """Store a resident's grade for a finished ticket."""
+    if ticket.status != "done":
+        raise ApiError("业务办结后才能评价", status=409, code="ticket_not_done")
+    if session.exec(select(Evaluation.id).where(Evaluation.ticket_id == ticket.id)).first():
+        raise ApiError("这个号码已经评价过了，谢谢", status=409, code="already_evaluated")
+    assert ticket.id is not None
+    row = Evaluation(
+        hall=hall.code, ticket_id=ticket.id, window=ticket.window, clerk=ticket.clerk,
+        grade=body.grade, reasons=json.dumps(body.reasons, ensure_ascii=False),
+        comment=body.comment, source=source, at=now,
+    )
+    session.add(row)
+    event = events.append(session, hall, type="ticket.evaluated", at=now, actor=actor,
+                          ticket=ticket, window=ticket.window, extra={"grade": body.grade})
+    return Outcome(ticket, [event], extra={"grade": body.grade, "reasons": body.reasons,
+                                           "comment": body.comment})
+
+
+def waiting_tickets(session: Session, hall: Hall) -> list[Ticket]:
+    """Return every waiting ticket of the hall."""
+    return list(session.exec(
+        select(Ticket).where(Ticket.hall == hall.code, Ticket.status == "waiting")
+        .order_by(col(Ticket.rank_at))
+    ).all())

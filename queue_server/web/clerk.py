@@ -1,0 +1,5 @@
+"""Pages of this family (to be built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter(include_in_schema=False)

@@ -1,0 +1,62 @@
+"""The runtime state of the hall's windows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field as PField, model_validator
+from sqlalchemy import Column
+from sqlmodel import Field, SQLModel
+
+from queue_server.db.types import UTCDateTime
+
+
+class WindowState(SQLModel, table=True):
+    """A window's status, its clerk and the ticket it holds."""
+
+    __tablename__ = "window_state"
+
+    hall: str = Field(primary_key=True)
+    number: int = Field(primary_key=True)
+    status: str = "closed"
+    clerk: str | None = None
+    current_ticket_id: int | None = None
+    pause_reason: str | None = None
+    last_finished_ticket_id: int | None = None
+    updated_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+
+
+class PauseBody(BaseModel):
+    """Optional reason for a pause."""
+
+    reason: str | None = PField(default=None, max_length=200)
+    model_config = {"extra": "forbid"}
+
+
+class CallBody(BaseModel):
+    """Call one specific ticket."""
+
+    ticket: int
+    model_config = {"extra": "forbid"}
+
+
+class FinishBody(BaseModel):
+    """The outcome of a finished ticket."""
+
+    outcome: Literal["done", "deferred", "proxy", "incomplete"] = "done"
+    model_config = {"extra": "forbid"}
+
+
+class TransferBody(BaseModel):
+    """Move the current ticket to another service or window."""
+
+    service: str | None = PField(default=None, max_length=64)
+    window: int | None = None
+    model_config = {"extra": "forbid"}
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> TransferBody:
+        if (self.service is None) == (self.window is None):
+            raise ValueError("name exactly one of service or window")
+        return self
