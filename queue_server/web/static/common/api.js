@@ -1,0 +1,58 @@
+// Shared HTTP helpers for the hall's pages: bearer tokens, JSON, and Chinese error messages.
+
+export const TOKEN_KEY = "hall.token";
+
+/** Read a token from the URL fragment (#token=…) once, keep it in localStorage, and return it. */
+export function adoptFragmentToken(storageKey = TOKEN_KEY, loc = window.location) {
+  const match = /(?:^|[#&])token=([^&]+)/.exec(loc.hash || "");
+  if (match) {
+    localStorage.setItem(storageKey, decodeURIComponent(match[1]));
+    history.replaceState(null, "", loc.pathname + loc.search);
+  }
+  return localStorage.getItem(storageKey);
+}
+
+/** An error the server refused with: status, code and a message to show. */
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+const FALLBACK = {
+  0: "网络连接失败，请检查网络后重试",
+  401: "请先登录",
+  403: "没有权限执行此操作",
+  404: "找不到该内容",
+  409: "操作与当前状态冲突，请刷新后重试",
+  422: "输入内容不正确",
+  429: "操作过于频繁，请稍后再试",
+  500: "服务器出错，请联系管理员",
+};
+
+/** Call the API and return parsed JSON (or null for 204); throw ApiError on refusal. */
+export async function api(path, { method = "GET", body, token, headers = {} } = {}) {
+  const h = { Accept: "application/json", ...headers };
+  if (body !== undefined) h["Content-Type"] = "application/json";
+  if (token) h.Authorization = "Bearer " + token;
+  let res;
+  try {
+    res = await fetch(path, {
+      method, headers: h, credentials: "same-origin",
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (e) {
+    throw new ApiError(0, "network", FALLBACK[0]);
+  }
+  if (res.status === 204) return null;
+  let data = null;
+  try { data = await res.json(); } catch (e) { data = null; }
+  if (!res.ok) {
+    const err = data && data.error;
+    throw new ApiError(res.status, err ? err.code : "error",
+      (err && err.message) || FALLBACK[res.status] || FALLBACK[500]);
+  }
+  return data;
+}
