@@ -22,6 +22,7 @@ from queue_server.ratelimit import RateLimiter
 from queue_server.rollover import rollover
 from queue_server.runtime import Runtime
 from queue_server.settings import ServerSettings
+from queue_server.stats.router import router as stats_router
 from queue_server.tickets.router import router as tickets_router
 from queue_server.web import mount_pages
 from queue_server.windows.router import router as windows_router
@@ -120,7 +121,8 @@ def create_app(settings: ServerSettings | None = None, *, runtime: Runtime | Non
         await rt.read(lambda s: s.connection())
         return {"status": "ok"}
 
-    for router in (auth_router, catalog_router, tickets_router, windows_router, live_router):
+    for router in (auth_router, catalog_router, tickets_router, windows_router, live_router,
+                   stats_router):
         app.include_router(router)
     mount_pages(app)
     return app

@@ -46,8 +46,10 @@ def test_receipt_starts_with_init_and_print_area_and_ends_with_cut(width: int, d
 
 def test_gb18030_mode_sends_chinese_lines_inside_fs_ampersand() -> None:
     data = render_receipt(RECEIPT, GB[80])
-    for text in ("剑阁县普安镇便民服务中心", "前面还有 3 人等候", "预计等候约 12 分钟",
-                 "请留意叫号，可在 3、4、5 号窗口办理", "优先：老年人", "取号时间：2024-06-13 09:05"):
+    for text in (
+        "剑阁县普安镇便民服务中心", "前面还有 3 人等候", "预计等候约 12 分钟",
+        "请留意叫号，可在 3、4、5 号窗口办理", "优先：老年人", "取号时间：2024-06-13 09:05",
+    ):
         assert text.encode("gb18030") in data
     assert gb("剑阁县普安镇便民服务中心") + b"\n" in data
 
