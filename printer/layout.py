@@ -36,7 +36,7 @@ _RASTER_PX: dict[int, dict[str, int]] = {
 }
 _NO_LINE_START = set("，。、；：！？）》」』】…,.;:!?)%")
 _NO_LINE_END = set("（《「『【(")
-_BREAKS = (re.compile(r"(?<=[，；：。｜])"), re.compile(r"(?<= )"))
+_BREAKS = (re.compile(r"(?<=[，；：。｜])|(?=[（(])"), re.compile(r"(?<= )"))
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.:/?=&%_~+-]*|\s|.")
 
 

@@ -126,6 +126,9 @@ class TcpTransport:
     host: str
     port: int = 9100
     timeout: float = 3.0
+    # A printer takes data only as fast as it prints once its buffer is full; a raster
+    # receipt may need several seconds, so the write deadline grows with the job size.
+    min_throughput: float = 20_000.0
     supports_status: bool = True
 
     def _connect(self) -> socket.socket:
@@ -140,6 +143,7 @@ class TcpTransport:
         """Send one job over a fresh connection."""
         sock = self._connect()
         try:
+            sock.settimeout(self.timeout + len(data) / self.min_throughput)
             sock.sendall(data)
             sock.shutdown(socket.SHUT_WR)
         except OSError as exc:  # includes timeouts: a stalled printer must not hang the kiosk

@@ -14,7 +14,7 @@ from escpos.image import EscposImage
 from printer.layout import Line, raster_text_lines, receipt_blocks, resolve_faces
 from printer.layout import printed_lines as layout_lines
 from printer.profile import PrinterProfile
-from printer.receipt import sample_receipt
+from printer.receipt import Receipt, sample_receipt
 from printer.service import print_receipt
 from printer.settings import PrinterSettings
 from printer.virtual import ReceivedReceipt, VirtualPrinter, raster_fingerprint
@@ -35,7 +35,7 @@ def printer() -> Iterator[VirtualPrinter]:
         vp.stop()
 
 
-def send(vp: VirtualPrinter, query: str, receipt=RECEIPT) -> ReceivedReceipt:  # noqa: ANN001
+def send(vp: VirtualPrinter, query: str, receipt: Receipt = RECEIPT) -> ReceivedReceipt:
     before = len(vp.receipts)
     print_receipt(receipt, f"{vp.url}?{query}", PrinterSettings(timeout_seconds=5))
     return vp.wait_for(before + 1, timeout=10)[before]
