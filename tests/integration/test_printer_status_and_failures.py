@@ -151,3 +151,28 @@ def test_printer_test_command_exits_nonzero_with_the_reason_on_a_fault(
     assert cli_main(["printer-test", printer.url + "?width=58&text=raster"]) == 0
     assert len(printer.wait_for(1)) == 1
     assert cli_main(["printer-test", f"tcp://127.0.0.1:{free_port()}"]) == 1
+
+
+def test_virtual_printer_command_serves_and_writes_png_and_transcript(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "printer.cli", "virtual-printer", "--port", "0",
+         "--out", str(tmp_path), "--width", "58"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        banner = proc.stdout.readline()
+        url = banner.split()[4]
+        assert url.startswith("tcp://127.0.0.1:")
+        print_receipt(sample_receipt(), url + "?width=58", PrinterSettings(timeout_seconds=3))
+        deadline = time.monotonic() + 10
+        while not (tmp_path / "receipt-0001.txt").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert "前面还有 3 人等候" in (tmp_path / "receipt-0001.txt").read_text(encoding="utf-8")
+        assert (tmp_path / "receipt-0001.png").stat().st_size > 1000
+    finally:
+        proc.terminate()
+        proc.wait(5)
