@@ -1,0 +1,168 @@
+"""Statistics queries: aggregate in SQL over the (hall, day) index, fold in stats.service."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Float, case, cast, func
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from queue_server.auth.models import Device, User
+from queue_server.hall import Hall
+from queue_server.stats.service import Facts, Group
+from queue_server.tickets.models import Evaluation, Ticket
+from queue_server.tickets.views import mask_phone
+from queue_server.windows.models import WindowState
+
+
+def _in_range(hall: Hall, first: date, last: date) -> Any:
+    return (col(Ticket.hall) == hall.code) & (col(Ticket.day) >= first) & (col(Ticket.day) <= last)
+
+
+def _utc_hour(session: Session) -> Any:
+    """Return an SQL expression naming the UTC hour of issue, 'YYYY-MM-DD HH'."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.to_char(func.timezone("UTC", col(Ticket.issued_at)), "YYYY-MM-DD HH24")
+    # SQLite keeps UTC instants as 'YYYY-MM-DD HH:MM:SS[.ffffff]'.
+    return func.substr(col(Ticket.issued_at), 1, 13)
+
+
+def _local_hour(bucket: str, hall: Hall, cache: dict[str, int]) -> int:
+    hour = cache.get(bucket)
+    if hour is None:
+        at = datetime.strptime(bucket, "%Y-%m-%d %H").replace(tzinfo=UTC)
+        hour = cache[bucket] = at.astimezone(hall.tz).hour
+    return hour
+
+
+def _rows(session: Session, statement: Any) -> list[Any]:
+    return list(session.execute(statement).all())
+
+
+def read_facts(session: Session, hall: Hall, first: date, last: date) -> Facts:
+    """Read every aggregate the summary needs for service days first..last."""
+    where = _in_range(hall, first, last)
+    facts = Facts()
+    done = col(Ticket.status) == "done"
+    served = func.sum(case((done, 1), else_=0))
+    wait = col(Ticket.wait_seconds)
+    svc = col(Ticket.service_seconds)
+
+    for status, n in _rows(session, sa_select(col(Ticket.status), func.count()).where(where)
+                                  .group_by(col(Ticket.status))):
+        facts.statuses[status] = int(n)
+    if not facts.statuses:
+        return facts
+    for outcome, n in _rows(session, sa_select(col(Ticket.outcome), func.count()).where(where, done)
+                                   .group_by(col(Ticket.outcome))):
+        facts.outcomes[outcome or "done"] = facts.outcomes.get(outcome or "done", 0) + int(n)
+    for channel, n in _rows(session, sa_select(col(Ticket.channel), func.count()).where(where)
+                                   .group_by(col(Ticket.channel))):
+        facts.channels[channel] = int(n)
+    facts.waits = [float(w) for (w,) in _rows(
+        session, sa_select(wait).where(where, wait.is_not(None)).order_by(wait))]
+    facts.services = [float(s) for (s,) in _rows(
+        session, sa_select(svc).where(where, done, svc.is_not(None)).order_by(svc))]
+    eta = col(Ticket.eta_at_issue)
+    err_sum, err_n = _rows(session, sa_select(func.sum(func.abs(eta - wait / 60.0)), func.count())
+                           .where(where, eta.is_not(None), wait.is_not(None)))[0]
+    facts.eta_abs_err_sum, facts.eta_n = float(err_sum or 0.0), int(err_n)
+
+    for window, n, s_sum, s_n in _rows(
+            session, sa_select(col(Ticket.window), func.count(), func.sum(svc), func.count(svc))
+            .where(where, done, col(Ticket.window).is_not(None)).group_by(col(Ticket.window))):
+        facts.by_window[int(window)] = Group(served=int(n), service_sum=float(s_sum or 0),
+                                             service_n=int(s_n))
+    for service, n, n_served, w_sum, w_n in _rows(
+            session, sa_select(col(Ticket.service), func.count(), served, func.sum(wait),
+                               func.count(wait)).where(where).group_by(col(Ticket.service))):
+        facts.by_service[service] = Group(issued=int(n), served=int(n_served or 0),
+                                          wait_sum=float(w_sum or 0), wait_n=int(w_n))
+    hour_expr = _utc_hour(session)
+    cache: dict[str, int] = {}
+    for bucket, n, w_sum, w_n in _rows(
+            session, sa_select(hour_expr, func.count(), func.sum(wait), func.count(wait))
+            .where(where).group_by(hour_expr)):
+        g = facts.by_hour.setdefault(_local_hour(bucket, hall, cache), Group())
+        g.add(Group(issued=int(n), wait_sum=float(w_sum or 0), wait_n=int(w_n)))
+    for clerk, n, s_sum, s_n in _rows(
+            session, sa_select(col(Ticket.clerk), func.count(), func.sum(svc), func.count(svc))
+            .where(where, done, col(Ticket.clerk).is_not(None)).group_by(col(Ticket.clerk))):
+        facts.by_clerk[clerk] = Group(served=int(n), service_sum=float(s_sum or 0),
+                                      service_n=int(s_n))
+
+    grade = col(Evaluation.grade)
+    graded = (sa_select(col(Evaluation.clerk), grade, func.count())
+              .join(Ticket, col(Ticket.id) == col(Evaluation.ticket_id))
+              .where(where).group_by(col(Evaluation.clerk), grade))
+    for clerk, g, n in _rows(session, graded):
+        facts.grades[int(g)] = facts.grades.get(int(g), 0) + int(n)
+        if clerk:
+            grp = facts.by_clerk.setdefault(clerk, Group())
+            grp.grade_n += int(n)
+            grp.grade_sum += float(g) * int(n)
+            grp.satisfied += int(n) if int(g) >= 4 else 0
+    return facts
+
+
+def clerk_names(session: Session) -> dict[str, str]:
+    """Map usernames to display names."""
+    return {u: d or u for u, d in _rows(session, sa_select(col(User.username),
+                                                            col(User.display_name)))}
+
+
+EXPORT_COLUMNS = (
+    "id", "day", "number", "service", "service_name", "category", "channel", "priority",
+    "status", "outcome", "window", "clerk", "phone", "call_count", "issued_at",
+    "first_called_at", "called_at", "started_at", "finished_at", "closed_at",
+    "wait_seconds", "service_seconds", "eta_minutes", "grade")
+
+
+def export_rows(session: Session, hall: Hall, first: date, last: date,
+                batch: int = 5000) -> Iterator[list[Any]]:
+    """Yield one row per ticket of the range, in EXPORT_COLUMNS order, phones masked."""
+    iso = hall.local_iso
+    query = (select(Ticket, Evaluation.grade)
+             .join(Evaluation, col(Evaluation.ticket_id) == col(Ticket.id), isouter=True)
+             .where(_in_range(hall, first, last)).order_by(col(Ticket.id)))
+    for ticket, grade in session.exec(query.execution_options(yield_per=batch)):
+        svc = hall.services.get(ticket.service)
+        yield [ticket.id, ticket.day.isoformat(), ticket.number, ticket.service,
+               svc.name if svc else ticket.service, ticket.category, ticket.channel,
+               ticket.priority, ticket.status, ticket.outcome, ticket.window, ticket.clerk,
+               mask_phone(ticket.phone), ticket.call_count, iso(ticket.issued_at),
+               iso(ticket.first_called_at), iso(ticket.called_at), iso(ticket.started_at),
+               iso(ticket.finished_at), iso(ticket.closed_at), ticket.wait_seconds,
+               ticket.service_seconds, ticket.eta_at_issue, grade]
+
+
+def read_live(session: Session, hall: Hall, now: datetime) -> dict[str, Any]:
+    """Read what the live monitor needs: windows, today's figures per window, the queue, devices."""
+    today = hall.day(now)
+    states = {w.number: w for w in session.exec(
+        select(WindowState).where(WindowState.hall == hall.code)).all()}
+    current_ids = [w.current_ticket_id for w in states.values() if w.current_ticket_id]
+    current = {t.id: t for t in session.exec(
+        select(Ticket).where(col(Ticket.id).in_(current_ids))).all()} if current_ids else {}
+    svc = col(Ticket.service_seconds)
+    today_rows = _rows(session, sa_select(col(Ticket.window), func.count(),
+                                          func.avg(cast(svc, Float)))
+                       .where(col(Ticket.hall) == hall.code, col(Ticket.day) == today,
+                              col(Ticket.status) == "done", col(Ticket.window).is_not(None))
+                       .group_by(col(Ticket.window)))
+    per_window = {int(w): (int(n), float(a) if a is not None else None) for w, n, a in today_rows}
+    waiting = _rows(session, sa_select(
+        col(Ticket.number), col(Ticket.service), col(Ticket.category), col(Ticket.issued_at),
+        col(Ticket.designated_window))
+        .where(col(Ticket.hall) == hall.code, col(Ticket.status) == "waiting")
+        .order_by(col(Ticket.issued_at)))
+    devices = [{"name": d.name, "kind": d.kind, "window": d.window, "status": d.status,
+                "last_seen": d.last_seen}
+               for d in session.exec(select(Device).where(Device.hall == hall.code,
+                                                          col(Device.revoked).is_(False))).all()]
+    return {"today": today, "states": states, "current": current, "per_window": per_window,
+            "waiting": list(waiting), "devices": devices, "names": clerk_names(session)}
+
