@@ -1,0 +1,151 @@
+// /m: check the hall pass, choose a category and a service, and take a ticket.
+
+import { api } from "/static/common/api.js";
+import { setupLang, localName } from "./i18n.js";
+import { activeEntry, etaMinutes, phoneOk } from "./state.js";
+import * as store from "./store.js";
+
+const { lang, t } = setupLang();
+const $ = (id) => document.getElementById(id);
+const params = new URLSearchParams(location.search);
+const hallPass = params.get("pass") || "";
+let catalog = null;
+let idemKey = null;
+
+if (hallPass) {
+  try { sessionStorage.setItem("hall.pass", hallPass); } catch (e) { /* ignore */ }
+}
+
+function figures(item) {
+  const eta = etaMinutes(item.eta_minutes);
+  return `${t("waiting_n", { n: item.waiting })} · ${eta > 0 ? t("eta_n", { n: eta }) : t("eta_none")}`;
+}
+
+function choice(title, sub, onClick, extra = "") {
+  const li = document.createElement("li");
+  const b = document.createElement("button");
+  b.type = "button";
+  b.className = "choice" + extra;
+  const name = document.createElement("span");
+  name.className = "choice-name";
+  name.textContent = title;
+  const fig = document.createElement("span");
+  fig.className = "choice-fig";
+  fig.textContent = sub;
+  b.append(name, fig);
+  b.addEventListener("click", onClick);
+  li.append(b);
+  return li;
+}
+
+function showOnly(id) {
+  for (const s of ["step-category", "step-service", "step-confirm", "pass-problem"]) $(s).hidden = s !== id;
+  $("loading").hidden = true;
+  window.scrollTo(0, 0);
+}
+
+function findService(code) {
+  for (const c of catalog.categories) {
+    const s = c.services.find((x) => x.code === code);
+    if (s) return { category: c, service: s };
+  }
+  return null;
+}
+
+function render() {
+  const h = new URLSearchParams(location.hash.slice(1));
+  const cat = h.get("cat") && catalog.categories.find((c) => c.code === h.get("cat"));
+  const svc = h.get("svc") && findService(h.get("svc"));
+  if (svc) {
+    $("confirm-title").textContent = `${svc.category.code} · ${localName(svc.service, lang)}`;
+    $("confirm-figures").textContent = figures(svc.service);
+    $("take-error").hidden = true;
+    $("take").disabled = false;
+    $("take").textContent = t("take");
+    $("take").dataset.service = svc.service.code;
+    idemKey = "m-" + Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 12);
+    showOnly("step-confirm");
+  } else if (cat) {
+    $("service-title").textContent = `${cat.code} · ${localName(cat, lang)}`;
+    $("services").replaceChildren(...cat.services.map((s) =>
+      choice(localName(s, lang), figures(s), () => { location.hash = "svc=" + s.code; })));
+    showOnly("step-service");
+  } else {
+    $("categories").replaceChildren(...catalog.categories.map((c) =>
+      choice(`${c.code}  ${localName(c, lang)}`, figures(c), () => { location.hash = "cat=" + c.code; })));
+    showOnly("step-category");
+  }
+}
+
+function passProblem(reason) {
+  if (reason === "off") {
+    $("pass-title").textContent = t("pass_off_title");
+    $("pass-text").textContent = t("pass_off");
+  } else {
+    $("pass-title").textContent = t("pass_title");
+    $("pass-text").textContent = t("pass_" + (["expired", "invalid"].includes(reason) ? reason : "missing"));
+  }
+  $("pass-problem").dataset.reason = reason;
+  showOnly("pass-problem");
+}
+
+async function take() {
+  const phone = $("phone").value.trim();
+  const err = $("take-error");
+  if (!phoneOk(phone)) { err.textContent = t("phone_bad"); err.hidden = false; return; }
+  const btn = $("take");
+  btn.disabled = true;
+  btn.textContent = t("taking");
+  err.hidden = true;
+  const body = { service: btn.dataset.service, channel: "mobile" };
+  if (hallPass) body.pass = hallPass;
+  if (phone) body.phone = phone;
+  try {
+    const tk = await api("/api/tickets", { method: "POST", body, headers: { "Idempotency-Key": idemKey } });
+    store.keep({ id: tk.id, token: tk.token, number: tk.number, status: tk.status,
+      day: String(tk.issued_at).slice(0, 10), service_name: tk.service_name });
+    location.href = `/m/t/${tk.id}?token=${encodeURIComponent(tk.token)}`;
+  } catch (e) {
+    err.textContent = e.message;
+    err.dataset.code = e.code || "";
+    err.hidden = false;
+    btn.disabled = false;
+    btn.textContent = t("take");
+  }
+}
+
+function showMine() {
+  const mine = activeEntry(store.tickets(), store.hallToday());
+  if (!mine) return;
+  const a = $("mine-link");
+  a.href = `/m/t/${mine.id}?token=${encodeURIComponent(mine.token)}`;
+  a.textContent = `${mine.number}${mine.service_name ? " · " + mine.service_name : ""}`;
+  $("mine").hidden = false;
+}
+
+async function main() {
+  $("take").addEventListener("click", take);
+  $("back-category").addEventListener("click", () => { location.hash = ""; });
+  $("back-service").addEventListener("click", () => {
+    const s = findService(new URLSearchParams(location.hash.slice(1)).get("svc"));
+    location.hash = s ? "cat=" + s.category.code : "";
+  });
+  showMine();
+  let check;
+  try {
+    [check, catalog] = await Promise.all([
+      api("/api/hall-pass/check" + (hallPass ? "?pass=" + encodeURIComponent(hallPass) : "")),
+      api("/api/catalog"),
+    ]);
+  } catch (e) {
+    $("loading").textContent = e.message;
+    return;
+  }
+  if (!check.valid) { passProblem(check.reason); return; }
+  const preset = params.get("service");
+  if (preset && !location.hash && findService(preset)) location.hash = "svc=" + preset;
+  window.addEventListener("hashchange", render);
+  render();
+}
+
+main();

@@ -1,0 +1,95 @@
+// Pure state logic for the phone pages: (state, message) → state, and small pure helpers.
+
+const ACTIVE = new Set(["waiting", "called", "serving"]);
+
+/** Return the ticket page's starting state; seenCalls and evaluated come from storage. */
+export function initialState({ seenCalls = 0, evaluated = false } = {}) {
+  return {
+    ticket: null, connected: false, alert: null, seenCalls, evaluated,
+    grade: null, cancelling: false, error: null, missing: false,
+  };
+}
+
+/** Fold one message into the ticket page's state. */
+export function reduce(state, msg) {
+  switch (msg.type) {
+    case "ticket": {
+      const t = msg.ticket;
+      if (!t || (state.ticket && t.id !== state.ticket.id)) return state;
+      const next = { ...state, ticket: t, error: null, missing: false };
+      const calls = t.call_count || 0;
+      if (t.status === "called" && calls > state.seenCalls) {
+        // A first call or a recall the resident has not acknowledged yet: alert (again).
+        next.alert = { number: t.number, window: t.window, callCount: calls };
+      } else if (t.status !== "called") {
+        next.alert = null;
+      }
+      if (t.status !== "waiting") next.cancelling = false;
+      return next;
+    }
+    case "connection":
+      return { ...state, connected: !!msg.connected };
+    case "dismiss":
+      if (!state.alert) return state;
+      return { ...state, alert: null, seenCalls: Math.max(state.seenCalls, state.alert.callCount) };
+    case "cancel-ask":
+      return state.ticket && state.ticket.status === "waiting" ? { ...state, cancelling: true } : state;
+    case "cancel-back":
+      return { ...state, cancelling: false };
+    case "evaluated":
+      return { ...state, evaluated: true, grade: msg.grade ?? state.grade, error: null };
+    case "missing":
+      return { ...state, missing: true };
+    case "error":
+      return { ...state, error: msg.message || null };
+    default:
+      return state; // unknown messages are ignored, as the contract asks of clients
+  }
+}
+
+/** Return what the page should show for a state. */
+export function view(state) {
+  const t = state.ticket;
+  if (!t) return { phase: state.missing ? "missing" : "loading" };
+  const phase = t.status;
+  return {
+    phase,
+    active: ACTIVE.has(phase),
+    showFigures: phase === "waiting",
+    canCancel: phase === "waiting",
+    confirmCancel: phase === "waiting" && state.cancelling,
+    canEvaluate: phase === "done" && !state.evaluated,
+    thanks: phase === "done" && state.evaluated,
+    alert: state.alert,
+    offline: ACTIVE.has(phase) && !state.connected,
+  };
+}
+
+/** Tell whether a phone number is acceptable: empty, or 11 digits starting with 1. */
+export function phoneOk(phone) {
+  const p = (phone || "").trim();
+  return p === "" || /^1\d{10}$/.test(p);
+}
+
+/** Remember a ticket in the list kept in localStorage; newest first, at most 10. */
+export function remember(list, entry) {
+  const rest = (Array.isArray(list) ? list : []).filter((e) => e && e.id !== entry.id);
+  return [{ ...entry }, ...rest].slice(0, 10);
+}
+
+/** Return a token for a ticket id from the remembered list, or null. */
+export function tokenFor(list, id) {
+  const hit = (Array.isArray(list) ? list : []).find((e) => e && String(e.id) === String(id));
+  return hit ? hit.token : null;
+}
+
+/** Return the ticket to offer on the entry page: the newest one still active today. */
+export function activeEntry(list, today) {
+  return (Array.isArray(list) ? list : []).find(
+    (e) => e && e.day === today && ACTIVE.has(e.status || "waiting")) || null;
+}
+
+/** Format an estimate in minutes for people: whole minutes, never negative. */
+export function etaMinutes(m) {
+  return Math.max(0, Math.round(Number(m) || 0));
+}

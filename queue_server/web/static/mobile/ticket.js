@@ -1,0 +1,170 @@
+// /m/t/{id}?token=…: my ticket, followed live over /ws/tickets/{id}; alert when called.
+
+import { api } from "/static/common/api.js";
+import { backoffDelay } from "/static/common/hallsocket.js";
+import { setupLang } from "./i18n.js";
+import { initialState, reduce, view, etaMinutes } from "./state.js";
+import * as store from "./store.js";
+import { chime, soundBlocked, unlockSound, vibrate } from "./alert.js";
+
+const { t } = setupLang();
+const $ = (id) => document.getElementById(id);
+const id = $("ticket").dataset.ticketId;
+const params = new URLSearchParams(location.search);
+let token = params.get("token") || store.token(id);
+let state = initialState({ seenCalls: store.seenCalls(id), evaluated: store.evaluated(id) });
+let lastAlerted = 0;
+
+if (token && !params.get("token")) {
+  // Put the token back into the address so a bookmark or a shared-to-self link keeps working.
+  params.set("token", token);
+  history.replaceState(null, "", `${location.pathname}?${params.toString()}`);
+}
+
+function dispatch(msg) {
+  state = reduce(state, msg);
+  if (state.ticket) {
+    store.keep({ id: state.ticket.id, token, number: state.ticket.number, status: state.ticket.status,
+      day: String(state.ticket.issued_at).slice(0, 10), service_name: state.ticket.service_name });
+  }
+  store.setSeenCalls(id, state.seenCalls);
+  render();
+}
+
+function render() {
+  const v = view(state);
+  $("loading").hidden = v.phase !== "loading";
+  if (v.phase === "missing") {
+    $("loading").hidden = false;
+    $("loading").textContent = t("no_ticket");
+    return;
+  }
+  if (v.phase === "loading") return;
+  const tk = state.ticket;
+  $("ticket").hidden = false;
+  $("ticket").dataset.status = tk.status;
+  $("t-service").textContent = `${tk.category} · ${tk.service_name || tk.service}`;
+  $("t-number").textContent = tk.number;
+  $("t-status").textContent = t("st_" + tk.status);
+  $("t-status").className = "status st-" + tk.status;
+  $("f-ahead").hidden = !v.showFigures;
+  $("f-eta").hidden = !v.showFigures;
+  $("t-ahead").textContent = t("ahead_n", { n: tk.ahead });
+  const eta = etaMinutes(tk.eta_minutes);
+  $("t-eta").textContent = eta > 0 ? t("eta_n", { n: eta }) : t("eta_none");
+  const wins = tk.status === "called" || tk.status === "serving" ? [tk.window] : (tk.windows || []);
+  $("t-windows").textContent = t("windows_list", { list: wins.join("、") });
+  $("f-windows").hidden = !v.active || wins.length === 0;
+  const hint = { waiting: t("hint_waiting"), called: t("hint_called", { w: tk.window }),
+    no_show: t("hint_no_show") }[tk.status] || "";
+  $("t-hint").textContent = hint;
+  $("t-hint").hidden = !hint;
+  $("t-conn").hidden = !v.offline;
+  $("t-conn").textContent = t("conn_lost");
+  $("cancel-box").hidden = !v.canCancel;
+  $("cancel").hidden = v.confirmCancel;
+  $("cancel-confirm").hidden = !v.confirmCancel;
+  $("evaluate").hidden = !v.canEvaluate;
+  $("thanks").hidden = !v.thanks;
+  $("new-ticket").hidden = v.active;
+  $("t-error").hidden = !state.error;
+  $("t-error").textContent = state.error || "";
+  $("sound-on").hidden = !(v.active && soundBlocked());
+  renderAlert(v.alert);
+  document.title = v.alert ? `🔔 ${tk.number} → ${tk.window}` : `${tk.number} · ${t("st_" + tk.status)}`;
+}
+
+function renderAlert(alert) {
+  const box = $("alert");
+  box.hidden = !alert;
+  document.body.classList.toggle("alerting", !!alert);
+  if (!alert) return;
+  $("alert-number").textContent = alert.number;
+  $("alert-window").textContent = t("alert_window", { w: alert.window });
+  $("alert-recall").hidden = alert.callCount < 2;
+  $("alert-recall").textContent = t("alert_recall", { n: alert.callCount });
+  box.dataset.callCount = String(alert.callCount);
+  if (alert.callCount > lastAlerted) {
+    lastAlerted = alert.callCount;
+    vibrate();
+    chime();
+  }
+}
+
+function connect(attempt = 0) {
+  const proto = location.protocol === "https:" ? "wss:" : "ws:";
+  const ws = new WebSocket(`${proto}//${location.host}/ws/tickets/${id}?token=${encodeURIComponent(token)}`);
+  let opened = false;
+  ws.onopen = () => { opened = true; attempt = 0; dispatch({ type: "connection", connected: true }); };
+  ws.onmessage = (ev) => {
+    let msg;
+    try { msg = JSON.parse(ev.data); } catch (e) { return; }
+    dispatch(msg);
+  };
+  ws.onclose = (ev) => {
+    dispatch({ type: "connection", connected: false });
+    if (ev.code === 1008 && !opened && !state.ticket) { dispatch({ type: "missing" }); return; }
+    setTimeout(() => connect(attempt + 1), backoffDelay(attempt));
+  };
+}
+
+async function load() {
+  try {
+    dispatch({ type: "ticket", ticket: await api(`/api/tickets/${id}?token=${encodeURIComponent(token)}`) });
+    return true;
+  } catch (e) {
+    if (e.status === 403 || e.status === 404 || e.status === 401) { dispatch({ type: "missing" }); return false; }
+    dispatch({ type: "error", message: e.message });
+    return true;
+  }
+}
+
+async function cancel() {
+  try {
+    dispatch({ type: "ticket", ticket: await api(`/api/tickets/${id}/cancel?token=${encodeURIComponent(token)}`, { method: "POST" }) });
+  } catch (e) {
+    dispatch({ type: "error", message: e.message });
+    load();
+  }
+}
+
+async function evaluate(grade) {
+  try {
+    await api(`/api/tickets/${id}/evaluation`, { method: "POST", body: { token, grade } });
+    store.setEvaluated(id);
+    dispatch({ type: "evaluated", grade });
+  } catch (e) {
+    if (e.code === "already_evaluated") { store.setEvaluated(id); dispatch({ type: "evaluated" }); }
+    else dispatch({ type: "error", message: e.message });
+  }
+}
+
+function wire() {
+  $("alert-ok").addEventListener("click", () => { unlockSound(); dispatch({ type: "dismiss" }); });
+  $("cancel").addEventListener("click", () => dispatch({ type: "cancel-ask" }));
+  $("cancel-no").addEventListener("click", () => dispatch({ type: "cancel-back" }));
+  $("cancel-yes").addEventListener("click", cancel);
+  $("sound-on").addEventListener("click", async () => { await unlockSound(); render(); });
+  // Phones allow sound only after a tap: any tap on the page unlocks it for the coming call.
+  document.addEventListener("pointerdown", () => { unlockSound().then(render); }, { once: true });
+  const grades = $("grades");
+  for (const g of [5, 4, 3, 2, 1]) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = `btn grade g${g}`;
+    b.dataset.grade = String(g);
+    b.textContent = t("g" + g);
+    b.addEventListener("click", () => evaluate(g));
+    grades.append(b);
+  }
+  document.addEventListener("visibilitychange", () => { if (!document.hidden) load(); });
+}
+
+async function main() {
+  wire();
+  if (!token) { dispatch({ type: "missing" }); return; }
+  unlockSound().then(render);
+  if (await load()) connect();
+}
+
+main();

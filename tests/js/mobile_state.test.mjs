@@ -1,0 +1,110 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  initialState, reduce, view, phoneOk, remember, tokenFor, activeEntry, etaMinutes,
+} from "../../queue_server/web/static/mobile/state.js";
+import { pickLang, translator } from "../../queue_server/web/static/mobile/i18n.js";
+
+const waiting = { id: 7, number: "D003", status: "waiting", ahead: 2, eta_minutes: 9.6, windows: [9, 10], call_count: 0 };
+const called = (n, w = 9) => ({ ...waiting, status: "called", ahead: 0, window: w, call_count: n });
+
+test("a waiting ticket shows its figures and a cancel button, and no alert", () => {
+  const s = reduce(initialState(), { type: "ticket", ticket: waiting });
+  const v = view(s);
+  assert.equal(v.phase, "waiting");
+  assert.equal(v.showFigures, true);
+  assert.equal(v.canCancel, true);
+  assert.equal(v.alert, null);
+});
+
+test("being called raises a full alert naming the window", () => {
+  let s = reduce(initialState(), { type: "ticket", ticket: waiting });
+  s = reduce(s, { type: "ticket", ticket: called(1, 12) });
+  assert.deepEqual(view(s).alert, { number: "D003", window: 12, callCount: 1 });
+  assert.equal(view(s).canCancel, false);
+});
+
+test("dismissing silences the alert until a recall raises it again", () => {
+  let s = reduce(initialState(), { type: "ticket", ticket: called(1) });
+  s = reduce(s, { type: "dismiss" });
+  assert.equal(s.alert, null);
+  assert.equal(s.seenCalls, 1);
+  s = reduce(s, { type: "ticket", ticket: called(1) }); // an estimate update, not a new call
+  assert.equal(s.alert, null);
+  s = reduce(s, { type: "ticket", ticket: called(2) });
+  assert.equal(s.alert.callCount, 2);
+});
+
+test("a reopened tab does not alert again for a call already acknowledged", () => {
+  const s = reduce(initialState({ seenCalls: 1 }), { type: "ticket", ticket: called(1) });
+  assert.equal(s.alert, null);
+  const fresh = reduce(initialState({ seenCalls: 0 }), { type: "ticket", ticket: called(1) });
+  assert.ok(fresh.alert);
+});
+
+test("starting service clears the alert; done asks for an evaluation once", () => {
+  let s = reduce(initialState(), { type: "ticket", ticket: called(1) });
+  s = reduce(s, { type: "ticket", ticket: { ...called(1), status: "serving" } });
+  assert.equal(s.alert, null);
+  s = reduce(s, { type: "ticket", ticket: { ...called(1), status: "done" } });
+  assert.equal(view(s).canEvaluate, true);
+  s = reduce(s, { type: "evaluated", grade: 5 });
+  assert.equal(view(s).canEvaluate, false);
+  assert.equal(view(s).thanks, true);
+  assert.equal(s.grade, 5);
+});
+
+test("cancel asks for confirmation only while waiting", () => {
+  let s = reduce(initialState(), { type: "ticket", ticket: waiting });
+  s = reduce(s, { type: "cancel-ask" });
+  assert.equal(view(s).confirmCancel, true);
+  s = reduce(s, { type: "ticket", ticket: { ...waiting, status: "cancelled" } });
+  assert.equal(view(s).confirmCancel, false);
+  assert.equal(view(s).canCancel, false);
+  assert.equal(reduce(s, { type: "cancel-ask" }).cancelling, false);
+});
+
+test("another ticket's message and unknown messages change nothing", () => {
+  const s = reduce(initialState(), { type: "ticket", ticket: waiting });
+  assert.equal(reduce(s, { type: "ticket", ticket: { ...waiting, id: 8, status: "called" } }), s);
+  assert.equal(reduce(s, { type: "something.new" }), s);
+});
+
+test("an active ticket without a connection is shown as offline", () => {
+  let s = reduce(initialState(), { type: "ticket", ticket: waiting });
+  assert.equal(view(s).offline, true);
+  s = reduce(s, { type: "connection", connected: true });
+  assert.equal(view(s).offline, false);
+});
+
+test("phone numbers are optional but must look like a mainland mobile number", () => {
+  assert.equal(phoneOk(""), true);
+  assert.equal(phoneOk("13800001234"), true);
+  assert.equal(phoneOk("1380000123"), false);
+  assert.equal(phoneOk("23800001234"), false);
+});
+
+test("remembered tickets restore a token and offer today's active ticket", () => {
+  let list = remember([], { id: 1, token: "a", status: "done", day: "2024-06-13" });
+  list = remember(list, { id: 2, token: "b", status: "waiting", day: "2024-06-13" });
+  list = remember(list, { id: 1, token: "a", status: "done", day: "2024-06-13" });
+  assert.equal(list.length, 2);
+  assert.equal(tokenFor(list, "2"), "b");
+  assert.equal(tokenFor(list, 3), null);
+  assert.equal(activeEntry(list, "2024-06-13").id, 2);
+  assert.equal(activeEntry(list, "2024-06-14"), null);
+});
+
+test("estimates are whole minutes and never negative", () => {
+  assert.equal(etaMinutes(9.6), 10);
+  assert.equal(etaMinutes(-3), 0);
+  assert.equal(etaMinutes(undefined), 0);
+});
+
+test("Chinese is the default language and English is available", () => {
+  assert.equal(pickLang("", null), "zh");
+  assert.equal(pickLang("?pass=x&lang=en", null), "en");
+  assert.equal(pickLang("", "en"), "en");
+  assert.equal(translator("zh")("alert_window", { w: 3 }), "请到 3 号窗口 办理");
+  assert.equal(translator("en")("alert_window", { w: 3 }), "Please go to window 3");
+});
