@@ -1,5 +1,27 @@
-"""Pages of this family (to be built)."""
+"""The clerk console (/clerk) and the evaluation pad at each window (/pad/{n})."""
 
-from fastapi import APIRouter
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from queue_server.errors import NotFound
+from queue_server.web.pages import templates
 
 router = APIRouter(include_in_schema=False)
+
+
+@router.get("/clerk", response_class=HTMLResponse)
+async def clerk_console(request: Request) -> HTMLResponse:
+    """Serve the clerk console: log in, open a window, call and serve."""
+    return templates.TemplateResponse(request, "clerk.html", {})
+
+
+@router.get("/pad/{number}", response_class=HTMLResponse)
+async def evaluation_pad(number: int, request: Request) -> HTMLResponse:
+    """Serve the evaluation pad that faces the resident at window `number`."""
+    hall = request.app.state.runtime.hall
+    if not 1 <= number <= len(hall.config.windows):
+        raise NotFound(f"没有 {number} 号窗口")
+    return templates.TemplateResponse(request, "pad.html", {
+        "number": number, "window_name": hall.window_name(number)})

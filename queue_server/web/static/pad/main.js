@@ -1,0 +1,103 @@
+// Evaluation pad: wires the pure state (state.js) to the DOM, the API and the hall websocket.
+import { adoptFragmentToken, api } from "/static/common/api.js";
+import { connectHall } from "/static/common/hallsocket.js";
+import * as S from "/static/pad/state.js";
+
+const root = document.body;
+const number = Number(root.dataset.window);
+const token = adoptFragmentToken(`hall.pad.token.${number}`);
+let state = S.initialState(number);
+const $ = (id) => document.getElementById(id);
+
+let timer = null;
+let shownPhase = null;
+let sending = false;
+
+function dispatch(msg) {
+  state = S.reduce(state, msg);
+  render();
+  if (state.phase === "sending") send();
+}
+
+async function send() {
+  const body = S.evaluationBody(state);
+  if (!body || sending) return;
+  sending = true;
+  try {
+    await api(`/api/windows/${number}/evaluation`, { method: "POST", body, token });
+    sending = false;
+    dispatch({ type: "sent" });
+  } catch (e) {
+    sending = false;
+    dispatch({ type: "send-failed", code: e.code, message: e.message });
+  }
+}
+
+async function loadWindow() {
+  try {
+    dispatch({ type: "windows", windows: await api("/api/windows", { token }) });
+  } catch (e) {
+    if (e.status === 401 || e.status === 403) dispatch({ type: "no-token" });
+  }
+}
+
+let refreshTimer = null;
+function scheduleWindow() {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(loadWindow, 150);
+}
+
+function render() {
+  root.dataset.phase = state.phase;
+  for (const el of document.querySelectorAll("[data-screen]")) {
+    el.hidden = el.dataset.screen !== (state.noToken ? "setup" : state.phase === "sending" ? (state.grade <= 2 ? "reason" : "prompt") : state.phase);
+  }
+  const info = state.info;
+  $("clerk").textContent = info && info.clerk && info.status !== "closed" ? `工作人员：${info.clerk.display_name}` : "";
+  $("wstatus").textContent = !info ? "" : info.status === "closed" ? "本窗口暂停服务" : info.status === "paused" ? "本窗口暂停叫号，请稍候" : "欢迎您，请到窗口办理";
+  $("conn").hidden = state.connected;
+  for (const n of document.querySelectorAll("[data-ticket-number]")) n.textContent = state.ticket ? state.ticket.number : "";
+  for (const b of document.querySelectorAll("[data-grade]")) b.disabled = state.phase === "sending";
+  for (const b of document.querySelectorAll("[data-reason]")) {
+    const on = state.reasons.includes(b.dataset.reason);
+    b.classList.toggle("on", on);
+    b.setAttribute("aria-pressed", on ? "true" : "false");
+  }
+  $("submit-reasons").disabled = state.reasons.length === 0 || state.phase === "sending";
+  $("chosen").textContent = S.gradeLabel(state.grade);
+  $("message").textContent = state.message || "";
+  $("thanks-note").textContent = state.message || "";
+  if (shownPhase !== state.phase) {
+    shownPhase = state.phase;
+    clearTimeout(timer);
+    const ms = S.TIMEOUTS[state.phase];
+    if (ms) {
+      const phase = state.phase;
+      timer = setTimeout(() => dispatch({ type: "timeout", phase }), ms);
+    }
+  }
+}
+
+document.addEventListener("click", (ev) => {
+  const g = ev.target.closest("[data-grade]");
+  if (g && !g.disabled) { dispatch({ type: "grade", grade: Number(g.dataset.grade) }); return; }
+  const r = ev.target.closest("[data-reason]");
+  if (r) { dispatch({ type: "toggle-reason", reason: r.dataset.reason }); return; }
+  if (ev.target.closest("#submit-reasons")) { dispatch({ type: "submit-reasons" }); return; }
+  if (ev.target.closest("#back")) dispatch({ type: "back" });
+});
+
+if (!token) {
+  dispatch({ type: "no-token" });
+} else {
+  render();
+  loadWindow();
+  connectHall({
+    onMessage: (m) => {
+      dispatch({ type: "hall", msg: m });
+      if (S.needsWindowRefresh(m, number)) scheduleWindow();
+    },
+    onStatus: (ok) => { dispatch({ type: "socket", connected: ok }); if (ok) scheduleWindow(); },
+  });
+  setInterval(loadWindow, 60000);
+}
