@@ -1,5 +1,100 @@
-"""Pages of this family (to be built)."""
+"""The hall board, the screen above each window, offline speech and the pass QR code."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter(include_in_schema=False)
+import io
+from typing import Any
+
+import qrcode
+import qrcode.image.svg
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from display.tts import Synthesiser, TtsUnavailable, check_text
+from queue_server.deps import RuntimeDep
+from queue_server.errors import ApiError, Invalid, NotFound
+from queue_server.runtime import Runtime
+from queue_server.web.pages import templates
+
+router = APIRouter()
+
+MAX_QR_DATA = 400
+
+
+def board_config(rt: Runtime) -> dict[str, Any]:
+    """Return what the board needs from the hall configuration."""
+    cfg = rt.hall.config
+    return {
+        "hall": {"code": cfg.hall.code, "name": cfg.hall.name,
+                 "short_name": cfg.hall.short_name or cfg.hall.name},
+        "timezone": cfg.hall.timezone,
+        "notice": cfg.settings.notice,
+        "announce": {"repeat": cfg.settings.announce.repeat,
+                     "digits": cfg.settings.announce.digits},
+        "windows": [{"number": w.number, "name": w.name, "name_en": w.name_en}
+                    for w in cfg.windows],
+        "categories": [{"code": c.code, "name": c.name, "name_en": c.name_en}
+                       for c in cfg.categories],
+    }
+
+
+@router.get("/display", include_in_schema=False)
+async def board(request: Request, rt: RuntimeDep) -> HTMLResponse:
+    """Serve the hall board."""
+    return templates.TemplateResponse(request, "display_board.html", {"cfg": board_config(rt)})
+
+
+@router.get("/display/window/{number}", include_in_schema=False)
+async def window_screen(request: Request, rt: RuntimeDep, number: int) -> HTMLResponse:
+    """Serve the screen above one window."""
+    cfg = board_config(rt)
+    window = next((w for w in cfg["windows"] if w["number"] == number), None)
+    if window is None:
+        raise NotFound(f"没有 {number} 号窗口")
+    return templates.TemplateResponse(request, "display_window.html",
+                                      {"cfg": cfg, "window": window})
+
+
+@router.get("/display/config.json", include_in_schema=False)
+async def config_json(rt: RuntimeDep) -> dict[str, Any]:
+    """Return the board's settings, so a running board picks up changes without a reload."""
+    return board_config(rt)
+
+
+@router.get("/display/qr.svg", include_in_schema=False)
+async def qr_svg(data: str = Query(default="")) -> Response:
+    """Render a QR code as SVG on the server, so the board needs no script from the internet."""
+    if not data or len(data) > MAX_QR_DATA:
+        raise Invalid(f"data 必须是 1 到 {MAX_QR_DATA} 个字符")
+    img = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, border=2,
+                      error_correction=qrcode.constants.ERROR_CORRECT_M)
+    buf = io.BytesIO()
+    img.save(buf)
+    return Response(buf.getvalue(), media_type="image/svg+xml",
+                    headers={"Cache-Control": "private, max-age=300"})
+
+
+def _synthesiser(request: Request, rt: Runtime) -> Synthesiser:
+    tts: Synthesiser | None = getattr(request.app.state, "display_tts", None)
+    if tts is None:
+        tts = Synthesiser(rt.settings.tts_command)
+        request.app.state.display_tts = tts
+    return tts
+
+
+@router.get("/api/tts", tags=["display"], response_class=Response,
+            responses={200: {"content": {"audio/wav": {}}}})
+async def speech(request: Request, rt: RuntimeDep, text: str = Query(default="")) -> Response:
+    """Return Mandarin speech for an announcement as WAV, synthesised offline."""
+    try:
+        clean = check_text(text)
+    except ValueError as exc:
+        raise Invalid(str(exc)) from None
+    tts = _synthesiser(request, rt)
+    try:
+        wav = await tts.wav(clean)
+    except TtsUnavailable as exc:
+        raise ApiError(str(exc), status=503, code="tts_unavailable") from None
+    # The same announcement text always gives the same audio: let the board cache it.
+    return Response(wav, media_type="audio/wav",
+                    headers={"Cache-Control": "public, max-age=86400"})

@@ -1,0 +1,186 @@
+// The board's voice: a queue of announcements that never cut each other off.
+//
+// createAnnouncer() holds the queue and its bookkeeping and knows nothing about audio, so
+// node --test can drive it with fake voices. browserVoice() and webAudioChime() are the real
+// outputs: the browser's zh-CN voice where one exists, else WAV synthesised by the server
+// offline (/api/tts), after a chime made with WebAudio (no file, no internet).
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Resolve with the promise's value, or reject after ms and abort the work behind it. */
+export function withTimeout(promise, ms, controller) {
+  let timer;
+  const limit = new Promise((_, reject) => {
+    timer = setTimeout(() => {
+      if (controller) controller.abort();
+      reject(new Error("timeout"));
+    }, ms);
+  });
+  return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Create the announcement queue.
+ * say(text, signal) → Promise<source> speaks once; chime(signal) → Promise plays the chime;
+ * isCurrent(item) says whether the call still stands (a superseded call is skipped);
+ * log is the observable record (window.__announcements on the board), trimmed to maxLog.
+ */
+export function createAnnouncer({
+  say, chime = async () => {}, isCurrent = () => true, log = [], now = () => Date.now(),
+  itemTimeoutMs = 60000, gapMs = 600, maxPending = 20, maxLog = 100,
+} = {}) {
+  const pending = [];
+  let running = false;
+  let nextId = 1;
+
+  function trim() {
+    if (log.length > maxLog) log.splice(0, log.length - maxLog);
+  }
+
+  async function speakItem(item, entry, signal) {
+    await chime(signal);
+    for (let i = 0; i < item.repeat; i++) {
+      if (signal.aborted) throw new Error("timeout");
+      entry.source = await say(item.spoken, signal);
+      entry.plays += 1;
+      if (i < item.repeat - 1) await sleep(gapMs);
+    }
+  }
+
+  async function drain() {
+    if (running) return;
+    running = true;
+    try {
+      while (pending.length) {
+        const { item, entry } = pending.shift();
+        if (!isCurrent(item)) { entry.status = "skipped"; continue; }
+        entry.status = "speaking";
+        entry.started = now();
+        const controller = new AbortController();
+        try {
+          await withTimeout(speakItem(item, entry, controller.signal), itemTimeoutMs, controller);
+          entry.status = "done";
+        } catch (e) {
+          // A broken voice must never hold up the calls behind it.
+          entry.status = e && e.message === "timeout" ? "timeout" : "error";
+          entry.error = String((e && e.message) || e);
+        }
+        entry.ended = now();
+      }
+    } finally {
+      running = false;
+    }
+  }
+
+  return {
+    /** Queue a call {number, window, kind, text, spoken, repeat}; return its log entry. */
+    enqueue(item) {
+      const same = pending.find((p) => p.item.number === item.number && p.item.window === item.window);
+      if (same) return same.entry; // not started yet: it will be said anyway
+      const entry = { id: nextId++, number: item.number, window: item.window, kind: item.kind,
+        text: item.text, spoken: item.spoken, source: null, plays: 0, status: "queued",
+        queued: now(), started: null, ended: null };
+      log.push(entry);
+      trim();
+      pending.push({ item: { repeat: 2, ...item }, entry });
+      while (pending.length > maxPending) {
+        const dropped = pending.shift();
+        dropped.entry.status = "dropped";
+      }
+      drain();
+      return entry;
+    },
+    get pending() { return pending.length; },
+    get busy() { return running; },
+    /** Resolve once the queue is empty and nothing is being said. */
+    async idle() { while (running || pending.length) await sleep(50); },
+  };
+}
+
+/** Return the browser's zh-CN voice, or null when it has none (headless, many Linux boxes). */
+export function chineseVoice(synth = globalThis.speechSynthesis) {
+  if (!synth || typeof synth.getVoices !== "function") return null;
+  const voices = synth.getVoices() || [];
+  return voices.find((v) => /^zh[-_]CN$/i.test(v.lang)) ||
+    voices.find((v) => /^(zh|cmn)([-_]Hans)?([-_]CN)?$/i.test(v.lang)) || null;
+}
+
+function speakWithVoice(synth, voice, text, signal) {
+  return new Promise((resolve, reject) => {
+    const u = new SpeechSynthesisUtterance(text);
+    u.voice = voice;
+    u.lang = "zh-CN";
+    u.rate = 0.9;
+    u.onend = () => resolve("speech");
+    u.onerror = (e) => reject(new Error("speech: " + (e.error || "error")));
+    signal.addEventListener("abort", () => synth.cancel(), { once: true });
+    synth.speak(u);
+  });
+}
+
+function playAudio(audio, url, signal, playTimeoutMs) {
+  return new Promise((resolve, reject) => {
+    let timer = null;
+    const done = (fn) => {
+      clearTimeout(timer);
+      audio.onended = audio.onerror = audio.onloadedmetadata = null;
+      fn();
+    };
+    audio.onended = () => done(() => resolve("audio"));
+    audio.onerror = () => done(() => reject(new Error("audio: cannot play " + url)));
+    audio.onloadedmetadata = () => {
+      // Allow the clip's own length plus slack, so a stalled element cannot hang the queue.
+      clearTimeout(timer);
+      const ms = Number.isFinite(audio.duration) ? audio.duration * 1000 + 3000 : playTimeoutMs;
+      timer = setTimeout(() => done(() => reject(new Error("audio: stalled"))), ms);
+    };
+    signal.addEventListener("abort", () => { audio.pause(); done(() => reject(new Error("timeout"))); }, { once: true });
+    timer = setTimeout(() => done(() => reject(new Error("audio: no response"))), playTimeoutMs);
+    audio.src = url;
+    const p = audio.play();
+    if (p && p.catch) p.catch((e) => done(() => reject(e)));
+  });
+}
+
+/** Return say(text, signal): the zh-CN speech voice if present, else the server's offline WAV. */
+export function browserVoice({ ttsPath = "/api/tts", playTimeoutMs = 15000 } = {}) {
+  const synth = globalThis.speechSynthesis;
+  // One element for the life of the page: memory stays flat over weeks.
+  const audio = new Audio();
+  audio.preload = "auto";
+  return async function say(text, signal) {
+    const voice = chineseVoice(synth);
+    if (voice) return speakWithVoice(synth, voice, text, signal);
+    return playAudio(audio, `${ttsPath}?text=${encodeURIComponent(text)}`, signal, playTimeoutMs);
+  };
+}
+
+/** Return chime(signal): a two-note ding-dong made with WebAudio, about one second long. */
+export function webAudioChime() {
+  let ctx = null;
+  return async function chime() {
+    try {
+      const AC = globalThis.AudioContext || globalThis.webkitAudioContext;
+      if (AC && !ctx) ctx = new AC();
+      if (ctx) {
+        if (ctx.state === "suspended") await Promise.race([ctx.resume(), sleep(300)]);
+        const t0 = ctx.currentTime + 0.02;
+        [[880, 0], [659, 0.45]].forEach(([freq, at]) => {
+          const osc = ctx.createOscillator();
+          const gain = ctx.createGain();
+          osc.type = "sine";
+          osc.frequency.value = freq;
+          gain.gain.setValueAtTime(0.0001, t0 + at);
+          gain.gain.exponentialRampToValueAtTime(0.5, t0 + at + 0.02);
+          gain.gain.exponentialRampToValueAtTime(0.0001, t0 + at + 0.6);
+          osc.connect(gain).connect(ctx.destination);
+          osc.start(t0 + at);
+          osc.stop(t0 + at + 0.65);
+        });
+      }
+    } catch (e) {
+      // No sound card: the words matter more than the chime.
+    }
+    await sleep(1100);
+  };
+}

@@ -1,0 +1,239 @@
+// The hall board: /ws/hall → pure state (state.js) → DOM, with the announcer and the pass QR.
+
+import { adoptFragmentToken, api, ApiError } from "/static/common/api.js";
+import { connectHall } from "/static/common/hallsocket.js";
+import * as S from "./state.js";
+import { browserVoice, createAnnouncer, webAudioChime } from "./announcer.js";
+
+const cfg = JSON.parse(document.getElementById("board-config").textContent);
+const token = adoptFragmentToken();
+if (new URLSearchParams(location.search).get("lang") === "en") document.body.classList.add("show-en");
+
+let state = S.initialBoard(cfg);
+const sockets = []; // the last few connection attempts, for tests and for a technician's console
+
+window.__announcements = [];
+window.__board = { sockets, get state() { return state; } };
+
+const announcer = createAnnouncer({
+  say: browserVoice(),
+  chime: webAudioChime(),
+  isCurrent: (item) => S.stillCurrent(state, item),
+  log: window.__announcements,
+});
+
+// ---- rendering: touch only what changed, so a call reaches the screen in a few milliseconds
+
+const $ = (id) => document.getElementById(id);
+const tiles = new Map([...document.querySelectorAll(".tile")].map((el) => [Number(el.dataset.window), {
+  el, ticket: el.querySelector(".tile-ticket"), status: el.querySelector(".tile-status"),
+}]));
+const cats = new Map([...document.querySelectorAll(".cat")].map((el) => [el.dataset.cat, {
+  waiting: el.querySelector(".cat-waiting"), eta: el.querySelector(".cat-eta"),
+}]));
+
+function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
+}
+
+function setAttr(el, name, value) {
+  if (el.getAttribute(name) !== value) el.setAttribute(name, value);
+}
+
+function flash(el) {
+  el.classList.remove("flash");
+  void el.offsetWidth; // restart the CSS animation
+  el.classList.add("flash");
+}
+
+const STATUS = { closed: "未开放", paused: "暂停", called: "呼叫中", serving: "办理中", idle: "空闲" };
+
+function tileView(w) {
+  if (w.status === "closed") return { kind: "closed", label: STATUS.closed };
+  if (w.status === "paused") return { kind: "paused", label: STATUS.paused };
+  if (!w.current) return { kind: "idle", label: STATUS.idle };
+  return w.current.status === "serving" ? { kind: "serving", label: STATUS.serving } : { kind: "called", label: STATUS.called };
+}
+
+function renderTiles(s) {
+  for (const w of s.windows) {
+    const t = tiles.get(w.number);
+    if (!t) continue;
+    const v = tileView(w);
+    setAttr(t.el, "data-status", v.kind);
+    setText(t.ticket, w.current && w.status !== "closed" ? w.current.number : "—");
+    setText(t.status, v.label);
+  }
+}
+
+function renderBanner(prev, s) {
+  const b = s.banner;
+  const banner = $("banner");
+  if (!b) { setAttr(banner, "data-state", "idle"); setText($("banner-label"), "欢迎光临"); return; }
+  setAttr(banner, "data-state", "call");
+  setText($("banner-label"), b.kind === "recall" ? "再次呼叫" : "正在呼叫");
+  setText($("banner-number"), b.number);
+  setText($("banner-window"), String(b.window));
+  const same = prev.banner && prev.banner.number === b.number && prev.banner.window === b.window && prev.banner.at === b.at;
+  const fresh = prev.seq !== null && !same; // not on the first snapshot: nothing new arrived
+  if (fresh) {
+    flash(banner);
+    const t = tiles.get(b.window);
+    if (t) flash(t.el);
+  }
+}
+
+function renderRecent(s) {
+  const list = $("recent");
+  const rows = s.recent.slice(0, 8);
+  const key = rows.map((c) => `${c.number}@${c.window}@${c.at}`).join("|");
+  if (list.dataset.key === key) return;
+  list.dataset.key = key;
+  list.replaceChildren(...rows.map((c) => {
+    const li = document.createElement("li");
+    const num = document.createElement("b");
+    num.textContent = c.number;
+    const to = document.createElement("span");
+    to.textContent = `${c.window} 号窗口`;
+    li.append(num, to);
+    return li;
+  }));
+}
+
+function renderCats(s) {
+  for (const c of s.categories) {
+    const el = cats.get(c.code);
+    if (!el) continue;
+    setText(el.waiting, String(c.waiting));
+    setText(el.eta, String(Math.round(c.eta_minutes || 0)));
+  }
+}
+
+let noticeText = null;
+function renderNotice(s) {
+  if (s.notice === noticeText) return;
+  noticeText = s.notice;
+  const el = $("notice");
+  el.textContent = s.notice;
+  // Scroll at a steady reading speed whatever the length of the notice.
+  const track = el.parentElement;
+  const width = el.scrollWidth + track.parentElement.clientWidth;
+  track.style.animationDuration = `${Math.max(20, width / 110)}s`;
+}
+
+function render(prev, s) {
+  $("offline").hidden = s.connected;
+  document.body.classList.toggle("disconnected", !s.connected);
+  renderTiles(s);
+  renderBanner(prev, s);
+  renderRecent(s);
+  renderCats(s);
+  renderNotice(s);
+}
+
+function dispatch(msg) {
+  const prev = state;
+  state = S.reduceBoard(state, msg);
+  for (const call of S.callsToAnnounce(prev, msg)) {
+    announcer.enqueue({
+      ...call,
+      text: S.callPhrase(call.number, call.window),
+      spoken: S.spokenPhrase(call.number, call.window, state.announce.digits),
+      repeat: state.announce.repeat,
+    });
+  }
+  if (state !== prev) render(prev, state);
+}
+
+// ---- the socket, recorded so a test can see that a reconnect resumes with ?since=
+
+class RecordedSocket extends WebSocket {
+  constructor(url) {
+    super(url);
+    sockets.push({ url, opened: null, first: null });
+    if (sockets.length > 20) sockets.shift();
+  }
+}
+let awaitingFirst = false;
+
+connectHall({
+  WebSocketImpl: RecordedSocket,
+  onMessage: (msg) => {
+    if (awaitingFirst && sockets.length) { sockets[sockets.length - 1].first = msg.type; awaitingFirst = false; }
+    dispatch(msg);
+  },
+  onStatus: (connected) => {
+    if (connected) {
+      awaitingFirst = true;
+      if (sockets.length) sockets[sockets.length - 1].opened = Date.now();
+      refreshConfig();
+    }
+    dispatch({ type: "connection", connected });
+  },
+});
+
+// ---- estimates and settings, which events do not carry
+
+async function refreshQueue() {
+  try { dispatch({ ...(await api("/api/queue")), type: "queue" }); } catch (e) { /* next round */ }
+}
+
+async function refreshConfig() {
+  try { dispatch({ ...(await api("/display/config.json")), type: "config" }); } catch (e) { /* next round */ }
+}
+
+setInterval(refreshQueue, 30000);
+setInterval(refreshConfig, 300000);
+
+// ---- the rotating hall pass: shown only when the board holds a display device token
+
+let passTimer = null;
+let passUrl = null;
+let passExpires = 0;
+
+function showPass(url) {
+  const fig = $("pass");
+  if (url === passUrl) { fig.hidden = false; return; }
+  // Load the new code off-screen first so the old one never blinks out.
+  const img = new Image();
+  img.onload = () => { $("pass-qr").src = img.src; fig.hidden = false; passUrl = url; };
+  img.src = `/display/qr.svg?data=${encodeURIComponent(url)}`;
+}
+
+async function refreshPass() {
+  clearTimeout(passTimer);
+  let next = 60;
+  try {
+    const p = await api("/api/hall-pass", { token });
+    if (p.mode === "off") {
+      $("pass").hidden = true;
+    } else {
+      showPass(p.url);
+      passExpires = Date.parse(p.expires_at) || 0;
+    }
+    next = Math.min(30, Math.max(5, (p.rotation_seconds || 60) / 3));
+  } catch (e) {
+    if (e instanceof ApiError && (e.status === 401 || e.status === 403)) {
+      $("pass").hidden = true; // revoked or wrong token: show no code rather than a dead one
+    } else {
+      next = 5;
+      if (passExpires && Date.now() > passExpires) $("pass").hidden = true;
+    }
+  }
+  passTimer = setTimeout(refreshPass, next * 1000);
+}
+
+if (token) refreshPass();
+
+// ---- date and time in the hall's timezone
+
+const dateFmt = new Intl.DateTimeFormat("zh-CN", { timeZone: cfg.timezone, year: "numeric", month: "long", day: "numeric", weekday: "long" });
+const timeFmt = new Intl.DateTimeFormat("zh-CN", { timeZone: cfg.timezone, hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+function tick() {
+  const now = new Date();
+  setText($("date"), dateFmt.format(now));
+  setText($("time"), timeFmt.format(now));
+}
+tick();
+setInterval(tick, 1000);
+render(state, state);
