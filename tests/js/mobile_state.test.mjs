@@ -108,3 +108,13 @@ test("Chinese is the default language and English is available", () => {
   assert.equal(translator("zh")("alert_window", { w: 3 }), "请到 3 号窗口 办理");
   assert.equal(translator("en")("alert_window", { w: 3 }), "Please go to window 3");
 });
+
+test("window lists are compact: runs become ranges", async () => {
+  const { windowList, etaText } = await import("../../queue_server/web/static/mobile/state.js");
+  assert.equal(windowList([3, 1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18]), "1–18");
+  assert.equal(windowList([9, 10]), "9、10");
+  assert.equal(windowList([1, 2, 3, 7, 9, 10, 11]), "1–3、7、9–11");
+  assert.deepEqual(etaText(0, 2), ["eta_soon", {}]);
+  assert.deepEqual(etaText(0, 0), ["eta_none", {}]);
+  assert.deepEqual(etaText(7.4, 3), ["eta_n", { n: 7 }]);
+});

@@ -2,7 +2,7 @@
 
 import { api } from "/static/common/api.js";
 import { setupLang, localName } from "./i18n.js";
-import { activeEntry, etaMinutes, phoneOk } from "./state.js";
+import { activeEntry, etaText, phoneOk } from "./state.js";
 import * as store from "./store.js";
 
 const { lang, t } = setupLang();
@@ -17,8 +17,7 @@ if (hallPass) {
 }
 
 function figures(item) {
-  const eta = etaMinutes(item.eta_minutes);
-  return `${t("waiting_n", { n: item.waiting })} · ${eta > 0 ? t("eta_n", { n: eta }) : t("eta_none")}`;
+  return `${t("waiting_n", { n: item.waiting })} · ${t(...etaText(item.eta_minutes, item.waiting))}`;
 }
 
 function choice(title, sub, onClick, extra = "") {

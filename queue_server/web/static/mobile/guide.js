@@ -78,7 +78,9 @@ async function search(q) {
 }
 
 function markBrowse(code) {
-  for (const b of $("browse").querySelectorAll("button")) b.classList.toggle("on", b.dataset.cat === (code || ""));
+  // null: a search is showing, so no category is marked; "" marks 全部.
+  for (const b of $("browse").querySelectorAll("button")) b.classList.toggle("on", code !== null && b.dataset.cat === code);
+  $("browse-box").open = code === undefined;
 }
 
 function browse(code) {
@@ -87,13 +89,16 @@ function browse(code) {
   if (code) url.searchParams.set("cat", code); else url.searchParams.delete("cat");
   history.replaceState(null, "", url.pathname + url.search);
   $("q").value = "";
-  markBrowse(code);
+  markBrowse(code || "");
   const out = [];
   for (const c of catalog.categories) {
     if (code && c.code !== code) continue;
     for (const s of c.services) for (const m of s.matters) out.push({ ...m, service: s.code });
   }
   show(out, serviceNames());
+  const cat = catalog.categories.find((c) => c.code === code);
+  if (cat) $("summary").textContent = t("browse_title", { c: `${cat.code} ${localName(cat, lang)}`, n: out.length });
+  $("summary").scrollIntoView({ block: "start" });
 }
 
 async function main() {
@@ -112,6 +117,7 @@ async function main() {
   });
   $("to-take").href = "/m" + passQuery().replace("&", "?");
   try { catalog = await api("/api/catalog"); } catch (e) { $("summary").textContent = e.message; return; }
+  $("browse-summary").textContent = t("browse", { n: catalog.categories.length });
   const all = document.createElement("button");
   all.type = "button";
   all.dataset.cat = "";

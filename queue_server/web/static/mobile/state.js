@@ -93,3 +93,24 @@ export function activeEntry(list, today) {
 export function etaMinutes(m) {
   return Math.max(0, Math.round(Number(m) || 0));
 }
+
+/** Return the i18n key and values for an estimate: none, under a minute, or about N minutes. */
+export function etaText(minutes, waiting) {
+  const n = etaMinutes(minutes);
+  if (n > 0) return ["eta_n", { n }];
+  return [waiting > 0 ? "eta_soon" : "eta_none", {}];
+}
+
+/** Write window numbers compactly: runs of three or more become ranges (1–18). */
+export function windowList(numbers) {
+  const ns = [...new Set((numbers || []).map(Number))].sort((a, b) => a - b);
+  const parts = [];
+  for (let i = 0; i < ns.length;) {
+    let j = i;
+    while (j + 1 < ns.length && ns[j + 1] === ns[j] + 1) j++;
+    if (j - i >= 2) parts.push(`${ns[i]}–${ns[j]}`);
+    else for (let k = i; k <= j; k++) parts.push(String(ns[k]));
+    i = j + 1;
+  }
+  return parts.join("、");
+}

@@ -3,7 +3,7 @@
 import { api } from "/static/common/api.js";
 import { backoffDelay } from "/static/common/hallsocket.js";
 import { setupLang } from "./i18n.js";
-import { initialState, reduce, view, etaMinutes } from "./state.js";
+import { initialState, reduce, view, etaText, windowList } from "./state.js";
 import * as store from "./store.js";
 import { chime, soundBlocked, unlockSound, vibrate } from "./alert.js";
 
@@ -50,10 +50,11 @@ function render() {
   $("f-ahead").hidden = !v.showFigures;
   $("f-eta").hidden = !v.showFigures;
   $("t-ahead").textContent = t("ahead_n", { n: tk.ahead });
-  const eta = etaMinutes(tk.eta_minutes);
-  $("t-eta").textContent = eta > 0 ? t("eta_n", { n: eta }) : t("eta_none");
-  const wins = tk.status === "called" || tk.status === "serving" ? [tk.window] : (tk.windows || []);
-  $("t-windows").textContent = t("windows_list", { list: wins.join("、") });
+  $("t-eta").textContent = t(...etaText(tk.eta_minutes, tk.ahead));
+  // Where to look first: the windows that serve this in their first tier, else any that can.
+  const wins = tk.status === "called" || tk.status === "serving" ? [tk.window]
+    : ((tk.preferred_windows && tk.preferred_windows.length) ? tk.preferred_windows : (tk.windows || []));
+  $("t-windows").textContent = t("windows_list", { list: windowList(wins) });
   $("f-windows").hidden = !v.active || wins.length === 0;
   const hint = { waiting: t("hint_waiting"), called: t("hint_called", { w: tk.window }),
     no_show: t("hint_no_show") }[tk.status] || "";

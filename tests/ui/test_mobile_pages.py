@@ -1,0 +1,297 @@
+"""Phone pages in headless Chromium on a phone-sized viewport, against a real server."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+
+from queue_server.domain.passes import make_pass
+from tests.support.live import Api, LiveServer
+
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync",
+        "--autoplay-policy=no-user-gesture-required"]
+
+# Count vibrations and the oscillators the alert's chime starts, without touching page code.
+PROBE = """
+window.__vibrations = [];
+navigator.vibrate = (p) => { window.__vibrations.push(p); return true; };
+window.__tones = 0;
+const C = window.AudioContext || window.webkitAudioContext;
+if (C) {
+  const make = C.prototype.createOscillator;
+  C.prototype.createOscillator = function () {
+    const osc = make.call(this);
+    const start = osc.start.bind(osc);
+    osc.start = (...a) => { window.__tones += 1; return start(...a); };
+    return osc;
+  };
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Launch the system Chromium once for the module."""
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[BrowserContext]:
+    """Return a fresh phone: 360×740, touch, its own cookies and storage."""
+    ctx = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2,
+                              is_mobile=True, has_touch=True, locale="zh-CN")
+    ctx.add_init_script(PROBE)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def shots(artifacts: Path) -> Path:
+    """Return the folder for the phone screenshots."""
+    out = artifacts / "mobile"
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def valid_pass(live: LiveServer, ago: int = 0) -> str:
+    """Return a hall pass minted ``ago`` seconds before the server's now."""
+    rt = live.runtime
+    token, _ = make_pass(rt.hall.secret, rt.hall.code, rt.clock() - timedelta(seconds=ago),
+                         rt.hall.config.settings.pass_rotation_seconds)
+    return token
+
+
+def category_waiting(api: Api, code: str) -> int:
+    """Return the board's waiting count for a category."""
+    data = api.http.get("/api/queue").json()
+    return int(next(c["waiting"] for c in data["categories"] if c["code"] == code))
+
+
+def take_ticket(page: Page, live: LiveServer, category: str, service_name: str,
+                phone: str = "") -> dict[str, Any]:
+    """Take a ticket through the phone pages and return it as the API shows it."""
+    page.goto(f"{live.url}/m?pass={valid_pass(live)}")
+    page.locator("#categories button", has_text=category).click()
+    page.locator("#services button", has_text=service_name).click()
+    if phone:
+        page.fill("#phone", phone)
+    page.click("#take")
+    page.wait_for_url(re.compile(r"/m/t/\d+\?token="))
+    m = re.search(r"/m/t/(\d+)\?token=([^&]+)", page.url)
+    assert m is not None
+    r = httpx.get(f"{live.url}/api/tickets/{m.group(1)}", params={"token": m.group(2)})
+    assert r.status_code == 200, r.text
+    return dict(r.json())
+
+
+def test_phone_ticket_follows_the_queue_alerts_on_call_and_recall_and_is_evaluated(
+        live: LiveServer, api: Api, phone: BrowserContext, shots: Path) -> None:
+    kiosk, _ = api.device("kiosk")
+    admin = api.admin()
+    ahead = [api.issue(kiosk, "forestry-permit") for _ in range(2)]
+    page = phone.new_page()
+    page.goto(f"{live.url}/m?pass={valid_pass(live)}")
+    expect(page.locator("#categories button")).to_have_count(8)
+    expect(page.locator("#categories button", has_text="农业林业")).to_contain_text("2 人等候")
+    page.screenshot(path=str(shots / "m_01_categories.png"))
+    page.locator("#categories button", has_text="农业林业").click()
+    expect(page.locator("#services button", has_text="林木采伐")).to_contain_text("2 人等候")
+    page.screenshot(path=str(shots / "m_02_service_choice.png"))
+    page.locator("#services button", has_text="林木采伐").click()
+    page.fill("#phone", "13800001234")
+    page.screenshot(path=str(shots / "m_03_confirm.png"))
+    page.click("#take")
+    page.wait_for_url(re.compile(r"/m/t/\d+\?token="))
+    m = re.search(r"/m/t/(\d+)\?token=([^&]+)", page.url)
+    assert m is not None
+    tid, token = int(m.group(1)), m.group(2)
+    mine = httpx.get(f"{live.url}/api/tickets/{tid}", params={"token": token}).json()
+    assert mine["channel"] == "mobile" and mine["phone"] == "138****1234"
+
+    expect(page.locator("#t-number")).to_have_text(mine["number"])
+    expect(page.locator("#t-status")).to_have_text("等候中")
+    expect(page.locator("#t-ahead")).to_have_text("2 人")
+    expect(page.locator("#t-windows")).to_contain_text(str(mine["windows"][0]))
+    expect(page.locator("#t-conn")).to_be_hidden()
+    page.screenshot(path=str(shots / "m_04_ticket_waiting.png"))
+
+    window = mine["preferred_windows"][0]
+    assert api.http.post(f"/api/windows/{window}/open", headers=admin).status_code == 200
+    for i, other in enumerate(ahead):
+        r = api.http.post(f"/api/windows/{window}/call-next", headers=admin)
+        assert r.json()["ticket"]["id"] == other["id"]
+        expect(page.locator("#t-ahead")).to_have_text(f"{1 - i} 人")
+        expect(page.locator("#alert")).to_be_hidden()
+        api.http.post(f"/api/windows/{window}/finish", headers=admin, json={"outcome": "done"})
+
+    started = time.monotonic()
+    r = api.http.post(f"/api/windows/{window}/call-next", headers=admin)
+    assert r.json()["ticket"]["id"] == tid
+    page.locator("#alert").wait_for(state="visible", timeout=1000)
+    assert time.monotonic() - started < 1.0
+    expect(page.locator("#alert-window")).to_have_text(f"请到 {window} 号窗口 办理")
+    expect(page.locator("#alert-number")).to_have_text(mine["number"])
+    assert page.evaluate("window.__vibrations.length") == 1
+    assert page.evaluate("window.__tones") >= 2
+    page.screenshot(path=str(shots / "m_05_called_alert.png"))
+
+    page.click("#alert-ok")
+    expect(page.locator("#alert")).to_be_hidden()
+    expect(page.locator("#t-status")).to_have_text("已叫号，请到窗口办理")
+    expect(page.locator("#cancel-box")).to_be_hidden()
+    api.http.post(f"/api/windows/{window}/recall", headers=admin)
+    page.locator("#alert").wait_for(state="visible", timeout=2000)
+    expect(page.locator("#alert-recall")).to_have_text("第 2 次叫号")
+    assert page.evaluate("window.__vibrations.length") == 2
+    page.click("#alert-ok")
+
+    # A lost tab loses nothing: the bare link (no token) restores the ticket from this phone.
+    page.close()
+    page = phone.new_page()
+    page.goto(f"{live.url}/m/t/{tid}")
+    expect(page.locator("#t-number")).to_have_text(mine["number"])
+    expect(page.locator("#t-status")).to_have_text("已叫号，请到窗口办理")
+    expect(page.locator("#alert")).to_be_hidden()  # already acknowledged on this phone
+    assert f"token={token}" in page.url
+    page.goto(f"{live.url}/m?pass={valid_pass(live)}")
+    expect(page.locator("#mine-link")).to_contain_text(mine["number"])
+    page.click("#mine-link")
+    page.wait_for_url(re.compile(rf"/m/t/{tid}\?token="))
+
+    api.http.post(f"/api/windows/{window}/start", headers=admin)
+    api.http.post(f"/api/windows/{window}/finish", headers=admin, json={"outcome": "done"})
+    expect(page.locator("#evaluate")).to_be_visible()
+    expect(page.locator("#grades button")).to_have_count(5)
+    page.locator("#grades button", has_text="非常满意").click()
+    expect(page.locator("#thanks")).to_be_visible()
+    again = httpx.post(f"{live.url}/api/tickets/{tid}/evaluation", json={"token": token, "grade": 1})
+    assert again.status_code == 409 and again.json()["error"]["code"] == "already_evaluated"
+    page.reload()
+    expect(page.locator("#thanks")).to_be_visible()
+    expect(page.locator("#evaluate")).to_be_hidden()
+
+
+@pytest.mark.parametrize("kind", ["missing", "expired", "forged"])
+def test_entry_without_a_valid_pass_explains_that_the_board_code_must_be_scanned(
+        live: LiveServer, phone: BrowserContext, shots: Path, kind: str) -> None:
+    good = valid_pass(live)
+    query = {"missing": "", "expired": "?pass=" + valid_pass(live, ago=180),
+             "forged": "?pass=" + good.split(".")[0] + ".AAAAAAAAAAAAAAAA"}[kind]
+    page = phone.new_page()
+    page.goto(f"{live.url}/m{query}")
+    problem = page.locator("#pass-problem")
+    expect(problem).to_be_visible()
+    expect(problem).to_have_attribute("data-reason", {"forged": "invalid"}.get(kind, kind))
+    expect(page.locator("#pass-title")).to_have_text("请扫描大厅显示屏上的二维码")
+    expect(page.locator("#pass-text")).to_contain_text(
+        {"missing": "二维码", "expired": "过期", "forged": "无效"}[kind])
+    expect(page.locator("#step-category")).to_be_hidden()
+    if kind == "expired":
+        page.screenshot(path=str(shots / "m_07_pass_expired.png"))
+
+
+def test_pass_that_expires_while_choosing_is_refused_with_a_chinese_message(
+        live: LiveServer, api: Api, phone: BrowserContext) -> None:
+    page = phone.new_page()
+    page.goto(f"{live.url}/m?pass={valid_pass(live)}&service=invoice")
+    expect(page.locator("#step-confirm")).to_be_visible()
+    expect(page.locator("#confirm-title")).to_contain_text("发票")
+    rt = live.runtime
+    real = rt.clock
+    rt.clock = lambda: real() + timedelta(seconds=3 * rt.hall.config.settings.pass_rotation_seconds)
+    try:
+        page.click("#take")
+        expect(page.locator("#take-error")).to_contain_text("请扫描大厅显示屏上的二维码")
+        expect(page.locator("#take-error")).to_have_attribute("data-code", "pass_required")
+    finally:
+        rt.clock = real
+    assert category_waiting(api, "G") == 0
+    assert "/m/t/" not in page.url
+
+
+def test_cancel_drops_the_board_waiting_count_and_a_second_ticket_is_refused(
+        live: LiveServer, api: Api, phone: BrowserContext) -> None:
+    page = phone.new_page()
+    mine = take_ticket(page, live, "税务", "发票")
+    assert category_waiting(api, "G") == 1
+
+    other = phone.new_page()
+    other.goto(f"{live.url}/m?pass={valid_pass(live)}&service=invoice")
+    other.click("#take")
+    expect(other.locator("#take-error")).to_have_text("您已有这项业务的号码在等候，请勿重复取号")
+    expect(other.locator("#mine-link")).to_contain_text(mine["number"])
+    assert category_waiting(api, "G") == 1
+
+    page.click("#cancel")
+    expect(page.locator("#cancel-confirm")).to_be_visible()
+    page.click("#cancel-no")
+    expect(page.locator("#cancel-confirm")).to_be_hidden()
+    assert category_waiting(api, "G") == 1
+    page.click("#cancel")
+    page.click("#cancel-yes")
+    expect(page.locator("#t-status")).to_have_text("已取消")
+    expect(page.locator("#cancel-box")).to_be_hidden()
+    assert category_waiting(api, "G") == 0
+
+
+def test_guide_finds_the_articles_matters_and_links_to_taking_a_ticket(
+        live: LiveServer, phone: BrowserContext, shots: Path) -> None:
+    page = phone.new_page()
+    page.goto(f"{live.url}/m/guide")
+    page.fill("#q", "林木采伐")
+    page.click("#search button[type=submit]")
+    felling = page.locator(".matter", has_text="林木采伐许可证核发")
+    expect(felling).to_be_visible()
+    expect(felling.locator(".badge")).to_have_text("✔ 本镇能办")
+    expect(felling).to_contain_text("林业")
+    expect(felling).to_contain_text("身份证")
+    expect(felling).to_contain_text("延时办")
+    page.screenshot(path=str(shots / "m_06_guide.png"))
+    page.screenshot(path=str(shots / "m_06_guide_full.png"), full_page=True)
+
+    page.fill("#q", "残疾证")
+    page.click("#search button[type=submit]")
+    cert = page.locator(".matter", has_text="更换残疾证")
+    expect(cert).to_be_visible()
+    expect(cert).to_contain_text("残疾人联合会")
+    link = cert.locator("a.take-link")
+    expect(link).to_have_attribute("href", re.compile(r"^/m\?service=disability-certificate"))
+    expect(page.locator("#summary")).to_contain_text("找到")
+
+    page.click("#browse-summary")
+    page.locator("#browse button", has_text="农业林业").click()
+    expect(page.locator("#summary")).to_contain_text("D 农业林业")
+    expect(page.locator(".matter", has_text="林木采伐许可证核发")).to_be_visible()
+    expect(page.locator(".matter", has_text="更换残疾证")).to_have_count(0)
+
+    # With the pass from the board still in this tab, the guide's link goes straight to taking.
+    page.goto(f"{live.url}/m?pass={valid_pass(live)}")
+    expect(page.locator("#step-category")).to_be_visible()
+    page.goto(f"{live.url}/m/guide?q=残疾证")
+    page.locator(".matter", has_text="更换残疾证").locator("a.take-link").click()
+    expect(page.locator("#step-confirm")).to_be_visible()
+    expect(page.locator("#confirm-title")).to_contain_text("残疾人证")
+
+
+def test_pages_switch_to_english_and_remember_it(live: LiveServer, phone: BrowserContext) -> None:
+    page = phone.new_page()
+    page.goto(f"{live.url}/m/guide?lang=en")
+    expect(page.locator("#search button[type=submit]")).to_have_text("Search")
+    page.click("#lang-toggle")
+    expect(page.locator("#search button[type=submit]")).to_have_text("搜索")
+    page.click("#lang-toggle")
+    expect(page.locator("#search button[type=submit]")).to_have_text("Search")
+    page.goto(f"{live.url}/m")
+    expect(page.locator("#pass-title")).to_have_text("Please scan the QR code on the hall's board")
