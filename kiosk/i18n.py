@@ -1,0 +1,139 @@
+"""Screen texts in Simplified Chinese and English."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+STRINGS: dict[str, dict[str, str]] = {
+    "zh": {
+        "hall": "{hall}",
+        "toggle": "English",
+        "home_title": "请选择要办理的业务",
+        "waiting": "等候 {n} 人",
+        "guide_button": "能办吗？查看办事指南",
+        "back": "返回",
+        "home": "首页",
+        "services_title": "{category}：请选择具体事项",
+        "eta": "约 {m} 分钟",
+        "eta_none": "无需等候",
+        "materials": "请准备以下材料：",
+        "no_materials": "无需特别材料，带身份证即可",
+        "mode": "办理方式：{modes}",
+        "mode_onsite": "现场办理",
+        "mode_deferred": "承诺 {d} 个工作日办结",
+        "mode_proxy": "窗口代办",
+        "priority_title": "优先服务（可选）：",
+        "prio_elderly": "老年人",
+        "prio_disabled": "残疾人",
+        "prio_veteran": "退役军人",
+        "prio_pregnant": "孕产妇",
+        "take": "取  号",
+        "taking": "正在取号…",
+        "take_failed": "取号没有成功，请再按一次「取号」",
+        "your_number": "您的号码",
+        "ahead": "前面还有 {n} 人",
+        "ahead_none": "前面没有人，请留意叫号",
+        "eta_issued": "预计等候约 {m} 分钟",
+        "windows": "请到 {w} 号窗口办理",
+        "printing": "正在打印…",
+        "printed": "请取走凭条",
+        "print_failed": "打印机故障，请用手机扫码保存号码",
+        "done": "完成，返回首页",
+        "priority_tag": "优先：{p}",
+        "guide_title": "能办吗？办事指南",
+        "guide_pick": "请选择类别",
+        "guide_matters": "{category}：共 {n} 项",
+        "department": "办理部门：{d}",
+        "handled_here": "本镇可以办理",
+        "not_here": "本镇不能直接办理，窗口可帮您代办",
+        "oos_title": "暂停服务",
+        "oos_body": "网络连接中断，正在自动重试…",
+        "oos_hint": "请到窗口咨询工作人员",
+        "windows_sep": "、",
+    },
+    "en": {
+        "hall": "{hall}",
+        "toggle": "中文",
+        "home_title": "Choose what you need",
+        "waiting": "{n} waiting",
+        "guide_button": "Can it be done here? Guide",
+        "back": "Back",
+        "home": "Home",
+        "services_title": "{category}: choose a service",
+        "eta": "about {m} min",
+        "eta_none": "no wait",
+        "materials": "Please bring:",
+        "no_materials": "Just bring your ID card",
+        "mode": "Handling: {modes}",
+        "mode_onsite": "on the spot",
+        "mode_deferred": "done within {d} working days",
+        "mode_proxy": "handled for you by the window",
+        "priority_title": "Priority service (optional):",
+        "prio_elderly": "Elderly",
+        "prio_disabled": "Disabled",
+        "prio_veteran": "Veteran",
+        "prio_pregnant": "Pregnant",
+        "take": "Take a ticket",
+        "taking": "Taking a ticket…",
+        "take_failed": "That did not work. Please tap the button again.",
+        "your_number": "Your number",
+        "ahead": "{n} ahead of you",
+        "ahead_none": "Nobody ahead. Watch the board.",
+        "eta_issued": "Estimated wait about {m} min",
+        "windows": "Go to window {w}",
+        "printing": "Printing…",
+        "printed": "Please take your ticket",
+        "print_failed": "Printer fault. Scan the code with your phone to keep your number.",
+        "done": "Done, back to home",
+        "priority_tag": "Priority: {p}",
+        "guide_title": "Can it be done here? Guide",
+        "guide_pick": "Choose a category",
+        "guide_matters": "{category}: {n} matters",
+        "department": "Department: {d}",
+        "handled_here": "Can be handled here",
+        "not_here": "Not handled here; the window can do it for you",
+        "oos_title": "Out of service",
+        "oos_body": "The network is down. Retrying automatically…",
+        "oos_hint": "Please ask the staff at a window",
+        "windows_sep": ", ",
+    },
+}
+
+
+def t(language: str, key: str, **values: Any) -> str:
+    """Return the text for key in the language, formatted with values."""
+    table = STRINGS.get(language, STRINGS["zh"])
+    return table.get(key, STRINGS["zh"][key]).format(**values)
+
+
+def name(item: Mapping[str, Any], language: str) -> str:
+    """Return a catalogue item's name in the language (Chinese when no English exists)."""
+    if language == "en" and item.get("name_en"):
+        return str(item["name_en"])
+    return str(item.get("name", ""))
+
+
+def minutes(value: float | None) -> int:
+    """Round an estimate up to whole minutes."""
+    return 0 if not value else max(1, math.ceil(value))
+
+
+def windows_text(language: str, windows: list[int]) -> str:
+    """Join window numbers the way the language lists them."""
+    return t(language, "windows_sep").join(str(w) for w in windows)
+
+
+def modes_text(language: str, matters: list[Mapping[str, Any]]) -> str:
+    """Describe the handling modes of a service's matters."""
+    parts: list[str] = []
+    modes = {str(m.get("mode")) for m in matters}
+    if "onsite" in modes:
+        parts.append(t(language, "mode_onsite"))
+    if "deferred" in modes:
+        days = max(int(m.get("promised_days") or 0) for m in matters if m.get("mode") == "deferred")
+        parts.append(t(language, "mode_deferred", d=days))
+    if "proxy" in modes:
+        parts.append(t(language, "mode_proxy"))
+    return t(language, "windows_sep").join(parts)

@@ -1,0 +1,49 @@
+"""Confirm: the materials checklist, the handling mode, a priority choice and 取号."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kiosk.flow import PRIORITIES
+from kiosk.i18n import modes_text, name, t
+from kiosk.screens.base import KioskScreen
+from kiosk.screens.widgets import GREY, KLabel, load_kv
+
+SELECTED = (0.0, 0.36, 0.75, 1)
+UNSELECTED = (0.55, 0.57, 0.62, 1)
+
+
+class ConfirmScreen(KioskScreen):
+    """Check the materials, choose a priority if any, and take the ticket."""
+
+    def refresh(self, app: Any) -> None:
+        """Redraw for the state's service, priority and issuing phase."""
+        state = app.state
+        lang = state.language
+        _category, service = app.service(state.service)
+        matters = service.get("matters", []) if service else []
+        self.ids.title.text = name(service or {}, lang)
+        self.ids.materials_title.text = t(lang, "materials")
+        box = self.ids.materials
+        box.clear_widgets()
+        materials = app.materials(service or {})
+        for item in materials or [t(lang, "no_materials")]:
+            box.add_widget(KLabel(text=f"□ {item}", font_size=40))
+        self.ids.mode.text = t(lang, "mode", modes=modes_text(lang, matters))
+        self.ids.priority_title.text = t(lang, "priority_title")
+        for p in PRIORITIES:
+            button = self.ids[f"prio_{p}"]
+            chosen = state.priority == p
+            button.text = ("● " if chosen else "") + t(lang, f"prio_{p}")
+            button.tone = SELECTED if chosen else UNSELECTED
+            button.color = (1, 1, 1, 1)
+        issuing = state.phase == "issuing"
+        self.ids.take.text = t(lang, "taking") if issuing else t(lang, "take")
+        self.ids.take.font_size = 72 if issuing else 110
+        self.ids.error.text = t(lang, "take_failed") if state.error else ""
+        self.ids.back.text = t(lang, "back")
+        self.ids.home.text = t(lang, "home")
+        self.ids.back.tone = self.ids.home.tone = GREY
+
+
+load_kv("confirm")

@@ -1,0 +1,62 @@
+"""Issued: the number, huge; how many are ahead; the estimate; the windows; printing."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from kivy.core.image import Image as CoreImage
+
+from kiosk.i18n import minutes, name, t, windows_text
+from kiosk.screens.base import KioskScreen
+from kiosk.screens.widgets import GREEN, RED, load_kv
+
+QR_SIZE = 520
+PRINTING = (0.05, 0.2, 0.45, 1)
+
+
+class IssuedScreen(KioskScreen):
+    """Show the issued ticket and how printing went."""
+
+    _qr_for: str | None = None
+
+    def refresh(self, app: Any) -> None:
+        """Redraw from the state's ticket and print phase."""
+        state = app.state
+        lang = state.language
+        ticket = state.ticket or {}
+        _category, service = app.service(ticket.get("service"))
+        self.ids.your_number.text = t(lang, "your_number")
+        self.ids.number.text = str(ticket.get("number", ""))
+        label = name(service, lang) if service else str(ticket.get("service_name", ""))
+        if ticket.get("priority"):
+            label += "  ·  " + t(lang, "priority_tag", p=t(lang, f"prio_{ticket['priority']}"))
+        self.ids.service_name.text = label
+        ahead = int(ticket.get("ahead") or 0)
+        self.ids.ahead.text = t(lang, "ahead", n=ahead) if ahead else t(lang, "ahead_none")
+        m = minutes(ticket.get("eta_minutes"))
+        self.ids.eta.text = t(lang, "eta_issued", m=m) if m else ""
+        windows = ticket.get("preferred_windows") or ticket.get("windows") or []
+        self.ids.windows.text = t(lang, "windows", w=windows_text(lang, windows))
+        status = self.ids.print_status
+        qr = self.ids.qr
+        if state.phase == "print_failed":
+            status.text = t(lang, "print_failed")
+            status.tone = RED
+            self._show_qr(str(ticket.get("track_url", "")), app)
+            qr.height, qr.opacity = QR_SIZE, 1
+        else:
+            status.text = t(lang, "printed" if state.phase == "printed" else "printing")
+            status.tone = GREEN if state.phase == "printed" else PRINTING
+            qr.height, qr.opacity = 0, 0
+        self.ids.done.text = t(lang, "done")
+
+    def _show_qr(self, url: str, app: Any) -> None:
+        if self._qr_for == url:
+            return
+        png = app.qr_png(url)
+        self.ids.qr.texture = CoreImage(io.BytesIO(png), ext="png").texture
+        self._qr_for = url
+
+
+load_kv("issued")

@@ -1,0 +1,198 @@
+"""A loopback control port for UI tests and benchmarks: real touches, screenshots, state."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import socket
+import socketserver
+import threading
+import time
+from typing import Any
+
+from kivy.base import EventLoop
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.input.motionevent import MotionEvent
+from kivy.uix.button import Button
+from kivy.uix.label import Label
+from kivy.uix.scrollview import ScrollView
+
+from kiosk.screens.widgets import MIN_TARGET, MIN_TEXT
+
+_ids = itertools.count(1)
+_MARKUP_SIZE = re.compile(r"\[size=(\d+)\]")
+
+
+class ControlTouch(MotionEvent):
+    """A touch that enters Kivy's input pipeline like one from a touchscreen."""
+
+    def __init__(self, x: float, y: float) -> None:
+        super().__init__("kiosk-control", next(_ids),
+                         {"x": x / Window.width, "y": y / Window.height},
+                         is_touch=True, type_id="touch")
+
+    def depack(self, args: dict[str, float]) -> None:
+        """Take the normalised position."""
+        self.sx, self.sy = args["x"], args["y"]
+        self.profile = ["pos"]
+        super().depack(args)
+
+    def press(self) -> None:
+        """Put the finger down."""
+        EventLoop._dispatch_input("begin", self)  # the same queue real providers feed
+
+    def release(self) -> None:
+        """Lift the finger."""
+        EventLoop._dispatch_input("end", self)
+
+
+def _ancestors(widget: Any) -> list[Any]:
+    out = []
+    parent = widget.parent
+    while parent is not None and parent is not parent.parent:
+        out.append(parent)
+        parent = parent.parent
+    return out
+
+
+class ControlServer:
+    """Serve newline-delimited JSON commands on 127.0.0.1; each runs on the UI thread."""
+
+    def __init__(self, app: Any, port: int) -> None:
+        self.app = app
+        self.port = port
+
+    def start(self) -> None:
+        """Listen in a daemon thread."""
+        control = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self) -> None:
+                for line in self.rfile:
+                    request = json.loads(line)
+                    reply = control.call(request)
+                    self.wfile.write((json.dumps(reply, ensure_ascii=False) + "\n").encode())
+
+        class Server(socketserver.ThreadingTCPServer):
+            allow_reuse_address = True
+            daemon_threads = True
+
+        server = Server(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=server.serve_forever, daemon=True, name="kiosk-control").start()
+
+    def call(self, request: dict[str, Any]) -> dict[str, Any]:
+        """Run a command on the UI thread and wait for its answer."""
+        done = threading.Event()
+        box: dict[str, Any] = {}
+
+        def run(_dt: float) -> None:
+            try:
+                box["reply"] = getattr(self, "cmd_" + request["cmd"])(**request.get("args", {}))
+            except Exception as exc:
+                box["reply"] = {"error": repr(exc)}
+            done.set()
+
+        Clock.schedule_once(run, 0)
+        if not done.wait(30):
+            return {"error": "UI thread did not answer"}
+        return dict(box["reply"])
+
+    # -- commands ------------------------------------------------------------------------
+    def _find(self, key: str) -> Any:
+        screen = self.app.sm.current_screen
+        for ids in (screen.ids, self.app.root_widget.ids):
+            if key in ids:
+                return ids[key]
+        raise KeyError(f"no widget with id {key!r} on {screen.name}")
+
+    def cmd_state(self) -> dict[str, Any]:
+        """Report the screen, the flow state and counters."""
+        s = self.app.state
+        return {"screen": self.app.sm.current, "flow_screen": s.screen, "phase": s.phase,
+                "language": s.language, "online": s.online, "ticket": s.ticket,
+                "priority": s.priority, "key": s.idempotency_key, "redraws": self.app.redraws,
+                "ready": self.app.ready_at is not None, "catalog": bool(self.app.catalog),
+                "printer_reported": self.app.printer_reported, "issue_error": s.error}
+
+    def cmd_tap(self, id: str, count: int = 1, gap: float = 0.0) -> dict[str, Any]:
+        """Tap the centre of a widget found by id, count times (gap seconds apart)."""
+        widget = self._find(id)
+        x, y = widget.to_window(*widget.center)
+
+        def tap(_dt: float = 0) -> None:
+            touch = ControlTouch(x, y)
+            touch.press()
+            touch.release()
+
+        for i in range(count):
+            if i == 0 or gap <= 0:
+                tap()
+            else:
+                Clock.schedule_once(tap, gap * i)
+        return {"ok": True, "pos": [x, y], "at": time.time()}
+
+    def cmd_text(self, id: str) -> dict[str, Any]:
+        """Return a widget's text and whether it is shown."""
+        widget = self._find(id)
+        return {"text": getattr(widget, "text", ""), "opacity": widget.opacity,
+                "height": widget.height, "font_size": getattr(widget, "font_size", 0)}
+
+    def cmd_ids(self) -> dict[str, Any]:
+        """List the ids on the current screen."""
+        return {"ids": sorted(str(k) for k in self.app.sm.current_screen.ids)}
+
+    def cmd_shot(self, path: str) -> dict[str, Any]:
+        """Save a screenshot of the whole window."""
+        self.app.root_widget.export_to_png(path)
+        return {"ok": True, "path": path}
+
+    def cmd_set_idle(self, seconds: float) -> dict[str, Any]:
+        """Change the idle timeout."""
+        self.app.settings.idle_seconds = seconds
+        self.app.last_touch = time.monotonic()
+        return {"ok": True}
+
+    def cmd_audit(self) -> dict[str, Any]:
+        """Check text sizes, touch targets and clipping on the current screen."""
+        problems: list[str] = []
+        largest: dict[str, Any] = {"size": 0}
+        names = {id(w): str(k) for k, w in self.app.sm.current_screen.ids.items()}
+        names.update({id(w): str(k) for k, w in self.app.root_widget.ids.items()})
+        widgets = list(self.app.root_widget.ids.header.walk()) + list(
+            self.app.sm.current_screen.walk())
+        for w in widgets:
+            if w.opacity == 0 or not isinstance(w, Label) or not w.text.strip():
+                continue
+            wid = names.get(id(w)) or names.get(id(w.proxy_ref), "")
+            label = (wid or type(w).__name__) + f"({w.text[:12]!r})"
+            sizes = [float(w.font_size)] + [float(s) for s in _MARKUP_SIZE.findall(w.text)]
+            if min(sizes) < MIN_TEXT:
+                problems.append(f"{label}: text {min(sizes)} px < {MIN_TEXT}")
+            if max(sizes) > largest["size"]:
+                largest = {"size": max(sizes), "id": wid, "text": w.text}
+            w.texture_update()
+            tw, th = w.texture_size
+            if tw > w.width + 2 or th > w.height + 2:
+                problems.append(f"{label}: text {tw}x{th} overflows {w.width}x{w.height}")
+            if isinstance(w, Button) and (w.width < MIN_TARGET or w.height < MIN_TARGET):
+                problems.append(f"{label}: target {w.width}x{w.height} < {MIN_TARGET}")
+            if not any(isinstance(a, ScrollView) for a in _ancestors(w)):
+                x0, y0 = w.to_window(w.x, w.y)
+                if x0 < -1 or y0 < -1 or x0 + w.width > Window.width + 1 or (
+                        y0 + w.height > Window.height + 1):
+                    problems.append(f"{label}: outside the window at {x0},{y0}")
+        return {"problems": problems, "largest": largest}
+
+
+def wait_port(port: int, timeout: float = 30.0) -> None:
+    """Wait until something listens on a loopback port."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise TimeoutError(f"nothing listens on {port}")

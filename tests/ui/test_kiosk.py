@@ -1,0 +1,241 @@
+"""The Kivy kiosk under Xvfb, driven by real touches, against a real server and printer."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from printer.status import PrinterStatus
+from printer.virtual import VirtualPrinter
+from tests.conftest import ARTIFACTS
+from tests.support.live import Api, LiveServer
+from tests.ui.kiosk_support import Kiosk, Xvfb
+
+pytestmark = pytest.mark.ui
+SHOTS = ARTIFACTS / "kiosk"
+SERVICE = "pension-insurance"
+
+
+@dataclass
+class Hall:
+    """Everything a kiosk test touches."""
+
+    server: LiveServer
+    api: Api
+    printer: VirtualPrinter
+    kiosk: Kiosk
+    admin: dict[str, str]
+
+
+@pytest.fixture(scope="module")
+def hall() -> Iterator[Hall]:
+    """Start Xvfb, the server, a virtual printer and the kiosk app once for the module."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    xvfb = Xvfb()
+    server = LiveServer(Path(tempfile.mkdtemp(prefix="kiosk-ui-")) / "var").start()
+    api = Api(server.url)
+    _headers, token = api.device("kiosk", name="大厅取号机")
+    printer = VirtualPrinter(port=0, out_dir=SHOTS / "receipts").start()
+    kiosk = Kiosk(xvfb.display, server.url, token, printer.url, SHOTS / "kiosk.log")
+    try:
+        kiosk.wait_ready()
+        yield Hall(server, api, printer, kiosk, api.admin())
+    finally:
+        kiosk.stop()
+        printer.stop()
+        api.close()
+        server.stop()
+        xvfb.stop()
+
+
+@pytest.fixture
+def k(hall: Hall) -> Kiosk:
+    """Return the kiosk on its home screen, in Chinese, with a working printer."""
+    hall.printer.set_status(PrinterStatus.OK)
+    kiosk = hall.kiosk
+    if kiosk.state()["screen"] != "home":
+        kiosk.tap("home" if kiosk.state()["screen"] != "issued" else "done")
+    kiosk.wait_screen("home")
+    if kiosk.state()["language"] != "zh":
+        kiosk.tap("language")
+        kiosk.wait(lambda s: s["language"] == "zh", what="zh")
+    kiosk.call("set_idle", seconds=600)
+    return kiosk
+
+
+def waiting(api: Api, service: str = SERVICE) -> int:
+    """Return the server's waiting count for a service."""
+    for cat in api.http.get("/api/catalog").json()["categories"]:
+        for s in cat["services"]:
+            if s["code"] == service:
+                return int(s["waiting"])
+    raise KeyError(service)
+
+
+def shot(k: Kiosk, name: str) -> dict[str, Any]:
+    """Save a screenshot and return the audit of the screen; fail on any layout problem."""
+    k.call("shot", path=str(SHOTS / f"{name}.png"))
+    audit = k.call("audit")
+    assert audit["problems"] == [], (name, audit["problems"])
+    return audit
+
+
+def to_confirm(k: Kiosk, category: str = "A", service: str = SERVICE) -> None:
+    """Tap a category, then a service."""
+    k.tap(f"cat_{category}")
+    k.wait_screen("services")
+    k.tap(f"svc_{service}")
+    k.wait_screen("confirm")
+
+
+def issued(k: Kiosk, phase: str = "printed", timeout: float = 15) -> dict[str, Any]:
+    """Wait for the issued screen in a final print phase."""
+    return k.wait(lambda s: s["screen"] == "issued" and s["phase"] == phase, timeout,
+                  f"issued/{phase}")
+
+
+def test_three_taps_print_the_number_the_server_issued(hall: Hall, k: Kiosk) -> None:
+    before, receipts = waiting(hall.api), len(hall.printer.receipts)
+    to_confirm(k)
+    k.tap("take")
+    state = issued(k)
+    ticket = state["ticket"]
+    got = hall.api.http.get(f"/api/tickets/{ticket['id']}", params={"token": ticket["token"]})
+    assert got.json()["number"] == ticket["number"] and got.json()["channel"] == "kiosk"
+    receipt = hall.printer.wait_for(receipts + 1)[-1]
+    assert ticket["number"] in receipt.lines
+    assert "养老保险" in receipt.transcript
+    assert waiting(hall.api) == before + 1
+    assert k.call("text", id="number")["text"] == ticket["number"]
+    assert k.call("text", id="print_status")["text"] == "请取走凭条"
+
+
+def test_a_priority_ticket_carries_its_class(hall: Hall, k: Kiosk) -> None:
+    receipts = len(hall.printer.receipts)
+    to_confirm(k, "C", "veterans-benefits")
+    k.tap("prio_veteran")
+    k.wait(lambda s: s["priority"] == "veteran", what="priority chosen")
+    k.tap("take")
+    ticket = issued(k)["ticket"]
+    assert ticket["priority"] == "veteran" and ticket["number"].startswith("C")
+    receipt = hall.printer.wait_for(receipts + 1)[-1]
+    assert ticket["number"] in receipt.lines and "退役军人" in receipt.transcript
+    assert "优先" in k.call("text", id="service_name")["text"]
+
+
+def test_a_double_tap_issues_exactly_one_ticket(hall: Hall, k: Kiosk) -> None:
+    before, receipts = waiting(hall.api, "invoice"), len(hall.printer.receipts)
+    to_confirm(k, "G", "invoice")
+    k.tap("take", count=2)
+    issued(k)
+    time.sleep(1.0)
+    assert waiting(hall.api, "invoice") == before + 1
+    assert len(hall.printer.receipts) == receipts + 1
+
+
+def test_paper_out_shows_the_qr_code_and_reports_the_fault(hall: Hall, k: Kiosk) -> None:
+    hall.printer.set_status(PrinterStatus.PAPER_OUT)
+    receipts = len(hall.printer.receipts)
+    to_confirm(k, "H", "gas-service")
+    k.tap("take")
+    ticket = issued(k, "print_failed")["ticket"]
+    assert k.call("text", id="print_status")["text"] == "打印机故障，请用手机扫码保存号码"
+    qr = k.call("text", id="qr")
+    assert qr["opacity"] == 1 and qr["height"] >= 400
+    assert k.call("text", id="number")["text"] == ticket["number"]
+    shot(k, "zh-issued-paper-out")
+    deadline = time.monotonic() + 10
+    while True:
+        devices = hall.api.http.get("/api/devices", headers=hall.admin).json()
+        mine = [d for d in devices if d["name"] == "大厅取号机"]
+        if mine and mine[0]["status"] == "paper_out" or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert mine[0]["status"] == "paper_out"
+    assert len(hall.printer.receipts) == receipts
+    # The ticket itself exists and waits: a print failure never loses it.
+    got = hall.api.http.get(f"/api/tickets/{ticket['id']}", params={"token": ticket["token"]})
+    assert got.json()["status"] == "waiting"
+
+
+def test_idle_timeout_returns_home(k: Kiosk) -> None:
+    to_confirm(k)
+    k.tap("language")
+    k.wait(lambda s: s["language"] == "en", what="en")
+    k.call("set_idle", seconds=2)
+    state = k.wait_screen("home", timeout=8)
+    assert state["language"] == "zh" and state["key"] is None
+
+
+def test_bursts_of_hall_events_update_counts_with_few_redraws(hall: Hall, k: Kiosk) -> None:
+    headers, _ = hall.api.device("kiosk")
+    time.sleep(0.5)
+    redraws = k.state()["redraws"]
+    for _ in range(10):
+        hall.api.issue(headers, "land-registration")
+    expected = f"等候 {waiting(hall.api, 'land-registration')} 人"
+    k.wait(lambda s: expected in k.call("text", id="cat_E")["text"], 10, expected)
+    time.sleep(0.5)
+    assert k.state()["redraws"] - redraws <= 3
+
+
+def test_screenshots_of_every_screen_in_both_languages(hall: Hall, k: Kiosk) -> None:
+    for lang in ("zh", "en"):
+        if k.state()["language"] != lang:
+            k.tap("language")
+            k.wait(lambda s, lang=lang: s["language"] == lang, what=lang)
+        shot(k, f"{lang}-home")
+        k.tap("cat_E")
+        k.wait_screen("services")
+        shot(k, f"{lang}-services")
+        k.tap("svc_rural-housing")
+        k.wait_screen("confirm")
+        k.tap("prio_elderly")
+        k.wait(lambda s: s["priority"] == "elderly", what="priority")
+        shot(k, f"{lang}-confirm")
+        k.tap("take")
+        issued(k)
+        audit = shot(k, f"{lang}-issued")
+        assert audit["largest"]["id"] == "number"
+        k.tap("done")
+        k.wait_screen("home")
+        k.tap("guide")
+        k.wait_screen("guide")
+        shot(k, f"{lang}-guide")
+        k.tap("guide_cat_E")
+        time.sleep(0.3)
+        shot(k, f"{lang}-guide-category")
+        matter = next(i for i in k.call("ids")["ids"] if i.startswith("matter_"))
+        k.tap(matter)
+        k.wait(lambda s: "guide_verdict" in k.call("ids")["ids"], what="matter open")
+        shot(k, f"{lang}-guide-matter")
+        k.tap("home")
+        k.wait_screen("home")
+    assert len(list(SHOTS.glob("en-*.png"))) >= 7 and len(list(SHOTS.glob("zh-*.png"))) >= 7
+
+
+def test_server_down_shows_out_of_service_and_recovers(hall: Hall, k: Kiosk) -> None:
+    hall.server.stop()
+    try:
+        k.wait_screen("out_of_service", timeout=15)
+        shot(k, "zh-out-of-service")
+        k.tap("language")
+        k.wait(lambda s: s["language"] == "en", what="en")
+        shot(k, "en-out-of-service")
+        k.tap("language")
+        with pytest.raises(httpx.HTTPError):
+            httpx.get(hall.server.url + "/healthz", timeout=1)
+    finally:
+        hall.server.start()
+    k.wait_screen("home", timeout=20)
+    # Back to normal: a ticket can be taken again.
+    to_confirm(k)
+    k.tap("take")
+    assert issued(k)["ticket"]["number"].startswith("A")
