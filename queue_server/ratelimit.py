@@ -30,6 +30,12 @@ class RateLimiter:
         hits.append(now)
         return True
 
+    def over(self, key: str, now: float | None = None) -> bool:
+        """Tell whether the key has used up its limit, without recording a hit."""
+        now = time.monotonic() if now is None else now
+        hits = self._hits.get(key)
+        return hits is not None and sum(1 for h in hits if now - h <= self.period) >= self.limit
+
     def _prune(self, now: float) -> None:
         for key in [k for k, v in self._hits.items() if not v or now - v[-1] > self.period]:
             del self._hits[key]

@@ -26,7 +26,7 @@ from queue_server.deps import (
     bearer_token,
     client_ip,
 )
-from queue_server.errors import RateLimited
+from queue_server.errors import RateLimited, Unauthorized
 
 router = APIRouter(prefix="/api", tags=["auth"])
 
@@ -44,9 +44,11 @@ def _device_public(rt: RuntimeDep, d: Device) -> dict[str, Any]:
 @router.post("/auth/login")
 async def login(body: LoginBody, request: Request, response: Response, rt: RuntimeDep) -> dict[str, Any]:
     """Log in with a username and password."""
+    # Only failed attempts count, so a busy admin creating accounts is never locked out.
     limiter = request.app.state.login_limiter
-    if not limiter.hit(f"{client_ip(request)}:{body.username}"):
-        raise RateLimited("登录尝试过于频繁，请一分钟后再试")
+    key = f"{client_ip(request)}:{body.username}"
+    if limiter.over(key):
+        raise RateLimited("登录失败次数过多，请一分钟后再试")
     now = rt.clock()
 
     def run(session: Session) -> tuple[tuple[str, dict[str, Any]], list[Any]]:
@@ -54,7 +56,11 @@ async def login(body: LoginBody, request: Request, response: Response, rt: Runti
                                     rt.settings.session_hours)
         return (token, _user_public(user)), []
 
-    token, user = await rt.write(run)
+    try:
+        token, user = await rt.write(run)
+    except Unauthorized:
+        limiter.hit(key)
+        raise
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict",
                         max_age=rt.settings.session_hours * 3600, path="/")
     return {"token": token, "user": user}
@@ -74,8 +80,6 @@ async def logout(request: Request, response: Response, rt: RuntimeDep) -> Respon
 @router.get("/auth/me")
 async def me(principal: PrincipalDep) -> dict[str, Any]:
     """Tell who the caller is."""
-    from queue_server.errors import Unauthorized
-
     if principal is None:
         raise Unauthorized("请先登录")
     return {"kind": principal.kind, "username": principal.username, "role": principal.role,
