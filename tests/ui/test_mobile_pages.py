@@ -176,7 +176,8 @@ def test_phone_ticket_follows_the_queue_alerts_on_call_and_recall_and_is_evaluat
     expect(page.locator("#grades button")).to_have_count(5)
     page.locator("#grades button", has_text="非常满意").click()
     expect(page.locator("#thanks")).to_be_visible()
-    again = httpx.post(f"{live.url}/api/tickets/{tid}/evaluation", json={"token": token, "grade": 1})
+    again = httpx.post(f"{live.url}/api/tickets/{tid}/evaluation",
+                       json={"token": token, "grade": 1})
     assert again.status_code == 409 and again.json()["error"]["code"] == "already_evaluated"
     page.reload()
     expect(page.locator("#thanks")).to_be_visible()
