@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
+from pathlib import Path
+from typing import Any
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -14,7 +17,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = ServerSettings()
     if args.workers > 1 and settings.resolved_database_url().startswith("sqlite"):
-        print("多个工作进程需要 PostgreSQL：请设置 HALL_DATABASE_URL=postgresql+psycopg://...\n"
+        print("多个工作进程需要 PostgreSQL：请设置 HALL_DATABASE_URL=postgresql+psycopg://…\n"
               "More than one worker needs PostgreSQL (set HALL_DATABASE_URL).", file=sys.stderr)
         return 2
     if args.workers > 1:
@@ -27,15 +30,128 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _prepared_engine() -> tuple[Any, Any]:
+    from queue_server.db.engine import make_engine
+    from queue_server.db.migrate import upgrade
+    from queue_server.settings import ServerSettings
+
+    settings = ServerSettings()
+    engine = make_engine(settings.resolved_database_url())
+    upgrade(engine)
+    return settings, engine
+
+
+def cmd_users_add(args: argparse.Namespace) -> int:
+    """Add a staff user, asking for the password or reading it from standard input."""
+    from pydantic import ValidationError
+
+    from queue_server.auth.models import UserCreate
+    from queue_server.auth.service import add_user
+    from queue_server.db.engine import write_session
+    from queue_server.errors import ApiError
+    from queue_server.runtime import utcnow
+
+    if sys.stdin.isatty():
+        password = getpass.getpass("密码 Password: ")
+        if getpass.getpass("再输一次 Again: ") != password:
+            print("两次输入的密码不一致 (passwords differ)", file=sys.stderr)
+            return 2
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    try:
+        body = UserCreate(username=args.name, password=password, role=args.role,
+                          display_name=args.display_name or args.name)
+    except ValidationError as exc:
+        print(f"无效输入 (invalid): {exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']}",
+              file=sys.stderr)
+        return 2
+    _, engine = _prepared_engine()
+    try:
+        with write_session(engine) as session:
+            add_user(session, body, utcnow())
+    except ApiError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    print(f"已添加用户 {args.name} ({args.role})")
+    return 0
+
+
+def cmd_config_export(args: argparse.Namespace) -> int:
+    """Write the hall configuration in use to a YAML file."""
+    from queue_server.hallconfig.loader import dump
+    from queue_server.runtime import choose_config
+
+    settings, engine = _prepared_engine()
+    Path(args.file).write_text(dump(choose_config(settings, engine)), encoding="utf-8")
+    print(f"已导出到 {args.file}")
+    return 0
+
+
+def cmd_config_import(args: argparse.Namespace) -> int:
+    """Validate a hall YAML file and make it the hall's configuration."""
+    from queue_server.db.engine import write_session
+    from queue_server.events.models import HallState
+    from queue_server.hallconfig.loader import ConfigError, dump, load_file
+
+    try:
+        config = load_file(Path(args.file))
+    except (ConfigError, OSError) as exc:
+        print(f"配置文件无效 (invalid hall file): {exc}", file=sys.stderr)
+        return 2
+    _, engine = _prepared_engine()
+    with write_session(engine) as session:
+        state = session.get(HallState, config.hall.code)
+        if state is None:
+            state = HallState(hall=config.hall.code, last_seq=0)
+            session.add(state)
+        state.config_yaml = dump(config)
+    print(f"已导入 {config.hall.name}: {len(config.windows)} 个窗口, "
+          f"{sum(len(c.services) for c in config.categories)} 项业务, {len(config.matters)} 个事项。"
+          "重启服务后生效 (restart the server to apply).")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser with every subcommand."""
+    from queue_server import demo
+
     parser = argparse.ArgumentParser(prog="hall", description="乡镇便民服务中心排队叫号系统")
     sub = parser.add_subparsers(dest="command", required=True)
+
     serve = sub.add_parser("serve", help="run the queue server")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
     serve.set_defaults(func=cmd_serve)
+
+    demo.register(sub)
+
+    users = sub.add_parser("users", help="manage staff users").add_subparsers(dest="users",
+                                                                              required=True)
+    add = users.add_parser("add", help="add a staff user")
+    add.add_argument("name")
+    add.add_argument("--role", choices=["clerk", "manager", "admin"], required=True)
+    add.add_argument("--display-name", default="")
+    add.set_defaults(func=cmd_users_add)
+
+    config = sub.add_parser("config", help="hall configuration").add_subparsers(dest="config",
+                                                                                required=True)
+    export = config.add_parser("export", help="write the hall configuration to YAML")
+    export.add_argument("file")
+    export.set_defaults(func=cmd_config_export)
+    imp = config.add_parser("import", help="load a hall configuration from YAML")
+    imp.add_argument("file")
+    imp.set_defaults(func=cmd_config_import)
+
+    from printer.cli import register as register_printer
+
+    register_printer(sub)
+    try:
+        import kiosk.cli as kiosk_cli
+    except ImportError:  # the kiosk extra (Kivy) is not installed on this machine
+        kiosk_cli = None  # type: ignore[assignment]
+    if kiosk_cli is not None:
+        kiosk_cli.register(sub)
     return parser
 
 

@@ -71,7 +71,12 @@ async def logout(request: Request, response: Response, rt: RuntimeDep) -> Respon
     """End the session."""
     token = bearer_token(request)
     if token:
-        await rt.write(lambda s: (service.logout(s, token), []))
+
+        def run(session: Session) -> tuple[None, list[Any]]:
+            service.logout(session, token)
+            return None, []
+
+        await rt.write(run)
     response = Response(status_code=204)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
@@ -137,7 +142,12 @@ async def _devices(rt: RuntimeDep) -> list[dict[str, Any]]:
 @router.delete("/admin/devices/{device_id}", status_code=204)
 async def revoke_device(device_id: int, rt: RuntimeDep, _: AdminDep) -> Response:
     """Revoke a device token."""
-    await rt.write(lambda s: (service.revoke_device(s, device_id), []))
+
+    def run(session: Session) -> tuple[None, list[Any]]:
+        service.revoke_device(session, device_id)
+        return None, []
+
+    await rt.write(run)
     return Response(status_code=204)
 
 

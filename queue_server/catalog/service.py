@@ -24,7 +24,7 @@ def catalog(hall: Hall, waiting: dict[str, int], etas: dict[str, Estimate],
     """Build the catalogue with live waiting counts and estimates."""
     categories = []
     for c in hall.config.categories:
-        services = []
+        services: list[dict[str, Any]] = []
         for s in c.services:
             est = etas.get(s.code)
             services.append({
@@ -36,8 +36,8 @@ def catalog(hall: Hall, waiting: dict[str, int], etas: dict[str, Estimate],
             })
         categories.append({
             "code": c.code, "name": c.name, "name_en": c.name_en,
-            "waiting": sum(s["waiting"] for s in services),
-            "eta_minutes": max((s["eta_minutes"] for s in services), default=0),
+            "waiting": sum(int(s["waiting"]) for s in services),
+            "eta_minutes": max((int(s["eta_minutes"]) for s in services), default=0),
             "services": services,
         })
     return {

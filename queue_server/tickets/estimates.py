@@ -29,9 +29,9 @@ class QueueView:
 def read_queue(session: Session, hall: Hall) -> QueueView:
     """Read waiting tickets, window states, current tickets and handling means."""
     rows = session.exec(
-        select(
-            Ticket.id, Ticket.number, Ticket.service, Ticket.issued_at, Ticket.priority,
-            Ticket.designated_window,
+        select(  # type: ignore[call-overload]
+            col(Ticket.id), col(Ticket.number), col(Ticket.service), col(Ticket.issued_at),
+            col(Ticket.priority), col(Ticket.designated_window),
         ).where(Ticket.hall == hall.code, Ticket.status == "waiting")
     ).all()
     waiting = [

@@ -97,7 +97,7 @@ def _body_hash(body: TicketCreate) -> str:
 
 def _check_mobile_limits(session: Session, hall: Hall, body: TicketCreate, caller: Caller, day: Any) -> None:
     limits = hall.config.settings.mobile_limits
-    who = []
+    who: list[Any] = []
     if body.phone:
         who.append(Ticket.phone == body.phone)
     if caller.device_cookie:

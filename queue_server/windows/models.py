@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field as PField, model_validator
+from pydantic import BaseModel, model_validator
+from pydantic import Field as PField
 from sqlalchemy import Column
 from sqlmodel import Field, SQLModel
 

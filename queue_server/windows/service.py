@@ -13,7 +13,15 @@ from queue_server.domain.estimate import ewma
 from queue_server.domain.model import TicketStatus, WindowStatus
 from queue_server.domain.policy import ordered_queue
 from queue_server.domain.states import Action, TransitionError, transition
-from queue_server.errors import ApiError, Conflict, Forbidden, Invalid, NotFound, Unauthorized, conflict
+from queue_server.errors import (
+    ApiError,
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    Unauthorized,
+    conflict,
+)
 from queue_server.events import service as events
 from queue_server.hall import Hall
 from queue_server.tickets.estimates import read_queue
@@ -197,7 +205,7 @@ def call_next(session: Session, hall: Hall, *, number: int, principal: Principal
     profile = hall.profiles[number]
     for tier, services in enumerate(profile.tiers):
         while True:
-            ticket_id = session.exec(_lane_query(hall, number, tier, sorted(services))).first()
+            ticket_id = session.execute(_lane_query(hall, number, tier, sorted(services))).scalar()
             if ticket_id is None:
                 break
             ticket = _claim(session, int(ticket_id))

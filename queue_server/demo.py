@@ -1,0 +1,126 @@
+"""`hall demo`: the whole hall on one machine, on the embedded defaults."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+
+def register(sub: Any) -> None:
+    """Add the demo subcommand."""
+    demo = sub.add_parser("demo", help="run the server, a virtual printer and the kiosk")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--printer-port", type=int, default=9100)
+    demo.add_argument("--simulate", action="store_true", help="add simulated residents and clerks")
+    demo.add_argument("--no-kiosk", action="store_true", help="do not open the kiosk window")
+    demo.set_defaults(func=run)
+
+
+def _demo_state(var: Path) -> dict[str, Any]:
+    path = var / "demo.json"
+    if path.exists():
+        data: dict[str, Any] = json.loads(path.read_text())
+        return data
+    var.mkdir(parents=True, exist_ok=True)
+    data = {"admin_password": os.environ.get("HALL_ADMIN_PASSWORD") or secrets.token_urlsafe(9)}
+    path.write_text(json.dumps(data))
+    path.chmod(0o600)
+    return data
+
+
+def _devices(base: str, password: str, state: dict[str, Any], var: Path) -> dict[str, str]:
+    http = httpx.Client(base_url=base, timeout=30)
+    token = http.post("/api/auth/login", json={"username": "admin", "password": password})
+    token.raise_for_status()
+    headers = {"Authorization": "Bearer " + token.json()["token"]}
+    tokens: dict[str, str] = dict(state.get("devices", {}))
+    wanted: dict[str, dict[str, Any]] = {"kiosk": {"name": "取号机 1", "kind": "kiosk"},
+              "display": {"name": "大厅显示屏", "kind": "display"},
+              "pad1": {"name": "1 号窗口评价器", "kind": "pad", "window": 1}}
+    known = {d["name"] for d in http.get("/api/admin/devices", headers=headers).json()}
+    for key, body in wanted.items():
+        if key not in tokens or body["name"] not in known:
+            r = http.post("/api/admin/devices", headers=headers, json=body)
+            r.raise_for_status()
+            tokens[key] = r.json()["token"]
+    state["devices"] = tokens
+    (var / "demo.json").write_text(json.dumps(state))
+    return tokens
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the demo until interrupted."""
+    import uvicorn
+
+    from printer.virtual import VirtualPrinter
+    from queue_server.app import create_app
+    from queue_server.settings import ServerSettings
+
+    settings = ServerSettings()
+    var = settings.var_dir
+    state = _demo_state(var)
+    password = settings.admin_password or state["admin_password"]
+    settings = settings.model_copy(update={"admin_password": password})
+    app = create_app(settings)
+    server = uvicorn.Server(uvicorn.Config(app, host=args.host, port=args.port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    base = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}"
+    for _ in range(300):
+        try:
+            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    else:
+        print("服务器未能启动 (the server did not start)", file=sys.stderr)
+        return 1
+    tokens = _devices(base, password, state, var)
+    receipts = var / "receipts"
+    printer = VirtualPrinter(port=args.printer_port, out_dir=receipts).start()
+    print(f"""
+乡镇便民服务中心排队叫号系统 · 演示 / demo
+  大厅显示屏 board   {base}/display#token={tokens['display']}
+  窗口屏 window 1    {base}/display/window/1
+  窗口工作台 clerk    {base}/clerk
+  管理统计 manage     {base}/manage
+  手机取号 phone      (scan the QR on the board) · guide {base}/m/guide
+  评价器 pad 1        {base}/pad/1#token={tokens['pad1']}
+  API 文档 docs       {base}/docs
+  虚拟打印机 printer  {printer.url}  →  receipts in {receipts}/
+  管理员 admin        username admin · password {password}
+  取号机令牌 kiosk    {tokens['kiosk']}
+Ctrl-C 退出 / to stop
+""", flush=True)
+    children: list[subprocess.Popen[bytes]] = []
+    if not args.no_kiosk and os.environ.get("DISPLAY"):
+        children.append(subprocess.Popen([
+            sys.executable, "-m", "kiosk.cli", "--server", base, "--device-token",
+            tokens["kiosk"], "--printer", printer.url]))
+    if args.simulate:
+        from queue_server import simulate
+
+        threading.Thread(target=simulate.run_forever, args=(base, password), daemon=True).start()
+    try:
+        while thread.is_alive():
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for child in children:
+            child.terminate()
+        server.should_exit = True
+        thread.join(timeout=10)
+        printer.stop()
+    return 0
