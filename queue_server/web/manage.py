@@ -1,5 +1,28 @@
-"""Pages of this family (to be built)."""
+"""The manager's page: live monitor and statistics."""
 
-from fastapi import APIRouter
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from queue_server.deps import PrincipalDep, RuntimeDep
+from queue_server.web.pages import templates
 
 router = APIRouter(include_in_schema=False)
+
+
+@router.get("/manage", response_class=HTMLResponse)
+async def manage(request: Request, rt: RuntimeDep, who: PrincipalDep) -> HTMLResponse:
+    """Serve the manager's page; ask for a login first, and refuse clerks."""
+    if who is None or not who.is_staff:
+        mode, status = "login", 200
+    elif not who.is_manager:
+        mode, status = "forbidden", 403
+    else:
+        mode, status = "manage", 200
+    return templates.TemplateResponse(request, "manage.html", {
+        "mode": mode, "hall_name": rt.hall.config.hall.name,
+        "user": who.display_name or who.username if who else None,
+        "sla_minutes": rt.hall.config.settings.sla_seconds // 60,
+        "today": rt.hall.day(rt.clock()).isoformat(),
+    }, status_code=status)
