@@ -31,7 +31,7 @@ export const TEXT = {
     ahead_n: "{n} 人",
     eta: "预计等候",
     windows: "办理窗口",
-    windows_list: "{list} 号",
+    windows_list: "{list}\u00a0号",
     st_waiting: "等候中",
     st_called: "已叫号，请到窗口办理",
     st_serving: "正在办理",
