@@ -160,9 +160,13 @@ class ControlServer:
         largest: dict[str, Any] = {"size": 0}
         names = {id(w): str(k) for k, w in self.app.sm.current_screen.ids.items()}
         names.update({id(w): str(k) for k, w in self.app.root_widget.ids.items()})
-        widgets = list(self.app.root_widget.ids.header.walk()) + list(
-            self.app.sm.current_screen.walk())
-        for w in widgets:
+        screen = self.app.sm.current_screen
+        header = list(self.app.root_widget.ids.header.walk())
+        sx, sy = screen.to_window(screen.x, screen.y)
+        for w in header + list(screen.walk()):
+            # Screen content must stay inside the screen: outside it, it hides under the header.
+            bx, by, bw, bh = ((0, 0, Window.width, Window.height) if w in header
+                              else (sx, sy, screen.width, screen.height))
             if w.opacity == 0 or not isinstance(w, Label) or not w.text.strip():
                 continue
             wid = names.get(id(w)) or names.get(id(w.proxy_ref), "")
@@ -180,8 +184,8 @@ class ControlServer:
                 problems.append(f"{label}: target {w.width}x{w.height} < {MIN_TARGET}")
             if not any(isinstance(a, ScrollView) for a in _ancestors(w)):
                 x0, y0 = w.to_window(w.x, w.y)
-                if x0 < -1 or y0 < -1 or x0 + w.width > Window.width + 1 or (
-                        y0 + w.height > Window.height + 1):
+                if x0 < bx - 1 or y0 < by - 1 or x0 + w.width > bx + bw + 1 or (
+                        y0 + w.height > by + bh + 1):
                     problems.append(f"{label}: outside the window at {x0},{y0}")
         return {"problems": problems, "largest": largest}
 

@@ -23,10 +23,11 @@ class ConfirmScreen(KioskScreen):
         _category, service = app.service(state.service)
         matters = service.get("matters", []) if service else []
         self.ids.title.text = name(service or {}, lang)
-        self.ids.materials_title.text = t(lang, "materials")
+        materials = app.materials(service or {})
+        self.ids.materials_title.text = (t(lang, "materials_n", n=len(materials))
+                                         if len(materials) > 4 else t(lang, "materials"))
         box = self.ids.materials
         box.clear_widgets()
-        materials = app.materials(service or {})
         for item in materials or [t(lang, "no_materials")]:
             box.add_widget(KLabel(text=f"□ {item}", font_size=40))
         self.ids.mode.text = t(lang, "mode", modes=modes_text(lang, matters))

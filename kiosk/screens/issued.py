@@ -11,7 +11,7 @@ from kiosk.i18n import minutes, name, t, windows_text
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.widgets import GREEN, RED, load_kv
 
-QR_SIZE = 520
+QR_SIZE = 440
 PRINTING = (0.05, 0.2, 0.45, 1)
 
 

@@ -1,4 +1,4 @@
-"""Run Xvfb, the server, a virtual printer and the kiosk subprocess; drive it by its control port."""
+"""Run Xvfb, the server, a printer and the kiosk subprocess; drive it through its control port."""
 
 from __future__ import annotations
 
