@@ -90,6 +90,9 @@ test("finish, no-show and transfer clear the card; transfer closes its dialog", 
     assert.equal(S.myWindow(s).current, null, action);
     if (action === "transfer") assert.equal(s.dialog, null);
   }
+  let s = S.reduce(ready({ current: ticket(7, "G007") }), { type: "outcome", outcome: "incomplete" });
+  s = S.reduce(s, { type: "done", action: "finish", result: { ticket: ticket(7, "G007", "done") } });
+  assert.equal(s.outcome, "done", "the outcome goes back to 办结 for the next resident");
 });
 
 test("refusals are explained in Chinese, keeping the server's specific message", () => {

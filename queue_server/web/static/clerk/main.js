@@ -304,9 +304,10 @@ function renderCurrent(w) {
   const t = w && w.current;
   if (!t) {
     const paused = w && w.status === "paused";
-    setHtml("current", `<div class="empty" data-testid="idle">${paused
+    setHtml("materials", "");
+    setHtml("current", `<div class="empty" data-testid="idle"><div>${paused
       ? "窗口已暂停<br><small>按“恢复”后继续叫号</small>"
-      : `当前没有号码<br><small>按“叫下一位”或从右侧列表叫指定号（等候 ${state.queue.length} 人）</small>`}</div>`);
+      : `当前没有号码<br><small>按“叫下一位”或从右侧列表叫指定号（等候 ${state.queue.length} 人）</small>`}</div></div>`);
     return;
   }
   const prio = t.priority ? `<span class="prio">${esc(S.PRIORITY_LABELS[t.priority] || t.priority)}</span>` : "无";
@@ -328,8 +329,9 @@ function renderCurrent(w) {
       <div><b>取号渠道</b>${esc(S.CHANNEL_LABELS[t.channel] || t.channel)}</div>
       <div><b>叫号次数</b>${t.call_count ?? 1}</div>
       <div><b>类别</b>${esc(t.category)} ${esc(t.category_name || "")}</div>
-    </div>
-    <div class="materials"><strong>材料清单</strong> <span class="tally" id="material-tally" data-total="${total}"></span>${matHtml}</div>`);
+    </div>`);
+  setHtml("materials", `<strong>材料清单</strong> <span class="tally" id="material-tally" data-total="${total}"></span>
+    <span class="muted small">（${esc(t.number)} · ${esc(t.service_name || t.service)}，逐项核对材料是否齐全）</span>${matHtml}`);
   updateTally();
 }
 
@@ -337,7 +339,7 @@ function updateTally() {
   const el = $("material-tally");
   if (!el) return;
   const total = Number(el.dataset.total);
-  const got = document.querySelectorAll("#current [data-material]:checked").length;
+  const got = document.querySelectorAll("#materials [data-material]:checked").length;
   el.textContent = total ? (got === total ? `（已核对 ${got}/${total}，材料齐全）` : `（已核对 ${got}/${total}）`) : "";
 }
 

@@ -205,6 +205,7 @@ function applyDone(state, msg) {
   };
   next.notice = notices[action];
   if (action === "transfer") next.dialog = null;
+  if (action === "finish") next.outcome = "done";  // each resident starts from the usual outcome
   return next;
 }
 
