@@ -28,7 +28,8 @@ def make_pass(secret: bytes, hall: str, at: datetime, rotation_seconds: int) -> 
 def check_pass(secret: bytes, hall: str, token: str, at: datetime, rotation_seconds: int) -> bool:
     """Tell whether a pass is genuine and from the current or the previous bucket."""
     head, _, mac = token.partition(".")
-    if not head.isdigit() or not mac or len(token) > 64:
+    # isascii(): str.isdigit() also accepts characters such as "²" that int() refuses.
+    if not (head.isascii() and head.isdigit()) or not mac or len(token) > 64:
         return False
     bucket = int(head)
     current = _bucket(at, rotation_seconds)
