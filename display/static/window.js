@@ -28,7 +28,9 @@ function render(prev, s) {
   const v = view(s);
   if (document.body.dataset.status !== v.kind) document.body.dataset.status = v.kind;
   setText($("ws-label"), v.label);
-  setText($("ws-ticket"), s.current && s.status !== "closed" ? s.current.number : "—");
+  const shown = s.current && s.status !== "closed";
+  setText($("ws-ticket"), shown ? s.current.number : "—");
+  $("ws-ticket").classList.toggle("empty", !shown);
   setText($("ws-status"), v.status);
   setText($("ws-name").firstChild, s.name);
   if (s.flash !== prev.flash) {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -151,7 +152,7 @@ def test_three_quick_calls_give_three_whole_announcements_in_order(
         assert a["source"] == "audio"
         assert a["plays"] == 2
         assert a["ended"] - a["started"] > 2000  # a chime and two whole sayings take seconds
-    for before, after in zip(log, log[1:], strict=False):
+    for before, after in itertools.pairwise(log):
         assert after["started"] >= before["ended"], "announcements must never cut each other off"
     assert log[0]["text"] == f"请 {numbers[0]} 号 到 5 号窗口 办理"
     assert "零" in log[0]["spoken"]  # digit by digit by default
