@@ -6,13 +6,13 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Float, case, cast, func
+from sqlalchemy import Float, cast, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from queue_server.auth.models import Device, User
 from queue_server.hall import Hall
-from queue_server.stats.service import Facts, Group
+from queue_server.stats.service import Facts, Group, fold_tickets
 from queue_server.tickets.models import Evaluation, Ticket
 from queue_server.tickets.views import mask_phone
 from queue_server.windows.models import WindowState
@@ -43,57 +43,17 @@ def _rows(session: Session, statement: Any) -> list[Any]:
 
 
 def read_facts(session: Session, hall: Hall, first: date, last: date) -> Facts:
-    """Read every aggregate the summary needs for service days first..last."""
+    """Read every aggregate the summary needs for service days first..last in one scan."""
     where = _in_range(hall, first, last)
-    facts = Facts()
-    done = col(Ticket.status) == "done"
-    served = func.sum(case((done, 1), else_=0))
-    wait = col(Ticket.wait_seconds)
-    svc = col(Ticket.service_seconds)
-
-    for status, n in _rows(session, sa_select(col(Ticket.status), func.count()).where(where)
-                                  .group_by(col(Ticket.status))):
-        facts.statuses[status] = int(n)
+    stmt = sa_select(col(Ticket.status), col(Ticket.outcome), col(Ticket.channel),
+                     col(Ticket.window), col(Ticket.service), col(Ticket.clerk),
+                     _utc_hour(session), col(Ticket.wait_seconds),
+                     col(Ticket.service_seconds), col(Ticket.eta_at_issue)).where(where)
+    cache: dict[str, int] = {}
+    # One pass over the range, folded in Python: cheaper than a GROUP BY per breakdown.
+    facts = fold_tickets(session.execute(stmt), lambda b: _local_hour(b, hall, cache))
     if not facts.statuses:
         return facts
-    for outcome, n in _rows(session, sa_select(col(Ticket.outcome), func.count()).where(where, done)
-                                   .group_by(col(Ticket.outcome))):
-        facts.outcomes[outcome or "done"] = facts.outcomes.get(outcome or "done", 0) + int(n)
-    for channel, n in _rows(session, sa_select(col(Ticket.channel), func.count()).where(where)
-                                   .group_by(col(Ticket.channel))):
-        facts.channels[channel] = int(n)
-    facts.waits = [float(w) for (w,) in _rows(
-        session, sa_select(wait).where(where, wait.is_not(None)).order_by(wait))]
-    facts.services = [float(s) for (s,) in _rows(
-        session, sa_select(svc).where(where, done, svc.is_not(None)).order_by(svc))]
-    eta = col(Ticket.eta_at_issue)
-    err_sum, err_n = _rows(session, sa_select(func.sum(func.abs(eta - wait / 60.0)), func.count())
-                           .where(where, eta.is_not(None), wait.is_not(None)))[0]
-    facts.eta_abs_err_sum, facts.eta_n = float(err_sum or 0.0), int(err_n)
-
-    for window, n, s_sum, s_n in _rows(
-            session, sa_select(col(Ticket.window), func.count(), func.sum(svc), func.count(svc))
-            .where(where, done, col(Ticket.window).is_not(None)).group_by(col(Ticket.window))):
-        facts.by_window[int(window)] = Group(served=int(n), service_sum=float(s_sum or 0),
-                                             service_n=int(s_n))
-    for service, n, n_served, w_sum, w_n in _rows(
-            session, sa_select(col(Ticket.service), func.count(), served, func.sum(wait),
-                               func.count(wait)).where(where).group_by(col(Ticket.service))):
-        facts.by_service[service] = Group(issued=int(n), served=int(n_served or 0),
-                                          wait_sum=float(w_sum or 0), wait_n=int(w_n))
-    hour_expr = _utc_hour(session)
-    cache: dict[str, int] = {}
-    for bucket, n, w_sum, w_n in _rows(
-            session, sa_select(hour_expr, func.count(), func.sum(wait), func.count(wait))
-            .where(where).group_by(hour_expr)):
-        g = facts.by_hour.setdefault(_local_hour(bucket, hall, cache), Group())
-        g.add(Group(issued=int(n), wait_sum=float(w_sum or 0), wait_n=int(w_n)))
-    for clerk, n, s_sum, s_n in _rows(
-            session, sa_select(col(Ticket.clerk), func.count(), func.sum(svc), func.count(svc))
-            .where(where, done, col(Ticket.clerk).is_not(None)).group_by(col(Ticket.clerk))):
-        facts.by_clerk[clerk] = Group(served=int(n), service_sum=float(s_sum or 0),
-                                      service_n=int(s_n))
-
     grade = col(Evaluation.grade)
     graded = (sa_select(col(Evaluation.clerk), grade, func.count())
               .join(Ticket, col(Ticket.id) == col(Evaluation.ticket_id))

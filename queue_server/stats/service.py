@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -136,10 +136,10 @@ class Facts:
     eta_abs_err_sum: float = 0.0
     eta_n: int = 0
     grades: dict[int, int] = field(default_factory=dict)
-    by_window: dict[int, Group] = field(default_factory=dict)
+    by_window: dict[Any, Group] = field(default_factory=dict)
     by_service: dict[str, Group] = field(default_factory=dict)
     by_hour: dict[int, Group] = field(default_factory=dict)
-    by_clerk: dict[str, Group] = field(default_factory=dict)
+    by_clerk: dict[Any, Group] = field(default_factory=dict)
 
 
 def summarize(facts: Facts, *, first: date, last: date, sla_seconds: float,
@@ -262,3 +262,55 @@ def idle_alerts(windows: Iterable[Mapping[str, Any]], now: datetime,
                     "message": f"{w['number']}号窗口{idle}"
                                f"仍有 {w['eligible_waiting']} 人在等候可办业务"})
     return out
+
+
+def fold_tickets(rows: Iterable[Sequence[Any]], local_hour: Callable[[str], int]) -> Facts:
+    """Fold rows (status, outcome, channel, window, service, clerk, hour, wait, svc, eta) once."""
+    f = Facts()
+    statuses, outcomes, channels = f.statuses, f.outcomes, f.channels
+    waits, services = f.waits, f.services
+    err_sum, err_n = 0.0, 0
+    hour_of: dict[str, int] = {}
+    for status, outcome, channel, window, service, clerk, bucket, wait, svc, eta in rows:
+        statuses[status] = statuses.get(status, 0) + 1
+        channels[channel] = channels.get(channel, 0) + 1
+        g = f.by_service.get(service)
+        if g is None:
+            g = f.by_service[service] = Group()
+        g.issued += 1
+        hour = hour_of.get(bucket)
+        if hour is None:
+            hour = hour_of[bucket] = local_hour(bucket)
+        h = f.by_hour.get(hour)
+        if h is None:
+            h = f.by_hour[hour] = Group()
+        h.issued += 1
+        if wait is not None:
+            waits.append(wait)
+            g.wait_sum += wait
+            g.wait_n += 1
+            h.wait_sum += wait
+            h.wait_n += 1
+            if eta is not None:
+                err_sum += abs(eta - wait / 60.0)
+                err_n += 1
+        if status == "done":
+            g.served += 1
+            key = outcome or "done"
+            outcomes[key] = outcomes.get(key, 0) + 1
+            for groups, k in ((f.by_window, window), (f.by_clerk, clerk)):
+                if k is None:
+                    continue
+                grp = groups.get(k)
+                if grp is None:
+                    grp = groups[k] = Group()
+                grp.served += 1
+                if svc is not None:
+                    grp.service_sum += svc
+                    grp.service_n += 1
+            if svc is not None:
+                services.append(svc)
+    waits.sort()
+    services.sort()
+    f.eta_abs_err_sum, f.eta_n = err_sum, err_n
+    return f

@@ -106,3 +106,18 @@ def test_idle_alerts_need_an_open_empty_window_with_eligible_residents() -> None
                {**base, "number": 5, "idle_since": NOW - timedelta(seconds=30)}]
     out = idle_alerts(windows, NOW, timedelta(minutes=2))
     assert [a["window"] for a in out] == [1]
+
+
+def test_fold_tickets_sorts_values_and_groups_in_one_pass() -> None:
+    from queue_server.stats.service import fold_tickets
+
+    rows = [("done", "proxy", "kiosk", 1, "invoice", "c1", "2025-06-10 01", 300.0, 200.0, 4.0),
+            ("done", "done", "mobile", 2, "invoice", "c2", "2025-06-10 01", 100.0, 400.0, None),
+            ("no_show", None, "kiosk", 2, "tax-filing", "c2", "2025-06-10 02", 50.0, None, 1.0),
+            ("waiting", None, "kiosk", None, "tax-filing", None, "2025-06-10 02", None, None, 3.0)]
+    f = fold_tickets(rows, lambda b: int(b[-2:]) + 8)
+    assert f.waits == [50.0, 100.0, 300.0] and f.services == [200.0, 400.0]
+    assert f.outcomes == {"proxy": 1, "done": 1} and f.statuses["no_show"] == 1
+    assert (f.eta_abs_err_sum, f.eta_n) == (abs(4.0 - 5.0) + abs(1.0 - 50 / 60), 2)
+    assert sorted(f.by_hour) == [9, 10] and f.by_hour[10].issued == 2
+    assert f.by_window[2].served == 1 and f.by_clerk["c1"].service_sum == 200.0
