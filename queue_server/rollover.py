@@ -7,9 +7,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from queue_server.domain.model import OPEN_STATUSES, WindowStatus
+from queue_server.domain.model import OPEN_STATUSES, TicketStatus, WindowStatus
 from queue_server.domain.states import Action, transition
-from queue_server.domain.model import TicketStatus
 from queue_server.events import service as events
 from queue_server.events.models import HallState
 from queue_server.hall import Hall

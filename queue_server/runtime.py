@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlalchemy import Engine, update
+from sqlmodel import Session, col
 from starlette.concurrency import run_in_threadpool
 
 from queue_server.db.engine import make_engine, read_session, write_session
@@ -26,7 +26,8 @@ from queue_server.hall import Hall
 from queue_server.hallconfig.loader import bundled_yaml, load_file, parse
 from queue_server.hallconfig.schema import HallConfig
 from queue_server.settings import ServerSettings
-from queue_server.tickets.estimates import estimate_all, new_ticket_eta, read_queue
+from queue_server.tickets.estimates import estimate_queue, read_queue
+from queue_server.tickets.models import Ticket
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -132,23 +133,37 @@ class Runtime:
             await self.hub.publish(messages)
         return value
 
-    async def estimates(self, max_age: float = 5.0) -> EstimateCache:
-        """Return estimates for the current queue, recomputed when it changed or aged."""
+    async def estimates(self, max_age: float = 5.0, min_seq: int = 0) -> EstimateCache:
+        """Return estimates for the current queue, recomputed when it changed or aged.
+
+        Callers that arrive while a computation runs wait for it and share it when it covers
+        their seq, so a burst of tickets costs one simulation rather than one each.
+        """
         async with self._estimate_lock:
             cache = self._estimates
-            if cache.seq == self.hub.last_seq and _time.monotonic() - cache.computed < max_age:
+            fresh = _time.monotonic() - cache.computed < max_age
+            # An issuer only needs a computation that includes its own ticket; other readers
+            # want the newest state the hub has seen.
+            if cache.seq >= (min_seq or self.hub.last_seq) and fresh:
                 return cache
-
-            def compute() -> EstimateCache:
-                with read_session(self.engine) as session:
-                    seq = events.last_seq(session, self.hall.code)
-                    view = read_queue(session, self.hall)
-                now = self.clock()
-                return EstimateCache(seq, _time.monotonic(), estimate_all(view, self.hall, now),
-                                     new_ticket_eta(view, self.hall, now))
-
-            self._estimates = await run_in_threadpool(compute)
+            self._estimates = await run_in_threadpool(self._compute_estimates)
             return self._estimates
+
+    def _compute_estimates(self) -> EstimateCache:
+        with read_session(self.engine) as session:
+            seq = events.last_seq(session, self.hall.code)
+            view = read_queue(session, self.hall)
+        result = estimate_queue(view, self.hall, self.clock())
+        pending = [(i, result.tickets[i]) for i in view.unestimated if i in result.tickets]
+        if pending:
+            # Record each ticket's first estimate once, for the estimate-accuracy statistic.
+            with write_session(self.engine) as session:
+                for ticket_id, est in pending:
+                    session.execute(
+                        update(Ticket)
+                        .where(col(Ticket.id) == ticket_id, col(Ticket.eta_at_issue).is_(None))
+                        .values(eta_at_issue=est.eta_minutes, ahead_at_issue=est.ahead))
+        return EstimateCache(seq, _time.monotonic(), result.tickets, result.services)
 
     def base_url(self, request_base: str) -> str:
         """Return the public base URL for links residents receive."""

@@ -74,8 +74,8 @@ class _Lanes:
         i = self._heads[lane]
         return entries[i] if i < len(entries) else None
 
-    def take(self, window: WindowProfile) -> QueuedTicket | None:
-        """Remove and return the ticket the policy gives this window, or None."""
+    def take(self, window: WindowProfile) -> tuple[QueuedTicket, int] | None:
+        """Remove and return the ticket the policy gives this window with its tier, or None."""
         for index, tier in enumerate(window.tiers):
             lanes: list[tuple[str, object]] = [("s", code) for code in tier]
             if index == 0:
@@ -89,8 +89,75 @@ class _Lanes:
                 lane = best[1]
                 ticket = self._lanes[lane][self._heads[lane]][1]
                 self._heads[lane] += 1
-                return ticket
+                return ticket, index
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """One moment a window became free: the tier it took a ticket from (None: nothing left)."""
+
+    at: datetime
+    tier: int | None
+    calls_before: int
+
+
+@dataclass
+class Simulation:
+    """The simulated calls, plus every window's decisions, for probing hypothetical tickets."""
+
+    now: datetime
+    estimates: dict[int, Estimate]
+    profiles: dict[int, WindowProfile]
+    decisions: dict[int, list[Decision]]
+
+    def probe(self, service: str) -> Estimate | None:
+        """Estimate a ticket of ``service`` taken now, without simulating again.
+
+        A new, non-priority ticket ranks after every waiting ticket, so it changes nothing until
+        some window would otherwise take a ticket from a worse tier than the one holding the
+        service, or would find nothing left. The first such moment is when it is called.
+        """
+        best: tuple[datetime, int, int] | None = None
+        for number, decisions in self.decisions.items():
+            tier = next((i for i, t in enumerate(self.profiles[number].tiers) if service in t), None)
+            if tier is None:
+                continue
+            for d in decisions:
+                if d.tier is None or d.tier > tier:
+                    if best is None or (d.at, number) < best[:2]:
+                        best = (d.at, number, d.calls_before)
+                    break
+        if best is None:
+            return None
+        return Estimate(best[2], (best[0] - self.now).total_seconds(), best[1])
+
+
+def run_simulation(
+    windows: Iterable[SimWindow],
+    waiting: Iterable[QueuedTicket],
+    now: datetime,
+    bonus: timedelta,
+    mean_seconds: Mapping[str, float],
+) -> Simulation:
+    """Simulate the windows calling every waiting ticket they can serve."""
+    lanes = _Lanes(waiting, bonus)
+    windows = list(windows)
+    heap = [(max(w.free_at, now), w.profile.number, w.profile) for w in windows]
+    heapq.heapify(heap)
+    result: dict[int, Estimate] = {}
+    decisions: dict[int, list[Decision]] = {w.profile.number: [] for w in windows}
+    while heap:
+        at, number, profile = heapq.heappop(heap)
+        taken = lanes.take(profile)
+        decisions[number].append(Decision(at, taken[1] if taken else None, len(result)))
+        if taken is None:
+            continue  # nothing left for this window; no arrivals happen inside the simulation
+        ticket = taken[0]
+        result[ticket.id] = Estimate(len(result), (at - now).total_seconds(), number)
+        handling = mean_seconds.get(ticket.service, DEFAULT_HANDLING_SECONDS)
+        heapq.heappush(heap, (at + timedelta(seconds=handling), number, profile))
+    return Simulation(now, result, {w.profile.number: w.profile for w in windows}, decisions)
 
 
 def simulate(
@@ -101,16 +168,4 @@ def simulate(
     mean_seconds: Mapping[str, float],
 ) -> dict[int, Estimate]:
     """Estimate every waiting ticket that one of the windows can serve."""
-    lanes = _Lanes(waiting, bonus)
-    heap = [(max(w.free_at, now), w.profile.number, w.profile) for w in windows]
-    heapq.heapify(heap)
-    result: dict[int, Estimate] = {}
-    while heap:
-        at, number, profile = heapq.heappop(heap)
-        ticket = lanes.take(profile)
-        if ticket is None:
-            continue  # nothing left for this window; no arrivals happen inside the simulation
-        result[ticket.id] = Estimate(len(result), (at - now).total_seconds(), number)
-        handling = mean_seconds.get(ticket.service, DEFAULT_HANDLING_SECONDS)
-        heapq.heappush(heap, (at + timedelta(seconds=handling), number, profile))
-    return result
+    return run_simulation(windows, waiting, now, bonus, mean_seconds).estimates

@@ -7,13 +7,11 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from queue_server.domain.estimate import Estimate, SimWindow, free_at, simulate
+from queue_server.domain.estimate import Estimate, SimWindow, free_at, run_simulation
 from queue_server.domain.model import Priority, QueuedTicket, WindowStatus
 from queue_server.hall import Hall
 from queue_server.tickets.models import ServiceStat, Ticket
 from queue_server.windows.models import WindowState
-
-NEW_TICKET_ID = -1
 
 
 @dataclass(frozen=True)
@@ -24,6 +22,7 @@ class QueueView:
     windows: list[WindowState]
     busy_since: dict[int, tuple[datetime, str]]
     means: dict[str, float]
+    unestimated: frozenset[int]  # waiting tickets whose estimate at issue is not recorded yet
 
 
 def read_queue(session: Session, hall: Hall) -> QueueView:
@@ -31,13 +30,14 @@ def read_queue(session: Session, hall: Hall) -> QueueView:
     rows = session.exec(
         select(  # type: ignore[call-overload]
             col(Ticket.id), col(Ticket.number), col(Ticket.service), col(Ticket.issued_at),
-            col(Ticket.priority), col(Ticket.designated_window),
+            col(Ticket.priority), col(Ticket.designated_window), col(Ticket.eta_at_issue),
         ).where(Ticket.hall == hall.code, Ticket.status == "waiting")
     ).all()
     waiting = [
         QueuedTicket(int(i), n, s, at, Priority(p) if p else None, d)
-        for i, n, s, at, p, d in rows
+        for i, n, s, at, p, d, _ in rows
     ]
+    unestimated = frozenset(int(row[0]) for row in rows if row[6] is None)
     windows = list(session.exec(select(WindowState).where(WindowState.hall == hall.code)).all())
     current_ids = [w.current_ticket_id for w in windows if w.current_ticket_id]
     busy: dict[int, tuple[datetime, str]] = {}
@@ -55,7 +55,7 @@ def read_queue(session: Session, hall: Hall) -> QueueView:
         select(ServiceStat.service, ServiceStat.mean_seconds).where(ServiceStat.hall == hall.code)
     ).all():
         means[service] = mean
-    return QueueView(waiting, windows, busy, means)
+    return QueueView(waiting, windows, busy, means, unestimated)
 
 
 def _sim_windows(view: QueueView, hall: Hall, now: datetime, everyone: bool) -> list[SimWindow]:
@@ -72,30 +72,31 @@ def _sim_windows(view: QueueView, hall: Hall, now: datetime, everyone: bool) -> 
     return out
 
 
-def estimate_all(
-    view: QueueView, hall: Hall, now: datetime, extra: list[QueuedTicket] | None = None
-) -> dict[int, Estimate]:
-    """Estimate every waiting ticket (plus hypothetical extra ones).
+@dataclass(frozen=True)
+class QueueEstimates:
+    """Estimates for every waiting ticket, and for a ticket of each service taken now."""
+
+    tickets: dict[int, Estimate]
+    services: dict[str, Estimate]
+
+
+def estimate_queue(view: QueueView, hall: Hall, now: datetime) -> QueueEstimates:
+    """Estimate the whole queue with one simulation (two when some service has no open window).
 
     The open and paused windows are simulated. Tickets none of them can serve are estimated as
     if every window that serves them were open (before opening time, say).
     """
-    waiting = view.waiting + (extra or [])
-    result = simulate(_sim_windows(view, hall, now, False), waiting, now, hall.bonus, view.means)
-    if len(result) < len(waiting):
-        fallback = simulate(_sim_windows(view, hall, now, True), waiting, now, hall.bonus, view.means)
-        for ticket in waiting:
-            if ticket.id not in result and ticket.id in fallback:
-                result[ticket.id] = fallback[ticket.id]
-    return result
-
-
-def new_ticket_eta(view: QueueView, hall: Hall, now: datetime) -> dict[str, Estimate]:
-    """Estimate, per service, a ticket a resident would take now."""
-    out: dict[str, Estimate] = {}
-    for code in hall.services:
-        probe = QueuedTicket(NEW_TICKET_ID, "~", code, now)
-        est = estimate_all(view, hall, now, [probe]).get(NEW_TICKET_ID)
-        if est is not None:
-            out[code] = est
-    return out
+    active_windows = _sim_windows(view, hall, now, False)
+    active = run_simulation(active_windows, view.waiting if active_windows else [], now,
+                            hall.bonus, view.means)
+    tickets = dict(active.estimates)
+    services = {code: est for code in hall.services if (est := active.probe(code)) is not None}
+    if len(tickets) < len(view.waiting) or len(services) < len(hall.services):
+        everyone = run_simulation(_sim_windows(view, hall, now, True), view.waiting, now,
+                                  hall.bonus, view.means)
+        for ticket_id, est in everyone.estimates.items():
+            tickets.setdefault(ticket_id, est)
+        for code in hall.services:
+            if code not in services and (est := everyone.probe(code)) is not None:
+                services[code] = est
+    return QueueEstimates(tickets, services)

@@ -13,13 +13,11 @@ from sqlalchemy import func, or_, text
 from sqlmodel import Session, col, select
 
 from queue_server.auth.service import Principal
-from queue_server.domain.estimate import Estimate
 from queue_server.domain.numbering import format_number
 from queue_server.domain.passes import check_pass
 from queue_server.errors import ApiError, Forbidden, Invalid, NotFound, RateLimited, Unauthorized
 from queue_server.events import service as events
 from queue_server.hall import Hall
-from queue_server.tickets.estimates import estimate_all, read_queue
 from queue_server.tickets.models import (
     Counter,
     Evaluation,
@@ -37,7 +35,6 @@ class Outcome:
     ticket: Ticket
     events: list[dict[str, Any]] = field(default_factory=list)
     created: bool = True
-    estimate: Estimate | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -162,8 +159,7 @@ def issue(
                 raise Invalid("同一个 Idempotency-Key 不能用于不同的请求")
             existing = session.get(Ticket, seen.ticket_id)
             assert existing is not None
-            view = read_queue(session, hall)
-            return Outcome(existing, [], False, estimate_all(view, hall, now).get(existing.id or 0))
+            return Outcome(existing, [], False)
     if body.channel == "mobile":
         _check_mobile_limits(session, hall, body, caller, day)
     category = hall.service_category[body.service]
@@ -179,17 +175,15 @@ def issue(
     session.add(ticket)
     session.flush()
     assert ticket.id is not None
-    estimate = estimate_all(read_queue(session, hall), hall, now).get(ticket.id)
-    if estimate is not None:
-        ticket.ahead_at_issue = estimate.ahead
-        ticket.eta_at_issue = estimate.eta_minutes
+    # The estimate is computed after the commit, outside the hall lock, and shared by every
+    # ticket issued meanwhile (Runtime.estimates); it is recorded as eta_at_issue there.
     if idempotency_key:
         session.add(IdempotencyKey(hall=hall.code, day=day, caller=caller.key,
                                    key=idempotency_key, body_hash=_body_hash(body),
                                    ticket_id=ticket.id))
     actor = caller.principal.actor if caller.principal else f"resident:{ticket.id}"
     event = events.append(session, hall, type="ticket.issued", at=now, actor=actor, ticket=ticket)
-    return Outcome(ticket, [event], True, estimate)
+    return Outcome(ticket, [event], True)
 
 
 def get_ticket(session: Session, hall: Hall, ticket_id: int) -> Ticket:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from queue_server.domain.estimate import Estimate, SimWindow, ewma, simulate
+from queue_server.domain.estimate import Estimate, SimWindow, ewma, run_simulation, simulate
 from queue_server.domain.model import Priority, QueuedTicket, WindowProfile
 from queue_server.domain.policy import choose_next
 
@@ -61,6 +61,15 @@ def test_simulation_equals_brute_force_on_random_queues(seed: int) -> None:
     windows, waiting, means = random_case(random.Random(seed))
     assert simulate(windows, waiting, NOW, BONUS, means) == brute_force(
         windows, waiting, NOW, BONUS, means)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=0, max_value=2**32), st.sampled_from(SERVICES))
+def test_probing_a_new_ticket_equals_simulating_with_it(seed: int, service: str) -> None:
+    windows, waiting, means = random_case(random.Random(seed))
+    probe = run_simulation(windows, waiting, NOW, BONUS, means).probe(service)
+    newcomer = QueuedTicket(10_000, "~NEW", service, NOW)
+    assert probe == simulate(windows, [*waiting, newcomer], NOW, BONUS, means).get(10_000)
 
 
 def test_ahead_counts_tickets_called_before_and_eta_uses_handling_means() -> None:
