@@ -303,7 +303,8 @@ def test_keypad_shortcuts_and_walk_in_ticket(browser: Browser, live: LiveServer,
     page.keyboard.press("F1")
     expect(page.locator("#current-number")).to_have_text(t2["number"])
     page.keyboard.press("*")
-    eventually(lambda: status(api, admin, t2).get("call_count") == 2)
+    expect(page.locator("#notice")).to_contain_text(f"已重呼 {t2['number']}")
+    assert status(api, admin, t2).get("call_count") == 2
     page.keyboard.press("-")
     expect(page.locator('[data-action="no-show"]')).to_contain_text("确认过号")
     page.keyboard.press("-")
