@@ -59,6 +59,15 @@ def _devices(base: str, password: str, state: dict[str, Any], var: Path) -> dict
     return tokens
 
 
+def _spawn_kiosk(base: str, token: str, printer_url: str) -> subprocess.Popen[bytes] | None:
+    try:
+        from kiosk.cli import spawn_kiosk
+    except ImportError:  # Kivy is not installed on this machine
+        return None
+    proc: subprocess.Popen[bytes] | None = spawn_kiosk(base, token, printer_url)
+    return proc
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the demo until interrupted."""
     import uvicorn
@@ -104,20 +113,29 @@ def run(args: argparse.Namespace) -> int:
 Ctrl-C 退出 / to stop
 """, flush=True)
     children: list[subprocess.Popen[bytes]] = []
-    if not args.no_kiosk and os.environ.get("DISPLAY"):
-        children.append(subprocess.Popen([
-            sys.executable, "-m", "kiosk.cli", "--server", base, "--device-token",
-            tokens["kiosk"], "--printer", printer.url]))
+    if not args.no_kiosk:
+        kiosk = _spawn_kiosk(base, tokens["kiosk"], printer.url)
+        if kiosk is not None:
+            children.append(kiosk)
+            print("取号机窗口已打开 (kiosk window started)", flush=True)
+        else:
+            print("没有显示器，未打开取号机窗口 (no screen: kiosk window not started)", flush=True)
+    stopping = threading.Event()
     if args.simulate:
         from queue_server import simulate
 
-        threading.Thread(target=simulate.run_forever, args=(base, password), daemon=True).start()
+        login = httpx.post(base + "/api/auth/login", json={"username": "admin", "password": password})
+        headers = {"Authorization": "Bearer " + login.json()["token"]}
+        threading.Thread(target=simulate.run_forever, args=(base, headers), daemon=True,
+                         kwargs={"speed": 30.0, "stop": stopping.is_set}).start()
+        print("模拟居民与窗口已启动 (simulated residents and clerks running)", flush=True)
     try:
         while thread.is_alive():
             time.sleep(0.5)
     except KeyboardInterrupt:
         pass
     finally:
+        stopping.set()
         for child in children:
             child.terminate()
         server.should_exit = True

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import time
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy import update
+from sqlmodel import col
 from starlette.requests import HTTPConnection
 
+from queue_server.auth.models import Device
 from queue_server.auth.service import Principal, resolve
-from queue_server.db.engine import read_session
+from queue_server.db.engine import read_session, write_session
 from queue_server.errors import Forbidden, Unauthorized
 from queue_server.runtime import Runtime
 
@@ -40,7 +44,21 @@ def get_principal(conn: HTTPConnection) -> Principal | None:
         return None
     runtime = get_runtime(conn)
     with read_session(runtime.engine) as session:
-        return resolve(session, token, runtime.clock())
+        principal = resolve(session, token, runtime.clock())
+    if principal is not None and principal.device_id is not None:
+        touch_device(runtime, principal.device_id)
+    return principal
+
+
+def touch_device(runtime: Runtime, device_id: int) -> None:
+    """Record that a device is alive, at most once a minute, so managers can spot a dead one."""
+    now = time.monotonic()
+    if now - runtime.device_touches.get(device_id, -1e9) < 60:
+        return
+    runtime.device_touches[device_id] = now
+    with write_session(runtime.engine) as session:
+        session.execute(update(Device).where(col(Device.id) == device_id)
+                        .values(last_seen=runtime.clock()))
 
 
 PrincipalDep = Annotated[Principal | None, Depends(get_principal)]

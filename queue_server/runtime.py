@@ -83,6 +83,7 @@ class Runtime:
         self.hall: Hall
         self.hub: Hub
         self.generated_admin_password: str | None = None
+        self.device_touches: dict[int, float] = {}
         self._estimates = EstimateCache()
         self._estimate_lock = asyncio.Lock()
 

@@ -182,7 +182,8 @@ def issue(
                                    key=idempotency_key, body_hash=_body_hash(body),
                                    ticket_id=ticket.id))
     actor = caller.principal.actor if caller.principal else f"resident:{ticket.id}"
-    event = events.append(session, hall, type="ticket.issued", at=now, actor=actor, ticket=ticket)
+    event = events.append(session, hall, type="ticket.issued", at=now, actor=actor, ticket=ticket,
+                          extra={"channel": ticket.channel, "priority": ticket.priority})
     return Outcome(ticket, [event], True)
 
 
