@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy import update
 from sqlmodel import col
 from starlette.requests import HTTPConnection
@@ -18,6 +18,11 @@ from queue_server.runtime import Runtime
 
 SESSION_COOKIE = "hall_session"
 DEVICE_COOKIE = "hall_device"
+
+
+# Ids beyond a signed 64-bit integer cannot exist in either database: refuse them as input.
+MAX_ID = 2**63 - 1
+RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 def get_runtime(conn: HTTPConnection) -> Runtime:

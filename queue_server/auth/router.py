@@ -22,6 +22,7 @@ from queue_server.deps import (
     DeviceDep,
     ManagerDep,
     PrincipalDep,
+    RowId,
     RuntimeDep,
     bearer_token,
     client_ip,
@@ -140,7 +141,7 @@ async def _devices(rt: RuntimeDep) -> list[dict[str, Any]]:
 
 
 @router.delete("/admin/devices/{device_id}", status_code=204)
-async def revoke_device(device_id: int, rt: RuntimeDep, _: AdminDep) -> Response:
+async def revoke_device(device_id: RowId, rt: RuntimeDep, _: AdminDep) -> Response:
     """Revoke a device token."""
 
     def run(session: Session) -> tuple[None, list[Any]]:

@@ -35,7 +35,7 @@ def check_pass(secret: bytes, hall: str, token: str, at: datetime, rotation_seco
     current = _bucket(at, rotation_seconds)
     if bucket not in (current, current - 1):
         return False
-    return hmac.compare_digest(mac, _sign(secret, hall, bucket))
+    return hmac.compare_digest(mac.encode(), _sign(secret, hall, bucket).encode())
 
 
 def pass_window(rotation_seconds: int) -> timedelta:

@@ -12,11 +12,12 @@ from sqlmodel import Session, col, select
 from starlette.websockets import WebSocketState
 
 from queue_server.catalog.router import waiting_by_service
-from queue_server.deps import RuntimeDep, get_runtime
+from queue_server.deps import MAX_ID, RuntimeDep, get_runtime
 from queue_server.events import service as events
 from queue_server.events.hub import Subscriber
 from queue_server.runtime import Runtime
 from queue_server.tickets.models import Ticket
+from queue_server.tickets.service import token_matches
 from queue_server.tickets.views import ticket_public
 from queue_server.windows.models import WindowState
 
@@ -134,12 +135,8 @@ async def hall_socket(ws: WebSocket, since: str | None = Query(default=None)) ->
 async def ticket_socket(ws: WebSocket, ticket_id: int, token: str = Query(default="")) -> None:
     """Stream one resident's ticket: now, and on every change to it or its estimate."""
     rt = get_runtime(ws)
-    ticket = await rt.read(lambda s: s.get(Ticket, ticket_id))
-    import secrets
-
-    if ticket is None or ticket.hall != rt.hall.code or not token or not secrets.compare_digest(
-        token, ticket.token
-    ):
+    ticket = await rt.read(lambda s: s.get(Ticket, ticket_id)) if 1 <= ticket_id <= MAX_ID else None
+    if ticket is None or ticket.hall != rt.hall.code or not token_matches(ticket, token):
         await ws.close(code=1008)  # before accept: the handshake is refused with 403
         return
     await ws.accept()

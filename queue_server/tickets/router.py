@@ -9,7 +9,7 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
 from sqlmodel import Session
 
-from queue_server.deps import DEVICE_COOKIE, PrincipalDep, RuntimeDep, client_ip
+from queue_server.deps import DEVICE_COOKIE, PrincipalDep, RowId, RuntimeDep, client_ip
 from queue_server.domain.passes import make_pass
 from queue_server.errors import Forbidden, RateLimited, Unauthorized
 from queue_server.events.hub import Message
@@ -63,7 +63,7 @@ async def ticket_view(rt: RuntimeDep, ticket: Ticket, base: str, with_token: boo
 
 
 @router.get("/tickets/{ticket_id}")
-async def get_ticket(ticket_id: int, request: Request, rt: RuntimeDep, principal: PrincipalDep,
+async def get_ticket(ticket_id: RowId, request: Request, rt: RuntimeDep, principal: PrincipalDep,
                      token: str | None = Query(default=None, max_length=200)) -> dict[str, Any]:
     """Return a ticket to its resident (token) or to staff."""
     ticket = await rt.read(lambda s: service.get_ticket(s, rt.hall, ticket_id))
@@ -79,7 +79,7 @@ async def get_ticket(ticket_id: int, request: Request, rt: RuntimeDep, principal
 
 
 @router.post("/tickets/{ticket_id}/cancel")
-async def cancel_ticket(ticket_id: int, request: Request, rt: RuntimeDep,
+async def cancel_ticket(ticket_id: RowId, request: Request, rt: RuntimeDep,
                         token: str | None = Query(default=None, max_length=200)) -> dict[str, Any]:
     """Cancel a waiting ticket."""
     now = rt.clock()
@@ -94,7 +94,7 @@ async def cancel_ticket(ticket_id: int, request: Request, rt: RuntimeDep,
 
 
 @router.post("/tickets/{ticket_id}/evaluation", status_code=201)
-async def evaluate_ticket(ticket_id: int, body: TicketEvaluationCreate, request: Request,
+async def evaluate_ticket(ticket_id: RowId, body: TicketEvaluationCreate, request: Request,
                           rt: RuntimeDep) -> dict[str, Any]:
     """Grade a finished ticket from the resident's phone."""
     now = rt.clock()

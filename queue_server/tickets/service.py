@@ -195,9 +195,15 @@ def get_ticket(session: Session, hall: Hall, ticket_id: int) -> Ticket:
     return ticket
 
 
+def token_matches(ticket: Ticket, token: str | None) -> bool:
+    """Tell whether a resident token belongs to the ticket, in constant time."""
+    # Compare bytes: compare_digest refuses non-ASCII str, and a token is whatever was typed.
+    return bool(token) and secrets.compare_digest(str(token).encode(), ticket.token.encode())
+
+
 def check_token(ticket: Ticket, token: str | None) -> None:
     """Refuse a resident token that does not belong to the ticket."""
-    if not token or not secrets.compare_digest(token, ticket.token):
+    if not token_matches(ticket, token):
         raise Forbidden("号码凭证不正确")
 
 

@@ -38,7 +38,7 @@ class PauseBody(BaseModel):
 class CallBody(BaseModel):
     """Call one specific ticket."""
 
-    ticket: int
+    ticket: int = PField(ge=1, le=2**63 - 1)
     model_config = {"extra": "forbid"}
 
 

@@ -52,3 +52,4 @@ def test_hall_pass_is_accepted_for_current_and_previous_bucket_only() -> None:
     assert not check_pass(secret, "puan", token[:-1] + ("A" if token[-1] != "A" else "B"), at, 60)
     assert not check_pass(secret, "puan", "garbage", at, 60)
     assert not check_pass(secret, "puan", "².abc", at, 60)
+    assert not check_pass(secret, "puan", token.split(".")[0] + ".令牌", at, 60)
