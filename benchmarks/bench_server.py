@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import os
 import statistics
 import subprocess
@@ -30,7 +31,7 @@ PASSWORD = "bench-admin-pass"
 def pct(values: list[float], p: float) -> float:
     """Return the nearest-rank percentile."""
     ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, int(round(p / 100 * len(ordered) + 0.5)) - 1))]
+    return ordered[max(0, min(len(ordered), math.ceil(p / 100 * len(ordered))) - 1)]
 
 
 def start_server(var: Path, port: int) -> subprocess.Popen[bytes]:

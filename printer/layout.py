@@ -110,10 +110,9 @@ def receipt_blocks(receipt: Receipt) -> list[Block]:
     if receipt.eta_minutes is not None:
         minutes = max(1, math.floor(receipt.eta_minutes + 0.5))
         blocks.append(Line(f"预计等候约 {minutes} 分钟", "medium", bold=True, align="left"))
+    where = "请留意叫号"
     if receipt.windows:
         where = f"请留意叫号，可在 {format_windows(receipt.windows)} 号窗口办理"
-    else:
-        where = "请留意叫号"
     blocks.append(Line(where, "medium", align="left"))
     if receipt.materials:
         blocks += [Rule(), Line("请备齐以下材料：", bold=True, align="left")]
