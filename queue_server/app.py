@@ -101,6 +101,7 @@ def create_app(settings: ServerSettings | None = None, *, runtime: Runtime | Non
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+            await rt.stop()
             rt.engine.dispose()
 
     app = FastAPI(

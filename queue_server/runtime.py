@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import secrets
 import time as _time
@@ -17,7 +18,7 @@ from sqlmodel import Session, col
 from starlette.concurrency import run_in_threadpool
 
 from queue_server.db.engine import make_engine, read_session, write_session
-from queue_server.db.migrate import upgrade
+from queue_server.db.migrate import startup_lock, upgrade
 from queue_server.domain.estimate import Estimate
 from queue_server.events import service as events
 from queue_server.events.hub import Hub, Message
@@ -86,21 +87,23 @@ class Runtime:
         self.device_touches: dict[int, float] = {}
         self._estimates = EstimateCache()
         self._estimate_lock = asyncio.Lock()
+        self._listener: asyncio.Task[None] | None = None
 
     def prepare(self) -> None:
         """Migrate the database and make sure the hall's rows and an admin exist."""
         from queue_server.auth.service import ensure_admin
         from queue_server.windows.service import ensure_windows
 
-        upgrade(self.engine)
-        config = choose_config(self.settings, self.engine)
-        self.hall = Hall(config, load_secret(self.settings))
-        with write_session(self.engine) as session:
-            events.ensure_hall_row(session, self.hall.code)
-            ensure_windows(session, self.hall)
-            self.generated_admin_password = ensure_admin(
-                session, self.settings.admin_password, self.clock()
-            )
+        with startup_lock(self.engine):
+            upgrade(self.engine)
+            config = choose_config(self.settings, self.engine)
+            self.hall = Hall(config, load_secret(self.settings))
+            with write_session(self.engine) as session:
+                events.ensure_hall_row(session, self.hall.code)
+                ensure_windows(session, self.hall)
+                self.generated_admin_password = ensure_admin(
+                    session, self.settings.admin_password, self.clock()
+                )
 
     async def start(self) -> None:
         """Create the hub; call from inside the event loop."""
@@ -108,6 +111,37 @@ class Runtime:
             seq = events.last_seq(session, self.hall.code)
         self.hub = Hub(queue_size=self.settings.hub_queue_size, fetch_after=self.fetch_after,
                        last_seq=seq)
+        if self.engine.dialect.name == "postgresql":
+            self._listener = asyncio.create_task(self._listen())
+
+    async def stop(self) -> None:
+        """Stop background work; call from inside the event loop."""
+        if self._listener is not None:
+            self._listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._listener
+            self._listener = None
+
+    async def _listen(self) -> None:
+        """Learn of events other server processes commit, through PostgreSQL LISTEN/NOTIFY."""
+        import psycopg
+
+        url = self.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        while True:
+            try:
+                async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
+                    await conn.execute(f"LISTEN {events.NOTIFY_CHANNEL}")
+                    # Anything committed while we were not listening is read from the log.
+                    await self.hub.notify(events.last_seq_in(self.engine, self.hall.code))
+                    async for note in conn.notifies():
+                        hall, _, seq = note.payload.partition(":")
+                        if hall == self.hall.code and seq.isdigit():
+                            await self.hub.notify(int(seq))
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("event listener lost its connection; reconnecting")
+                await asyncio.sleep(1)
 
     async def fetch_after(self, since: int) -> list[Message]:
         """Read events after a seq from the log."""

@@ -112,12 +112,17 @@ class Hub:
             self._gap_task = None
 
     async def _fill_gap(self) -> None:
-        # An event committed by another request (or process) never reached us: read the log.
-        missing = await self._fetch_after(self.last_seq)
-        for m in missing:
-            if m["seq"] > self.last_seq:
-                self._pending[m["seq"]] = m
-        self._drain()
+        # An event committed by another request (or process) never reached us: read the log,
+        # page by page, until it has nothing newer.
+        while True:
+            before = self.last_seq
+            missing = await self._fetch_after(self.last_seq)
+            for m in missing:
+                if m["seq"] > self.last_seq:
+                    self._pending[m["seq"]] = m
+            self._drain()
+            if not missing or self.last_seq == before:
+                break
         if self._pending and min(self._pending) > self.last_seq + 1:
             # The log itself has no such seq (cannot happen with the hall lock); skip ahead.
             log.warning("event log gap after seq %s", self.last_seq)

@@ -6,12 +6,20 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from sqlmodel import Session, col, select
 
 from queue_server.events.models import Event, HallState
 from queue_server.hall import Hall
 from queue_server.tickets.models import Ticket
+
+NOTIFY_CHANNEL = "hall_events"
+
+
+def last_seq_in(engine: Engine, hall: str) -> int:
+    """Return the newest seq, reading through a short session of its own."""
+    with Session(engine) as session:
+        return last_seq(session, hall)
 
 
 def ensure_hall_row(session: Session, hall: str) -> None:
@@ -70,6 +78,10 @@ def append(
     }
     if extra:
         message.update(extra)
+    if session.get_bind().dialect.name == "postgresql":
+        # Delivered at commit, so other server processes hear of the event only once it exists.
+        session.execute(text("SELECT pg_notify(:channel, :payload)"),
+                        {"channel": NOTIFY_CHANNEL, "payload": f"{hall.code}:{seq}"})
     session.add(
         Event(
             hall=hall.code, seq=seq, type=type, at=at, actor=actor,
