@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from queue_server.domain.model import OPEN_STATUSES, TicketStatus, WindowStatus
@@ -44,4 +45,17 @@ def rollover(session: Session, hall: Hall, now: datetime) -> list[dict[str, Any]
             out.append(events.append(session, hall, type="window.closed", at=now, actor="system",
                                      window=w.number))
     state.current_day = today.isoformat()
+    forget_phones(session, hall, today)
     return out
+
+
+def forget_phones(session: Session, hall: Hall, today: date) -> int:
+    """Erase residents' phone numbers once the retention period has passed; return how many."""
+    keep_from = today - timedelta(days=hall.config.settings.phone_retention_days)
+    result = session.execute(
+        update(Ticket)
+        .where(col(Ticket.hall) == hall.code, col(Ticket.day) < keep_from,
+               col(Ticket.phone).is_not(None))
+        .values(phone=None)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -1,0 +1,135 @@
+"""Phone retention, the `hall` commands, the self-hosted API docs and the demo."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import yaml
+
+from queue_server.db.engine import write_session
+from queue_server.rollover import forget_phones
+from queue_server.tickets.models import Ticket
+from tests.support.live import Api, LiveServer, free_port
+
+
+def hall_cmd(args: list[str], var: Path, stdin: str = "", timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "HALL_VAR_DIR": str(var)}
+    return subprocess.run([sys.executable, "-m", "queue_server.cli", *args], input=stdin,
+                          capture_output=True, text=True, timeout=timeout, env=env)
+
+
+def test_phone_numbers_are_erased_after_the_retention_period(live: LiveServer) -> None:
+    rt = live.runtime
+    today = rt.hall.day(rt.clock())
+    keep = rt.hall.config.settings.phone_retention_days
+    now = datetime.now(UTC)
+    with write_session(rt.engine) as session:
+        for i, age in enumerate([keep + 1, keep, 0]):
+            session.add(Ticket(hall=rt.hall.code, day=today - timedelta(days=age), number=f"A9{i:02d}",
+                               number_category="A", category="A", service="pension-insurance",
+                               channel="mobile", status="done", token=f"t{i}", phone=f"1380000000{i}",
+                               issued_at=now, rank_at=now))
+    with write_session(rt.engine) as session:
+        assert forget_phones(session, rt.hall, today) == 1
+    with write_session(rt.engine) as session:
+        phones = {t.number: t.phone for t in session.query(Ticket).all()}
+    assert phones == {"A900": None, "A901": "13800000001", "A902": "13800000002"}
+
+
+def test_config_export_then_import_round_trips_and_bad_files_are_refused(tmp_path: Path) -> None:
+    exported = tmp_path / "hall.yaml"
+    result = hall_cmd(["config", "export", str(exported)], tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = yaml.safe_load(exported.read_text(encoding="utf-8"))
+    assert len(data["windows"]) == 18 and len(data["categories"]) == 8
+    data["hall"]["name"] = "测试镇便民服务中心"
+    data["windows"][0]["name"] = "综合窗口（改）"
+    exported.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = hall_cmd(["config", "import", str(exported)], tmp_path)
+    assert result.returncode == 0, result.stderr
+    again = tmp_path / "again.yaml"
+    assert hall_cmd(["config", "export", str(again)], tmp_path).returncode == 0
+    assert yaml.safe_load(again.read_text(encoding="utf-8")) == data
+    broken = tmp_path / "broken.yaml"
+    data["windows"][0]["profile"] = [["no-such-service"]]
+    broken.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    refused = hall_cmd(["config", "import", str(broken)], tmp_path)
+    assert refused.returncode == 2 and "no-such-service" in refused.stderr
+    with _served(tmp_path) as base:
+        catalog = httpx.get(base + "/api/catalog").json()
+        assert catalog["hall"]["name"] == "测试镇便民服务中心"
+        assert catalog["windows"][0]["name"] == "综合窗口（改）"
+
+
+class _served:
+    """Serve a var directory for the duration of a with-block."""
+
+    def __init__(self, var: Path) -> None:
+        self.server = LiveServer(var)
+
+    def __enter__(self) -> str:
+        return self.server.start().url
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.stop()
+
+
+def test_users_add_reads_the_password_from_stdin_and_the_user_can_log_in(tmp_path: Path) -> None:
+    result = hall_cmd(["users", "add", "wangfang", "--role", "clerk", "--display-name", "王芳"],
+                      tmp_path, stdin="long-enough-pw\n")
+    assert result.returncode == 0, result.stderr
+    assert hall_cmd(["users", "add", "wangfang", "--role", "clerk"], tmp_path,
+                    stdin="long-enough-pw\n").returncode == 1
+    assert hall_cmd(["users", "add", "short", "--role", "clerk"], tmp_path, stdin="short\n").returncode == 2
+    with _served(tmp_path) as base:
+        r = httpx.post(base + "/api/auth/login", json={"username": "wangfang", "password": "long-enough-pw"})
+        assert r.status_code == 200 and r.json()["user"]["display_name"] == "王芳"
+
+
+def test_api_docs_are_served_without_any_cdn(api: Api) -> None:
+    page = api.http.get("/docs")
+    assert page.status_code == 200
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page.text) + re.findall(r"url: '([^']+)'", page.text)
+    assert assets and all(a.startswith("/") for a in assets), assets
+    for asset in assets:
+        assert api.http.get(asset).status_code == 200, asset
+    assert "/api/tickets" in api.http.get("/openapi.json").json()["paths"]
+
+
+def test_demo_starts_the_hall_and_prints_every_url(tmp_path: Path) -> None:
+    port, printer_port = free_port(), free_port()
+    env = {**os.environ, "HALL_VAR_DIR": str(tmp_path)}
+    env.pop("DISPLAY", None)
+    proc = subprocess.Popen([sys.executable, "-m", "queue_server.cli", "demo", "--port", str(port),
+                             "--printer-port", str(printer_port), "--no-kiosk"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    try:
+        lines: list[str] = []
+        deadline = time.monotonic() + 90
+        assert proc.stdout is not None
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            lines.append(line)
+            if "Ctrl-C" in line:
+                break
+        text = "".join(lines)
+        for path in ("/display#token=", "/clerk", "/manage", "/m/guide", "/pad/1#token=", "/docs"):
+            assert path in text, text
+        password = re.search(r"password (\S+)", text)
+        assert password, text
+        base = f"http://127.0.0.1:{port}"
+        assert httpx.get(base + "/healthz").json() == {"status": "ok"}
+        login = httpx.post(base + "/api/auth/login", json={"username": "admin", "password": password.group(1)})
+        assert login.status_code == 200
+        with httpx.Client() as http:
+            assert http.get(base + "/display").status_code == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
