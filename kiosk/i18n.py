@@ -37,6 +37,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "ahead": "前面还有 {n} 人",
         "ahead_none": "前面没有人，请留意叫号",
         "eta_issued": "预计等候约 {m} 分钟",
+        "eta_soon": "即将叫号，请留意",
         "windows": "请到 {w} 号窗口办理",
         "printing": "正在打印…",
         "printed": "请取走凭条",
@@ -84,6 +85,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "ahead": "{n} ahead of you",
         "ahead_none": "Nobody ahead. Watch the board.",
         "eta_issued": "Estimated wait about {m} min",
+        "eta_soon": "You will be called shortly",
         "windows": "Go to window {w}",
         "printing": "Printing…",
         "printed": "Please take your ticket",
@@ -120,6 +122,12 @@ def name(item: Mapping[str, Any], language: str) -> str:
 def minutes(value: float | None) -> int:
     """Round an estimate up to whole minutes."""
     return 0 if not value else max(1, math.ceil(value))
+
+
+def eta_line(language: str, value: float | None) -> str:
+    """Say how long the wait is, or that the call is near when the estimate is zero."""
+    m = minutes(value)
+    return t(language, "eta_issued", m=m) if m else t(language, "eta_soon")
 
 
 def windows_text(language: str, windows: list[int]) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 
 from kivy.core.image import Image as CoreImage
 
-from kiosk.i18n import minutes, name, t, windows_text
+from kiosk.i18n import eta_line, name, t, windows_text
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.widgets import GREEN, RED, load_kv
 
@@ -34,8 +34,7 @@ class IssuedScreen(KioskScreen):
         self.ids.service_name.text = label
         ahead = int(ticket.get("ahead") or 0)
         self.ids.ahead.text = t(lang, "ahead", n=ahead) if ahead else t(lang, "ahead_none")
-        m = minutes(ticket.get("eta_minutes"))
-        self.ids.eta.text = t(lang, "eta_issued", m=m) if m else ""
+        self.ids.eta.text = eta_line(lang, ticket.get("eta_minutes"))
         windows = ticket.get("preferred_windows") or ticket.get("windows") or []
         self.ids.windows.text = t(lang, "windows", w=windows_text(lang, windows))
         status = self.ids.print_status

@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from kiosk.i18n import eta_line
 from printer.status import PrinterStatus
 from printer.virtual import VirtualPrinter
 from tests.conftest import ARTIFACTS
@@ -202,9 +203,11 @@ def test_screenshots_of_every_screen_in_both_languages(hall: Hall, k: Kiosk) -> 
         k.wait(lambda s: s["priority"] == "elderly", what="priority")
         shot(k, f"{lang}-confirm")
         k.tap("take")
-        issued(k)
+        ticket = issued(k)["ticket"]
         audit = shot(k, f"{lang}-issued")
         assert audit["largest"]["id"] == "number"
+        eta = k.call("text", id="eta")["text"]
+        assert eta and eta == eta_line(lang, ticket.get("eta_minutes")), (lang, eta, ticket)
         k.tap("done")
         k.wait_screen("home")
         k.tap("guide")
