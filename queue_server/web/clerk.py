@@ -24,4 +24,5 @@ async def evaluation_pad(number: int, request: Request) -> HTMLResponse:
     if not 1 <= number <= len(hall.config.windows):
         raise NotFound(f"没有 {number} 号窗口")
     return templates.TemplateResponse(request, "pad.html", {
-        "number": number, "window_name": hall.window_name(number)})
+        "number": number, "window_name": hall.window_name(number),
+        "window_name_en": hall.config.windows[number - 1].name_en})

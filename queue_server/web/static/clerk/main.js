@@ -2,14 +2,25 @@
 import { api } from "/static/common/api.js";
 import { connectHall } from "/static/common/hallsocket.js";
 import * as S from "/static/clerk/state.js";
+import { applyStatic, loadLang, otherLang, saveLang, translator } from "/static/clerk/i18n.js";
 
-let state = S.initialState();
+let state = { ...S.initialState(), lang: loadLang() };
+let t = translator(state.lang);
 const $ = (id) => document.getElementById(id);
 const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 
 function dispatch(msg) {
   state = S.reduce(state, msg);
+  t = translator(state.lang);
   render();
+}
+
+/** Switch the console between Chinese and English in place, and remember the choice. */
+function toggleLang() {
+  const next = otherLang(state.lang);
+  saveLang(next);
+  applyStatic(document, next);
+  dispatch({ type: "lang", lang: next });
 }
 
 // ---- data loading ---------------------------------------------------------
@@ -163,7 +174,7 @@ async function login(ev) {
     $("password").value = "";
     await whoAmI();
   } catch (e) {
-    dispatch({ type: "login-error", message: e.status === 401 ? "用户名或密码不正确" : e.message });
+    dispatch(e.status === 401 ? { type: "login-error", key: "bad_login" } : { type: "login-error", message: e.message });
   } finally {
     $("login-submit").disabled = false;
   }
@@ -213,16 +224,16 @@ function render() {
   $("logout").hidden = !loggedIn;
   $("switch-window").hidden = !inConsole;
   $("me").textContent = loggedIn ? `${state.me.display_name || state.me.username}` : "";
-  $("conn").textContent = state.connected ? "● 实时" : "● 连接中断，正在重连…";
+  $("conn").textContent = t(state.connected ? "conn_on" : "conn_off");
   $("conn").className = "conn " + (state.connected ? "on" : "off");
-  $("where").textContent = w ? `${w.number} 号窗口 · ${w.name}` : "";
+  $("where").textContent = w ? t("where", { n: w.number, name: S.windowName(state.catalog, w.number, w.name, state.lang) }) : "";
   $("login-error").hidden = !state.loginError;
   $("login-error").textContent = state.loginError || "";
 
   $("alert").hidden = !state.error;
   if (state.error) {
     $("alert-title").textContent = state.error.title;
-    $("alert-detail").textContent = state.error.detail ? `（${state.error.detail}）` : "";
+    $("alert-detail").textContent = state.error.detail ? t("detail", { d: state.error.detail }) : "";
     $("alert").dataset.code = state.error.code || "";
   }
   $("notice").hidden = !state.notice || !!state.error;
@@ -239,24 +250,24 @@ function renderChooser() {
     const holder = w.clerk && w.status !== "closed" ? w.clerk : null;
     const mine = holder && holder.username === me;
     const cls = mine ? "mine" : holder ? "taken" : "";
-    const who = holder ? (mine ? "您正在使用" : `由 ${esc(holder.display_name)} 使用`) : "空闲";
+    const who = holder ? (mine ? esc(t("mine")) : esc(t("used_by", { name: holder.display_name }))) : esc(t("free"));
     const btn = mine
-      ? `<button type="button" class="mid primary" data-cmd="enter" data-window="${w.number}">进入工作台</button>`
-      : `<button type="button" class="mid" data-action="open" data-window="${w.number}">开启此窗口</button>`;
-    return `<div class="wincard ${cls}" data-window-card="${w.number}"><span class="n">${w.number} 号</span>
-      <span>${esc(w.name)}</span><span class="muted">${S.WINDOW_STATUS_LABELS[w.status] || w.status} · ${who}</span>${btn}</div>`;
+      ? `<button type="button" class="mid primary" data-cmd="enter" data-window="${w.number}">${esc(t("enter"))}</button>`
+      : `<button type="button" class="mid" data-action="open" data-window="${w.number}">${esc(t("open_this"))}</button>`;
+    return `<div class="wincard ${cls}" data-window-card="${w.number}"><span class="n">${esc(t("win_no", { n: w.number }))}</span>
+      <span>${esc(S.windowName(state.catalog, w.number, w.name, state.lang))}</span><span class="muted">${esc(S.codeLabel("ws_", w.status, state.lang))} · ${who}</span>${btn}</div>`;
   }).join("");
-  setHtml("window-grid", cards || `<p class="muted">正在读取窗口…</p>`);
+  setHtml("window-grid", cards || `<p class="muted">${esc(t("loading_windows"))}</p>`);
 }
 
 function renderConsole(w) {
   const c = S.controls(state);
   const holds = S.holdsWindow(state);
-  $("win-title").textContent = `${state.windowNo} 号窗口`;
+  $("win-title").textContent = t("win_title", { n: state.windowNo });
   const status = w ? w.status : "closed";
-  $("win-status").textContent = S.WINDOW_STATUS_LABELS[status] || status;
+  $("win-status").textContent = S.codeLabel("ws_", status, state.lang);
   $("win-status").className = "badge " + status;
-  $("win-reason").textContent = w && w.pause_reason ? `暂停原因：${w.pause_reason}` : "";
+  $("win-reason").textContent = w && w.pause_reason ? t("pause_reason", { r: w.pause_reason }) : "";
   $("btn-pause").hidden = status === "paused";
   $("btn-resume").hidden = status !== "paused";
 
@@ -264,8 +275,8 @@ function renderConsole(w) {
   if (w && !holds) {
     lost.hidden = false;
     lost.textContent = w.status === "closed"
-      ? `${w.number} 号窗口已关闭。请到窗口列表重新开启。`
-      : `${w.number} 号窗口现由 ${w.clerk ? w.clerk.display_name : "其他人员"} 使用，您不能再操作这个窗口。`;
+      ? t("lost_closed", { n: w.number })
+      : t("lost_taken", { n: w.number, name: w.clerk ? w.clerk.display_name : t("someone") });
   } else {
     lost.hidden = true;
   }
@@ -277,20 +288,21 @@ function renderConsole(w) {
   const ns = $("btn-no-show");
   const armed = state.armed === "no-show";
   ns.classList.toggle("armed", armed);
-  setHtml("btn-no-show", armed ? "确认过号？再按一次 <kbd>-</kbd>" : "过号 <kbd>-</kbd>");
-  const label = (S.OUTCOMES.find(([o]) => o === state.outcome) || S.OUTCOMES[0])[1];
-  setHtml("btn-finish", `${label === "办结" ? "办结" : "办结：" + esc(label)} <kbd>Enter</kbd>`);
-  setHtml("outcomes", `<legend>办结结果</legend>` + S.OUTCOMES.map(([code, name], i) =>
-    `<label class="${state.outcome === code ? "on" : ""}"><input type="radio" name="outcome" value="${code}" ${state.outcome === code ? "checked" : ""}>${name} <kbd>${i + 1}</kbd></label>`).join(""));
+  setHtml("btn-no-show", `<span>${esc(t(armed ? "no_show_armed" : "no_show"))}</span> <kbd>-</kbd>`);
+  const outcome = S.OUTCOMES.some(([o]) => o === state.outcome) ? state.outcome : "done";
+  const finishText = outcome === "done" ? t("finish") : t("finish_as", { o: S.codeLabel("o_", outcome, state.lang) });
+  setHtml("btn-finish", `<span>${esc(finishText)}</span> <kbd>Enter</kbd>`);
+  setHtml("outcomes", `<legend>${esc(t("outcome_legend"))}</legend>` + S.OUTCOMES.map(([code], i) =>
+    `<label class="${state.outcome === code ? "on" : ""}"><input type="radio" name="outcome" value="${code}" ${state.outcome === code ? "checked" : ""}>${esc(S.codeLabel("o_", code, state.lang))} <kbd>${i + 1}</kbd></label>`).join(""));
 
   renderCurrent(w);
   renderQueue(c);
   setHtml("last-called", state.lastCalled.length
     ? state.lastCalled.map((e) => `<li>${esc(e.number)}<small>${esc(clock(e.at))}</small></li>`).join("")
-    : `<li class="none">暂无</li>`);
+    : `<li class="none">${esc(t("none_yet"))}</li>`);
   renderWalkIn();
   setHtml("shortcut-table", S.SHORTCUTS.map((s) =>
-    `<tr><td>${s.keys.map((k) => `<kbd>${esc(k)}</kbd>`).join(" ")}</td><td>${esc(s.label)}</td></tr>`).join(""));
+    `<tr><td>${s.keys.map((k) => `<kbd>${esc(k)}</kbd>`).join(" ")}</td><td>${esc(t(s.text))}</td></tr>`).join(""));
   tick();
 }
 
@@ -300,38 +312,53 @@ function clock(iso) {
   return isNaN(d) ? "" : d.toTimeString().slice(0, 8);
 }
 
+function svcName(tk) {
+  return S.serviceName(state.catalog, tk.service, state.lang) || tk.service_name || tk.service;
+}
+
 function renderCurrent(w) {
-  const t = w && w.current;
-  if (!t) {
+  const tk = w && w.current;
+  if (!tk) {
     const paused = w && w.status === "paused";
     setHtml("materials", "");
     setHtml("current", `<div class="empty" data-testid="idle"><div>${paused
-      ? "窗口已暂停<br><small>按“恢复”后继续叫号</small>"
-      : `当前没有号码<br><small>按“叫下一位”或从右侧列表叫指定号（等候 ${state.queue.length} 人）</small>`}</div></div>`);
+      ? `${esc(t("idle_paused"))}<br><small>${esc(t("idle_paused_hint"))}</small>`
+      : `${esc(t("idle_none"))}<br><small>${esc(t("idle_none_hint", { n: state.queue.length }))}</small>`}</div></div>`);
     return;
   }
-  const prio = t.priority ? `<span class="prio">${esc(S.PRIORITY_LABELS[t.priority] || t.priority)}</span>` : "无";
-  const mats = S.materialsFor(state.catalog, t.service);
+  const prio = tk.priority ? `<span class="prio">${esc(S.codeLabel("pr_", tk.priority, state.lang))}</span>` : esc(t("no_prio"));
+  const mats = S.materialsFor(state.catalog, tk.service);
   const matHtml = mats.length ? mats.map((m, i) => `<h3>${esc(m.matter)}</h3><ul>${m.materials.map((x, j) =>
     `<li><label><input type="checkbox" data-material="${i}-${j}">${esc(x)}</label></li>`).join("")}</ul>`).join("")
-    : `<p class="muted">该业务没有登记材料清单</p>`;
+    : `<p class="muted">${esc(t("no_materials"))}</p>`;
   const total = mats.reduce((a, m) => a + m.materials.length, 0);
+  const catName = S.categoryName(state.catalog, tk.category, state.lang) || tk.category_name || "";
   setHtml("current", `
     <div class="head">
-      <span class="number" id="current-number" data-ticket-id="${t.id}">${esc(t.number)}</span>
-      <span class="svc">${esc(t.service_name || t.service)}</span>
-      <span class="status ${t.status}" id="current-status" data-status="${t.status}">${esc(S.STATUS_LABELS[t.status] || t.status)}</span>
+      <span class="number" id="current-number" data-ticket-id="${tk.id}">${esc(tk.number)}</span>
+      <span class="svc">${esc(svcName(tk))}</span>
+      <span class="status ${tk.status}" id="current-status" data-status="${tk.status}">${esc(S.codeLabel("st_", tk.status, state.lang))}</span>
     </div>
     <div class="facts">
-      <div><b>等候时长</b>${S.formatDuration(S.waitedSeconds(t))}</div>
-      <div><b>${t.status === "serving" ? "已办理" : "已叫号"}</b><span data-since="${esc(t.status === "serving" ? t.started_at : t.called_at)}"></span></div>
-      <div><b>优先</b>${prio}</div>
-      <div><b>取号渠道</b>${esc(S.CHANNEL_LABELS[t.channel] || t.channel)}</div>
-      <div><b>叫号次数</b>${t.call_count ?? 1}</div>
-      <div><b>类别</b>${esc(t.category)} ${esc(t.category_name || "")}</div>
+      <div><b>${esc(t("f_waited"))}</b>${S.formatDuration(S.waitedSeconds(tk), state.lang)}</div>
+      <div><b>${esc(t(tk.status === "serving" ? "f_serving" : "f_called"))}</b><span data-since="${esc(tk.status === "serving" ? tk.started_at : tk.called_at)}"></span></div>
+      <div><b>${esc(t("f_prio"))}</b>${prio}</div>
+      <div><b>${esc(t("f_channel"))}</b>${esc(S.codeLabel("ch_", tk.channel, state.lang))}</div>
+      <div><b>${esc(t("f_calls"))}</b>${tk.call_count ?? 1}</div>
+      <div><b>${esc(t("f_category"))}</b>${esc(tk.category)} ${esc(catName)}</div>
     </div>`);
-  setHtml("materials", `<strong>材料清单</strong> <span class="tally" id="material-tally" data-total="${total}"></span>
-    <span class="muted small">（${esc(t.number)} · ${esc(t.service_name || t.service)}，逐项核对材料是否齐全）</span>${matHtml}`);
+  // A language switch redraws the checklist: keep the ticks the clerk has made for this ticket.
+  const ticked = Array.from(document.querySelectorAll("#materials [data-material]:checked"), (x) => x.dataset.material);
+  const sameTicket = $("materials").dataset.ticket === String(tk.id);
+  setHtml("materials", `<strong>${esc(t("materials"))}</strong> <span class="tally" id="material-tally" data-total="${total}"></span>
+    <span class="muted small">${esc(t("materials_hint", { number: tk.number, svc: svcName(tk) }))}</span>${matHtml}`);
+  $("materials").dataset.ticket = String(tk.id);
+  if (sameTicket) {
+    for (const id of ticked) {
+      const box = document.querySelector(`#materials [data-material="${id}"]`);
+      if (box) box.checked = true;
+    }
+  }
   updateTally();
 }
 
@@ -340,68 +367,85 @@ function updateTally() {
   if (!el) return;
   const total = Number(el.dataset.total);
   const got = document.querySelectorAll("#materials [data-material]:checked").length;
-  el.textContent = total ? (got === total ? `（已核对 ${got}/${total}，材料齐全）` : `（已核对 ${got}/${total}）`) : "";
+  el.textContent = total ? t(got === total ? "tally_full" : "tally", { got, total }) : "";
 }
 
 function renderQueue(c) {
   const q = state.queue;
   const counts = S.queueCounts(q);
   $("queue-count").textContent = String(counts.total);
-  const cats = Object.entries(counts.byCategory).map(([k, v]) => `${k} 类 ${v}`).join("，");
-  $("queue-sub").textContent = `按“叫下一位”的顺序排列${counts.total ? `：${cats}` : ""}${counts.priority ? `；优先 ${counts.priority}` : ""}${counts.transferred ? `；转入本窗口 ${counts.transferred}` : ""}`;
-  const rows = q.map((t) => {
-    const tags = (t.priority ? `<span class="tag">${esc(S.PRIORITY_LABELS[t.priority] || t.priority)}</span>` : "")
-      + (t.designated_window ? `<span class="tag tr">转入</span>` : "");
-    return `<li data-queue-ticket="${t.id}" data-number="${esc(t.number)}"><span class="qn">${esc(t.number)}</span>
-      <span class="qs">${esc(t.service_name || t.service)}${tags}<small>已等 <span data-since="${esc(t.issued_at)}"></span> · ${esc(S.CHANNEL_LABELS[t.channel] || t.channel)}</small></span>
-      <button type="button" class="mid" data-action="call" data-ticket="${t.id}" ${c.call ? "" : "disabled"}>叫此号</button></li>`;
+  const cats = Object.entries(counts.byCategory).map(([k, v]) => t("queue_cat", { k, v })).join(t("list_sep"));
+  $("queue-sub").textContent = t("queue_sub") + (counts.total ? t("queue_cats", { list: cats }) : "")
+    + (counts.priority ? t("queue_prio", { n: counts.priority }) : "")
+    + (counts.transferred ? t("queue_tr", { n: counts.transferred }) : "");
+  const rows = q.map((tk) => {
+    const tags = (tk.priority ? `<span class="tag">${esc(S.codeLabel("pr_", tk.priority, state.lang))}</span>` : "")
+      + (tk.designated_window ? `<span class="tag tr">${esc(t("tag_tr"))}</span>` : "");
+    return `<li data-queue-ticket="${tk.id}" data-number="${esc(tk.number)}"><span class="qn">${esc(tk.number)}</span>
+      <span class="qs">${esc(svcName(tk))}${tags}<small>${esc(t("waited"))} <span data-since="${esc(tk.issued_at)}"></span> · ${esc(S.codeLabel("ch_", tk.channel, state.lang))}</small></span>
+      <button type="button" class="mid" data-action="call" data-ticket="${tk.id}" ${c.call ? "" : "disabled"}>${esc(t("call_this"))}</button></li>`;
   }).join("");
-  setHtml("queue", rows || `<li class="none">没有等候的号码</li>`);
+  setHtml("queue", rows || `<li class="none">${esc(t("nobody"))}</li>`);
 }
 
+let walkInLang = null;
 function renderWalkIn() {
   const sel = $("walkin-service");
-  if (sel.options.length || !state.catalog) return;
+  if ((sel.options.length && walkInLang === state.lang) || !state.catalog) return;
+  const keep = sel.value;
   const w = S.myWindow(state);
   const mine = new Set(w ? w.services : []);
-  const opts = S.serviceOptions(state.catalog);
+  const opts = S.serviceOptions(state.catalog, state.lang);
   opts.sort((a, b) => Number(mine.has(b.code)) - Number(mine.has(a.code)));
   sel.innerHTML = opts.map((o) => `<option value="${esc(o.code)}">${esc(o.category)} ${esc(o.name)}</option>`).join("");
+  if (keep && opts.some((o) => o.code === keep)) sel.value = keep;
+  walkInLang = state.lang;
 }
 
+let dialogLang = null;
 function renderDialog(w) {
   const root = $("dialog-root");
   if (state.dialog !== "transfer" || !w || !w.current) {
     if (root.innerHTML) { root.innerHTML = ""; lastHtml["dialog-root"] = ""; }
     return;
   }
-  if (root.querySelector(".dialog")) {
+  if (root.querySelector(".dialog") && dialogLang === state.lang) {
     root.querySelectorAll("[data-target]").forEach((b) => { b.disabled = !!state.pending; });
     return;
   }
-  const t = w.current;
-  const services = S.serviceOptions(state.catalog).map((o) =>
-    `<option value="${esc(o.code)}" ${o.code === t.service ? "disabled" : ""}>${esc(o.category)} ${esc(o.name)}</option>`).join("");
+  // Built once per opening (and again on a language switch, keeping the choices made).
+  const keepService = $("transfer-service") ? $("transfer-service").value : "";
+  const keepWindow = $("transfer-window") ? $("transfer-window").value : "";
+  const tk = w.current;
+  const services = S.serviceOptions(state.catalog, state.lang).map((o) =>
+    `<option value="${esc(o.code)}" ${o.code === tk.service ? "disabled" : ""}>${esc(o.category)} ${esc(o.name)}</option>`).join("");
   const windows = state.windows.filter((x) => x.number !== w.number).map((x) =>
-    `<option value="${x.number}">${x.number} 号 ${esc(x.name)}（${S.WINDOW_STATUS_LABELS[x.status] || x.status}${x.clerk ? " · " + esc(x.clerk.display_name) : ""}）</option>`).join("");
+    `<option value="${x.number}">${esc(t("tr_window_opt", { n: x.number, name: S.windowName(state.catalog, x.number, x.name, state.lang),
+      status: S.codeLabel("ws_", x.status, state.lang), clerk: x.clerk ? " · " + x.clerk.display_name : "" }))}</option>`).join("");
   root.innerHTML = `<div class="backdrop"><div class="dialog" role="dialog" aria-modal="true" aria-labelledby="transfer-title">
-    <h2 id="transfer-title">转移 ${esc(t.number)}（${esc(t.service_name || t.service)}）</h2>
-    <p class="muted">转移后号码不变，并<strong>保留原来的排队位置</strong>：目标窗口会先于之后取号的群众叫到他。</p>
-    <div class="row"><label>转到另一项业务<select id="transfer-service"><option value="">请选择业务</option>${services}</select></label>
-      <button type="button" class="mid primary" data-action="transfer" data-target="service">转到该业务</button></div>
-    <div class="row"><label>或转到指定窗口<select id="transfer-window"><option value="">请选择窗口</option>${windows}</select></label>
-      <button type="button" class="mid primary" data-action="transfer" data-target="window">转到该窗口</button></div>
-    <div class="foot"><button type="button" class="mid" data-cmd="cancel">取消 <kbd>Esc</kbd></button></div>
+    <h2 id="transfer-title">${esc(t("tr_title", { number: tk.number, svc: svcName(tk) }))}</h2>
+    <p class="muted">${t("tr_hint")}</p>
+    <div class="row"><label>${esc(t("tr_to_service"))}<select id="transfer-service"><option value="">${esc(t("tr_pick_service"))}</option>${services}</select></label>
+      <button type="button" class="mid primary" data-action="transfer" data-target="service">${esc(t("tr_service_btn"))}</button></div>
+    <div class="row"><label>${esc(t("tr_to_window"))}<select id="transfer-window"><option value="">${esc(t("tr_pick_window"))}</option>${windows}</select></label>
+      <button type="button" class="mid primary" data-action="transfer" data-target="window">${esc(t("tr_window_btn"))}</button></div>
+    <div class="foot"><button type="button" class="mid" data-cmd="cancel">${esc(t("cancel"))} <kbd>Esc</kbd></button></div>
   </div></div>`;
   lastHtml["dialog-root"] = root.innerHTML;
+  const reopened = dialogLang !== null && dialogLang !== state.lang && (keepService || keepWindow);
+  dialogLang = state.lang;
+  if (reopened) {
+    $("transfer-service").value = keepService;
+    $("transfer-window").value = keepWindow;
+  }
   $("transfer-service").focus();
 }
 
 function tick() {
   const now = Date.now();
   document.querySelectorAll("[data-since]").forEach((el) => {
-    const t = Date.parse(el.dataset.since);
-    el.textContent = isNaN(t) ? "" : S.formatDuration((now - t) / 1000);
+    const since = Date.parse(el.dataset.since);
+    el.textContent = isNaN(since) ? "" : S.formatDuration((now - since) / 1000, state.lang);
   });
 }
 
@@ -431,6 +475,7 @@ document.addEventListener("keydown", (ev) => {
 });
 
 $("login-form").addEventListener("submit", login);
+$("lang-toggle").addEventListener("click", toggleLang);
 $("walkin-form").addEventListener("submit", walkIn);
 $("logout").addEventListener("click", logout);
 $("alert-close").addEventListener("click", () => dispatch({ type: "dismiss" }));
@@ -439,6 +484,7 @@ setInterval(tick, 1000);
 // A slow safety net: the websocket drives updates, this only repairs a missed one.
 setInterval(() => { if (state.me) scheduleRefresh(0); }, 30000);
 
+applyStatic(document, state.lang);
 render();
 loadCatalog();
 whoAmI();

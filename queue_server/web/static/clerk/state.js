@@ -1,40 +1,20 @@
 // Clerk console state: a pure reducer (state, message) → state, plus pure selectors.
 // Nothing here touches the DOM or the network, so node --test covers it.
 
-export const OUTCOMES = [
-  ["done", "办结"],
-  ["deferred", "延时办"],
-  ["proxy", "代办"],
-  ["incomplete", "材料不全"],
-];
+import { localName, TEXT, translator } from "./i18n.js";
 
-export const PRIORITY_LABELS = {
-  elderly: "老年人优先", disabled: "残疾人优先", veteran: "退役军人优先", pregnant: "孕妇优先",
-};
-export const CHANNEL_LABELS = {
-  kiosk: "自助取号机", mobile: "手机扫码", counter: "窗口代取", agent: "村代办",
-};
-export const STATUS_LABELS = {
-  waiting: "等候中", called: "已叫号，等待到窗", serving: "办理中", done: "已办结",
-  no_show: "过号", cancelled: "已取消", expired: "已过期",
-};
-export const WINDOW_STATUS_LABELS = { open: "开放", paused: "暂停", closed: "关闭" };
+const zh = (prefix, codes) => Object.fromEntries(codes.map((c) => [c, TEXT.zh[prefix + c]]));
 
-/** What each refusal means for the clerk, in plain Chinese. */
-export const ERROR_HINTS = {
-  window_busy: "本窗口还有当前号码：请先办结、过号或转移它。",
-  window_closed: "窗口已暂停或未开启，不能叫号：请先恢复或开启窗口。",
-  no_current_ticket: "本窗口当前没有号码，列表已刷新。",
-  invalid_state: "当前号码的状态不允许这个操作（例如已开始办理的号码不能过号）。",
-  ticket_not_waiting: "这个号码已被其他窗口叫走或已结束，列表已刷新。",
-  forbidden: "您只能操作自己开启的窗口：这个窗口由其他工作人员使用，或您没有这个权限。",
-  conflict: "一人只能开启一个窗口：请先关闭您已开启的窗口。",
-  unauthorized: "登录已失效，请重新登录。",
-  not_found: "找不到这个号码或窗口。",
-  network: "网络连接失败，请检查网络后重试。",
-  rate_limited: "操作过于频繁，请稍后再试。",
-  invalid: "输入内容不正确。",
-};
+export const OUTCOMES = ["done", "deferred", "proxy", "incomplete"].map((c) => [c, TEXT.zh["o_" + c]]);
+
+export const PRIORITY_LABELS = zh("pr_", ["elderly", "disabled", "veteran", "pregnant"]);
+export const CHANNEL_LABELS = zh("ch_", ["kiosk", "mobile", "counter", "agent"]);
+export const STATUS_LABELS = zh("st_", ["waiting", "called", "serving", "done", "no_show", "cancelled", "expired"]);
+export const WINDOW_STATUS_LABELS = zh("ws_", ["open", "paused", "closed"]);
+
+/** What each refusal means for the clerk, in plain Chinese (English in i18n.js). */
+export const ERROR_HINTS = zh("err_", ["window_busy", "window_closed", "no_current_ticket", "invalid_state",
+  "ticket_not_waiting", "forbidden", "conflict", "unauthorized", "not_found", "network", "rate_limited", "invalid"]);
 
 export const ACTION_LABELS = {
   open: "开启窗口", pause: "暂停", resume: "恢复", close: "关闭窗口", "call-next": "叫下一位",
@@ -42,18 +22,24 @@ export const ACTION_LABELS = {
   transfer: "转移", "walk-in": "窗口取号",
 };
 
-/** Keyboard shortcuts for USB caller keypads (numeric keypad keys) and F-keys. */
+/** Keyboard shortcuts for USB caller keypads (numeric keypad keys) and F-keys; `text` is the i18n key. */
 export const SHORTCUTS = [
-  { keys: ["+", "F1"], action: "call-next", label: "叫下一位" },
-  { keys: ["*", "F2"], action: "recall", label: "重呼" },
-  { keys: ["/", "F3"], action: "start", label: "开始办理" },
-  { keys: ["Enter", "F4"], action: "finish", label: "办结（按所选结果）" },
-  { keys: ["-", "F6"], action: "no-show", label: "过号（按两次确认）" },
-  { keys: [".", "F7"], action: "transfer", label: "转移（打开转移对话框）" },
-  { keys: ["0", "F8"], action: "pause-toggle", label: "暂停 / 恢复" },
-  { keys: ["1", "2", "3", "4"], action: "outcome", label: "选择办结结果：1 办结 2 延时办 3 代办 4 材料不全" },
-  { keys: ["Escape"], action: "cancel", label: "取消（关闭对话框、撤销过号确认）" },
-];
+  { keys: ["+", "F1"], action: "call-next", text: "sc_call_next" },
+  { keys: ["*", "F2"], action: "recall", text: "sc_recall" },
+  { keys: ["/", "F3"], action: "start", text: "sc_start" },
+  { keys: ["Enter", "F4"], action: "finish", text: "sc_finish" },
+  { keys: ["-", "F6"], action: "no-show", text: "sc_no_show" },
+  { keys: [".", "F7"], action: "transfer", text: "sc_transfer" },
+  { keys: ["0", "F8"], action: "pause-toggle", text: "sc_pause" },
+  { keys: ["1", "2", "3", "4"], action: "outcome", text: "sc_outcome" },
+  { keys: ["Escape"], action: "cancel", text: "sc_cancel" },
+].map((s) => ({ ...s, label: TEXT.zh[s.text] }));
+
+/** Return the label of a code in a table of i18n.js (prefix "o_", "st_", "ws_", "pr_", "ch_"), or the code itself. */
+export function codeLabel(prefix, code, lang = "zh") {
+  const key = prefix + code;
+  return key in TEXT.zh ? translator(lang)(key) : String(code ?? "");
+}
 
 export function initialState() {
   return {
@@ -73,12 +59,16 @@ export function initialState() {
     lastCalled: [],
     lastIssued: null,
     autoSelect: true,
+    lang: "zh",
+    noticeMsg: null,
+    loginErrorKey: null,
   };
 }
 
-/** Turn an error code and the server's message into {code, title, detail}. */
-export function explainError(code, message) {
-  const title = ERROR_HINTS[code] || "操作失败";
+/** Turn an error code and the server's message into {code, title, detail}, in the given language. */
+export function explainError(code, message, lang = "zh") {
+  const t = translator(lang);
+  const title = code && ("err_" + code) in TEXT.zh ? t("err_" + code) : t("err_unknown");
   const detail = message && message !== title ? message : "";
   return { code, title, detail };
 }
@@ -104,11 +94,13 @@ const WINDOW_ACTIONS = new Set(["open", "pause", "resume", "close"]);
 export function reduce(state, msg) {
   switch (msg.type) {
     case "me":
-      return { ...state, me: msg.me, loginError: null };
+      return { ...state, me: msg.me, loginError: null, loginErrorKey: null };
     case "logged-out":
-      return { ...initialState(), catalog: state.catalog };
+      return { ...initialState(), catalog: state.catalog, lang: state.lang };
     case "login-error":
-      return { ...state, loginError: msg.message };
+      return { ...state, loginError: msg.key ? translator(state.lang)(msg.key) : msg.message, loginErrorKey: msg.key || null };
+    case "lang":
+      return relabel(state, msg.lang === "en" ? "en" : "zh");
     case "catalog":
       return { ...state, catalog: msg.catalog };
     case "socket":
@@ -130,18 +122,18 @@ export function reduce(state, msg) {
     case "leave":
       return { ...state, windowNo: null, queue: [], dialog: null, armed: null, lastCalled: [], autoSelect: false };
     case "pending":
-      return { ...state, pending: msg.action, notice: null };
+      return { ...state, pending: msg.action, notice: null, noticeMsg: null };
     case "done":
       return applyDone(state, msg);
     case "failed":
       return {
         ...state, pending: null, armed: null,
-        error: { ...explainError(msg.code, msg.message), action: msg.action },
+        error: { ...explainError(msg.code, msg.message, state.lang), action: msg.action, message: msg.message },
       };
     case "dismiss":
-      return { ...state, error: null, notice: null };
+      return { ...state, error: null, notice: null, noticeMsg: null };
     case "arm":
-      return { ...state, armed: msg.action, notice: null };
+      return { ...state, armed: msg.action, notice: null, noticeMsg: null };
     case "disarm":
       return { ...state, armed: null };
     case "dialog":
@@ -155,33 +147,47 @@ export function reduce(state, msg) {
   }
 }
 
+/** Switch the language and re-say the notice, the refusal and the login error in it. */
+function relabel(state, lang) {
+  const t = translator(lang);
+  const next = { ...state, lang };
+  if (state.noticeMsg) next.notice = t(state.noticeMsg[0], state.noticeMsg[1]);
+  if (state.error) next.error = { ...state.error, ...explainError(state.error.code, state.error.message, lang) };
+  if (state.loginErrorKey) next.loginError = t(state.loginErrorKey);
+  return next;
+}
+
 function applyDone(state, msg) {
   const { action, result } = msg;
   const next = { ...state, pending: null, error: null, armed: null };
+  const say = (key, vars = {}) => {
+    next.noticeMsg = [key, vars];
+    next.notice = translator(state.lang)(key, vars);
+  };
   if (WINDOW_ACTIONS.has(action)) {
     next.windows = replaceWindow(state.windows, result);
     if (action === "close") {
       next.windowNo = null;
       next.queue = [];
       next.lastCalled = [];
-      next.notice = `${result.number} 号窗口已关闭`;
+      say("n_closed", { n: result.number });
     } else if (action === "open") {
       next.windowNo = result.number;
-      next.notice = `已开启 ${result.number} 号窗口`;
+      say("n_opened", { n: result.number });
     } else {
-      next.notice = action === "pause" ? "窗口已暂停：不会叫新号，当前号码仍可办理" : "窗口已恢复";
+      say(action === "pause" ? "n_paused" : "n_resumed");
     }
     return next;
   }
   if (action === "walk-in") {
     next.lastIssued = result;
-    next.notice = `已为窗口前的群众取号 ${result.number}（${result.service_name || result.service}）`;
+    say("n_walkin", { number: result.number, svc: serviceName(state.catalog, result.service, state.lang) || result.service_name || result.service });
     return next;
   }
   if (!TICKET_ACTIONS.has(action)) return next;
   const n = state.windowNo;
   if (result === null) {
-    next.notice = "当前没有可叫的号码";
+    say("n_nothing");
     return next;
   }
   const t = result.ticket;
@@ -195,15 +201,10 @@ function applyDone(state, msg) {
     next.queue = state.queue.filter((q) => q.id !== t.id);
   }
   const notices = {
-    "call-next": `正在呼叫 ${t.number}`,
-    call: `正在呼叫 ${t.number}`,
-    recall: `已重呼 ${t.number}`,
-    start: `${t.number} 开始办理`,
-    finish: `${t.number} 已办结`,
-    "no-show": `${t.number} 已过号`,
-    transfer: `${t.number} 已转移，保留原排队位置`,
+    "call-next": "n_calling", call: "n_calling", recall: "n_recalled", start: "n_started",
+    finish: "n_finished", "no-show": "n_no_show", transfer: "n_transferred",
   };
-  next.notice = notices[action];
+  say(notices[action], { number: t.number });
   if (action === "transfer") next.dialog = null;
   if (action === "finish") next.outcome = "done";  // each resident starts from the usual outcome
   return next;
@@ -278,15 +279,16 @@ export function keyCommand(key, { inField = false, dialog = null } = {}) {
   return null;
 }
 
-/** Format seconds as "12 分 05 秒" (or "1 小时 02 分"). */
-export function formatDuration(seconds) {
+/** Format seconds as "12 分 05 秒" (or "1 小时 02 分"; "12 min 05 s" in English). */
+export function formatDuration(seconds, lang = "zh") {
+  const t = translator(lang);
   const s = Math.max(0, Math.floor(seconds || 0));
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
   const sec = s % 60;
-  if (h) return `${h} 小时 ${String(m).padStart(2, "0")} 分`;
-  if (m) return `${m} 分 ${String(sec).padStart(2, "0")} 秒`;
-  return `${sec} 秒`;
+  if (h) return t("dur_h", { h, m: String(m).padStart(2, "0") });
+  if (m) return t("dur_m", { m, s: String(sec).padStart(2, "0") });
+  return t("dur_s", { s: sec });
 }
 
 /** How long the resident waited: issue to first call, or issue to now while still waiting. */
@@ -310,13 +312,36 @@ export function materialsFor(catalog, serviceCode) {
 }
 
 /** Every service of the catalogue as [{code, name, category}] for the transfer and walk-in menus. */
-export function serviceOptions(catalog) {
+export function serviceOptions(catalog, lang = "zh") {
   if (!catalog) return [];
   const out = [];
   for (const c of catalog.categories || []) {
-    for (const s of c.services || []) out.push({ code: s.code, name: s.name, category: c.code, categoryName: c.name });
+    for (const s of c.services || []) {
+      out.push({ code: s.code, name: localName(s, lang), category: c.code, categoryName: localName(c, lang) });
+    }
   }
   return out;
+}
+
+/** A service's name in the language (English from the catalogue's name_en, else Chinese), or "" when unknown. */
+export function serviceName(catalog, code, lang = "zh") {
+  for (const c of (catalog && catalog.categories) || []) {
+    for (const s of c.services || []) if (s.code === code) return localName(s, lang);
+  }
+  return "";
+}
+
+/** A category's name in the language, or "" when unknown. */
+export function categoryName(catalog, code, lang = "zh") {
+  const c = ((catalog && catalog.categories) || []).find((x) => x.code === code);
+  return c ? localName(c, lang) : "";
+}
+
+/** A window's name in the language: name_en from the catalogue in English, else the name given. */
+export function windowName(catalog, number, fallback = "", lang = "zh") {
+  if (lang !== "en") return fallback;
+  const w = ((catalog && catalog.windows) || []).find((x) => x.number === number);
+  return (w && w.name_en) || fallback;
 }
 
 /** Counts for the waiting list header. */

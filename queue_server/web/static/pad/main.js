@@ -2,12 +2,24 @@
 import { adoptFragmentToken, api } from "/static/common/api.js";
 import { connectHall } from "/static/common/hallsocket.js";
 import * as S from "/static/pad/state.js";
+import { applyStatic, loadLang, otherLang, saveLang, translator } from "/static/pad/i18n.js";
 
 const root = document.body;
 const number = Number(root.dataset.window);
 const token = adoptFragmentToken(`hall.pad.token.${number}`);
 let state = S.initialState(number);
 const $ = (id) => document.getElementById(id);
+let lang = loadLang();
+let t = translator(lang);
+
+/** Switch the pad between Chinese and English in place (the screen and the ticket stay), and remember it. */
+function toggleLang() {
+  lang = otherLang(lang);
+  t = translator(lang);
+  saveLang(lang);
+  applyStatic(document, lang);
+  render();
+}
 
 let timer = null;
 let shownPhase = null;
@@ -53,8 +65,10 @@ function render() {
     el.hidden = el.dataset.screen !== (state.noToken ? "setup" : state.phase === "sending" ? (state.grade <= 2 ? "reason" : "prompt") : state.phase);
   }
   const info = state.info;
-  $("clerk").textContent = info && info.clerk && info.status !== "closed" ? `工作人员：${info.clerk.display_name}` : "";
-  $("wstatus").textContent = !info ? "" : info.status === "closed" ? "本窗口暂停服务" : info.status === "paused" ? "本窗口暂停叫号，请稍候" : "欢迎您，请到窗口办理";
+  $("clerk").textContent = info && info.clerk && info.status !== "closed" ? t("clerk", { name: info.clerk.display_name }) : "";
+  $("wstatus").textContent = !info ? "" : t(info.status === "closed" ? "ws_closed" : info.status === "paused" ? "ws_paused" : "ws_open");
+  const wname = $("wname");
+  wname.textContent = (lang === "en" && wname.dataset.nameEn) || wname.dataset.name;
   $("conn").hidden = state.connected;
   for (const n of document.querySelectorAll("[data-ticket-number]")) n.textContent = state.ticket ? state.ticket.number : "";
   for (const b of document.querySelectorAll("[data-grade]")) b.disabled = state.phase === "sending";
@@ -64,9 +78,9 @@ function render() {
     b.setAttribute("aria-pressed", on ? "true" : "false");
   }
   $("submit-reasons").disabled = state.reasons.length === 0 || state.phase === "sending";
-  $("chosen").textContent = S.gradeLabel(state.grade);
-  $("message").textContent = state.message || "";
-  $("thanks-note").textContent = state.message || "";
+  $("chosen").textContent = S.gradeLabel(state.grade, lang);
+  $("message").textContent = S.messageText(state, lang);
+  $("thanks-note").textContent = S.messageText(state, lang);
   if (shownPhase !== state.phase) {
     shownPhase = state.phase;
     clearTimeout(timer);
@@ -77,6 +91,9 @@ function render() {
     }
   }
 }
+
+$("lang-toggle").addEventListener("click", toggleLang);
+applyStatic(document, lang);
 
 document.addEventListener("click", (ev) => {
   const g = ev.target.closest("[data-grade]");

@@ -1,4 +1,5 @@
 // Evaluation pad state: a pure reducer (state, message) → state. No DOM, no network.
+import { translator } from "./i18n.js";
 
 /** The five grades of 好差评, best first: [grade, label]. */
 export const GRADES = [
@@ -12,6 +13,9 @@ export const GRADES = [
 /** Reasons asked for when the grade is 2 or less. */
 export const REASONS = ["态度", "效率", "流程", "其他"];
 
+/** The i18n key of each reason's label; the reason sent to the server stays Chinese. */
+export const REASON_KEYS = { 态度: "r_attitude", 效率: "r_speed", 流程: "r_procedure", 其他: "r_other" };
+
 /** How long each screen stays before the pad goes idle again, in milliseconds. */
 export const TIMEOUTS = { prompt: 120000, reason: 120000, thanks: 5000, expired: 6000, error: 15000 };
 
@@ -24,14 +28,23 @@ export function initialState(window) {
     grade: null,
     reasons: [],
     message: null,
+    messageKey: null,
     connected: false,
     noToken: false,
   };
 }
 
-export function gradeLabel(grade) {
+/** Name a grade in the language ("" for no grade). */
+export function gradeLabel(grade, lang = "zh") {
   const g = GRADES.find(([n]) => n === grade);
-  return g ? g[1] : "";
+  return g ? translator(lang)("g" + grade) : "";
+}
+
+/** Say the screen's message in the language: a known case by its key, else the server's words (Chinese) or a plain retry. */
+export function messageText(state, lang = "zh") {
+  if (state.messageKey) return translator(lang)(state.messageKey);
+  if (!state.message) return "";
+  return lang === "zh" ? state.message : translator(lang)("m_failed");
 }
 
 export function reduce(state, msg) {
@@ -49,7 +62,7 @@ export function reduce(state, msg) {
       if (m && m.type === "ticket.finished" && m.window === state.window && m.ticket) {
         return {
           ...state, phase: "prompt", ticket: { id: m.ticket.id, number: m.ticket.number },
-          grade: null, reasons: [], message: null,
+          grade: null, reasons: [], message: null, messageKey: null,
         };
       }
       return state;
@@ -72,14 +85,17 @@ export function reduce(state, msg) {
     case "back":
       return state.phase === "reason" ? { ...state, phase: "prompt", grade: null, reasons: [] } : state;
     case "sent":
-      return { ...state, phase: "thanks", message: null };
-    case "send-failed":
-      if (msg.code === "already_evaluated") return { ...state, phase: "thanks", message: "本次服务已经评价过了" };
-      if (msg.code === "ticket_not_done") return { ...state, phase: "expired", message: "评价时间已过，谢谢您" };
-      return { ...state, phase: "error", message: msg.message || "提交失败，请重试" };
+      return { ...state, phase: "thanks", message: null, messageKey: null };
+    case "send-failed": {
+      const t = translator("zh");
+      if (msg.code === "already_evaluated") return { ...state, phase: "thanks", message: t("m_already"), messageKey: "m_already" };
+      if (msg.code === "ticket_not_done") return { ...state, phase: "expired", message: t("m_expired"), messageKey: "m_expired" };
+      const key = msg.code === "network" ? "m_network" : msg.message ? null : "m_failed";
+      return { ...state, phase: "error", message: msg.message || t("m_failed"), messageKey: key };
+    }
     case "timeout":
       if (msg.phase !== state.phase || state.phase === "sending") return state;
-      return { ...state, phase: "idle", ticket: null, grade: null, reasons: [], message: null };
+      return { ...state, phase: "idle", ticket: null, grade: null, reasons: [], message: null, messageKey: null };
     default:
       return state;
   }
