@@ -24,19 +24,20 @@ function text(x, y, content, attrs = "") {
   return `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" ${attrs}>${esc(content)}</text>`;
 }
 
-function empty(width, height, label) {
-  return svg(width, height, text(width / 2, height / 2, "本区间暂无数据", 'text-anchor="middle" fill="#6e7781" font-size="16"'), label);
+function empty(width, height, label, message = "本区间暂无数据") {
+  return svg(width, height, text(width / 2, height / 2, message, 'text-anchor="middle" fill="#6e7781" font-size="16"'), label);
 }
 
 /**
  * Vertical bars with an optional line on a second axis.
- * items: [{label, value, line?, note?}]; opts: {width, height, color, lineColor, lineFormat, valueFormat, label}
+ * items: [{label, value, line?, note?}]; opts: {width, height, color, lineColor, lineFormat, valueFormat, label, emptyText, sep}
  */
 export function barChart(items, opts = {}) {
   const { width = 640, height = 260, color = PALETTE[0], lineColor = PALETTE[3], label = "" } = opts;
   const valueFormat = opts.valueFormat || ((v) => String(v));
   const lineFormat = opts.lineFormat || ((v) => String(v));
-  if (!items.length || items.every((i) => !i.value && (i.line === null || i.line === undefined))) return empty(width, height, label);
+  if (!items.length || items.every((i) => !i.value && (i.line === null || i.line === undefined))) return empty(width, height, label, opts.emptyText);
+  const sep = opts.sep ?? "：";
   const pad = { l: 44, r: opts.hasLine ? 52 : 12, t: 22, b: 40 };
   const w = width - pad.l - pad.r;
   const h = height - pad.t - pad.b;
@@ -55,7 +56,7 @@ export function barChart(items, opts = {}) {
   items.forEach((it, i) => {
     const x = pad.l + step * i + (step - bw) / 2;
     const bh = (h * (it.value || 0)) / max;
-    body += `<rect x="${x.toFixed(1)}" y="${(pad.t + h - bh).toFixed(1)}" width="${bw.toFixed(1)}" height="${bh.toFixed(1)}" fill="${it.color || color}" rx="2"><title>${esc(it.label)}：${esc(valueFormat(it.value || 0))}${it.note ? " · " + esc(it.note) : ""}</title></rect>`;
+    body += `<rect x="${x.toFixed(1)}" y="${(pad.t + h - bh).toFixed(1)}" width="${bw.toFixed(1)}" height="${bh.toFixed(1)}" fill="${it.color || color}" rx="2"><title>${esc(it.label)}${esc(sep)}${esc(valueFormat(it.value || 0))}${it.note ? " · " + esc(it.note) : ""}</title></rect>`;
     if (it.value && bw >= 18) body += text(x + bw / 2, pad.t + h - bh - 4, valueFormat(it.value), 'text-anchor="middle" fill="#24292f" font-size="11"');
     body += text(pad.l + step * i + step / 2, pad.t + h + 16, it.label, 'text-anchor="middle" fill="#24292f" font-size="12"');
     if (it.note) body += text(pad.l + step * i + step / 2, pad.t + h + 31, it.note, 'text-anchor="middle" fill="#57606a" font-size="11"');
@@ -76,11 +77,11 @@ export function barChart(items, opts = {}) {
   return svg(width, height, body, label);
 }
 
-/** Horizontal bars with a label on the left and a value text on the right. items: [{label, value, text}] */
+/** Horizontal bars with a label on the left (cut to opts.maxLabel characters) and a value text on the right. items: [{label, value, text}] */
 export function hbarChart(items, opts = {}) {
   const { width = 520, row = 28, color = PALETTE[0], label = "" } = opts;
   const height = Math.max(60, items.length * row + 16);
-  if (!items.length || items.every((i) => !i.value)) return empty(width, 120, label);
+  if (!items.length || items.every((i) => !i.value)) return empty(width, 120, label, opts.emptyText);
   const left = opts.left || 150;
   const right = opts.right || 130;
   const w = width - left - right;
@@ -89,18 +90,20 @@ export function hbarChart(items, opts = {}) {
   items.forEach((it, i) => {
     const y = 8 + i * row;
     const bw = (w * (it.value || 0)) / max;
-    body += text(left - 8, y + row / 2 + 4, it.label, 'text-anchor="end" fill="#24292f"');
+    const name = opts.maxLabel && it.label.length > opts.maxLabel ? it.label.slice(0, opts.maxLabel - 1) + "…" : it.label;
+    body += `<g><title>${esc(it.label)}</title>${text(left - 8, y + row / 2 + 4, name, 'text-anchor="end" fill="#24292f"')}</g>`;
     body += `<rect x="${left}" y="${y + 4}" width="${bw.toFixed(1)}" height="${row - 10}" fill="${it.color || color}" rx="2"/>`;
     body += text(left + bw + 6, y + row / 2 + 4, it.text ?? String(it.value), 'fill="#24292f" font-size="12"');
   });
   return svg(width, height, body, label);
 }
 
-/** One stacked bar showing shares, with a legend. items: [{label, value}] */
+/** One stacked bar showing shares, with a legend. items: [{label, value}]; opts.paren: the brackets around the share. */
 export function shareBar(items, opts = {}) {
   const { width = 520, label = "" } = opts;
   const total = items.reduce((a, i) => a + (i.value || 0), 0);
-  if (!total) return empty(width, 110, label);
+  if (!total) return empty(width, 110, label, opts.emptyText);
+  const [po, pc] = opts.paren || ["（", "）"];
   let x = 10;
   const w = width - 20;
   let body = "";
@@ -113,7 +116,7 @@ export function shareBar(items, opts = {}) {
     const lx = 10 + (i % 2) * (w / 2);
     const ly = 72 + Math.floor(i / 2) * 26;
     body += `<rect x="${lx}" y="${ly - 11}" width="12" height="12" fill="${colr}"/>`;
-    body += text(lx + 18, ly, `${it.label} ${it.value}（${((100 * it.value) / total).toFixed(1)}%）`, 'fill="#24292f" font-size="13"');
+    body += text(lx + 18, ly, `${it.label} ${it.value}${po}${((100 * it.value) / total).toFixed(1)}%${pc}`, 'fill="#24292f" font-size="13"');
   });
   return svg(width, 72 + Math.ceil(items.length / 2) * 26, body, label);
 }

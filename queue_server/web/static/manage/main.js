@@ -3,13 +3,47 @@
 import { api } from "/static/common/api.js";
 import { connectHall } from "/static/common/hallsocket.js";
 import { barChart, esc, hbarChart, PALETTE, shareBar } from "./charts.js";
+import { applyStatic, loadLang, localName, otherLang, saveLang, translator } from "./i18n.js";
 import {
-  addDays, CHANNEL_LABELS, formatDuration, formatMinutes, hourSeries, initialState, kpiTiles,
+  addDays, codeLabel, formatDuration, formatMinutes, hourSeries, initialState, kpiTiles,
   OUTCOME_LABELS, reduce, windowView,
 } from "./state.js";
 
 const body = document.body;
 const $ = (sel) => document.querySelector(sel);
+let lang = loadLang();
+let t = translator(lang);
+let catalog = null;
+let lastSummary = null;
+
+/** Switch the page between Chinese and English in place (no reload, no refetch), and remember it. */
+function toggleLang() {
+  lang = otherLang(lang);
+  t = translator(lang);
+  saveLang(lang);
+  applyStatic(document, lang);
+  if (body.dataset.mode === "manage") {
+    renderLive();
+    if (lastSummary) renderHistory(lastSummary);
+  }
+}
+
+/** Look a name up in the public catalogue (for name_en); fall back to the name the stats gave. */
+function nameOf(kind, code, fallback) {
+  if (lang !== "en" || !catalog) return fallback;
+  if (kind === "window") return localName((catalog.windows || []).find((w) => w.number === code), lang) || fallback;
+  for (const c of catalog.categories || []) {
+    if (kind === "category" && c.code === code) return localName(c, lang) || fallback;
+    for (const sv of c.services || []) if (kind === "service" && sv.code === code) return localName(sv, lang) || fallback;
+  }
+  return fallback;
+}
+
+async function loadCatalog() {
+  try { catalog = await api("/api/catalog"); } catch (e) { return; /* Chinese names still show */ }
+  renderLive();
+  if (lastSummary) renderHistory(lastSummary);
+}
 
 function wireLogout() {
   const btn = $("#logout");
@@ -48,7 +82,7 @@ async function refreshLive() {
   try {
     dispatch({ type: "live", data: await api("/api/stats/live") });
   } catch (e) {
-    $("#alerts").innerHTML = `<div class="alert error">实时数据读取失败：${esc(e.message)}</div>`;
+    $("#alerts").innerHTML = `<div class="alert error">${esc(t("live_failed", { msg: e.message }))}</div>`;
   }
 }
 
@@ -56,33 +90,34 @@ function sinceText(iso) {
   if (!iso || !state.at) return "";
   // Measure against the server's clock (state.at), not the browser's.
   const secs = (Date.parse(state.at) - Date.parse(iso)) / 1000;
-  return secs >= 0 ? formatDuration(secs) : "";
+  return secs >= 0 ? formatDuration(secs, lang) : "";
 }
 
 function renderLive() {
   $("#conn").dataset.state = state.connected ? "on" : "off";
-  $("#conn").textContent = state.connected ? "● 实时连接" : "○ 重新连接中…";
-  if (state.at) $("#live-at").textContent = `更新于 ${state.at.slice(11, 19)}`;
+  $("#conn").textContent = t(state.connected ? "conn_on" : "conn_off");
+  if (state.at) $("#live-at").textContent = t("updated_at", { time: state.at.slice(11, 19) });
   const alerts = state.alerts || [];
+  const kinds = { sla: "alert_sla", device: "alert_device", idle: "alert_idle" };
   $("#alerts").innerHTML = alerts.length
-    ? alerts.map((a) => `<div class="alert ${a.level}" data-kind="${esc(a.kind)}"><b>【${({ sla: "超时等候", device: "设备故障", idle: "窗口闲置" })[a.kind] || "提醒"}】</b>${esc(a.message)}</div>`).join("")
-    : '<div class="alert ok">一切正常：没有超时等候、设备故障或闲置窗口。</div>';
+    ? alerts.map((a) => `<div class="alert ${a.level}" data-kind="${esc(a.kind)}"><b>${esc(t("alert_kind", { kind: t(kinds[a.kind] || "alert_other") }))}</b>${esc(a.message)}</div>`).join("")
+    : `<div class="alert ok">${esc(t("all_ok"))}</div>`;
   $("#windows").innerHTML = state.windows.map((w) => {
-    const v = windowView(w);
+    const v = windowView(w, lang);
     const cur = w.current
       ? `<div class="cur"><b>${esc(w.current.number)}</b> ${esc(v.label)} <span>${esc(sinceText(w.current.since))}</span></div>`
-      : `<div class="cur none">${w.status === "closed" ? "—" : "暂无号码"}</div>`;
-    const clerk = w.clerk ? esc(w.clerk.display_name || w.clerk.username) : "未签到";
+      : `<div class="cur none">${w.status === "closed" ? "—" : esc(t("no_ticket"))}</div>`;
+    const clerk = w.clerk ? esc(w.clerk.display_name || w.clerk.username) : esc(t("not_signed_in"));
     return `<div class="win ${v.cls}" data-window="${w.number}">
-      <div class="head"><span class="no">${w.number}号</span><span class="badge">${esc(w.status === "open" ? (w.current ? "办理中" : "空闲") : v.label)}</span></div>
-      <div class="name">${esc(w.name)} · ${clerk}</div>${cur}
-      <div class="today">今日办结 <b>${w.served_today ?? 0}</b> · 平均 ${formatDuration(w.service_avg_today)}</div></div>`;
+      <div class="head"><span class="no">${esc(t("win_no", { n: w.number }))}</span><span class="badge">${esc(w.status === "open" ? t(w.current ? "busy" : "free") : v.label)}</span></div>
+      <div class="name" title="${esc(nameOf("window", w.number, w.name))}">${esc(nameOf("window", w.number, w.name))} · ${clerk}</div>${cur}
+      <div class="today">${esc(t("today", { n: "{N}", avg: formatDuration(w.service_avg_today, lang) })).replace("{N}", `<b>${w.served_today ?? 0}</b>`)}</div></div>`;
   }).join("");
   const sla = Number(body.dataset.slaMinutes) * 60;
   $("#categories tbody").innerHTML = state.categories.map((c) => `<tr data-category="${esc(c.code)}">
-      <td><b>${esc(c.code)}</b> ${esc(c.name)}</td><td class="num">${c.waiting}</td>
-      <td class="num ${c.longest_wait_seconds > sla ? "bad" : ""}">${formatDuration(c.longest_wait_seconds)}</td>
-      <td class="num">${c.waiting || c.eta_minutes ? Math.round(c.eta_minutes) + " 分钟" : "—"}</td></tr>`).join("");
+      <td><b>${esc(c.code)}</b> ${esc(nameOf("category", c.code, c.name))}</td><td class="num">${c.waiting}</td>
+      <td class="num ${c.longest_wait_seconds > sla ? "bad" : ""}">${formatDuration(c.longest_wait_seconds, lang)}</td>
+      <td class="num">${c.waiting || c.eta_minutes ? esc(t("eta_min", { n: Math.round(c.eta_minutes) })) : "—"}</td></tr>`).join("");
 }
 
 // ---- history --------------------------------------------------------------------------------
@@ -107,29 +142,33 @@ async function loadHistory() {
 }
 
 function renderHistory(s) {
-  const tiles = kpiTiles(s, Number(body.dataset.slaMinutes));
-  $("#kpis").innerHTML = tiles.map((t) => `<div class="kpi" data-kpi="${t.key}">
-      <div class="label">${esc(t.label)}</div>
-      <div class="value">${esc(t.value)}${t.unit ? `<small>${esc(t.unit)}</small>` : ""}</div>
-      ${t.sub ? `<div class="sub">${esc(t.sub)}</div>` : ""}</div>`).join("");
+  lastSummary = s;
+  const mins = (v) => formatMinutes(v, lang);
+  const dur = (v) => formatDuration(v, lang);
+  const empty = { emptyText: t("chart_empty"), sep: t("sep") };
+  const tiles = kpiTiles(s, Number(body.dataset.slaMinutes), lang);
+  $("#kpis").innerHTML = tiles.map((k) => `<div class="kpi" data-kpi="${k.key}">
+      <div class="label">${esc(k.label)}</div>
+      <div class="value">${esc(k.value)}${k.unit ? `<small>${esc(k.unit)}</small>` : ""}</div>
+      ${k.sub ? `<div class="sub">${esc(k.sub)}</div>` : ""}</div>`).join("");
   const hours = hourSeries(s.by_hour);
-  $("#chart-hour").innerHTML = barChart(hours.map((h) => ({ label: `${h.hour}时`, value: h.issued, line: h.wait_avg })),
-    { width: 1400, height: 300, hasLine: true, lineFormat: formatMinutes, valueFormat: (v) => String(Math.round(v)), label: "各时段取号量与平均等候" });
-  $("#chart-buckets").innerHTML = barChart(s.wait_buckets.map((b, i) => ({ label: `${b.bucket}分`, value: b.count,
+  $("#chart-hour").innerHTML = barChart(hours.map((h) => ({ label: t("hour", { h: h.hour }), value: h.issued, line: h.wait_avg })),
+    { ...empty, width: 1400, height: 300, hasLine: true, lineFormat: mins, valueFormat: (v) => String(Math.round(v)), label: t("cap_hour") });
+  $("#chart-buckets").innerHTML = barChart(s.wait_buckets.map((b, i) => ({ label: t("bucket", { b: b.bucket }), value: b.count,
     color: ["#2da44e", "#2da44e", "#bf8700", "#e16f24", "#cf222e", "#a40e26"][i] })),
-    { width: 700, height: 300, valueFormat: (v) => String(Math.round(v)), label: "等候时长分布" });
-  $("#chart-outcomes").innerHTML = shareBar(Object.entries(OUTCOME_LABELS).map(([k, label], i) => ({ label, value: s.outcomes[k],
-    color: PALETTE[[1, 0, 4, 3][i]] })), { width: 700, label: "办结结果构成" });
-  $("#chart-window").innerHTML = barChart(s.by_window.map((w) => ({ label: `${w.window}号`, value: w.served, note: formatMinutes(w.service_avg) })),
-    { width: 1400, height: 260, color: PALETTE[5], valueFormat: (v) => String(Math.round(v)), label: "各窗口办结量与平均办理时长" });
-  $("#chart-service").innerHTML = hbarChart(s.by_service.slice(0, 12).map((v) => ({ label: v.name, value: v.issued,
-    text: `${v.issued} 人 · 等 ${formatMinutes(v.wait_avg)}` })), { width: 700, left: 170, right: 150, label: "各项业务" });
-  $("#chart-channel").innerHTML = hbarChart(Object.entries(s.by_channel).map(([k, n]) => ({ label: CHANNEL_LABELS[k] || k, value: n,
-    text: `${n} 人次` })), { width: 700, left: 100, right: 120, color: PALETTE[4], label: "取号渠道" });
+    { ...empty, width: 700, height: 300, valueFormat: (v) => String(Math.round(v)), label: t("cap_buckets") });
+  $("#chart-outcomes").innerHTML = shareBar(Object.keys(OUTCOME_LABELS).map((k, i) => ({ label: codeLabel("o_", k, lang), value: s.outcomes[k],
+    color: PALETTE[[1, 0, 4, 3][i]] })), { ...empty, width: 700, label: t("cap_outcomes"), paren: [t("paren_open"), t("paren_close")] });
+  $("#chart-window").innerHTML = barChart(s.by_window.map((w) => ({ label: t("window_short", { n: w.window }), value: w.served, note: mins(w.service_avg) })),
+    { ...empty, width: 1400, height: 260, color: PALETTE[5], valueFormat: (v) => String(Math.round(v)), label: t("cap_window") });
+  $("#chart-service").innerHTML = hbarChart(s.by_service.slice(0, 12).map((v) => ({ label: nameOf("service", v.service, v.name), value: v.issued,
+    text: t("svc_text", { n: v.issued, w: mins(v.wait_avg) }) })), { ...empty, width: 700, left: lang === "en" ? 250 : 170, right: 150, maxLabel: lang === "en" ? 34 : 12, label: t("cap_service") });
+  $("#chart-channel").innerHTML = hbarChart(Object.entries(s.by_channel).map(([k, n]) => ({ label: codeLabel("ch_", k, lang), value: n,
+    text: t("channel_text", { n }) })), { ...empty, width: 700, left: lang === "en" ? 130 : 100, right: 120, color: PALETTE[4], label: t("cap_channel") });
   $("#clerks tbody").innerHTML = s.by_clerk.length ? s.by_clerk.map((c) => `<tr><td>${esc(c.name)}</td><td class="num">${c.served}</td>
-      <td class="num">${formatDuration(c.service_avg)}</td><td class="num">${c.grades}</td>
+      <td class="num">${dur(c.service_avg)}</td><td class="num">${c.grades}</td>
       <td class="num">${c.grade_avg ?? "—"}</td><td class="num">${c.satisfied_pct === null ? "—" : c.satisfied_pct.toFixed(1) + "%"}</td></tr>`).join("")
-    : '<tr><td colspan="6" class="none">本区间没有办结记录</td></tr>';
+    : `<tr><td colspan="6" class="none">${esc(t("no_served"))}</td></tr>`;
 }
 
 function wireHistory() {
@@ -145,6 +184,8 @@ function wireHistory() {
   }
 }
 
+applyStatic(document, lang);
+$("#lang-toggle").addEventListener("click", toggleLang);
 if (body.dataset.mode === "login") wireLogin();
 wireLogout();
 if (body.dataset.mode === "manage") {
@@ -157,4 +198,5 @@ if (body.dataset.mode === "manage") {
   });
   setInterval(refreshLive, 15000); // waits grow even when nothing happens
   loadHistory();
+  loadCatalog();
 }

@@ -1,4 +1,5 @@
 // Pure state logic for /manage: (state, message) → state, plus formatting helpers.
+import { translator } from "./i18n.js";
 
 export const OUTCOME_LABELS = { done: "办结", deferred: "延时办", proxy: "代办", incomplete: "材料不全" };
 export const CHANNEL_LABELS = { kiosk: "取号机", mobile: "手机扫码", counter: "窗口代取", agent: "村代办员" };
@@ -9,20 +10,28 @@ export function initialState() {
   return { windows: [], categories: [], alerts: [], at: null, seq: null, connected: false, stale: false };
 }
 
-/** Format seconds as 「3分05秒」, 「1时02分」; null shows as —. */
-export function formatDuration(seconds) {
+/** Format seconds as 「3分05秒」, 「1时02分」 (3m05s, 1h02m in English); null shows as —. */
+export function formatDuration(seconds, lang = "zh") {
   if (seconds === null || seconds === undefined || Number.isNaN(seconds)) return "—";
+  const t = translator(lang);
   const s = Math.round(seconds);
-  if (s < 60) return `${s}秒`;
+  if (s < 60) return t("d_s", { s });
   const m = Math.floor(s / 60);
-  if (m < 60) return `${m}分${String(s % 60).padStart(2, "0")}秒`;
-  return `${Math.floor(m / 60)}时${String(m % 60).padStart(2, "0")}分`;
+  if (m < 60) return t("d_ms", { m, s: String(s % 60).padStart(2, "0") });
+  return t("d_hm", { h: Math.floor(m / 60), m: String(m % 60).padStart(2, "0") });
 }
 
 /** Format minutes as a whole number of minutes, for chart axes. */
-export function formatMinutes(seconds) {
+export function formatMinutes(seconds, lang = "zh") {
   if (seconds === null || seconds === undefined) return "—";
-  return `${(seconds / 60).toFixed(seconds < 600 ? 1 : 0)}分`;
+  return translator(lang)("minutes", { m: (seconds / 60).toFixed(seconds < 600 ? 1 : 0) });
+}
+
+/** Return the label of a code in a table of i18n.js (prefix "o_", "ch_", "ws_", "ts_"), or the code itself. */
+export function codeLabel(prefix, code, lang = "zh") {
+  const t = translator(lang);
+  const text = t(prefix + code);
+  return text === prefix + code ? String(code) : text;
 }
 
 export function formatPct(value) {
@@ -114,26 +123,29 @@ export function reduce(state, msg) {
 }
 
 /** Describe a window card: a label for its state and a CSS class. */
-export function windowView(w) {
-  if (w.status === "closed") return { label: "关闭", cls: "closed" };
-  if (w.status === "paused") return { label: "暂停", cls: "paused" };
-  if (w.current) return { label: TICKET_STATUS[w.current.status] || w.current.status, cls: "busy" };
-  return { label: w.eligible_waiting ? "空闲（有人等候）" : "空闲", cls: w.eligible_waiting ? "idle-warn" : "idle" };
+export function windowView(w, lang = "zh") {
+  const t = translator(lang);
+  if (w.status === "closed") return { label: t("ws_closed"), cls: "closed" };
+  if (w.status === "paused") return { label: t("ws_paused"), cls: "paused" };
+  if (w.current) return { label: codeLabel("ts_", w.current.status, lang), cls: "busy" };
+  return { label: t(w.eligible_waiting ? "free_waiting" : "free"), cls: w.eligible_waiting ? "idle-warn" : "idle" };
 }
 
-/** Return the KPI tiles of a summary, in reading order. */
-export function kpiTiles(s, slaMinutes) {
+/** Return the KPI tiles of a summary, in reading order, labelled in the language. */
+export function kpiTiles(s, slaMinutes, lang = "zh") {
+  const t = translator(lang);
+  const d = (v) => formatDuration(v, lang);
   const mins = Math.round((s.sla && s.sla.threshold ? s.sla.threshold : slaMinutes * 60) / 60);
   return [
-    { key: "issued", label: "取号", value: String(s.issued), unit: "人次" },
-    { key: "served", label: "办结", value: String(s.served), unit: "件" },
-    { key: "no_show", label: "过号率", value: formatPct(s.no_show_pct), sub: `过号 ${s.no_show} 人` },
-    { key: "wait_avg", label: "平均等候", value: formatDuration(s.wait.avg), sub: `中位数 ${formatDuration(s.wait.p50)}` },
-    { key: "wait_p90", label: "90% 的人等候不超过", value: formatDuration(s.wait.p90), sub: `最长 ${formatDuration(s.wait.max)}` },
-    { key: "service_avg", label: "平均办理时长", value: formatDuration(s.service.avg), sub: `P90 ${formatDuration(s.service.p90)}` },
-    { key: "sla", label: `${mins} 分钟内叫号`, value: formatPct(s.sla.within_pct), sub: `${s.sla.within ?? "—"} / ${s.sla.called ?? "—"} 人`, good: s.sla.within_pct },
-    { key: "satisfaction", label: "满意率", value: formatPct(s.satisfaction.satisfied_pct), sub: `评价 ${s.satisfaction.count} 次 · 均分 ${s.satisfaction.avg ?? "—"}`, good: s.satisfaction.satisfied_pct },
-    { key: "eta", label: "预计等候误差", value: s.eta_mae_minutes === null ? "—" : `${s.eta_mae_minutes} 分`, sub: "平均绝对误差" },
+    { key: "issued", label: t("k_issued"), value: String(s.issued), unit: t("k_issued_unit") },
+    { key: "served", label: t("k_served"), value: String(s.served), unit: t("k_served_unit") },
+    { key: "no_show", label: t("k_no_show"), value: formatPct(s.no_show_pct), sub: t("k_no_show_sub", { n: s.no_show }) },
+    { key: "wait_avg", label: t("k_wait_avg"), value: d(s.wait.avg), sub: t("k_wait_avg_sub", { v: d(s.wait.p50) }) },
+    { key: "wait_p90", label: t("k_wait_p90"), value: d(s.wait.p90), sub: t("k_wait_p90_sub", { v: d(s.wait.max) }) },
+    { key: "service_avg", label: t("k_service_avg"), value: d(s.service.avg), sub: t("k_service_avg_sub", { v: d(s.service.p90) }) },
+    { key: "sla", label: t("k_sla", { m: mins }), value: formatPct(s.sla.within_pct), sub: t("k_sla_sub", { a: s.sla.within ?? "—", b: s.sla.called ?? "—" }), good: s.sla.within_pct },
+    { key: "satisfaction", label: t("k_satisfaction"), value: formatPct(s.satisfaction.satisfied_pct), sub: t("k_satisfaction_sub", { n: s.satisfaction.count, avg: s.satisfaction.avg ?? "—" }), good: s.satisfaction.satisfied_pct },
+    { key: "eta", label: t("k_eta"), value: s.eta_mae_minutes === null ? "—" : t("k_eta_value", { m: s.eta_mae_minutes }), sub: t("k_eta_sub") },
   ];
 }
 
