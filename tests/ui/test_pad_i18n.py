@@ -119,3 +119,11 @@ def test_pad_switches_to_english_mid_prompt_and_back(browser: Browser, live: Liv
     page.reload()
     expect(idle).to_contain_text("Window 1")
     expect(idle.locator(".foot")).to_have_text("When your business is done, please rate our service")
+
+    # The next resident who chose English is rated in English; the pad then returns to Chinese.
+    serve_and_finish(api, clerk, 1)
+    expect(prompt.locator("h1")).to_have_text("Please rate our service", timeout=2000)
+    page.locator('[data-screen="prompt"] [data-grade="5"]').tap()
+    expect(page.locator('[data-screen="thanks"]')).to_be_visible()
+    expect(idle).to_contain_text("1 号窗口", timeout=10_000)
+    assert page.evaluate("localStorage.getItem('hall.lang.pad')") == "zh"

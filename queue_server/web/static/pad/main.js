@@ -60,6 +60,13 @@ function scheduleWindow() {
 }
 
 function render() {
+  // Each resident starts in Chinese: after one chose English, the pad returns to Chinese when idle.
+  if (state.phase === "idle" && shownPhase !== null && shownPhase !== "idle" && lang !== "zh") {
+    lang = "zh";
+    t = translator(lang);
+    saveLang(lang);
+    applyStatic(document, lang);
+  }
   root.dataset.phase = state.phase;
   for (const el of document.querySelectorAll("[data-screen]")) {
     el.hidden = el.dataset.screen !== (state.noToken ? "setup" : state.phase === "sending" ? (state.grade <= 2 ? "reason" : "prompt") : state.phase);
