@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import secrets
+import threading
 import time as _time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -13,8 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, update
-from sqlmodel import Session, col
+from sqlalchemy import Engine, text
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from queue_server.db.engine import make_engine, read_session, write_session
@@ -28,7 +29,6 @@ from queue_server.hallconfig.loader import bundled_yaml, load_file, parse
 from queue_server.hallconfig.schema import HallConfig
 from queue_server.settings import ServerSettings
 from queue_server.tickets.estimates import estimate_queue, read_queue
-from queue_server.tickets.models import Ticket
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -86,7 +86,9 @@ class Runtime:
         self.generated_admin_password: str | None = None
         self.device_touches: dict[int, float] = {}
         self._estimates = EstimateCache()
-        self._estimate_lock = asyncio.Lock()
+        self._estimate_lock = threading.Lock()
+        self._eta_pending: dict[int, Estimate] = {}
+        self._flusher: asyncio.Task[None] | None = None
         self._listener: asyncio.Task[None] | None = None
 
     def prepare(self) -> None:
@@ -113,14 +115,17 @@ class Runtime:
                        last_seq=seq)
         if self.engine.dialect.name == "postgresql":
             self._listener = asyncio.create_task(self._listen())
+        self._flusher = asyncio.create_task(self._flush_loop(1.0))
 
     async def stop(self) -> None:
-        """Stop background work; call from inside the event loop."""
-        if self._listener is not None:
-            self._listener.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._listener
-            self._listener = None
+        """Stop background work and record what is pending; call from inside the event loop."""
+        for task in (self._listener, self._flusher):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._listener = self._flusher = None
+        await run_in_threadpool(self.flush_estimates)
 
     async def _listen(self) -> None:
         """Learn of events other server processes commit, through PostgreSQL LISTEN/NOTIFY."""
@@ -168,37 +173,71 @@ class Runtime:
             await self.hub.publish(messages)
         return value
 
+    def _covers(self, cache: EstimateCache, max_age: float, min_seq: int) -> bool:
+        # An issuer only needs a computation that includes its own ticket; other readers want
+        # the newest state the hub has seen.
+        fresh = _time.monotonic() - cache.computed < max_age
+        return fresh and cache.seq >= (min_seq or self.hub.last_seq)
+
     async def estimates(self, max_age: float = 5.0, min_seq: int = 0) -> EstimateCache:
-        """Return estimates for the current queue, recomputed when it changed or aged.
+        """Return estimates for the current queue, recomputed when it changed or aged."""
+        if self._covers(self._estimates, max_age, min_seq):
+            return self._estimates
+        return await run_in_threadpool(self.estimates_now, max_age, min_seq)
+
+    def estimates_now(self, max_age: float = 5.0, min_seq: int = 0) -> EstimateCache:
+        """Return current estimates from a worker thread.
 
         Callers that arrive while a computation runs wait for it and share it when it covers
         their seq, so a burst of tickets costs one simulation rather than one each.
         """
-        async with self._estimate_lock:
-            cache = self._estimates
-            fresh = _time.monotonic() - cache.computed < max_age
-            # An issuer only needs a computation that includes its own ticket; other readers
-            # want the newest state the hub has seen.
-            if cache.seq >= (min_seq or self.hub.last_seq) and fresh:
-                return cache
-            self._estimates = await run_in_threadpool(self._compute_estimates)
+        with self._estimate_lock:
+            if self._covers(self._estimates, max_age, min_seq):
+                return self._estimates
+            with read_session(self.engine) as session:
+                seq = events.last_seq(session, self.hall.code)
+                view = read_queue(session, self.hall)
+            result = estimate_queue(view, self.hall, self.clock())
+            for ticket_id in view.unestimated:
+                if ticket_id in result.tickets and ticket_id not in self._eta_pending:
+                    self._eta_pending[ticket_id] = result.tickets[ticket_id]
+            self._estimates = EstimateCache(seq, _time.monotonic(), result.tickets,
+                                            result.services)
             return self._estimates
 
-    def _compute_estimates(self) -> EstimateCache:
-        with read_session(self.engine) as session:
-            seq = events.last_seq(session, self.hall.code)
-            view = read_queue(session, self.hall)
-        result = estimate_queue(view, self.hall, self.clock())
-        pending = [(i, result.tickets[i]) for i in view.unestimated if i in result.tickets]
+    def flush_estimates(self) -> None:
+        """Record each ticket's first estimate (eta_at_issue) for the accuracy statistic."""
+        with self._estimate_lock:
+            pending, self._eta_pending = self._eta_pending, {}
         if pending:
-            # Record each ticket's first estimate once, for the estimate-accuracy statistic.
             with write_session(self.engine) as session:
-                for ticket_id, est in pending:
-                    session.execute(
-                        update(Ticket)
-                        .where(col(Ticket.id) == ticket_id, col(Ticket.eta_at_issue).is_(None))
-                        .values(eta_at_issue=est.eta_minutes, ahead_at_issue=est.ahead))
-        return EstimateCache(seq, _time.monotonic(), result.tickets, result.services)
+                session.execute(
+                    text("UPDATE ticket SET eta_at_issue = :eta, ahead_at_issue = :ahead "
+                         "WHERE id = :id AND eta_at_issue IS NULL"),
+                    [{"id": i, "eta": est.eta_minutes, "ahead": est.ahead}
+                     for i, est in pending.items()])
+
+    async def _flush_loop(self, interval: float) -> None:
+        # Off the request path: one small batched write a second instead of one per ticket.
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await run_in_threadpool(self.flush_estimates)
+            except Exception:
+                log.exception("recording first estimates failed; will retry")
+
+    async def issue(self, fn: Callable[[Session], tuple[T, list[Message]]]) -> tuple[T, EstimateCache]:
+        """Run an issuing use case, then estimate the queue in the same worker thread."""
+        def run() -> tuple[T, list[Message], EstimateCache]:
+            with write_session(self.engine) as session:
+                value, messages = fn(session)
+            seq = messages[-1]["seq"] if messages else 0
+            return value, messages, self.estimates_now(min_seq=seq)
+
+        value, messages, cache = await run_in_threadpool(run)
+        if messages:
+            await self.hub.publish(messages)
+        return value, cache
 
     def base_url(self, request_base: str) -> str:
         """Return the public base URL for links residents receive."""

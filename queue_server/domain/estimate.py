@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -58,38 +59,36 @@ class _Lanes:
     """Waiting tickets split into per-service and per-designation lanes, each in policy order."""
 
     def __init__(self, tickets: Iterable[QueuedTicket], bonus: timedelta) -> None:
-        lanes: dict[tuple[str, object], list[tuple[tuple[datetime, str, int], QueuedTicket]]] = {}
-        for t in tickets:
-            lane = ("w", t.designated_window) if t.designated_window is not None else ("s", t.service)
-            lanes.setdefault(lane, []).append((rank(t, bonus), t))
-        for entries in lanes.values():
-            entries.sort(key=lambda pair: pair[0])
+        # One global sort gives every ticket an integer place, so lanes compare plain ints.
+        ordered = sorted(tickets, key=lambda t: rank(t, bonus))
+        lanes: dict[tuple[str, object], deque[tuple[int, QueuedTicket]]] = {}
+        for place, t in enumerate(ordered):
+            key = ("w", t.designated_window) if t.designated_window is not None else ("s", t.service)
+            lanes.setdefault(key, deque()).append((place, t))
         self._lanes = lanes
-        self._heads = dict.fromkeys(lanes, 0)
+        self._plans: dict[int, list[list[deque[tuple[int, QueuedTicket]]]]] = {}
 
-    def _head(self, lane: tuple[str, object]) -> tuple[tuple[datetime, str, int], QueuedTicket] | None:
-        entries = self._lanes.get(lane)
-        if not entries:
-            return None
-        i = self._heads[lane]
-        return entries[i] if i < len(entries) else None
+    def _plan(self, window: WindowProfile) -> list[list[deque[tuple[int, QueuedTicket]]]]:
+        plan = self._plans.get(window.number)
+        if plan is None:
+            plan = []
+            for index, tier in enumerate(window.tiers):
+                keys: list[tuple[str, object]] = [("s", code) for code in sorted(tier)]
+                if index == 0:
+                    keys.append(("w", window.number))
+                plan.append([self._lanes[k] for k in keys if k in self._lanes])
+            self._plans[window.number] = plan
+        return plan
 
     def take(self, window: WindowProfile) -> tuple[QueuedTicket, int] | None:
         """Remove and return the ticket the policy gives this window with its tier, or None."""
-        for index, tier in enumerate(window.tiers):
-            lanes: list[tuple[str, object]] = [("s", code) for code in tier]
-            if index == 0:
-                lanes.append(("w", window.number))
-            best: tuple[tuple[datetime, str, int], tuple[str, object]] | None = None
+        for index, lanes in enumerate(self._plan(window)):
+            best: deque[tuple[int, QueuedTicket]] | None = None
             for lane in lanes:
-                head = self._head(lane)
-                if head is not None and (best is None or head[0] < best[0]):
-                    best = (head[0], lane)
+                if lane and (best is None or lane[0][0] < best[0][0]):
+                    best = lane
             if best is not None:
-                lane = best[1]
-                ticket = self._lanes[lane][self._heads[lane]][1]
-                self._heads[lane] += 1
-                return ticket, index
+                return best.popleft()[1], index
         return None
 
 
@@ -110,6 +109,7 @@ class Simulation:
     estimates: dict[int, Estimate]
     profiles: dict[int, WindowProfile]
     decisions: dict[int, list[Decision]]
+    _first_worse_cache: dict[int, list[Decision]] | None = None
 
     def probe(self, service: str) -> Estimate | None:
         """Estimate a ticket of ``service`` taken now, without simulating again.
@@ -119,18 +119,37 @@ class Simulation:
         service, or would find nothing left. The first such moment is when it is called.
         """
         best: tuple[datetime, int, int] | None = None
-        for number, decisions in self.decisions.items():
+        for number, first in self._first_worse().items():
             tier = next((i for i, t in enumerate(self.profiles[number].tiers) if service in t), None)
             if tier is None:
                 continue
-            for d in decisions:
-                if d.tier is None or d.tier > tier:
-                    if best is None or (d.at, number) < best[:2]:
-                        best = (d.at, number, d.calls_before)
-                    break
+            d = first[tier]
+            if best is None or (d.at, number) < best[:2]:
+                best = (d.at, number, d.calls_before)
         if best is None:
             return None
         return Estimate(best[2], (best[0] - self.now).total_seconds(), best[1])
+
+    def _first_worse(self) -> dict[int, list[Decision]]:
+        """Per window and tier, the first decision that took from a worse tier or found nothing."""
+        if self._first_worse_cache is None:
+            table: dict[int, list[Decision]] = {}
+            for number, decisions in self.decisions.items():
+                tiers = len(self.profiles[number].tiers)
+                first: list[Decision | None] = [None] * tiers
+                open_tiers = tiers
+                for d in decisions:
+                    worse_from = tiers if d.tier is None else d.tier
+                    for k in range(min(worse_from, tiers)):
+                        if first[k] is None:
+                            first[k] = d
+                            open_tiers -= 1
+                    if not open_tiers:
+                        break
+                # Every window ends with a decision that found nothing, so no entry stays empty.
+                table[number] = [f for f in first if f is not None]
+            self._first_worse_cache = table
+        return self._first_worse_cache
 
 
 def run_simulation(

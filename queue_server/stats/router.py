@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from queue_server.deps import ManagerDep, RuntimeDep
 from queue_server.errors import Invalid
@@ -55,6 +56,7 @@ async def summary(rt: RuntimeDep, _: ManagerDep,
                   to: DayParam = None) -> dict[str, Any]:
     """Return the hall's KPIs over a range of service days (both inclusive)."""
     first, last = _range(rt, from_, to)
+    await run_in_threadpool(rt.flush_estimates)  # first estimates are recorded in batches
     return await rt.read(lambda s: build_summary(s, rt.hall, first, last))
 
 
@@ -78,6 +80,7 @@ async def export_csv(rt: RuntimeDep, _: ManagerDep,
             writer.writerow(["" if v is None else v for v in row])
         return buf.getvalue()
 
+    await run_in_threadpool(rt.flush_estimates)
     body = await rt.read(build)
     return Response(body.encode("utf-8"), media_type="text/csv; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="{_filename(first, last, "csv")}"'})
@@ -136,6 +139,7 @@ async def export_xlsx(rt: RuntimeDep, _: ManagerDep,
                       to: DayParam = None) -> Response:
     """Export the KPIs, the breakdowns and one row per ticket as an Excel workbook."""
     first, last = _range(rt, from_, to)
+    await run_in_threadpool(rt.flush_estimates)
     body = await rt.read(lambda s: _xlsx(s, rt.hall, first, last))
     return Response(body, media_type=(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), headers={

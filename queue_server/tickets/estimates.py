@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
+from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from queue_server.domain.estimate import Estimate, SimWindow, free_at, run_simulation
@@ -25,16 +26,25 @@ class QueueView:
     unestimated: frozenset[int]  # waiting tickets whose estimate at issue is not recorded yet
 
 
+_WAITING = text(
+    "SELECT id, number, service, issued_at, priority, designated_window, eta_at_issue "
+    "FROM ticket WHERE hall = :hall AND status = 'waiting'"
+)
+
+
+def _instant(value: datetime | str) -> datetime:
+    """Return a stored instant as an aware UTC datetime (SQLite hands back text)."""
+    at = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at
+
+
 def read_queue(session: Session, hall: Hall) -> QueueView:
     """Read waiting tickets, window states, current tickets and handling means."""
-    rows = session.exec(
-        select(  # type: ignore[call-overload]
-            col(Ticket.id), col(Ticket.number), col(Ticket.service), col(Ticket.issued_at),
-            col(Ticket.priority), col(Ticket.designated_window), col(Ticket.eta_at_issue),
-        ).where(Ticket.hall == hall.code, Ticket.status == "waiting")
-    ).all()
+    # Plain SQL with the driver's own rows: this runs for every issued ticket, and the ORM's
+    # per-row datetime parsing used to cost more than the simulation itself.
+    rows = session.connection().execute(_WAITING, {"hall": hall.code}).all()
     waiting = [
-        QueuedTicket(int(i), n, s, at, Priority(p) if p else None, d)
+        QueuedTicket(int(i), n, s, _instant(at), Priority(p) if p else None, d)
         for i, n, s, at, p, d, _ in rows
     ]
     unestimated = frozenset(int(row[0]) for row in rows if row[6] is None)

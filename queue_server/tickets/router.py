@@ -40,14 +40,13 @@ async def issue_ticket(
     now = rt.clock()
     base = rt.base_url(str(request.base_url))
 
-    def run(session: Session) -> tuple[tuple[Ticket, bool, int], list[Message]]:
+    def run(session: Session) -> tuple[tuple[Ticket, bool], list[Message]]:
         out = service.issue(session, rt.hall, body=body, caller=caller,
                             idempotency_key=idempotency_key, now=now)
-        seq = out.events[-1]["seq"] if out.events else 0
-        return (out.ticket, out.created, seq), out.events
+        return (out.ticket, out.created), out.events
 
-    ticket, created, seq = await rt.write(run)
-    est = (await rt.estimates(min_seq=seq)).tickets.get(ticket.id or 0)
+    (ticket, created), cache = await rt.issue(run)
+    est = cache.tickets.get(ticket.id or 0)
     view = ticket_public(ticket, rt.hall, estimate=est, base_url=base, with_token=True)
     response = JSONResponse(view, status_code=201 if created else 200)
     if new_cookie:

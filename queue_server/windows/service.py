@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, union_all, update
+from sqlalchemy import TextClause, text, update
 from sqlmodel import Session, col, select
 
 from queue_server.auth.service import Principal
@@ -149,28 +150,32 @@ def _ready_to_call(state: WindowState) -> None:
         raise conflict("window_busy", "请先处理当前号码（办结、过号或转移），再叫下一位")
 
 
-def _lane_query(hall: Hall, number: int, tier: int, services: list[str]) -> Select[Any]:
-    """Return one query that finds the head of every lane in a tier, best first."""
-    heads = [
-        select(Ticket.id, Ticket.rank_at, Ticket.number)
-        .where(Ticket.hall == hall.code, Ticket.status == "waiting", Ticket.service == code,
-               col(Ticket.designated_window).is_(None))
-        .order_by(col(Ticket.rank_at), col(Ticket.number), col(Ticket.id))
-        .limit(1)
-        for code in services
-    ]
-    if tier == 0:
-        heads.append(
-            select(Ticket.id, Ticket.rank_at, Ticket.number)
-            .where(Ticket.hall == hall.code, Ticket.status == "waiting",
-                   Ticket.designated_window == number)
-            .order_by(col(Ticket.rank_at), col(Ticket.number), col(Ticket.id))
-            .limit(1)
-        )
-    # Each lane head is found through an index, so the cost does not grow with the backlog.
-    subqueries = [select(h.subquery()) for h in heads]
-    union = union_all(*subqueries).subquery()
-    return select(union.c.id).order_by(union.c.rank_at, union.c.number, union.c.id).limit(1)
+_LANE_HEAD = ("SELECT * FROM (SELECT id, rank_at, number FROM ticket "
+              "WHERE hall = :hall AND status = 'waiting' AND {match} "
+              "ORDER BY rank_at, number, id LIMIT 1) AS lane{i}")
+
+
+@lru_cache(maxsize=512)
+def _lane_sql(lanes: int, designated: bool) -> TextClause:
+    """Return SQL that finds the head of every lane in a tier, best first.
+
+    Each lane head is one index lookup (ix_ticket_lane, ix_ticket_designated), so the cost does
+    not grow with the backlog. The text is built once per shape: hot-path calls skip SQLAlchemy's
+    statement construction entirely.
+    """
+    heads = [_LANE_HEAD.format(match=f"service = :s{i} AND designated_window IS NULL", i=i)
+             for i in range(lanes)]
+    if designated:
+        heads.append(_LANE_HEAD.format(match="designated_window = :window", i="w"))
+    return text("SELECT id FROM (" + " UNION ALL ".join(heads) + ") AS heads "
+                "ORDER BY rank_at, number, id LIMIT 1")
+
+
+def _lane_head(session: Session, hall: Hall, number: int, tier: int, services: list[str]) -> int | None:
+    params: dict[str, Any] = {"hall": hall.code, "window": number}
+    params.update({f"s{i}": code for i, code in enumerate(services)})
+    found = session.execute(_lane_sql(len(services), tier == 0), params).scalar()
+    return int(found) if found is not None else None
 
 
 def _mark_called(ticket: Ticket, state: WindowState, who: Principal, now: datetime) -> None:
@@ -205,10 +210,10 @@ def call_next(session: Session, hall: Hall, *, number: int, principal: Principal
     profile = hall.profiles[number]
     for tier, services in enumerate(profile.tiers):
         while True:
-            ticket_id = session.execute(_lane_query(hall, number, tier, sorted(services))).scalar()
+            ticket_id = _lane_head(session, hall, number, tier, sorted(services))
             if ticket_id is None:
                 break
-            ticket = _claim(session, int(ticket_id))
+            ticket = _claim(session, ticket_id)
             if ticket is None:
                 continue  # another window took it first; look again
             _mark_called(ticket, state, principal, now)
