@@ -28,10 +28,12 @@ from queue_server.hall import Hall
 from queue_server.hallconfig.loader import bundled_yaml, load_file, parse
 from queue_server.hallconfig.schema import HallConfig
 from queue_server.settings import ServerSettings
-from queue_server.tickets.estimates import estimate_queue, read_queue
+from queue_server.tickets.estimates import QueueTracker, estimate_queue
+from queue_server.tickets.models import Ticket
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+PROBE_MAX_AGE = 2.0  # seconds: how old a simulation may be to estimate a new ticket by probing
 
 
 def utcnow() -> datetime:
@@ -88,6 +90,9 @@ class Runtime:
         self._estimates = EstimateCache()
         self._estimate_lock = threading.Lock()
         self._eta_pending: dict[int, Estimate] = {}
+        self._queue = QueueTracker()
+        self.probe_hits = 0  # tickets estimated by probing rather than simulating again
+        self._refresher: asyncio.Future[EstimateCache] | None = None
         self._flusher: asyncio.Task[None] | None = None
         self._listener: asyncio.Task[None] | None = None
 
@@ -195,8 +200,7 @@ class Runtime:
             if self._covers(self._estimates, max_age, min_seq):
                 return self._estimates
             with read_session(self.engine) as session:
-                seq = events.last_seq(session, self.hall.code)
-                view = read_queue(session, self.hall)
+                seq, view = self._queue.view(session, self.hall)
             result = estimate_queue(view, self.hall, self.clock())
             for ticket_id in view.unestimated:
                 if ticket_id in result.tickets and ticket_id not in self._eta_pending:
@@ -210,6 +214,8 @@ class Runtime:
         with self._estimate_lock:
             pending, self._eta_pending = self._eta_pending, {}
         if pending:
+            with self._estimate_lock:
+                self._queue.estimated(pending)
             with write_session(self.engine) as session:
                 session.execute(
                     text("UPDATE ticket SET eta_at_issue = :eta, ahead_at_issue = :ahead "
@@ -226,18 +232,43 @@ class Runtime:
             except Exception:
                 log.exception("recording first estimates failed; will retry")
 
-    async def issue(self, fn: Callable[[Session], tuple[T, list[Message]]]) -> tuple[T, EstimateCache]:
-        """Run an issuing use case, then estimate the queue in the same worker thread."""
-        def run() -> tuple[T, list[Message], EstimateCache]:
-            with write_session(self.engine) as session:
-                value, messages = fn(session)
-            seq = messages[-1]["seq"] if messages else 0
-            return value, messages, self.estimates_now(min_seq=seq)
+    async def issue(self, fn: Callable[[Session], tuple[Ticket, list[Message]]]
+                    ) -> tuple[Ticket, Estimate | None, bool]:
+        """Run an issuing use case and estimate its ticket; tell whether the ticket is new.
 
-        value, messages, cache = await run_in_threadpool(run)
+        When the cached simulation is exactly the queue before this ticket, the ticket's estimate
+        is that simulation's probe for its service (exact: see Simulation.probe), and the full
+        simulation is redone off the request path.
+        """
+        def run() -> tuple[Ticket, list[Message], Estimate | None, bool]:
+            with write_session(self.engine) as session:
+                ticket, messages = fn(session)
+            if not messages:  # an idempotent replay
+                return ticket, messages, self.estimates_now().tickets.get(ticket.id or 0), False
+            seq = messages[-1]["seq"]
+            with self._estimate_lock:
+                cache = self._estimates
+                probe = (cache.seq == seq - 1 and ticket.priority is None
+                         and ticket.designated_window is None
+                         and _time.monotonic() - cache.computed < PROBE_MAX_AGE)
+                est = cache.services.get(ticket.service) if probe else None
+                if est is not None and ticket.id is not None:
+                    self._eta_pending[ticket.id] = est
+                    self.probe_hits += 1
+            if est is not None:
+                return ticket, messages, est, True
+            return ticket, messages, self.estimates_now(min_seq=seq).tickets.get(ticket.id or 0), False
+
+        ticket, messages, est, refresh = await run_in_threadpool(run)
         if messages:
             await self.hub.publish(messages)
-        return value, cache
+        if refresh:
+            self._refresh_soon()
+        return ticket, est, bool(messages)
+
+    def _refresh_soon(self) -> None:
+        if self._refresher is None or self._refresher.done():
+            self._refresher = asyncio.create_task(run_in_threadpool(self.estimates_now))
 
     def base_url(self, request_base: str) -> str:
         """Return the public base URL for links residents receive."""

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import text
 from sqlmodel import Session, col, select
@@ -38,16 +41,77 @@ def _instant(value: datetime | str) -> datetime:
     return at.replace(tzinfo=UTC) if at.tzinfo is None else at
 
 
+def _queued(row: Any) -> QueuedTicket:
+    i, n, s, at, p, d = row[:6]
+    return QueuedTicket(int(i), n, s, _instant(at), Priority(p) if p else None, d)
+
+
 def read_queue(session: Session, hall: Hall) -> QueueView:
     """Read waiting tickets, window states, current tickets and handling means."""
-    # Plain SQL with the driver's own rows: this runs for every issued ticket, and the ORM's
-    # per-row datetime parsing used to cost more than the simulation itself.
+    # Plain SQL with the driver's own rows: the ORM's per-row datetime parsing used to cost more
+    # than the simulation itself.
     rows = session.connection().execute(_WAITING, {"hall": hall.code}).all()
-    waiting = [
-        QueuedTicket(int(i), n, s, _instant(at), Priority(p) if p else None, d)
-        for i, n, s, at, p, d, _ in rows
-    ]
     unestimated = frozenset(int(row[0]) for row in rows if row[6] is None)
+    return _with_windows(session, hall, [_queued(r) for r in rows], unestimated)
+
+
+_TOUCHED = text(
+    "SELECT id, number, service, issued_at, priority, designated_window, eta_at_issue, status "
+    "FROM ticket WHERE id IN (SELECT DISTINCT ticket_id FROM event "
+    "WHERE hall = :hall AND seq > :since AND seq <= :upto AND ticket_id IS NOT NULL)"
+)
+
+
+class QueueTracker:
+    """The waiting queue kept in memory and brought up to date from the event log.
+
+    Reading the whole queue for every issued ticket grew with the backlog; reading only the
+    tickets that events touched since the last look does not. A ticket's row is always read
+    in its current state, so a change that commits between two looks is simply seen early.
+    """
+
+    FULL_READ_AFTER = 2000  # events; past this a full read is cheaper
+    FULL_READ_EVERY = 30.0  # seconds; insurance against rows changed outside the use cases
+
+    def __init__(self) -> None:
+        self.seq = -1
+        self.full_at = 0.0
+        self.waiting: dict[int, QueuedTicket] = {}
+        self.unestimated: set[int] = set()
+
+    def view(self, session: Session, hall: Hall) -> tuple[int, QueueView]:
+        """Return the newest seq and the queue as of at least that seq."""
+        from queue_server.events.service import last_seq
+
+        upto = last_seq(session, hall.code)
+        conn = session.connection()
+        stale = time.monotonic() - self.full_at > self.FULL_READ_EVERY
+        if self.seq < 0 or stale or upto - self.seq > self.FULL_READ_AFTER or upto < self.seq:
+            self.full_at = time.monotonic()
+            rows = conn.execute(_WAITING, {"hall": hall.code}).all()
+            self.waiting = {int(r[0]): _queued(r) for r in rows}
+            self.unestimated = {int(r[0]) for r in rows if r[6] is None}
+        elif upto > self.seq:
+            for row in conn.execute(_TOUCHED, {"hall": hall.code, "since": self.seq, "upto": upto}):
+                ticket_id = int(row[0])
+                if row[7] == "waiting":
+                    self.waiting[ticket_id] = _queued(row)
+                    if row[6] is None:
+                        self.unestimated.add(ticket_id)
+                else:
+                    self.waiting.pop(ticket_id, None)
+                    self.unestimated.discard(ticket_id)
+        self.seq = upto
+        view = _with_windows(session, hall, list(self.waiting.values()), frozenset(self.unestimated))
+        return upto, view
+
+    def estimated(self, ticket_ids: Iterable[int]) -> None:
+        """Forget that these tickets still need their first estimate recorded."""
+        self.unestimated.difference_update(ticket_ids)
+
+
+def _with_windows(session: Session, hall: Hall, waiting: list[QueuedTicket],
+                  unestimated: frozenset[int]) -> QueueView:
     windows = list(session.exec(select(WindowState).where(WindowState.hall == hall.code)).all())
     current_ids = [w.current_ticket_id for w in windows if w.current_ticket_id]
     busy: dict[int, tuple[datetime, str]] = {}

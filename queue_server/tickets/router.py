@@ -40,13 +40,12 @@ async def issue_ticket(
     now = rt.clock()
     base = rt.base_url(str(request.base_url))
 
-    def run(session: Session) -> tuple[tuple[Ticket, bool], list[Message]]:
+    def run(session: Session) -> tuple[Ticket, list[Message]]:
         out = service.issue(session, rt.hall, body=body, caller=caller,
                             idempotency_key=idempotency_key, now=now)
-        return (out.ticket, out.created), out.events
+        return out.ticket, out.events
 
-    (ticket, created), cache = await rt.issue(run)
-    est = cache.tickets.get(ticket.id or 0)
+    ticket, est, created = await rt.issue(run)
     view = ticket_public(ticket, rt.hall, estimate=est, base_url=base, with_token=True)
     response = JSONResponse(view, status_code=201 if created else 200)
     if new_cookie:
