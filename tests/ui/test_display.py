@@ -4,29 +4,17 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from tests.support.live import Api, LiveServer
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync",
-                 "--autoplay-policy=no-user-gesture-required"]
 VIEWPORT = {"width": 1920, "height": 1080}
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Launch the system's Chromium; never a downloaded one."""
-    assert Path("/usr/bin/chromium").exists(), "the system Chromium is required"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 class Hall:

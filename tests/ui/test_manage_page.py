@@ -5,13 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Browser
 
 from queue_server.simulate import simulate
 from tests.support.live import ADMIN_PASSWORD, Api, LiveServer
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 
 
 class FakeClock:
@@ -27,7 +24,7 @@ class FakeClock:
         self.now += timedelta(seconds=seconds)
 
 
-def test_manage_page_shows_a_busy_day_at_a_glance(live: LiveServer, api: Api,
+def test_manage_page_shows_a_busy_day_at_a_glance(browser: Browser, live: LiveServer, api: Api,
                                                   artifacts: Path) -> None:
     # 08:00 Beijing time on a fixed day; the simulation stops at 15:00 with a queue left.
     clock = FakeClock(datetime(2025, 3, 12, 0, 0, tzinfo=UTC))
@@ -41,27 +38,24 @@ def test_manage_page_shows_a_busy_day_at_a_glance(live: LiveServer, api: Api,
     assert r.status_code == 204
     out = artifacts / "manage"
     out.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1600, "height": 1000})
-        page.goto(live.url + "/manage")
-        page.fill("input[name=username]", "admin")
-        page.fill("input[name=password]", ADMIN_PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_selector(".win[data-window='1']")
-        page.wait_for_selector(".kpi[data-kpi='issued']")
-        page.wait_for_function("document.querySelector('#conn').dataset.state === 'on'")
-        page.wait_for_timeout(800)
-        issued = page.inner_text(".kpi[data-kpi='issued'] .value")
-        alerts = page.inner_text("#alerts")
-        svg_text = page.inner_text("#chart-hour")
-        page.screenshot(path=str(out / "manage_busy_day.png"), full_page=True)
-        # A live event moves the page without a reload.
-        before = page.inner_text("#categories tbody")
-        api.issue(kiosk, "invoice")
-        page.wait_for_function(
-            "b => document.querySelector('#categories tbody').innerText !== b", arg=before)
-        browser.close()
+    page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    page.goto(live.url + "/manage")
+    page.fill("input[name=username]", "admin")
+    page.fill("input[name=password]", ADMIN_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector(".win[data-window='1']")
+    page.wait_for_selector(".kpi[data-kpi='issued']")
+    page.wait_for_function("document.querySelector('#conn').dataset.state === 'on'")
+    page.wait_for_timeout(800)
+    issued = page.inner_text(".kpi[data-kpi='issued'] .value")
+    alerts = page.inner_text("#alerts")
+    svg_text = page.inner_text("#chart-hour")
+    page.screenshot(path=str(out / "manage_busy_day.png"), full_page=True)
+    # A live event moves the page without a reload.
+    before = page.inner_text("#categories tbody")
+    api.issue(kiosk, "invoice")
+    page.wait_for_function(
+        "b => document.querySelector('#categories tbody').innerText !== b", arg=before)
     summary = api.http.get("/api/stats/summary", headers=admin).json()
     assert issued.startswith(str(summary["issued"] - 1))
     assert "打印机缺纸" in alerts and "等候超过" in alerts
@@ -75,7 +69,7 @@ def test_manage_page_refuses_a_clerk(live: LiveServer, api: Api) -> None:
     assert page.status_code == 403 and "没有权限" in page.text
 
 
-def test_manage_page_switches_to_english_and_back(live: LiveServer, api: Api,
+def test_manage_page_switches_to_english_and_back(browser: Browser, live: LiveServer, api: Api,
                                                    artifacts: Path) -> None:
     clock = FakeClock(datetime(2025, 3, 12, 0, 0, tzinfo=UTC))
     live.runtime.clock = clock
@@ -86,58 +80,55 @@ def test_manage_page_switches_to_english_and_back(live: LiveServer, api: Api,
     window_en = next(w["name_en"] for w in catalog["windows"] if w["number"] == 1)
     out = artifacts / "manage"
     out.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1600, "height": 1000})
-        page.goto(live.url + "/manage")
-        page.click("#lang-toggle")
-        assert page.inner_text("#login-form h2") == "Manager login"
-        page.fill("input[name=username]", "admin")
-        page.fill("input[name=password]", ADMIN_PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_selector(".kpi[data-kpi='issued']")
-        page.wait_for_selector(".win[data-window='1']")
-        page.wait_for_function("document.querySelector('#conn').dataset.state === 'on'")
-        page.wait_for_function(
-            "n => document.querySelector(\".win[data-window='1'] .name\").innerText.startsWith(n)",
-            arg=window_en)
-        page.wait_for_timeout(500)
-        assert page.inner_text("#lang-toggle") == "中文"
-        assert page.evaluate("localStorage.getItem('hall.lang.manage')") == "en"
-        labels = page.locator(".kpi .label").all_inner_texts()
-        assert labels[:3] == ["Tickets", "Served", "No-show rate"]
-        assert "Satisfied" in labels and not any("满意" in x or "取号" in x for x in labels)
-        assert page.inner_text("#live h2").startswith("Live monitor")
-        assert page.inner_text("#categories thead").split("\t")[0].strip() == "Category"
-        hour_chart = page.inner_text("#chart-hour")
-        assert "9h" in hour_chart and "时" not in hour_chart
-        assert "Done" in page.inner_text("#chart-outcomes") and "办结" not in page.inner_text("#chart-outcomes")
-        assert "Kiosk" in page.inner_text("#chart-channel")
-        assert "W1" in page.inner_text("#chart-window")
-        captions = page.locator("figcaption").all_inner_texts()
-        assert captions[0].startswith("Tickets by hour") and not any("业务" in c for c in captions)
-        assert "See docs/statistics.md" in page.inner_text(".note")
-        page.screenshot(path=str(out / "manage-en.png"), full_page=True)
-        overflow = page.locator(".kpi, .kpi *, .win .head, .top nav, .range").evaluate_all(
-            "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.className || e.tagName)")
-        assert overflow == []
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), \
-            "nothing pushes the page wider than the screen"
-        cut = page.locator("#chart-service svg text").evaluate_all(
-            "els => els.filter(e => e.getBBox().x < 0).map(e => e.textContent)")
-        assert cut == [], "service names fit left of the bars"
+    page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    page.goto(live.url + "/manage")
+    page.click("#lang-toggle")
+    assert page.inner_text("#login-form h2") == "Manager login"
+    page.fill("input[name=username]", "admin")
+    page.fill("input[name=password]", ADMIN_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector(".kpi[data-kpi='issued']")
+    page.wait_for_selector(".win[data-window='1']")
+    page.wait_for_function("document.querySelector('#conn').dataset.state === 'on'")
+    page.wait_for_function(
+        "n => document.querySelector(\".win[data-window='1'] .name\").innerText.startsWith(n)",
+        arg=window_en)
+    page.wait_for_timeout(500)
+    assert page.inner_text("#lang-toggle") == "中文"
+    assert page.evaluate("localStorage.getItem('hall.lang.manage')") == "en"
+    labels = page.locator(".kpi .label").all_inner_texts()
+    assert labels[:3] == ["Tickets", "Served", "No-show rate"]
+    assert "Satisfied" in labels and not any("满意" in x or "取号" in x for x in labels)
+    assert page.inner_text("#live h2").startswith("Live monitor")
+    assert page.inner_text("#categories thead").split("\t")[0].strip() == "Category"
+    hour_chart = page.inner_text("#chart-hour")
+    assert "9h" in hour_chart and "时" not in hour_chart
+    assert "Done" in page.inner_text("#chart-outcomes") and "办结" not in page.inner_text("#chart-outcomes")
+    assert "Kiosk" in page.inner_text("#chart-channel")
+    assert "W1" in page.inner_text("#chart-window")
+    captions = page.locator("figcaption").all_inner_texts()
+    assert captions[0].startswith("Tickets by hour") and not any("业务" in c for c in captions)
+    assert "See docs/statistics.md" in page.inner_text(".note")
+    page.screenshot(path=str(out / "manage-en.png"), full_page=True)
+    overflow = page.locator(".kpi, .kpi *, .win .head, .top nav, .range").evaluate_all(
+        "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.className || e.tagName)")
+    assert overflow == []
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), \
+        "nothing pushes the page wider than the screen"
+    cut = page.locator("#chart-service svg text").evaluate_all(
+        "els => els.filter(e => e.getBBox().x < 0).map(e => e.textContent)")
+    assert cut == [], "service names fit left of the bars"
 
-        # Remembered on reload; back to Chinese restores the labels in place.
-        page.reload()
-        page.wait_for_selector(".kpi[data-kpi='issued']")
-        assert page.inner_text(".kpi[data-kpi='issued'] .label") == "Tickets"
-        page.click("#lang-toggle")
-        assert page.inner_text(".kpi[data-kpi='issued'] .label") == "取号"
-        assert page.inner_text(".kpi[data-kpi='sla'] .label").endswith("分钟内叫号")
-        assert "时" in page.inner_text("#chart-hour")
-        assert page.inner_text("figcaption >> nth=0") == "各时段取号量（柱）与平均等候（线）"
-        assert page.inner_text("#lang-toggle") == "English"
-        assert page.evaluate("document.documentElement.lang") == "zh-CN"
-        page.wait_for_function(
-            "document.querySelector(\"#conn\").innerText.includes('实时')")
-        browser.close()
+    # Remembered on reload; back to Chinese restores the labels in place.
+    page.reload()
+    page.wait_for_selector(".kpi[data-kpi='issued']")
+    assert page.inner_text(".kpi[data-kpi='issued'] .label") == "Tickets"
+    page.click("#lang-toggle")
+    assert page.inner_text(".kpi[data-kpi='issued'] .label") == "取号"
+    assert page.inner_text(".kpi[data-kpi='sla'] .label").endswith("分钟内叫号")
+    assert "时" in page.inner_text("#chart-hour")
+    assert page.inner_text("figcaption >> nth=0") == "各时段取号量（柱）与平均等候（线）"
+    assert page.inner_text("#lang-toggle") == "English"
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
+    page.wait_for_function(
+        "document.querySelector(\"#conn\").innerText.includes('实时')")

@@ -11,14 +11,10 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from queue_server.domain.passes import make_pass
 from tests.support.live import Api, LiveServer
-
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync",
-        "--autoplay-policy=no-user-gesture-required"]
 
 # Count vibrations and the oscillators the alert's chime starts, without touching page code.
 PROBE = """
@@ -38,13 +34,6 @@ if (C) {
 """
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Launch the system Chromium once for the module."""
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

@@ -4,28 +4,18 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 from sqlmodel import Session, select
 
 from queue_server.tickets.models import Evaluation
 from tests.support.live import Api, LiveServer
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 VIEW: ViewportSize = {"width": 1280, "height": 800}
 
 
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    """Launch the system Chromium."""
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

@@ -1,6 +1,8 @@
 // Evaluation pad texts: Chinese first, English on request (?lang=en or the corner button); the choice is remembered.
 // Same pattern as the phone pages (static/mobile/i18n.js), with the pad's own table and key.
 
+import { localName, makeI18n, otherLang, pickLang } from "../common/i18n.js";
+
 export const LANG_KEY = "hall.lang.pad";
 
 export const TEXT = {
@@ -74,48 +76,6 @@ export const TEXT = {
   },
 };
 
-/** Return the language to show: ?lang= wins, then the remembered choice, then Chinese. */
-export function pickLang(search = "", stored = null) {
-  const m = /[?&]lang=(zh|en)\b/.exec(search);
-  if (m) return m[1];
-  return stored === "en" ? "en" : "zh";
-}
-
-/** Return a translator for one language, filling {name} placeholders. */
-export function translator(lang) {
-  const table = TEXT[lang] || TEXT.zh;
-  return (key, vars = {}) => {
-    const raw = table[key] ?? TEXT.zh[key] ?? key;
-    return String(raw).replace(/\{(\w+)\}/g, (_, k) => (k in vars ? String(vars[k]) : ""));
-  };
-}
-
-/** Return the other language: the toggle's target. */
-export function otherLang(lang) {
-  return lang === "en" ? "zh" : "en";
-}
-
-/** Read the remembered language (Chinese when nothing is stored or storage is off). */
-export function loadLang(storage = globalThis.localStorage, search = globalThis.location ? location.search : "") {
-  let stored = null;
-  try { stored = storage ? storage.getItem(LANG_KEY) : null; } catch (e) { stored = null; }
-  return pickLang(search, stored);
-}
-
-/** Remember the language for the next visit. */
-export function saveLang(lang, storage = globalThis.localStorage) {
-  try { if (storage) storage.setItem(LANG_KEY, lang); } catch (e) { /* private mode */ }
-}
-
-/** Translate fixed text: [data-i18n] text, [data-i18n-aria] aria-label; data-* give the {vars}. */
-export function applyStatic(doc, lang) {
-  const t = translator(lang);
-  doc.documentElement.lang = lang === "en" ? "en" : "zh-CN";
-  for (const el of doc.querySelectorAll("[data-i18n]")) el.textContent = t(el.getAttribute("data-i18n"), el.dataset);
-  for (const el of doc.querySelectorAll("[data-i18n-aria]")) el.setAttribute("aria-label", t(el.getAttribute("data-i18n-aria"), el.dataset));
-  const btn = doc.getElementById("lang-toggle");
-  if (btn) {
-    btn.textContent = lang === "en" ? "中文" : "English";
-    btn.setAttribute("lang", lang === "en" ? "zh-CN" : "en");
-  }
-}
+const shared = makeI18n(TEXT, LANG_KEY);
+export const { translator, loadLang, saveLang, applyStatic } = shared;
+export { localName, otherLang, pickLang };
