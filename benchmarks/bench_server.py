@@ -63,8 +63,13 @@ def kiosk_headers(base: str, admin: dict[str, str]) -> dict[str, str]:
     return {"Authorization": "Bearer " + r.json()["token"]}
 
 
-async def issue_load(base: str, kiosk: dict[str, str], clients: int, total: int) -> tuple[float, list[float]]:
-    """Issue `total` tickets from `clients` concurrent clients; return throughput and latencies."""
+async def issue_load(base: str, kiosk: dict[str, str], clients: int, total: int,
+                     steady: bool = False) -> tuple[float, list[float]]:
+    """Issue `total` tickets from `clients` concurrent clients; return throughput and latencies.
+
+    With `steady`, each client cancels its ticket right after (untimed, but on the same server),
+    so the backlog stays as small as a hall's instead of growing by every ticket issued.
+    """
     latencies: list[float] = []
     counter = iter(range(total))
 
@@ -75,6 +80,9 @@ async def issue_load(base: str, kiosk: dict[str, str], clients: int, total: int)
                                 json={"service": SERVICES[i % len(SERVICES)], "channel": "kiosk"})
             latencies.append(time.perf_counter() - t0)
             assert r.status_code == 201, r.text
+            if steady:
+                t = r.json()
+                await http.post(f"/api/tickets/{t['id']}/cancel", params={"token": t["token"]})
 
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as http:
@@ -178,9 +186,25 @@ def main() -> None:
             admin = admin_headers(base)
             kiosk = kiosk_headers(base, admin)
             rate1, lat1 = asyncio.run(issue_load(base, kiosk, 1, 300))
-            print(f"issue, 1 client:    {rate1:6.0f} tickets/s · {ms(lat1)}")
+            print(f"issue, 1 client:    {rate1:6.0f} tickets/s · {ms(lat1)}  (backlog grows 0 → 300)")
             rate16, lat16 = asyncio.run(issue_load(base, kiosk, 16, 2000))
-            print(f"issue, 16 clients:  {rate16:6.0f} tickets/s · {ms(lat16)}")
+            print(f"issue, 16 clients:  {rate16:6.0f} tickets/s · {ms(lat16)}  (backlog grows 300 → 2,300)")
+        finally:
+            proc.terminate()
+            proc.wait()
+    with tempfile.TemporaryDirectory() as tmp:
+        var, port = Path(tmp), free_port()
+        proc = start_server(var, port)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            fill_backlog(var, 50)
+            admin = admin_headers(base)
+            kiosk = kiosk_headers(base, admin)
+            rate1, lat1 = asyncio.run(issue_load(base, kiosk, 1, 300, steady=True))
+            print(f"issue, 1 client, backlog held near 50:    {rate1:6.0f} tickets/s · {ms(lat1)}")
+            rate16, lat16 = asyncio.run(issue_load(base, kiosk, 16, 1000, steady=True))
+            print(f"issue, 16 clients, backlog held near 65:  {rate16:6.0f} tickets/s · {ms(lat16)}"
+                  "  (each also cancels, untimed)")
         finally:
             proc.terminate()
             proc.wait()
