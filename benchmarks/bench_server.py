@@ -15,6 +15,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -173,70 +175,50 @@ def ms(values: list[float]) -> str:
     return f"p50 {statistics.median(values) * 1000:.1f} ms · p99 {pct(values, 99) * 1000:.1f} ms"
 
 
-def main() -> None:
-    """Run every benchmark and print the figures."""
+@contextmanager
+def served(backlog: int = 0) -> Iterator[tuple[str, Path]]:
+    """Run a fresh `hall serve` with `backlog` waiting tickets; yield its base URL and var dir."""
     from tests.support.live import free_port
 
+    with tempfile.TemporaryDirectory() as tmp:
+        var, port = Path(tmp), free_port()
+        proc = start_server(var, port)
+        try:
+            if backlog:
+                fill_backlog(var, backlog)
+            yield f"http://127.0.0.1:{port}", var
+        finally:
+            proc.terminate()
+            proc.wait()
+
+
+def main() -> None:
+    """Run every benchmark and print the figures."""
     print("queue server benchmarks (SQLite, one worker, 2-core machine)")
-    with tempfile.TemporaryDirectory() as tmp:
-        var, port = Path(tmp), free_port()
-        proc = start_server(var, port)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            admin = admin_headers(base)
-            kiosk = kiosk_headers(base, admin)
-            rate1, lat1 = asyncio.run(issue_load(base, kiosk, 1, 300))
-            print(f"issue, 1 client:    {rate1:6.0f} tickets/s · {ms(lat1)}  (backlog grows 0 → 300)")
-            rate16, lat16 = asyncio.run(issue_load(base, kiosk, 16, 2000))
-            print(f"issue, 16 clients:  {rate16:6.0f} tickets/s · {ms(lat16)}  (backlog grows 300 → 2,300)")
-        finally:
-            proc.terminate()
-            proc.wait()
-    with tempfile.TemporaryDirectory() as tmp:
-        var, port = Path(tmp), free_port()
-        proc = start_server(var, port)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            fill_backlog(var, 50)
-            admin = admin_headers(base)
-            kiosk = kiosk_headers(base, admin)
-            rate1, lat1 = asyncio.run(issue_load(base, kiosk, 1, 300, steady=True))
-            print(f"issue, 1 client, backlog held near 50:    {rate1:6.0f} tickets/s · {ms(lat1)}")
-            rate16, lat16 = asyncio.run(issue_load(base, kiosk, 16, 1000, steady=True))
-            print(f"issue, 16 clients, backlog held near 65:  {rate16:6.0f} tickets/s · {ms(lat16)}"
-                  "  (each also cancels, untimed)")
-        finally:
-            proc.terminate()
-            proc.wait()
+    with served() as (base, _):
+        kiosk = kiosk_headers(base, admin_headers(base))
+        rate, lat = asyncio.run(issue_load(base, kiosk, 1, 300))
+        print(f"issue, 1 client:    {rate:6.0f} tickets/s · {ms(lat)}  (backlog grows 0 → 300)")
+        rate, lat = asyncio.run(issue_load(base, kiosk, 16, 2000))
+        print(f"issue, 16 clients:  {rate:6.0f} tickets/s · {ms(lat)}  (backlog grows 300 → 2,300)")
+    with served(backlog=50) as (base, _):
+        kiosk = kiosk_headers(base, admin_headers(base))
+        rate, lat = asyncio.run(issue_load(base, kiosk, 1, 300, steady=True))
+        print(f"issue, 1 client, backlog held near 50:    {rate:6.0f} tickets/s · {ms(lat)}")
+        rate, lat = asyncio.run(issue_load(base, kiosk, 16, 1000, steady=True))
+        print(f"issue, 16 clients, backlog held near 65:  {rate:6.0f} tickets/s · {ms(lat)}"
+              "  (each also cancels, untimed)")
+    medians = {}
     for backlog in (10, 10_000):
-        with tempfile.TemporaryDirectory() as tmp:
-            var, port = Path(tmp), free_port()
-            proc = start_server(var, port)
-            base = f"http://127.0.0.1:{port}"
-            try:
-                fill_backlog(var, backlog + 200)
-                admin = admin_headers(base)
-                lat = call_next_latency(base, admin, 1, 200)
-                print(f"call-next, {backlog:>6} waiting: {ms(lat)}")
-                if backlog == 10:
-                    small = statistics.median(lat)
-                else:
-                    print(f"call-next median ratio 10,000 / 10 waiting: {statistics.median(lat) / small:.2f}")
-            finally:
-                proc.terminate()
-                proc.wait()
-    with tempfile.TemporaryDirectory() as tmp:
-        var, port = Path(tmp), free_port()
-        proc = start_server(var, port)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            fill_backlog(var, 100)
-            admin = admin_headers(base)
-            delays = asyncio.run(fanout(base, f"ws://127.0.0.1:{port}", admin, 1000, 20))
-            print(f"fan-out to 1,000 websocket clients ({len(delays)} deliveries): {ms(delays)}")
-        finally:
-            proc.terminate()
-            proc.wait()
+        with served(backlog=backlog + 200) as (base, _):
+            lat = call_next_latency(base, admin_headers(base), 1, 200)
+            medians[backlog] = statistics.median(lat)
+            print(f"call-next, {backlog:>6} waiting: {ms(lat)}")
+    print(f"call-next median ratio 10,000 / 10 waiting: {medians[10_000] / medians[10]:.2f}")
+    with served(backlog=100) as (base, _):
+        ws_base = base.replace("http://", "ws://")
+        delays = asyncio.run(fanout(base, ws_base, admin_headers(base), 1000, 20))
+        print(f"fan-out to 1,000 websocket clients ({len(delays)} deliveries): {ms(delays)}")
 
 
 if __name__ == "__main__":
