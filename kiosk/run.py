@@ -4,13 +4,35 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from kiosk.settings import KioskSettings
+from printer.fonts import FontFace
 
 
 class KioskFontError(RuntimeError):
     """No font with Chinese glyphs could be found."""
+
+
+def single_face(face: FontFace, cache: Path) -> str:
+    """Return a file holding just this face of the font.
+
+    Kivy always opens the first face of a collection, which for Noto Sans CJK is the Japanese
+    one: Chinese text would be drawn with Japanese glyph forms. Taking the simplified Chinese
+    face out (fontTools copies its tables; well under a second) and keeping it fixes that.
+    """
+    if face.index == 0:
+        return str(face.path)
+    out = cache / f"{face.path.stem}-{face.index}.otf"
+    if not out.exists():
+        from fontTools.ttLib import TTCollection
+
+        cache.mkdir(parents=True, exist_ok=True)
+        partial = out.with_suffix(f".{os.getpid()}.part")
+        TTCollection(str(face.path), lazy=True)[face.index].save(str(partial))
+        partial.replace(out)  # atomic: two kiosks starting at once never read half a file
+    return str(out)
 
 
 def find_fonts(settings: KioskSettings) -> tuple[str, str]:
@@ -19,7 +41,7 @@ def find_fonts(settings: KioskSettings) -> tuple[str, str]:
     from printer.fonts import find_cjk_face
 
     try:
-        regular = str(find_cjk_face(settings.font).path)
+        regular = single_face(find_cjk_face(settings.font), settings.font_cache)
     except FontNotFound as exc:
         raise KioskFontError(
             f"找不到中文字体 / no Chinese font: {exc}. Install fonts-noto-cjk "
@@ -29,7 +51,7 @@ def find_fonts(settings: KioskSettings) -> tuple[str, str]:
         bold = settings.font_bold
     elif not settings.font:
         try:
-            bold = str(find_cjk_face(None, bold=True).path)
+            bold = single_face(find_cjk_face(None, bold=True), settings.font_cache)
         except FontNotFound:
             bold = regular
     return regular, bold

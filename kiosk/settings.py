@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -21,6 +22,8 @@ class KioskSettings(BaseSettings):
     idle_seconds: float = 60.0
     font: str | None = None
     font_bold: str | None = None
+    # Where a face taken out of a font collection (.ttc) is kept between starts.
+    font_cache: Path = Path.home() / ".cache" / "hall-kiosk" / "fonts"
     language: Literal["zh", "en"] = "zh"
     request_timeout: float = 3.0
     retry_interval: float = 2.0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -172,3 +173,19 @@ def test_language_toggles_both_ways_and_defaults_from_settings() -> None:
     assert flow.initial("fr").language == "zh"
     state, _ = run([ToggleLanguage(), ToggleLanguage(), ToggleLanguage()])
     assert state.language == "en"
+
+
+def test_the_simplified_chinese_face_is_taken_out_of_a_font_collection(tmp_path: Path) -> None:
+    from fontTools.ttLib import TTFont
+
+    from kiosk.run import single_face
+    from printer.fonts import find_cjk_face
+
+    face = find_cjk_face(None)
+    path = single_face(face, tmp_path)
+    if face.index == 0:
+        assert path == str(face.path)
+        return
+    assert Path(path).parent == tmp_path
+    assert "SC" in TTFont(path)["name"].getDebugName(4)
+    assert single_face(face, tmp_path) == path  # kept for the next start
