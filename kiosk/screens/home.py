@@ -31,7 +31,11 @@ class HomeScreen(KioskScreen):
             tile = self.ids[f"cat_{cat['code']}"]
             count = t(lang, "waiting", n=cat.get("waiting", 0))
             if lang == "zh":
-                tile.text = (f"[size=60]{cat['code']}[/size]\n[size=50]{name(cat, lang)}[/size]"
+                # A long name gets a slightly smaller size rather than a lone character wrapped
+                # onto a line of its own.
+                label = name(cat, lang)
+                size = 50 if len(label) <= 8 else 44 if len(label) <= 9 else 40
+                tile.text = (f"[size=60]{cat['code']}[/size]\n[size={size}]{label}[/size]"
                              f"\n[size=42]{count}[/size]")
             else:
                 # English names run to three lines; the letter moves next to the count.
