@@ -62,7 +62,7 @@ async def config_json(rt: RuntimeDep) -> dict[str, Any]:
 
 
 @router.get("/display/qr.svg", include_in_schema=False)
-async def qr_svg(data: str = Query(default="")) -> Response:
+def qr_svg(data: str = Query(default="")) -> Response:  # plain def: runs off the event loop
     """Render a QR code as SVG on the server, so the board needs no script from the internet."""
     if not data or len(data) > MAX_QR_DATA:
         raise Invalid(f"data 必须是 1 到 {MAX_QR_DATA} 个字符")

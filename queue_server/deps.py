@@ -103,7 +103,6 @@ def require_device(principal: PrincipalDep) -> Principal:
     return principal
 
 
-StaffDep = Annotated[Principal, Depends(require_staff)]
 ManagerDep = Annotated[Principal, Depends(require_manager)]
 AdminDep = Annotated[Principal, Depends(require_admin)]
 DeviceDep = Annotated[Principal, Depends(require_device)]

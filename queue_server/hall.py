@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from queue_server.domain.model import WindowProfile
-from queue_server.domain.numbering import day_start, parse_rollover, service_day
+from queue_server.domain.numbering import parse_rollover, service_day
 from queue_server.hallconfig.schema import Category, HallConfig, Matter, Service
 
 
@@ -57,12 +57,6 @@ class Hall:
     def day(self, at: datetime) -> date:
         """Return the service day of an instant."""
         return service_day(at, self.tz, self.rollover)
-
-    def day_bounds(self, first: date, last: date) -> tuple[datetime, datetime]:
-        """Return the instants that open the first day and close the last."""
-        return day_start(first, self.tz, self.rollover), day_start(
-            last + timedelta(days=1), self.tz, self.rollover
-        )
 
     def window_name(self, number: int) -> str:
         """Return a window's name."""

@@ -12,10 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from sqlalchemy import Engine, text
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 from starlette.concurrency import run_in_threadpool
 
 from queue_server.db.engine import make_engine, read_session, write_session
@@ -58,9 +58,7 @@ def choose_config(settings: ServerSettings, engine: Engine) -> HallConfig:
     if settings.config is not None:
         return load_file(Path(settings.config))
     with read_session(engine) as session:
-        from sqlmodel import select
-
-        state = session.exec(select(HallState).where(HallState.config_yaml.is_not(None))).first()  # type: ignore[union-attr]
+        state = session.exec(select(HallState).where(col(HallState.config_yaml).is_not(None))).first()
         if state is not None and state.config_yaml:
             return parse(state.config_yaml)
     return parse(bundled_yaml())
@@ -273,7 +271,3 @@ class Runtime:
     def base_url(self, request_base: str) -> str:
         """Return the public base URL for links residents receive."""
         return (self.settings.public_url or request_base).rstrip("/")
-
-    def summary(self) -> dict[str, Any]:
-        """Describe the runtime for logs."""
-        return {"hall": self.hall.code, "db": self.engine.url.render_as_string(hide_password=True)}

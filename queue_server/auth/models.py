@@ -73,14 +73,6 @@ class UserCreate(BaseModel):
     model_config = {"extra": "forbid"}
 
 
-class UserPublic(BaseModel):
-    """A staff user as others see them."""
-
-    username: str
-    role: str
-    display_name: str
-
-
 class DeviceCreate(BaseModel):
     """A new device."""
 

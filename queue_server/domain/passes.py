@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from datetime import datetime, timedelta
+from datetime import datetime
 
 
 def _bucket(at: datetime, rotation_seconds: int) -> int:
@@ -36,8 +36,3 @@ def check_pass(secret: bytes, hall: str, token: str, at: datetime, rotation_seco
     if bucket not in (current, current - 1):
         return False
     return hmac.compare_digest(mac.encode(), _sign(secret, hall, bucket).encode())
-
-
-def pass_window(rotation_seconds: int) -> timedelta:
-    """Return how long a freshly issued pass is accepted at most."""
-    return timedelta(seconds=2 * rotation_seconds)

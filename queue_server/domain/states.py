@@ -39,11 +39,6 @@ class TransitionError(ValueError):
         self.status = status
 
 
-def allowed_from(action: Action) -> frozenset[S]:
-    """Return the states an action may start from."""
-    return TRANSITIONS[action][0]
-
-
 def transition(status: S, action: Action) -> S:
     """Return the state a ticket moves to, or raise TransitionError."""
     sources, target = TRANSITIONS[action]

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, or_, text
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from queue_server.auth.service import Principal
 from queue_server.domain.numbering import format_number
@@ -247,11 +247,3 @@ def evaluate(
                           ticket=ticket, window=ticket.window, extra={"grade": body.grade})
     return Outcome(ticket, [event], extra={"grade": body.grade, "reasons": body.reasons,
                                            "comment": body.comment})
-
-
-def waiting_tickets(session: Session, hall: Hall) -> list[Ticket]:
-    """Return every waiting ticket of the hall."""
-    return list(session.exec(
-        select(Ticket).where(Ticket.hall == hall.code, Ticket.status == "waiting")
-        .order_by(col(Ticket.rank_at))
-    ).all())
