@@ -12,13 +12,15 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from queue_server.auth.router import router as auth_router
 from queue_server.catalog.router import router as catalog_router
+from queue_server.clock import Clock
+from queue_server.deps import RuntimeDep
 from queue_server.errors import ApiError
 from queue_server.events.router import router as live_router
-from queue_server.ratelimit import RateLimiter
 from queue_server.rollover import rollover
 from queue_server.runtime import Runtime
 from queue_server.settings import ServerSettings
@@ -28,6 +30,12 @@ from queue_server.web import mount_pages
 from queue_server.windows.router import router as windows_router
 
 log = logging.getLogger(__name__)
+
+
+class Health(BaseModel):
+    """The answer of /healthz."""
+
+    status: str
 
 STATUS_CODES = {400: "invalid", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                 405: "method_not_allowed", 409: "conflict", 422: "invalid", 429: "rate_limited"}
@@ -74,23 +82,22 @@ def install_error_handlers(app: FastAPI) -> None:
 async def _rollover_loop(rt: Runtime, interval: float) -> None:
     while True:
         try:
-            await rt.write(lambda s: (None, rollover(s, rt.hall, rt.clock())))
+            await rt.db.write(lambda uow: rollover(uow, rt.clock()))
         except Exception:
             log.exception("rollover failed; will retry")
         await asyncio.sleep(interval)
 
 
-def create_app(settings: ServerSettings | None = None, *, runtime: Runtime | None = None,
+def create_app(settings: ServerSettings | None = None, *, clock: Clock | None = None,
                rollover_interval: float = 30.0) -> FastAPI:
-    """Create the queue server application."""
-    rt = runtime or Runtime(settings or ServerSettings())
+    """Create the queue server application; its runtime is built when it starts."""
+    config = settings or ServerSettings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await asyncio.to_thread(rt.prepare)
+        rt = await Runtime.create(config, clock)
+        app.state.runtime = rt
         await rt.start()
-        app.state.mobile_ip_limiter = RateLimiter(
-            rt.hall.config.settings.mobile_limits.ip_requests_per_minute)
         if rt.generated_admin_password:
             print(f"管理员 admin 的初始密码 / admin password: {rt.generated_admin_password}",
                   flush=True)
@@ -102,7 +109,6 @@ def create_app(settings: ServerSettings | None = None, *, runtime: Runtime | Non
             with contextlib.suppress(asyncio.CancelledError):
                 await task
             await rt.stop()
-            rt.engine.dispose()
 
     app = FastAPI(
         title="乡镇便民服务中心排队叫号系统 API",
@@ -112,15 +118,13 @@ def create_app(settings: ServerSettings | None = None, *, runtime: Runtime | Non
         docs_url=None,
         redoc_url=None,
     )
-    app.state.runtime = rt
-    app.state.login_limiter = RateLimiter(rt.settings.login_attempts_per_minute)
     install_error_handlers(app)
 
-    @app.get("/healthz", tags=["live"])
-    async def healthz() -> dict[str, str]:
+    @app.get("/healthz", tags=["live"], response_model=Health)
+    async def healthz(rt: RuntimeDep) -> Health:
         """Tell that the server can serve."""
-        await rt.read(lambda s: s.connection())
-        return {"status": "ok"}
+        await rt.db.read(lambda s: s.connection())
+        return Health(status="ok")
 
     for router in (auth_router, catalog_router, tickets_router, windows_router, live_router,
                    stats_router):

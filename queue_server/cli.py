@@ -47,9 +47,11 @@ def cmd_users_add(args: argparse.Namespace) -> int:
 
     from queue_server.auth.models import UserCreate
     from queue_server.auth.service import add_user
-    from queue_server.db.engine import write_session
+    from queue_server.bootstrap import choose_config, load_secret
+    from queue_server.clock import utcnow
     from queue_server.errors import ApiError
-    from queue_server.runtime import utcnow
+    from queue_server.hall import Hall
+    from queue_server.uow import Database
 
     if sys.stdin.isatty():
         password = getpass.getpass("密码 Password: ")
@@ -65,10 +67,10 @@ def cmd_users_add(args: argparse.Namespace) -> int:
         print(f"无效输入 (invalid): {exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']}",
               file=sys.stderr)
         return 2
-    _, engine = _prepared_engine()
+    settings, engine = _prepared_engine()
+    hall = Hall(choose_config(settings, engine), load_secret(settings))
     try:
-        with write_session(engine) as session:
-            add_user(session, body, utcnow())
+        Database(engine, hall).run_write(lambda uow: add_user(uow, body, utcnow()), lock=False)
     except ApiError as exc:
         print(exc.message, file=sys.stderr)
         return 1
@@ -78,8 +80,8 @@ def cmd_users_add(args: argparse.Namespace) -> int:
 
 def cmd_config_export(args: argparse.Namespace) -> int:
     """Write the hall configuration in use to a YAML file."""
+    from queue_server.bootstrap import choose_config
     from queue_server.hallconfig.loader import dump
-    from queue_server.runtime import choose_config
 
     settings, engine = _prepared_engine()
     Path(args.file).write_text(dump(choose_config(settings, engine)), encoding="utf-8")

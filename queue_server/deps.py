@@ -1,18 +1,13 @@
-"""Request dependencies: the runtime and who is asking."""
+"""Request dependencies: the runtime, who is asking, and what they may do."""
 
 from __future__ import annotations
 
-import time
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
-from sqlalchemy import update
-from sqlmodel import col
 from starlette.requests import HTTPConnection
 
-from queue_server.auth.models import Device
 from queue_server.auth.service import Principal, resolve
-from queue_server.db.engine import read_session, write_session
 from queue_server.errors import Forbidden, Unauthorized
 from queue_server.runtime import Runtime
 
@@ -26,7 +21,7 @@ RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 def get_runtime(conn: HTTPConnection) -> Runtime:
-    """Return the runtime the app was built with."""
+    """Return the runtime the app started with; the only place that reads app.state."""
     runtime: Runtime = conn.app.state.runtime
     return runtime
 
@@ -48,25 +43,20 @@ def get_principal(conn: HTTPConnection) -> Principal | None:
     if not token or len(token) > 200:
         return None
     runtime = get_runtime(conn)
-    with read_session(runtime.engine) as session:
-        principal = resolve(session, token, runtime.clock())
+    principal = runtime.db.run_read(lambda s: resolve(s, token, runtime.clock()))
     if principal is not None and principal.device_id is not None:
-        touch_device(runtime, principal.device_id)
+        runtime.liveness.touch(principal.device_id)
     return principal
 
 
-def touch_device(runtime: Runtime, device_id: int) -> None:
-    """Record that a device is alive, at most once a minute, so managers can spot a dead one."""
-    now = time.monotonic()
-    if now - runtime.device_touches.get(device_id, -1e9) < 60:
-        return
-    runtime.device_touches[device_id] = now
-    with write_session(runtime.engine) as session:
-        session.execute(update(Device).where(col(Device.id) == device_id)
-                        .values(last_seen=runtime.clock()))
-
-
 PrincipalDep = Annotated[Principal | None, Depends(get_principal)]
+
+
+def require_caller(principal: PrincipalDep) -> Principal:
+    """Require a user or a device."""
+    if principal is None:
+        raise Unauthorized("请先登录")
+    return principal
 
 
 def require_staff(principal: PrincipalDep) -> Principal:
@@ -103,11 +93,40 @@ def require_device(principal: PrincipalDep) -> Principal:
     return principal
 
 
+def require_display(principal: PrincipalDep) -> Principal:
+    """Require the hall board's device token, or staff."""
+    if principal is None:
+        raise Unauthorized("需要显示屏设备令牌或工作人员登录")
+    if not (principal.is_staff or principal.role == "display"):
+        raise Forbidden("只有大厅显示屏可以获取取号二维码")
+    return principal
+
+
+def require_pad_or_staff(principal: PrincipalDep) -> Principal:
+    """Require an evaluation pad or staff; which window they may grade is the use case's rule."""
+    if principal is None:
+        raise Unauthorized("需要评价器设备令牌或工作人员登录")
+    return principal
+
+
+CallerDep = Annotated[Principal, Depends(require_caller)]
+StaffDep = Annotated[Principal, Depends(require_staff)]
 ManagerDep = Annotated[Principal, Depends(require_manager)]
 AdminDep = Annotated[Principal, Depends(require_admin)]
 DeviceDep = Annotated[Principal, Depends(require_device)]
+DisplayDep = Annotated[Principal, Depends(require_display)]
+PadOrStaffDep = Annotated[Principal, Depends(require_pad_or_staff)]
 
 
 def client_ip(request: Request) -> str:
     """Return the caller's address."""
     return request.client.host if request.client else "unknown"
+
+
+def base_url(request: HTTPConnection, rt: RuntimeDep) -> str:
+    """Return the public base URL for links residents receive."""
+    base = str(request.base_url).replace("ws://", "http://").replace("wss://", "https://")
+    return rt.base_url(base)
+
+
+BaseUrlDep = Annotated[str, Depends(base_url)]

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from queue_server.domain.model import WindowProfile
 from queue_server.domain.numbering import parse_rollover, service_day
-from queue_server.hallconfig.schema import Category, HallConfig, Matter, Service
+from queue_server.hallconfig.schema import Category, Department, HallConfig, Matter, Service
 
 
 @dataclass
@@ -22,6 +22,7 @@ class Hall:
     profiles: dict[int, WindowProfile] = field(init=False)
     services: dict[str, Service] = field(init=False)
     categories: dict[str, Category] = field(init=False)
+    departments: dict[str, Department] = field(init=False)
     service_category: dict[str, str] = field(init=False)
     matters_by_service: dict[str, list[Matter]] = field(init=False)
     windows_by_service: dict[str, list[int]] = field(init=False)
@@ -35,6 +36,7 @@ class Hall:
         }
         self.services = cfg.services_by_code()
         self.categories = {c.code: c for c in cfg.categories}
+        self.departments = {d.code: d for d in cfg.departments}
         self.service_category = cfg.service_category()
         self.matters_by_service = {}
         for m in cfg.matters:

@@ -39,3 +39,11 @@ class RateLimiter:
     def _prune(self, now: float) -> None:
         for key in [k for k, v in self._hits.items() if not v or now - v[-1] > self.period]:
             del self._hits[key]
+
+
+class Limiters:
+    """The server's rate limiters, one owner for all of them."""
+
+    def __init__(self, *, login_per_minute: int, mobile_ip_per_minute: int) -> None:
+        self.login = RateLimiter(login_per_minute)
+        self.mobile_ip = RateLimiter(mobile_ip_per_minute)

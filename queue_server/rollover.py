@@ -3,50 +3,50 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from queue_server.domain.model import OPEN_STATUSES, TicketStatus, WindowStatus
-from queue_server.domain.states import Action, transition
-from queue_server.events import service as events
+from queue_server.domain.model import OPEN_STATUSES, WindowStatus
+from queue_server.domain.states import Action
 from queue_server.events.models import HallState
+from queue_server.events.schema import TicketExpired, WindowClosed
+from queue_server.events.service import brief
 from queue_server.hall import Hall
 from queue_server.tickets.models import Ticket
+from queue_server.tickets.states import step
+from queue_server.uow import UnitOfWork
 from queue_server.windows.models import WindowState
 
 
-def rollover(session: Session, hall: Hall, now: datetime) -> list[dict[str, Any]]:
-    """Close the previous service day if the day has changed; return the events made."""
-    events.lock_hall(session, hall.code)
+def rollover(uow: UnitOfWork, now: datetime) -> bool:
+    """Close the previous service day if the day has changed; tell whether it did."""
+    session, hall = uow.session, uow.hall
     state = session.get(HallState, hall.code)
     assert state is not None
     today = hall.day(now)
     if state.current_day == today.isoformat():
-        return []
-    out: list[dict[str, Any]] = []
+        return False
     stale = session.exec(
         select(Ticket).where(Ticket.hall == hall.code, Ticket.day < today,
                              col(Ticket.status).in_([s.value for s in OPEN_STATUSES]))
         .order_by(col(Ticket.id))
     ).all()
     for ticket in stale:
-        ticket.status = transition(TicketStatus(ticket.status), Action.EXPIRE)
+        step(ticket, Action.EXPIRE)
         ticket.closed_at = now
-        out.append(events.append(session, hall, type="ticket.expired", at=now, actor="system",
-                                 ticket=ticket))
+        uow.emit(TicketExpired(ticket=brief(ticket)), at=now, actor="system")
     if state.current_day is not None:
         windows = session.exec(select(WindowState).where(
             WindowState.hall == hall.code, WindowState.status != WindowStatus.CLOSED)).all()
         for w in windows:
-            w.status, w.clerk, w.current_ticket_id, w.pause_reason = "closed", None, None, None
+            w.status, w.clerk, w.current_ticket_id, w.pause_reason = (
+                WindowStatus.CLOSED, None, None, None)
             w.updated_at = now
-            out.append(events.append(session, hall, type="window.closed", at=now, actor="system",
-                                     window=w.number))
+            uow.emit(WindowClosed(window=w.number), at=now, actor="system")
     state.current_day = today.isoformat()
     forget_phones(session, hall, today)
-    return out
+    return True
 
 
 def forget_phones(session: Session, hall: Hall, today: date) -> int:

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 
 from pydantic import BaseModel
 from pydantic import Field as PField
 from sqlalchemy import Column
 from sqlmodel import Field, SQLModel
 
-from queue_server.db.types import UTCDateTime
-
-Role = Literal["clerk", "manager", "admin"]
-DeviceKind = Literal["kiosk", "display", "pad"]
+from printer.status import PrinterStatus
+from queue_server.db.types import StrEnumType, UTCDateTime
+from queue_server.domain.model import DeviceKind, Role
 
 
 class User(SQLModel, table=True):
@@ -24,7 +22,7 @@ class User(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(unique=True)
     password_hash: str
-    role: str
+    role: Role = Field(sa_column=Column(StrEnumType(Role), nullable=False))
     display_name: str = ""
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
@@ -46,12 +44,12 @@ class Device(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     hall: str
     name: str
-    kind: str
+    kind: DeviceKind = Field(sa_column=Column(StrEnumType(DeviceKind), nullable=False))
     window: int | None = None
     token_hash: str = Field(unique=True)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     last_seen: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
-    status: str | None = None
+    status: PrinterStatus | None = Field(default=None, sa_column=Column(StrEnumType(PrinterStatus)))
     detail: str | None = None
     revoked: bool = False
 
@@ -85,6 +83,50 @@ class DeviceCreate(BaseModel):
 class DeviceStatusBody(BaseModel):
     """A device reporting its printer."""
 
-    printer: Literal["ok", "paper_low", "paper_out", "cover_open", "offline"]
+    printer: PrinterStatus
     detail: str | None = PField(default=None, max_length=300)
     model_config = {"extra": "forbid"}
+
+
+class UserPublic(BaseModel):
+    """A staff user as the API shows them."""
+
+    username: str
+    role: Role
+    display_name: str
+
+
+class LoginResult(BaseModel):
+    """A new session's token and its user."""
+
+    token: str
+    user: UserPublic
+
+
+class Me(BaseModel):
+    """Who the caller is."""
+
+    kind: str
+    username: str | None
+    role: str
+    display_name: str
+    window: int | None
+
+
+class DevicePublic(BaseModel):
+    """A device and its last reported status."""
+
+    id: int
+    name: str
+    kind: DeviceKind
+    window: int | None
+    last_seen: str | None
+    status: PrinterStatus | None
+    detail: str | None
+    revoked: bool
+
+
+class DeviceCreated(DevicePublic):
+    """A new device, with its token shown this once."""
+
+    token: str

@@ -2,175 +2,135 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request, Response
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from queue_server.auth import service
 from queue_server.auth.models import (
     Device,
     DeviceCreate,
+    DeviceCreated,
+    DevicePublic,
     DeviceStatusBody,
     LoginBody,
+    LoginResult,
+    Me,
     User,
     UserCreate,
+    UserPublic,
 )
 from queue_server.deps import (
     SESSION_COOKIE,
     AdminDep,
+    CallerDep,
     DeviceDep,
     ManagerDep,
-    PrincipalDep,
     RowId,
     RuntimeDep,
     bearer_token,
     client_ip,
 )
 from queue_server.errors import RateLimited, Unauthorized
+from queue_server.hall import Hall
 
 router = APIRouter(prefix="/api", tags=["auth"])
 
 
-def _user_public(user: User) -> dict[str, Any]:
-    return {"username": user.username, "role": user.role, "display_name": user.display_name}
+def _user_public(user: User) -> UserPublic:
+    return UserPublic(username=user.username, role=user.role, display_name=user.display_name)
 
 
-def _device_public(rt: RuntimeDep, d: Device) -> dict[str, Any]:
-    return {"id": d.id, "name": d.name, "kind": d.kind, "window": d.window,
-            "last_seen": rt.hall.local_iso(d.last_seen), "status": d.status, "detail": d.detail,
-            "revoked": d.revoked}
+def _device_public(hall: Hall, d: Device) -> DevicePublic:
+    assert d.id is not None
+    return DevicePublic(id=d.id, name=d.name, kind=d.kind, window=d.window,
+                        last_seen=hall.local_iso(d.last_seen), status=d.status, detail=d.detail,
+                        revoked=d.revoked)
 
 
-@router.post("/auth/login")
-async def login(body: LoginBody, request: Request, response: Response, rt: RuntimeDep) -> dict[str, Any]:
+@router.post("/auth/login", response_model=LoginResult)
+async def login(body: LoginBody, request: Request, response: Response, rt: RuntimeDep) -> LoginResult:
     """Log in with a username and password."""
     # Only failed attempts count, so a busy admin creating accounts is never locked out.
-    limiter = request.app.state.login_limiter
     key = f"{client_ip(request)}:{body.username}"
-    if limiter.over(key):
+    if rt.limiters.login.over(key):
         raise RateLimited("登录失败次数过多，请一分钟后再试")
     now = rt.clock()
-
-    def run(session: Session) -> tuple[tuple[str, dict[str, Any]], list[Any]]:
-        token, user = service.login(session, body.username, body.password, now,
-                                    rt.settings.session_hours)
-        return (token, _user_public(user)), []
-
     try:
-        token, user = await rt.write(run)
+        token, user = await rt.db.write(lambda uow: service.login(
+            uow, body.username, body.password, now, rt.settings.session_hours), lock=False)
     except Unauthorized:
-        limiter.hit(key)
+        rt.limiters.login.hit(key)
         raise
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict",
                         max_age=rt.settings.session_hours * 3600, path="/")
-    return {"token": token, "user": user}
+    return LoginResult(token=token, user=_user_public(user))
 
 
-@router.post("/auth/logout", status_code=204)
-async def logout(request: Request, response: Response, rt: RuntimeDep) -> Response:
+@router.post("/auth/logout", status_code=204, response_class=Response)
+async def logout(request: Request, rt: RuntimeDep) -> Response:
     """End the session."""
     token = bearer_token(request)
     if token:
-
-        def run(session: Session) -> tuple[None, list[Any]]:
-            service.logout(session, token)
-            return None, []
-
-        await rt.write(run)
+        await rt.db.write(lambda uow: service.logout(uow, token), lock=False)
     response = Response(status_code=204)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
 
 
-@router.get("/auth/me")
-async def me(principal: PrincipalDep) -> dict[str, Any]:
+@router.get("/auth/me", response_model=Me)
+async def me(who: CallerDep) -> Me:
     """Tell who the caller is."""
-    if principal is None:
-        raise Unauthorized("请先登录")
-    return {"kind": principal.kind, "username": principal.username, "role": principal.role,
-            "display_name": principal.display_name, "window": principal.window}
+    return Me(kind=who.kind, username=who.username, role=who.role,
+              display_name=who.display_name, window=who.window)
 
 
-@router.post("/admin/users", status_code=201)
-async def add_user(body: UserCreate, rt: RuntimeDep, _: AdminDep) -> dict[str, Any]:
+@router.post("/admin/users", status_code=201, response_model=UserPublic)
+async def add_user(body: UserCreate, rt: RuntimeDep, _: AdminDep) -> UserPublic:
     """Add a staff user."""
     now = rt.clock()
-    return await rt.write(lambda s: (_user_public(service.add_user(s, body, now)), []))
+    user = await rt.db.write(lambda uow: service.add_user(uow, body, now), lock=False)
+    return _user_public(user)
 
 
-@router.get("/admin/users")
-async def list_users(rt: RuntimeDep, _: AdminDep) -> list[dict[str, Any]]:
+@router.get("/admin/users", response_model=list[UserPublic])
+async def list_users(rt: RuntimeDep, _: AdminDep) -> list[UserPublic]:
     """List staff users."""
-    return await rt.read(
-        lambda s: [_user_public(u) for u in s.exec(select(User).order_by(col(User.id))).all()]
-    )
+    users = await rt.db.read(lambda s: list(s.exec(select(User).order_by(col(User.id))).all()))
+    return [_user_public(u) for u in users]
 
 
-@router.post("/admin/devices", status_code=201)
-async def add_device(body: DeviceCreate, rt: RuntimeDep, _: AdminDep) -> dict[str, Any]:
+@router.post("/admin/devices", status_code=201, response_model=DeviceCreated)
+async def add_device(body: DeviceCreate, rt: RuntimeDep, _: AdminDep) -> DeviceCreated:
     """Register a kiosk, display or pad and return its token once."""
     now = rt.clock()
-
-    def run(session: Session) -> tuple[dict[str, Any], list[Any]]:
-        device, token = service.add_device(session, rt.hall.code, body,
-                                           len(rt.hall.config.windows), now)
-        return {**_device_public(rt, device), "token": token}, []
-
-    return await rt.write(run)
+    device, token = await rt.db.write(lambda uow: service.add_device(uow, body, now), lock=False)
+    return DeviceCreated(**_device_public(rt.hall, device).model_dump(), token=token)
 
 
-@router.get("/admin/devices")
-async def list_devices_admin(rt: RuntimeDep, _: AdminDep) -> list[dict[str, Any]]:
+@router.get("/admin/devices", response_model=list[DevicePublic])
+async def list_devices_admin(rt: RuntimeDep, _: AdminDep) -> list[DevicePublic]:
     """List devices."""
-    return await _devices(rt)
+    devices = await rt.db.read(lambda s: service.list_devices(s, rt.hall.code))
+    return [_device_public(rt.hall, d) for d in devices]
 
 
-@router.get("/devices")
-async def list_devices(rt: RuntimeDep, _: ManagerDep) -> list[dict[str, Any]]:
+@router.get("/devices", response_model=list[DevicePublic])
+async def list_devices(rt: RuntimeDep, _: ManagerDep) -> list[DevicePublic]:
     """List devices and their last reported status."""
-    return await _devices(rt)
+    devices = await rt.db.read(lambda s: service.list_devices(s, rt.hall.code))
+    return [_device_public(rt.hall, d) for d in devices]
 
 
-async def _devices(rt: RuntimeDep) -> list[dict[str, Any]]:
-    return await rt.read(lambda s: [
-        _device_public(rt, d) for d in s.exec(
-            select(Device).where(Device.hall == rt.hall.code, col(Device.revoked).is_(False))
-            .order_by(col(Device.id))).all()
-    ])
-
-
-@router.delete("/admin/devices/{device_id}", status_code=204)
+@router.delete("/admin/devices/{device_id}", status_code=204, response_class=Response)
 async def revoke_device(device_id: RowId, rt: RuntimeDep, _: AdminDep) -> Response:
     """Revoke a device token."""
-
-    def run(session: Session) -> tuple[None, list[Any]]:
-        service.revoke_device(session, device_id)
-        return None, []
-
-    await rt.write(run)
+    await rt.db.write(lambda uow: service.revoke_device(uow, device_id), lock=False)
     return Response(status_code=204)
 
 
-@router.post("/devices/status", status_code=204)
+@router.post("/devices/status", status_code=204, response_class=Response)
 async def device_status(body: DeviceStatusBody, rt: RuntimeDep, who: DeviceDep) -> Response:
     """Record a device's printer status, for managers to see."""
     now = rt.clock()
-
-    def run(session: Session) -> tuple[None, list[Any]]:
-        from queue_server.events import service as events
-
-        device = session.get(Device, who.device_id)
-        assert device is not None
-        changed = device.status != body.printer
-        device.status, device.detail, device.last_seen = body.printer, body.detail, now
-        out = []
-        if changed:
-            events.lock_hall(session, rt.hall.code)
-            out.append(events.append(session, rt.hall, type="device.status", at=now,
-                                     actor=who.actor, extra={"device": device.id,
-                                                             "status": body.printer}))
-        return None, out
-
-    await rt.write(run)
+    await rt.db.write(lambda uow: service.report_status(uow, who, body, now), lock=False)
     return Response(status_code=204)

@@ -9,10 +9,20 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from queue_server.auth.models import AuthSession, Device, DeviceCreate, User, UserCreate
+from queue_server.auth.models import (
+    AuthSession,
+    Device,
+    DeviceCreate,
+    DeviceStatusBody,
+    User,
+    UserCreate,
+)
+from queue_server.domain.model import DeviceKind, Role
 from queue_server.errors import Conflict, Invalid, NotFound, Unauthorized
+from queue_server.events.schema import DeviceStatusChanged
+from queue_server.uow import UnitOfWork
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("timing-equaliser")
@@ -55,8 +65,9 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def add_user(session: Session, body: UserCreate, now: datetime) -> User:
+def add_user(uow: UnitOfWork, body: UserCreate, now: datetime) -> User:
     """Create a staff user, or raise Conflict if the name is taken."""
+    session = uow.session
     if session.exec(select(User).where(User.username == body.username)).first():
         raise Conflict(f"用户名 {body.username} 已存在")
     user = User(
@@ -68,8 +79,9 @@ def add_user(session: Session, body: UserCreate, now: datetime) -> User:
     return user
 
 
-def login(session: Session, username: str, password: str, now: datetime, hours: int) -> tuple[str, User]:
+def login(uow: UnitOfWork, username: str, password: str, now: datetime, hours: int) -> tuple[str, User]:
     """Check credentials and open a session; return the bearer token and the user."""
+    session = uow.session
     user = session.exec(select(User).where(User.username == username)).first()
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
@@ -85,11 +97,11 @@ def login(session: Session, username: str, password: str, now: datetime, hours: 
     return token, user
 
 
-def logout(session: Session, token: str) -> None:
+def logout(uow: UnitOfWork, token: str) -> None:
     """End a session."""
-    row = session.get(AuthSession, token_hash(token))
+    row = uow.session.get(AuthSession, token_hash(token))
     if row is not None:
-        session.delete(row)
+        uow.session.delete(row)
 
 
 def resolve(session: Session, token: str, now: datetime) -> Principal | None:
@@ -107,35 +119,52 @@ def resolve(session: Session, token: str, now: datetime) -> Principal | None:
     return None
 
 
-def add_device(session: Session, hall: str, body: DeviceCreate, windows: int, now: datetime) -> tuple[Device, str]:
+def add_device(uow: UnitOfWork, body: DeviceCreate, now: datetime) -> tuple[Device, str]:
     """Register a device and return it with its token (shown once)."""
-    if body.kind == "pad" and body.window is None:
+    hall, windows = uow.hall.code, len(uow.hall.config.windows)
+    if body.kind == DeviceKind.PAD and body.window is None:
         raise Invalid("评价器必须指定窗口号 (a pad names its window)")
     if body.window is not None and not 1 <= body.window <= windows:
         raise Invalid(f"窗口号必须在 1 到 {windows} 之间")
     token = secrets.token_urlsafe(32)
     device = Device(hall=hall, name=body.name, kind=body.kind, window=body.window,
                     token_hash=token_hash(token), created_at=now)
-    session.add(device)
-    session.flush()
+    uow.session.add(device)
+    uow.session.flush()
     return device, token
 
 
-def revoke_device(session: Session, device_id: int) -> None:
+def revoke_device(uow: UnitOfWork, device_id: int) -> None:
     """Revoke a device token."""
-    device = session.get(Device, device_id)
+    device = uow.session.get(Device, device_id)
     if device is None or device.revoked:
         raise NotFound("设备不存在")
     device.revoked = True
 
 
+def report_status(uow: UnitOfWork, who: Principal, body: DeviceStatusBody, now: datetime) -> None:
+    """Record a device's printer status; a change is an event managers see."""
+    device = uow.session.get(Device, who.device_id)
+    assert device is not None
+    changed = device.status != body.printer
+    device.status, device.detail, device.last_seen = body.printer, body.detail, now
+    if changed and device.id is not None:
+        uow.emit(DeviceStatusChanged(device=device.id, status=body.printer), at=now, actor=who.actor)
+
+
+def list_devices(session: Session, hall: str) -> list[Device]:
+    """List a hall's devices that are not revoked."""
+    return list(session.exec(select(Device).where(Device.hall == hall, col(Device.revoked).is_(False))
+                             .order_by(col(Device.id))).all())
+
+
 def ensure_admin(session: Session, password: str | None, now: datetime) -> str | None:
     """Create user admin if no admin exists; return a generated password to print once."""
-    if session.exec(select(User).where(User.role == "admin")).first():
+    if session.exec(select(User).where(User.role == Role.ADMIN)).first():
         return None
     generated = None
     if not password:
         generated = password = secrets.token_urlsafe(12)
-    session.add(User(username="admin", password_hash=hash_password(password), role="admin",
+    session.add(User(username="admin", password_hash=hash_password(password), role=Role.ADMIN,
                      display_name="管理员", created_at=now))
     return generated

@@ -41,6 +41,36 @@ class Outcome(StrEnum):
     INCOMPLETE = "incomplete"
 
 
+class Role(StrEnum):
+    CLERK = "clerk"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+class DeviceKind(StrEnum):
+    KIOSK = "kiosk"
+    DISPLAY = "display"
+    PAD = "pad"
+
+
+class GradeSource(StrEnum):
+    PAD = "pad"
+    MOBILE = "mobile"
+    STAFF = "staff"
+
+
+class MobileEntry(StrEnum):
+    ROTATING = "rotating"
+    OPEN = "open"
+    OFF = "off"
+
+
+class MatterMode(StrEnum):
+    ONSITE = "onsite"
+    DEFERRED = "deferred"
+    PROXY = "proxy"
+
+
 class WindowStatus(StrEnum):
     OPEN = "open"
     PAUSED = "paused"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 from datetime import datetime
 
 
@@ -36,3 +37,27 @@ def check_pass(secret: bytes, hall: str, token: str, at: datetime, rotation_seco
     if bucket not in (current, current - 1):
         return False
     return hmac.compare_digest(mac.encode(), _sign(secret, hall, bucket).encode())
+
+
+# ASCII digits only: str.isdigit() also accepts characters such as "²" that int() rejects.
+PASS_SHAPE = re.compile(r"^[0-9]{1,20}\.[A-Za-z0-9_-]{1,40}$")
+
+
+def classify_pass(secret: bytes, hall: str, token: str | None, now: datetime,
+                  rotation_seconds: int) -> str:
+    """Return "valid", "missing", "expired" or "invalid" for a hall pass."""
+    if not token:
+        return "missing"
+    if not PASS_SHAPE.match(token):
+        return "invalid"
+    if check_pass(secret, hall, token, now, rotation_seconds):
+        return "valid"
+    bucket = int(token.split(".", 1)[0])
+    try:
+        minted = datetime.fromtimestamp(bucket * rotation_seconds, tz=now.tzinfo)
+    except (OverflowError, OSError, ValueError):
+        return "invalid"
+    # Genuine when checked at its own bucket's time: then it is only too old (or from the future).
+    if minted < now and check_pass(secret, hall, token, minted, rotation_seconds):
+        return "expired"
+    return "invalid"

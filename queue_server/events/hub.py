@@ -6,11 +6,11 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+
+from queue_server.events.schema import Envelope
 
 log = logging.getLogger(__name__)
 
-Message = dict[str, Any]
 GAP_GRACE_SECONDS = 0.3
 
 
@@ -18,10 +18,10 @@ class Subscriber:
     """One websocket's mailbox. It is dropped, not blocked, when it falls too far behind."""
 
     def __init__(self, size: int) -> None:
-        self.queue: asyncio.Queue[Message | None] = asyncio.Queue(maxsize=size)
+        self.queue: asyncio.Queue[Envelope | None] = asyncio.Queue(maxsize=size)
         self.dropped = False
 
-    def offer(self, message: Message) -> None:
+    def offer(self, message: Envelope) -> None:
         """Queue a message, or drop the subscriber if its mailbox is full."""
         if self.dropped:
             return
@@ -41,15 +41,15 @@ class Hub:
         self,
         *,
         queue_size: int,
-        fetch_after: Callable[[int], Awaitable[list[Message]]],
+        fetch_after: Callable[[int], Awaitable[list[Envelope]]],
         last_seq: int,
     ) -> None:
         self._size = queue_size
         self._fetch_after = fetch_after
         self._subscribers: set[Subscriber] = set()
-        self._pending: dict[int, Message] = {}
+        self._pending: dict[int, Envelope] = {}
         self._gap_task: asyncio.Task[None] | None = None
-        self._listeners: list[Callable[[list[Message]], None]] = []
+        self._listeners: list[Callable[[list[Envelope]], None]] = []
         self.last_seq = last_seq
 
     def subscribe(self) -> Subscriber:
@@ -62,7 +62,7 @@ class Hub:
         """Forget a subscriber."""
         self._subscribers.discard(sub)
 
-    def on_batch(self, listener: Callable[[list[Message]], None]) -> None:
+    def on_batch(self, listener: Callable[[list[Envelope]], None]) -> None:
         """Call listener with every batch of delivered events."""
         self._listeners.append(listener)
 
@@ -71,11 +71,11 @@ class Hub:
         """Return how many subscribers are connected."""
         return len(self._subscribers)
 
-    async def publish(self, messages: list[Message]) -> None:
+    async def publish(self, messages: list[Envelope]) -> None:
         """Accept committed events (any order) and deliver those that are next in line."""
         for m in messages:
-            if m["seq"] > self.last_seq:
-                self._pending[m["seq"]] = m
+            if m.seq > self.last_seq:
+                self._pending[m.seq] = m
         self._drain()
         if self._pending and self._gap_task is None:
             self._gap_task = asyncio.create_task(self._fill_gap_later())
@@ -93,7 +93,7 @@ class Hub:
         if batch:
             self._deliver(batch)
 
-    def _deliver(self, batch: list[Message]) -> None:
+    def _deliver(self, batch: list[Envelope]) -> None:
         for sub in list(self._subscribers):
             for m in batch:
                 sub.offer(m)
@@ -118,8 +118,8 @@ class Hub:
             before = self.last_seq
             missing = await self._fetch_after(self.last_seq)
             for m in missing:
-                if m["seq"] > self.last_seq:
-                    self._pending[m["seq"]] = m
+                if m.seq > self.last_seq:
+                    self._pending[m.seq] = m
             self._drain()
             if not missing or self.last_seq == before:
                 break

@@ -8,63 +8,30 @@ import logging
 from typing import Any
 
 from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
-from sqlmodel import Session, col, select
 from starlette.websockets import WebSocketState
 
-from queue_server.catalog.router import waiting_by_service
 from queue_server.deps import MAX_ID, RuntimeDep, get_runtime
 from queue_server.events import service as events
 from queue_server.events.hub import Subscriber
+from queue_server.readmodel.models import QueueSnapshot
+from queue_server.readmodel.queue import queue_snapshot
 from queue_server.runtime import Runtime
 from queue_server.tickets.models import Ticket
 from queue_server.tickets.service import token_matches
 from queue_server.tickets.views import ticket_public
-from queue_server.windows.models import WindowState
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["live"])
 
 
-def queue_snapshot(session: Session, rt: Runtime, etas: dict[str, Any]) -> dict[str, Any]:
-    """Build the public state of the hall: numbers only, never a name or a phone number."""
-    hall = rt.hall
-    seq = events.last_seq(session, hall.code)
-    states = {w.number: w for w in session.exec(
-        select(WindowState).where(WindowState.hall == hall.code)).all()}
-    current_ids = [w.current_ticket_id for w in states.values() if w.current_ticket_id]
-    current = {t.id: t for t in session.exec(
-        select(Ticket).where(col(Ticket.id).in_(current_ids))).all()} if current_ids else {}
-    windows = []
-    for w in hall.config.windows:
-        state = states.get(w.number)
-        ticket = current.get(state.current_ticket_id) if state and state.current_ticket_id else None
-        windows.append({
-            "number": w.number, "name": w.name, "name_en": w.name_en,
-            "status": state.status if state else "closed",
-            "current": {"number": ticket.number, "status": ticket.status} if ticket else None,
-        })
-    waiting = waiting_by_service(session, hall.code)
-    categories = []
-    for c in hall.config.categories:
-        codes = [s.code for s in c.services]
-        est = [etas[code].eta_minutes for code in codes if code in etas]
-        categories.append({
-            "code": c.code, "name": c.name, "name_en": c.name_en,
-            "waiting": sum(waiting.get(code, 0) for code in codes),
-            "eta_minutes": max(est, default=0),
-        })
-    return {"seq": seq, "windows": windows, "categories": categories,
-            "recent_calls": events.recent_calls(session, hall)}
-
-
-async def snapshot(rt: Runtime) -> dict[str, Any]:
+async def snapshot(rt: Runtime) -> QueueSnapshot:
     """Return the live snapshot with fresh estimates."""
-    est = await rt.estimates()
-    return await rt.read(lambda s: queue_snapshot(s, rt, est.services))
+    est = await rt.estimator.current()
+    return await rt.db.read(lambda s: queue_snapshot(s, rt.hall, est.services))
 
 
-@router.get("/api/queue")
-async def get_queue(rt: RuntimeDep) -> dict[str, Any]:
+@router.get("/api/queue", response_model=QueueSnapshot)
+async def get_queue(rt: RuntimeDep) -> QueueSnapshot:
     """Return the public state of the hall."""
     return await snapshot(rt)
 
@@ -83,9 +50,9 @@ async def _pump(ws: WebSocket, sub: Subscriber, after: int) -> None:
         if message is None:  # dropped for falling behind; the client resyncs on reconnect
             await ws.close(code=1013, reason="too far behind; reconnect")
             return
-        if message["seq"] > after:
-            await ws.send_json(message)
-            after = message["seq"]
+        if message.seq > after:
+            await ws.send_text(message.text)
+            after = message.seq
 
 
 async def _run_until_either(ws: WebSocket, pump: Any) -> None:
@@ -110,17 +77,18 @@ async def hall_socket(ws: WebSocket, since: str | None = Query(default=None)) ->
         after = -1
         start = int(since) if since is not None and since.isdigit() else None
         if start is not None and start <= rt.hub.last_seq:
-            missed = await rt.fetch_after(start)
+            missed = await rt.db.read(lambda s: events.events_after(
+                s, rt.hall.code, start, rt.settings.replay_limit + 1))
             if len(missed) <= rt.settings.replay_limit and (
-                not missed or missed[0]["seq"] == start + 1
+                not missed or missed[0].seq == start + 1
             ):
                 for m in missed:
-                    await ws.send_json(m)
-                after = missed[-1]["seq"] if missed else start
+                    await ws.send_text(m.text)
+                after = missed[-1].seq if missed else start
         if after < 0:
             snap = await snapshot(rt)
-            await ws.send_json({"type": "snapshot", **snap})
-            after = snap["seq"]
+            await ws.send_json({"type": "snapshot", **snap.model_dump(mode="json")})
+            after = snap.seq
         await _run_until_either(ws, _pump(ws, sub, after))
     except WebSocketDisconnect:
         pass
@@ -135,7 +103,7 @@ async def hall_socket(ws: WebSocket, since: str | None = Query(default=None)) ->
 async def ticket_socket(ws: WebSocket, ticket_id: int, token: str = Query(default="")) -> None:
     """Stream one resident's ticket: now, and on every change to it or its estimate."""
     rt = get_runtime(ws)
-    ticket = await rt.read(lambda s: s.get(Ticket, ticket_id)) if 1 <= ticket_id <= MAX_ID else None
+    ticket = await rt.db.read(lambda s: s.get(Ticket, ticket_id)) if 1 <= ticket_id <= MAX_ID else None
     if ticket is None or ticket.hall != rt.hall.code or not token_matches(ticket, token):
         await ws.close(code=1008)  # before accept: the handshake is refused with 403
         return
@@ -144,10 +112,11 @@ async def ticket_socket(ws: WebSocket, ticket_id: int, token: str = Query(defaul
     sub = rt.hub.subscribe()
 
     async def view() -> dict[str, Any]:
-        t = await rt.read(lambda s: s.get(Ticket, ticket_id))
+        t = await rt.db.read(lambda s: s.get(Ticket, ticket_id))
         assert t is not None
-        est = (await rt.estimates(max_age=10.0)).tickets.get(ticket_id)
-        return ticket_public(t, rt.hall, estimate=est, base_url=base, with_token=True)
+        est = (await rt.estimator.current(max_age=10.0)).tickets.get(ticket_id)
+        return ticket_public(t, rt.hall, estimate=est, base_url=base,
+                             with_token=True).model_dump(mode="json", exclude_unset=True)
 
     async def pump() -> None:
         last = await view()

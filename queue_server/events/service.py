@@ -1,15 +1,14 @@
-"""Append events to the log inside the caller's transaction, and read them back."""
+"""The event log: append typed events inside the caller's transaction, and read them back."""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Engine, text
 from sqlmodel import Session, col, select
 
 from queue_server.events.models import Event, HallState
+from queue_server.events.schema import CALL_TYPES, Envelope, HallEvent, TicketBrief
 from queue_server.hall import Hall
 from queue_server.tickets.models import Ticket
 
@@ -40,56 +39,30 @@ def lock_hall(session: Session, hall: str) -> None:
         )
 
 
-def ticket_brief(ticket: Ticket) -> dict[str, Any]:
+def brief(ticket: Ticket) -> TicketBrief:
     """Return the public, number-only view of a ticket carried in events."""
-    return {
-        "id": ticket.id,
-        "number": ticket.number,
-        "service": ticket.service,
-        "category": ticket.category,
-        "status": ticket.status,
-        "window": ticket.window,
-    }
+    assert ticket.id is not None
+    return TicketBrief(id=ticket.id, number=ticket.number, service=ticket.service,
+                       category=ticket.category, status=ticket.status, window=ticket.window)
 
 
-def append(
-    session: Session,
-    hall: Hall,
-    *,
-    type: str,
-    at: datetime,
-    actor: str,
-    ticket: Ticket | None = None,
-    window: int | None = None,
-    extra: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    """Append one event and return the message subscribers will receive."""
+def append(session: Session, hall: Hall, event: HallEvent, *, at: datetime, actor: str) -> Envelope:
+    """Give an event the hall's next seq, store it, and return it as subscribers will see it."""
     row = session.execute(
         text("UPDATE hall_state SET last_seq = last_seq + 1 WHERE hall = :h RETURNING last_seq"),
         {"h": hall.code},
     ).one()
     seq = int(row[0])
-    message: dict[str, Any] = {
-        "type": type,
-        "seq": seq,
-        "at": hall.local_iso(at),
-        "ticket": ticket_brief(ticket) if ticket is not None else None,
-        "window": window,
-    }
-    if extra:
-        message.update(extra)
+    stored = event.model_copy(update={"seq": seq, "at": hall.local_iso(at)})
+    envelope = Envelope.of(stored)
     if session.get_bind().dialect.name == "postgresql":
         # Delivered at commit, so other server processes hear of the event only once it exists.
         session.execute(text("SELECT pg_notify(:channel, :payload)"),
                         {"channel": NOTIFY_CHANNEL, "payload": f"{hall.code}:{seq}"})
-    session.add(
-        Event(
-            hall=hall.code, seq=seq, type=type, at=at, actor=actor,
-            ticket_id=ticket.id if ticket is not None else None, window=window,
-            data=json.dumps(message, ensure_ascii=False),
-        )
-    )
-    return message
+    session.add(Event(hall=hall.code, seq=seq, type=stored.type, at=at, actor=actor,
+                      ticket_id=stored.ticket.id if stored.ticket else None, window=stored.window,
+                      data=envelope.text))
+    return envelope
 
 
 def last_seq(session: Session, hall: str) -> int:
@@ -98,27 +71,29 @@ def last_seq(session: Session, hall: str) -> int:
     return state.last_seq if state else 0
 
 
-def events_after(session: Session, hall: str, since: int, limit: int) -> list[dict[str, Any]]:
-    """Return up to ``limit`` event messages with seq greater than ``since``, oldest first."""
+def events_after(session: Session, hall: str, since: int, limit: int) -> list[Envelope]:
+    """Return up to ``limit`` events with seq greater than ``since``, oldest first."""
     rows = session.exec(
         select(Event.data)
         .where(Event.hall == hall, Event.seq > since)
         .order_by(col(Event.seq))
         .limit(limit)
     ).all()
-    return [json.loads(r) for r in rows]
+    return [Envelope.parse(r) for r in rows]
 
 
-def recent_calls(session: Session, hall: Hall, limit: int = 10) -> list[dict[str, Any]]:
+def recent_calls(session: Session, hall: Hall, limit: int = 10) -> list[HallEvent]:
     """Return the last calls and recalls, newest first."""
     rows = session.exec(
         select(Event.data)
-        .where(Event.hall == hall.code, col(Event.type).in_(["ticket.called", "ticket.recalled"]))
+        .where(Event.hall == hall.code, col(Event.type).in_(CALL_TYPES))
         .order_by(col(Event.seq).desc())
         .limit(limit)
     ).all()
-    out = []
-    for r in rows:
-        msg = json.loads(r)
-        out.append({"number": msg["ticket"]["number"], "window": msg["window"], "at": msg["at"]})
-    return out
+    return [Envelope.parse(r).event for r in rows]
+
+
+def events_after_in(engine: Engine, hall: str, since: int, limit: int) -> list[Envelope]:
+    """Return events after ``since``, reading through a short session of its own."""
+    with Session(engine) as session:
+        return events_after(session, hall, since, limit)

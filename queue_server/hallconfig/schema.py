@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from queue_server.domain.model import MatterMode, MobileEntry
 
 SERVICE_CODE = re.compile(r"^[a-z][a-z0-9-]{1,40}$")
 CATEGORY_CODE = re.compile(r"^[A-Z]$")
@@ -38,7 +39,7 @@ class AnnounceSettings(_Strict):
 class HallSettings(_Strict):
     sla_seconds: int = Field(default=900, gt=0)
     priority_bonus_seconds: int = Field(default=600, ge=0)
-    mobile_entry: Literal["rotating", "open", "off"] = "rotating"
+    mobile_entry: MobileEntry = MobileEntry.ROTATING
     pass_rotation_seconds: int = Field(default=60, ge=10)
     handling_time_smoothing: float = Field(default=0.2, gt=0, le=1)
     mobile_limits: MobileLimits = Field(default_factory=MobileLimits)
@@ -87,7 +88,7 @@ class Matter(_Strict):
     name: str
     service: str
     department: str
-    mode: Literal["onsite", "deferred", "proxy"]
+    mode: MatterMode
     promised_days: int = Field(default=0, ge=0)
     materials: list[str] = Field(default_factory=list)
     handled_here: bool = True

@@ -6,16 +6,15 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Float, cast, func
+from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from queue_server.auth.models import Device, User
+from queue_server.auth.models import User
 from queue_server.hall import Hall
 from queue_server.stats.service import Facts, Group, fold_tickets
 from queue_server.tickets.models import Evaluation, Ticket
 from queue_server.tickets.views import mask_phone
-from queue_server.windows.models import WindowState
 
 
 def _in_range(hall: Hall, first: date, last: date) -> Any:
@@ -97,32 +96,3 @@ def export_rows(session: Session, hall: Hall, first: date, last: date,
                iso(ticket.first_called_at), iso(ticket.called_at), iso(ticket.started_at),
                iso(ticket.finished_at), iso(ticket.closed_at), ticket.wait_seconds,
                ticket.service_seconds, ticket.eta_at_issue, grade]
-
-
-def read_live(session: Session, hall: Hall, now: datetime) -> dict[str, Any]:
-    """Read what the live monitor needs: windows, today's figures per window, the queue, devices."""
-    today = hall.day(now)
-    states = {w.number: w for w in session.exec(
-        select(WindowState).where(WindowState.hall == hall.code)).all()}
-    current_ids = [w.current_ticket_id for w in states.values() if w.current_ticket_id]
-    current = {t.id: t for t in session.exec(
-        select(Ticket).where(col(Ticket.id).in_(current_ids))).all()} if current_ids else {}
-    svc = col(Ticket.service_seconds)
-    today_rows = _rows(session, sa_select(col(Ticket.window), func.count(),
-                                          func.avg(cast(svc, Float)))
-                       .where(col(Ticket.hall) == hall.code, col(Ticket.day) == today,
-                              col(Ticket.status) == "done", col(Ticket.window).is_not(None))
-                       .group_by(col(Ticket.window)))
-    per_window = {int(w): (int(n), float(a) if a is not None else None) for w, n, a in today_rows}
-    waiting = _rows(session, sa_select(
-        col(Ticket.number), col(Ticket.service), col(Ticket.category), col(Ticket.issued_at),
-        col(Ticket.designated_window))
-        .where(col(Ticket.hall) == hall.code, col(Ticket.status) == "waiting")
-        .order_by(col(Ticket.issued_at)))
-    devices = [{"name": d.name, "kind": d.kind, "window": d.window, "status": d.status,
-                "last_seen": d.last_seen}
-               for d in session.exec(select(Device).where(Device.hall == hall.code,
-                                                          col(Device.revoked).is_(False))).all()]
-    return {"today": today, "states": states, "current": current, "per_window": per_window,
-            "waiting": list(waiting), "devices": devices, "names": clerk_names(session)}
-

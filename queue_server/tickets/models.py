@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
 
 from pydantic import BaseModel
 from pydantic import Field as PField
 from sqlalchemy import Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from queue_server.db.types import UTCDateTime
+from queue_server.db.types import StrEnumType, UTCDateTime
+from queue_server.domain.model import Channel, GradeSource, Outcome, Priority, TicketStatus
 
 
 class Counter(SQLModel, table=True):
@@ -40,13 +40,14 @@ class Ticket(SQLModel, table=True):
     number_category: str  # the letter the number was drawn from
     category: str  # where it queues now; a transfer may move it
     service: str
-    channel: str
-    priority: str | None = None
-    status: str = "waiting"
+    channel: Channel = Field(sa_column=Column(StrEnumType(Channel), nullable=False))
+    priority: Priority | None = Field(default=None, sa_column=Column(StrEnumType(Priority)))
+    status: TicketStatus = Field(default=TicketStatus.WAITING,
+                                 sa_column=Column(StrEnumType(TicketStatus), nullable=False))
     designated_window: int | None = None
     window: int | None = None
     clerk: str | None = None
-    outcome: str | None = None
+    outcome: Outcome | None = Field(default=None, sa_column=Column(StrEnumType(Outcome)))
     call_count: int = 0
     token: str = Field(index=True)
     phone: str | None = None
@@ -96,7 +97,7 @@ class Evaluation(SQLModel, table=True):
     grade: int
     reasons: str = "[]"  # JSON list
     comment: str | None = None
-    source: str
+    source: GradeSource = Field(sa_column=Column(StrEnumType(GradeSource), nullable=False))
     at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
@@ -104,8 +105,8 @@ class TicketCreate(BaseModel):
     """The body of POST /api/tickets."""
 
     service: str = PField(min_length=1, max_length=64)
-    channel: Literal["kiosk", "mobile", "counter", "agent"]
-    priority: Literal["elderly", "disabled", "veteran", "pregnant"] | None = None
+    channel: Channel
+    priority: Priority | None = None
     phone: str | None = PField(default=None, pattern=r"^1\d{10}$")
     # "pass" is a Python keyword, hence the alias.
     hall_pass: str | None = PField(default=None, alias="pass", max_length=200)
@@ -127,3 +128,60 @@ class TicketEvaluationCreate(EvaluationCreate):
     """A grade sent from the resident's phone, with the ticket's token."""
 
     token: str = PField(min_length=1, max_length=200)
+
+
+class TicketPublic(BaseModel):
+    """The API's Ticket. Call fields appear once it is called; token and link only to its holder."""
+
+    id: int
+    number: str
+    service: str
+    service_name: str
+    category: str
+    category_name: str
+    status: TicketStatus
+    channel: Channel
+    priority: Priority | None
+    issued_at: str
+    ahead: int
+    eta_minutes: float
+    windows: list[int]
+    preferred_windows: list[int]
+    designated_window: int | None
+    phone: str | None
+    outcome: Outcome | None
+    window: int | None = None
+    first_called_at: str | None = None
+    called_at: str | None = None
+    call_count: int | None = None
+    started_at: str | None = None
+    finished_at: str | None = None
+    token: str | None = None
+    track_url: str | None = None
+
+
+class TicketAction(BaseModel):
+    """What a clerk's action on a ticket answers."""
+
+    ticket: TicketPublic
+
+
+class EvaluationPublic(BaseModel):
+    """A stored grade and the ticket it belongs to."""
+
+    ticket: TicketPublic
+    grade: int
+    reasons: list[str]
+    comment: str | None
+
+
+class HallPass(BaseModel):
+    """The current hall pass, for the board's QR code."""
+
+    model_config = {"populate_by_name": True}
+
+    hall_pass: str = PField(alias="pass")
+    url: str
+    expires_at: str
+    mode: str
+    rotation_seconds: int

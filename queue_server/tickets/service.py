@@ -1,11 +1,11 @@
-"""Ticket use cases. Each runs inside one write transaction and returns the events it made."""
+"""Ticket use cases. Each runs in a unit of work, emits its events there, and returns the ticket."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -13,10 +13,13 @@ from sqlalchemy import func, or_, text
 from sqlmodel import Session, select
 
 from queue_server.auth.service import Principal
+from queue_server.domain.model import Channel, GradeSource, MobileEntry, TicketStatus
 from queue_server.domain.numbering import format_number
 from queue_server.domain.passes import check_pass
+from queue_server.domain.states import Action
 from queue_server.errors import ApiError, Forbidden, Invalid, NotFound, RateLimited, Unauthorized
-from queue_server.events import service as events
+from queue_server.events.schema import TicketCancelled, TicketEvaluated, TicketIssued
+from queue_server.events.service import brief
 from queue_server.hall import Hall
 from queue_server.tickets.models import (
     Counter,
@@ -25,17 +28,18 @@ from queue_server.tickets.models import (
     IdempotencyKey,
     Ticket,
     TicketCreate,
+    TicketEvaluationCreate,
 )
+from queue_server.tickets.states import step
+from queue_server.uow import UnitOfWork
 
 
-@dataclass
-class Outcome:
-    """What a use case did: the ticket, the events to publish, and whether it was new."""
+@dataclass(frozen=True)
+class Issued:
+    """An issued ticket, and whether this request made it (False for an idempotent replay)."""
 
     ticket: Ticket
-    events: list[dict[str, Any]] = field(default_factory=list)
-    created: bool = True
-    extra: dict[str, Any] = field(default_factory=dict)
+    created: bool
 
 
 @dataclass(frozen=True)
@@ -56,25 +60,25 @@ class Caller:
 
 def _authorise(hall: Hall, body: TicketCreate, caller: Caller, now: datetime) -> None:
     p = caller.principal
-    if body.channel == "agent":
+    if body.channel == Channel.AGENT:
         raise Invalid("村级代办渠道尚未开通 (channel agent is reserved)")
     if body.service not in hall.services:
         raise Invalid(f"没有这项业务：{body.service}")
-    if body.channel == "kiosk":
+    if body.channel == Channel.KIOSK:
         if p is None:
             raise Unauthorized("取号机需要设备令牌 (kiosk device token required)")
         if not (p.kind == "device" and p.role == "kiosk"):
             raise Forbidden("只有取号机可以取 kiosk 号")
-    elif body.channel == "counter":
+    elif body.channel == Channel.COUNTER:
         if p is None:
             raise Unauthorized("请先登录 (staff login required)")
         if not p.is_staff:
             raise Forbidden("只有工作人员可以在窗口代取号")
     else:  # mobile
         mode = hall.config.settings.mobile_entry
-        if mode == "off":
+        if mode == MobileEntry.OFF:
             raise Forbidden("本大厅暂未开放手机取号，请到取号机取号")
-        if mode == "rotating":
+        if mode == MobileEntry.ROTATING:
             ok = body.hall_pass is not None and check_pass(
                 hall.secret, hall.code, body.hall_pass, now,
                 hall.config.settings.pass_rotation_seconds,
@@ -101,10 +105,10 @@ def _check_mobile_limits(session: Session, hall: Hall, body: TicketCreate, calle
         who.append(Ticket.device_cookie == caller.device_cookie)
     if who:
         base = select(func.count()).select_from(Ticket).where(
-            Ticket.hall == hall.code, Ticket.day == day, Ticket.channel == "mobile", or_(*who)
+            Ticket.hall == hall.code, Ticket.day == day, Ticket.channel == Channel.MOBILE, or_(*who)
         )
         waiting_same = session.exec(
-            base.where(Ticket.service == body.service, Ticket.status == "waiting")
+            base.where(Ticket.service == body.service, Ticket.status == TicketStatus.WAITING)
         ).one()
         if waiting_same >= limits.waiting_per_service:
             raise RateLimited("您已有这项业务的号码在等候，请勿重复取号")
@@ -115,7 +119,7 @@ def _check_mobile_limits(session: Session, hall: Hall, body: TicketCreate, calle
         issued = session.exec(
             select(func.count()).select_from(Ticket).where(
                 Ticket.hall == hall.code, Ticket.day == day, Ticket.service == body.service,
-                Ticket.channel == "mobile",
+                Ticket.channel == Channel.MOBILE,
             )
         ).one()
         if issued >= cap:
@@ -138,17 +142,16 @@ def next_number(session: Session, hall: str, day: Any, category: str) -> int:
 
 
 def issue(
-    session: Session,
-    hall: Hall,
+    uow: UnitOfWork,
     *,
     body: TicketCreate,
     caller: Caller,
     idempotency_key: str | None,
     now: datetime,
-) -> Outcome:
+) -> Issued:
     """Issue a ticket for a service, or return the one an earlier identical request made."""
+    session, hall = uow.session, uow.hall
     _authorise(hall, body, caller, now)
-    events.lock_hall(session, hall.code)
     day = hall.day(now)
     if idempotency_key:
         if len(idempotency_key) > 200:
@@ -159,8 +162,8 @@ def issue(
                 raise Invalid("同一个 Idempotency-Key 不能用于不同的请求")
             existing = session.get(Ticket, seen.ticket_id)
             assert existing is not None
-            return Outcome(existing, [], False)
-    if body.channel == "mobile":
+            return Issued(existing, created=False)
+    if body.channel == Channel.MOBILE:
         _check_mobile_limits(session, hall, body, caller, day)
     category = hall.service_category[body.service]
     n = next_number(session, hall.code, day, category)
@@ -169,22 +172,22 @@ def issue(
         hall=hall.code, day=day, number=format_number(category, n), number_category=category,
         category=category, service=body.service, channel=body.channel, priority=body.priority,
         token=secrets.token_urlsafe(16), phone=body.phone,
-        device_cookie=caller.device_cookie if body.channel == "mobile" else None,
+        device_cookie=caller.device_cookie if body.channel == Channel.MOBILE else None,
         issued_at=now, rank_at=rank_at,
     )
     session.add(ticket)
     session.flush()
     assert ticket.id is not None
     # The estimate is computed after the commit, outside the hall lock, and shared by every
-    # ticket issued meanwhile (Runtime.estimates); it is recorded as eta_at_issue there.
+    # ticket issued meanwhile (the Estimator); it is recorded as eta_at_issue there.
     if idempotency_key:
         session.add(IdempotencyKey(hall=hall.code, day=day, caller=caller.key,
                                    key=idempotency_key, body_hash=_body_hash(body),
                                    ticket_id=ticket.id))
     actor = caller.principal.actor if caller.principal else f"resident:{ticket.id}"
-    event = events.append(session, hall, type="ticket.issued", at=now, actor=actor, ticket=ticket,
-                          extra={"channel": ticket.channel, "priority": ticket.priority})
-    return Outcome(ticket, [event], True)
+    uow.emit(TicketIssued(ticket=brief(ticket), channel=ticket.channel, priority=ticket.priority),
+             at=now, actor=actor)
+    return Issued(ticket, created=True)
 
 
 def get_ticket(session: Session, hall: Hall, ticket_id: int) -> Ticket:
@@ -192,6 +195,20 @@ def get_ticket(session: Session, hall: Hall, ticket_id: int) -> Ticket:
     ticket = session.get(Ticket, ticket_id)
     if ticket is None or ticket.hall != hall.code:
         raise NotFound("没有这个号码")
+    return ticket
+
+
+def read_ticket(session: Session, hall: Hall, *, ticket_id: int, token: str | None,
+                principal: Principal | None) -> Ticket:
+    """Return a ticket to its resident (by token) or to staff, or refuse."""
+    ticket = get_ticket(session, hall, ticket_id)
+    if token is None and principal is not None and principal.is_staff:
+        return ticket
+    if token is None and principal is None:
+        raise Unauthorized("需要号码凭证 (token)")
+    if token is None:
+        raise Forbidden("无权查看这个号码")
+    check_token(ticket, token)
     return ticket
 
 
@@ -207,32 +224,29 @@ def check_token(ticket: Ticket, token: str | None) -> None:
         raise Forbidden("号码凭证不正确")
 
 
-def cancel(session: Session, hall: Hall, *, ticket_id: int, token: str | None, now: datetime) -> Outcome:
+def cancel(uow: UnitOfWork, *, ticket_id: int, token: str | None, now: datetime) -> Ticket:
     """Cancel a waiting ticket at the resident's request."""
-    events.lock_hall(session, hall.code)
-    ticket = get_ticket(session, hall, ticket_id)
+    ticket = get_ticket(uow.session, uow.hall, ticket_id)
     check_token(ticket, token)
-    if ticket.status != "waiting":
-        raise ApiError("只有等候中的号码可以取消", status=409, code="ticket_not_waiting")
-    ticket.status = "cancelled"
+    step(ticket, Action.CANCEL, refusal=ApiError("只有等候中的号码可以取消", status=409,
+                                                 code="ticket_not_waiting"))
     ticket.closed_at = now
-    event = events.append(session, hall, type="ticket.cancelled", at=now,
-                          actor=f"resident:{ticket.id}", ticket=ticket)
-    return Outcome(ticket, [event])
+    uow.emit(TicketCancelled(ticket=brief(ticket)), at=now, actor=f"resident:{ticket.id}")
+    return ticket
 
 
 def evaluate(
-    session: Session,
-    hall: Hall,
+    uow: UnitOfWork,
     *,
     ticket: Ticket,
     body: EvaluationCreate,
-    source: str,
+    source: GradeSource,
     actor: str,
     now: datetime,
-) -> Outcome:
+) -> Evaluation:
     """Store a resident's grade for a finished ticket."""
-    if ticket.status != "done":
+    session, hall = uow.session, uow.hall
+    if ticket.status != TicketStatus.DONE:
         raise ApiError("业务办结后才能评价", status=409, code="ticket_not_done")
     if session.exec(select(Evaluation.id).where(Evaluation.ticket_id == ticket.id)).first():
         raise ApiError("这个号码已经评价过了，谢谢", status=409, code="already_evaluated")
@@ -243,7 +257,16 @@ def evaluate(
         comment=body.comment, source=source, at=now,
     )
     session.add(row)
-    event = events.append(session, hall, type="ticket.evaluated", at=now, actor=actor,
-                          ticket=ticket, window=ticket.window, extra={"grade": body.grade})
-    return Outcome(ticket, [event], extra={"grade": body.grade, "reasons": body.reasons,
-                                           "comment": body.comment})
+    uow.emit(TicketEvaluated(ticket=brief(ticket), window=ticket.window, grade=body.grade),
+             at=now, actor=actor)
+    return row
+
+
+def evaluate_by_token(uow: UnitOfWork, *, ticket_id: int, body: TicketEvaluationCreate,
+                      now: datetime) -> tuple[Ticket, Evaluation]:
+    """Store the grade a resident gives a finished ticket from their phone."""
+    ticket = get_ticket(uow.session, uow.hall, ticket_id)
+    check_token(ticket, body.token)
+    row = evaluate(uow, ticket=ticket, body=body, source=GradeSource.MOBILE,
+                   actor=f"resident:{ticket.id}", now=now)
+    return ticket, row

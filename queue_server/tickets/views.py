@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from queue_server.domain.estimate import Estimate
+from queue_server.domain.model import TicketStatus
 from queue_server.hall import Hall
-from queue_server.tickets.models import Ticket
+from queue_server.tickets.models import Ticket, TicketPublic
 
 
 def mask_phone(phone: str | None) -> str | None:
@@ -44,11 +45,11 @@ def ticket_public(
     estimate: Estimate | None,
     base_url: str,
     with_token: bool,
-) -> dict[str, Any]:
+) -> TicketPublic:
     """Return the API's Ticket object."""
     service = hall.services.get(ticket.service)
     category = hall.categories.get(ticket.category)
-    waiting = ticket.status == "waiting"
+    waiting = ticket.status == TicketStatus.WAITING
     out: dict[str, Any] = {
         "id": ticket.id,
         "number": ticket.number,
@@ -80,4 +81,4 @@ def ticket_public(
     if with_token:
         out["token"] = ticket.token
         out["track_url"] = track_url(base_url, ticket)
-    return out
+    return TicketPublic(**out)

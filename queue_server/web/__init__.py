@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
-
 from fastapi import FastAPI
 
-# Each page family owns one module with a `router`.
-PAGE_MODULES = (
-    "queue_server.web.pages",
-    "display.routes",
-    "queue_server.web.clerk",
-    "queue_server.web.mobile",
-    "queue_server.web.manage",
-)
+from queue_server.web import board, clerk, manage, mobile, pages
 
 
 def mount_pages(app: FastAPI) -> None:
     """Attach every page router and the static assets."""
-    from queue_server.web.pages import mount_static
-
-    for name in PAGE_MODULES:
-        app.include_router(importlib.import_module(name).router)
-    mount_static(app)
+    for module in (pages, board, clerk, mobile, manage):
+        app.include_router(module.router)
+    pages.mount_static(app)

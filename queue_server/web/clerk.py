@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from queue_server.deps import RuntimeDep
 from queue_server.errors import NotFound
 from queue_server.web.pages import templates
 
@@ -18,9 +19,9 @@ async def clerk_console(request: Request) -> HTMLResponse:
 
 
 @router.get("/pad/{number}", response_class=HTMLResponse)
-async def evaluation_pad(number: int, request: Request) -> HTMLResponse:
+async def evaluation_pad(number: int, request: Request, rt: RuntimeDep) -> HTMLResponse:
     """Serve the evaluation pad that faces the resident at window `number`."""
-    hall = request.app.state.runtime.hall
+    hall = rt.hall
     if not 1 <= number <= len(hall.config.windows):
         raise NotFound(f"没有 {number} 号窗口")
     return templates.TemplateResponse(request, "pad.html", {

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 
 from pydantic import BaseModel, model_validator
 from pydantic import Field as PField
 from sqlalchemy import Column
 from sqlmodel import Field, SQLModel
 
-from queue_server.db.types import UTCDateTime
+from queue_server.db.types import StrEnumType, UTCDateTime
+from queue_server.domain.model import Outcome, WindowStatus
 
 
 class WindowState(SQLModel, table=True):
@@ -20,7 +20,8 @@ class WindowState(SQLModel, table=True):
 
     hall: str = Field(primary_key=True)
     number: int = Field(primary_key=True)
-    status: str = "closed"
+    status: WindowStatus = Field(default=WindowStatus.CLOSED,
+                                 sa_column=Column(StrEnumType(WindowStatus), nullable=False))
     clerk: str | None = None
     current_ticket_id: int | None = None
     pause_reason: str | None = None
@@ -45,7 +46,7 @@ class CallBody(BaseModel):
 class FinishBody(BaseModel):
     """The outcome of a finished ticket."""
 
-    outcome: Literal["done", "deferred", "proxy", "incomplete"] = "done"
+    outcome: Outcome = Outcome.DONE
     model_config = {"extra": "forbid"}
 
 

@@ -20,12 +20,11 @@ def test_each_issued_ticket_gets_the_estimate_a_full_simulation_gives(live: Live
         if i % 9 == 4:
             body["priority"] = "elderly"
         ticket = api.http.post("/api/tickets", headers=kiosk, json=body).json()
-        full = live.runtime.estimates_now(max_age=0).tickets.get(ticket["id"])
+        full = live.runtime.estimator.compute(max_age=0).tickets.get(ticket["id"])
         if full is not None:
             assert ticket["ahead"] == full.ahead, (i, ticket["number"])
             assert abs(ticket["eta_minutes"] - full.eta_minutes) <= 1, (i, ticket["number"])
         if i % 7 == 3:
             assert api.http.post("/api/windows/10/call-next", headers=admin).status_code in (200, 409)
             api.http.post("/api/windows/10/finish", headers=admin, json={"outcome": "done"})
-    assert live.runtime.probe_hits > 30
     assert api.http.get("/api/stats/summary", headers=admin).json()["issued"] == 60

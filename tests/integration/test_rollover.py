@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
 from websockets.sync.client import connect
 
 from queue_server.rollover import rollover
@@ -23,13 +22,15 @@ def run_rollover(live: LiveServer, now: datetime) -> list[dict[str, Any]]:
     """Run the rollover inside the server's loop, as its periodic task does, and publish."""
     rt = live.runtime
 
-    def use_case(session: Session) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        events = rollover(session, rt.hall, now)
-        return events, events
+    async def run() -> list[dict[str, Any]]:
+        # The periodic task's own path: one unit of work, its events published after the commit.
+        _, events = await asyncio.to_thread(rt.db.run_write, lambda uow: rollover(uow, now))
+        await rt.db.publish(events)
+        return [json.loads(e.text) for e in events]
 
     assert live._server is not None
     loop = live._server.servers[0].get_loop()
-    return asyncio.run_coroutine_threadsafe(rt.write(use_case), loop).result(timeout=60)
+    return asyncio.run_coroutine_threadsafe(run(), loop).result(timeout=60)
 
 
 def ok(r: Any, status: int = 200) -> Any:

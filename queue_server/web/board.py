@@ -1,4 +1,4 @@
-"""The hall board, the screen above each window, offline speech and the pass QR code."""
+"""Serve the hall board and the window screens (assets in display/), speech and the pass QR code."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import qrcode.image.svg
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from display.tts import Synthesiser, TtsUnavailable, check_text
+from display.tts import TtsUnavailable, check_text
 from queue_server.deps import RuntimeDep
 from queue_server.errors import ApiError, Invalid, NotFound
 from queue_server.runtime import Runtime
@@ -74,25 +74,16 @@ def qr_svg(data: str = Query(default="")) -> Response:  # plain def: runs off th
                     headers={"Cache-Control": "private, max-age=300"})
 
 
-def _synthesiser(request: Request, rt: Runtime) -> Synthesiser:
-    tts: Synthesiser | None = getattr(request.app.state, "display_tts", None)
-    if tts is None:
-        tts = Synthesiser(rt.settings.tts_command)
-        request.app.state.display_tts = tts
-    return tts
-
-
 @router.get("/api/tts", tags=["display"], response_class=Response,
             responses={200: {"content": {"audio/wav": {}}}})
-async def speech(request: Request, rt: RuntimeDep, text: str = Query(default="")) -> Response:
+async def speech(rt: RuntimeDep, text: str = Query(default="")) -> Response:
     """Return Mandarin speech for an announcement as WAV, synthesised offline."""
     try:
         clean = check_text(text)
     except ValueError as exc:
         raise Invalid(str(exc)) from None
-    tts = _synthesiser(request, rt)
     try:
-        wav = await tts.wav(clean)
+        wav = await rt.tts.wav(clean)
     except TtsUnavailable as exc:
         raise ApiError(str(exc), status=503, code="tts_unavailable") from None
     # The same announcement text always gives the same audio: let the board cache it.

@@ -1,0 +1,65 @@
+"""Start-up: configuration, the secret key, migrations, and the hall's own rows."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlmodel import col, select
+
+from queue_server.auth.service import ensure_admin
+from queue_server.db.engine import read_session, write_session
+from queue_server.db.migrate import startup_lock, upgrade
+from queue_server.events import service as events
+from queue_server.events.models import HallState
+from queue_server.hall import Hall
+from queue_server.hallconfig.loader import bundled_yaml, load_file, parse
+from queue_server.hallconfig.schema import HallConfig
+from queue_server.settings import ServerSettings
+from queue_server.windows.service import ensure_windows
+
+
+def load_secret(settings: ServerSettings) -> bytes:
+    """Return HALL_SECRET_KEY, or a key generated once and kept under var/."""
+    if settings.secret_key:
+        return settings.secret_key.encode()
+    path = settings.var_dir / "secret.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip().encode()
+
+
+def choose_config(settings: ServerSettings, engine: Engine) -> HallConfig:
+    """Pick HALL_CONFIG if set, else an imported configuration, else the bundled hall."""
+    if settings.config is not None:
+        return load_file(Path(settings.config))
+    with read_session(engine) as session:
+        state = session.exec(select(HallState).where(col(HallState.config_yaml).is_not(None))).first()
+        if state is not None and state.config_yaml:
+            return parse(state.config_yaml)
+    return parse(bundled_yaml())
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What start-up found or made: the hall, and the admin password if one was generated."""
+
+    hall: Hall
+    generated_admin_password: str | None
+
+
+def prepare(settings: ServerSettings, engine: Engine, now: datetime) -> Prepared:
+    """Migrate the database and make sure the hall's rows and an admin exist."""
+    with startup_lock(engine):
+        upgrade(engine)
+        hall = Hall(choose_config(settings, engine), load_secret(settings))
+        with write_session(engine) as session:
+            events.ensure_hall_row(session, hall.code)
+            ensure_windows(session, hall)
+            password = ensure_admin(session, settings.admin_password, now)
+    return Prepared(hall, password)

@@ -1,0 +1,133 @@
+"""Typed events: one model per type, read and written alike by the log, the hub and the pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from queue_server.domain.model import Channel, Outcome, Priority, TicketStatus, WindowStatus
+
+
+class TicketBrief(BaseModel):
+    """The public, number-only view of a ticket that events carry."""
+
+    id: int
+    number: str
+    service: str
+    category: str
+    status: TicketStatus
+    window: int | None = None
+
+
+class EventBase(BaseModel):
+    """What every event carries; the log assigns seq and at when it is appended."""
+
+    model_config = ConfigDict(frozen=True)
+
+    seq: int = 0
+    at: str = ""
+    ticket: TicketBrief | None = None
+    window: int | None = None
+
+
+class TicketIssued(EventBase):
+    type: Literal["ticket.issued"] = "ticket.issued"
+    channel: Channel
+    priority: Priority | None = None
+
+
+class TicketCalled(EventBase):
+    type: Literal["ticket.called"] = "ticket.called"
+
+
+class TicketRecalled(EventBase):
+    type: Literal["ticket.recalled"] = "ticket.recalled"
+
+
+class TicketStarted(EventBase):
+    type: Literal["ticket.started"] = "ticket.started"
+
+
+class TicketFinished(EventBase):
+    type: Literal["ticket.finished"] = "ticket.finished"
+    outcome: Outcome
+
+
+class TicketNoShow(EventBase):
+    type: Literal["ticket.no_show"] = "ticket.no_show"
+
+
+class TicketTransferred(EventBase):
+    type: Literal["ticket.transferred"] = "ticket.transferred"
+    to_service: str | None = None
+    to_window: int | None = None
+
+
+class TicketCancelled(EventBase):
+    type: Literal["ticket.cancelled"] = "ticket.cancelled"
+
+
+class TicketExpired(EventBase):
+    type: Literal["ticket.expired"] = "ticket.expired"
+
+
+class TicketEvaluated(EventBase):
+    type: Literal["ticket.evaluated"] = "ticket.evaluated"
+    grade: int
+
+
+class WindowOpened(EventBase):
+    type: Literal["window.opened"] = "window.opened"
+    status: WindowStatus
+
+
+class WindowPaused(EventBase):
+    type: Literal["window.paused"] = "window.paused"
+    reason: str | None = None
+
+
+class WindowResumed(EventBase):
+    type: Literal["window.resumed"] = "window.resumed"
+
+
+class WindowClosed(EventBase):
+    type: Literal["window.closed"] = "window.closed"
+
+
+class DeviceStatusChanged(EventBase):
+    type: Literal["device.status"] = "device.status"
+    device: int
+    status: str
+
+
+HallEvent = Annotated[
+    TicketIssued | TicketCalled | TicketRecalled | TicketStarted | TicketFinished | TicketNoShow
+    | TicketTransferred | TicketCancelled | TicketExpired | TicketEvaluated | WindowOpened
+    | WindowPaused | WindowResumed | WindowClosed | DeviceStatusChanged,
+    Field(discriminator="type"),
+]
+EVENTS: TypeAdapter[HallEvent] = TypeAdapter(HallEvent)
+
+CALL_TYPES = ("ticket.called", "ticket.recalled")
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """A committed event and its JSON, serialised once however many subscribers read it."""
+
+    seq: int
+    event: HallEvent
+    text: str
+
+    @classmethod
+    def of(cls, event: HallEvent) -> Envelope:
+        """Wrap an event that has its seq."""
+        return cls(event.seq, event, event.model_dump_json())
+
+    @classmethod
+    def parse(cls, text: str) -> Envelope:
+        """Read an event back from its JSON in the log."""
+        event = EVENTS.validate_json(text)
+        return cls(event.seq, event, text)

@@ -1,0 +1,141 @@
+"""The estimator: one owner for the cached simulation and the first estimates still to record."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import threading
+import time as _time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Engine, text
+from starlette.concurrency import run_in_threadpool
+
+from queue_server.db.engine import read_session, write_session
+from queue_server.domain.estimate import Estimate
+from queue_server.hall import Hall
+from queue_server.tickets.estimates import QueueTracker, estimate_queue
+from queue_server.tickets.models import Ticket
+
+log = logging.getLogger(__name__)
+PROBE_MAX_AGE = 2.0  # seconds: how old a simulation may be to estimate a new ticket by probing
+
+
+@dataclass
+class EstimateCache:
+    """Estimates computed for one event seq, reused until the queue changes or time passes."""
+
+    seq: int = -1
+    computed: float = 0.0
+    tickets: dict[int, Estimate] = field(default_factory=dict)
+    services: dict[str, Estimate] = field(default_factory=dict)
+
+
+class Estimator:
+    """Estimate the queue from a cached simulation, and write each ticket's first estimate back."""
+
+    def __init__(self, engine: Engine, hall: Hall, clock: Callable[[], datetime],
+                 latest_seq: Callable[[], int]) -> None:
+        self._engine = engine
+        self._hall = hall
+        self._clock = clock
+        self._latest_seq = latest_seq
+        self._cache = EstimateCache()
+        self._lock = threading.Lock()
+        self._pending: dict[int, Estimate] = {}
+        self._queue = QueueTracker()
+        self._refresher: asyncio.Future[EstimateCache] | None = None
+        self._flusher: asyncio.Task[None] | None = None
+
+    def start(self, flush_interval: float = 1.0) -> None:
+        """Start recording first estimates in the background; call inside the event loop."""
+        self._flusher = asyncio.create_task(self._flush_loop(flush_interval))
+
+    async def stop(self) -> None:
+        """Stop the background work and record what is pending."""
+        if self._flusher is not None:
+            self._flusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._flusher
+            self._flusher = None
+        await run_in_threadpool(self.flush)
+
+    def _covers(self, cache: EstimateCache, max_age: float, min_seq: int) -> bool:
+        # An issuer only needs a computation that includes its own ticket; other readers want
+        # the newest state the hub has seen.
+        fresh = _time.monotonic() - cache.computed < max_age
+        return fresh and cache.seq >= (min_seq or self._latest_seq())
+
+    async def current(self, max_age: float = 5.0, min_seq: int = 0) -> EstimateCache:
+        """Return estimates for the current queue, recomputed when it changed or aged."""
+        if self._covers(self._cache, max_age, min_seq):
+            return self._cache
+        return await run_in_threadpool(self.compute, max_age, min_seq)
+
+    def compute(self, max_age: float = 5.0, min_seq: int = 0) -> EstimateCache:
+        """Return current estimates from a worker thread.
+
+        Callers that arrive while a computation runs wait for it and share it when it covers
+        their seq, so a burst of tickets costs one simulation rather than one each.
+        """
+        with self._lock:
+            if self._covers(self._cache, max_age, min_seq):
+                return self._cache
+            with read_session(self._engine) as session:
+                seq, view = self._queue.view(session, self._hall)
+            result = estimate_queue(view, self._hall, self._clock())
+            for ticket_id in view.unestimated:
+                if ticket_id in result.tickets and ticket_id not in self._pending:
+                    self._pending[ticket_id] = result.tickets[ticket_id]
+            self._cache = EstimateCache(seq, _time.monotonic(), result.tickets, result.services)
+            return self._cache
+
+    def for_new_ticket(self, ticket: Ticket, seq: int) -> tuple[Estimate | None, bool]:
+        """Estimate a ticket just committed at ``seq``; tell whether the cache needs a refresh.
+
+        When the cached simulation is exactly the queue before this ticket, the ticket's estimate
+        is that simulation's probe for its service (exact: see Simulation.probe), and the full
+        simulation is redone off the request path.
+        """
+        with self._lock:
+            cache = self._cache
+            probe = (cache.seq == seq - 1 and ticket.priority is None
+                     and ticket.designated_window is None
+                     and _time.monotonic() - cache.computed < PROBE_MAX_AGE)
+            est = cache.services.get(ticket.service) if probe else None
+            if est is not None and ticket.id is not None:
+                self._pending[ticket.id] = est
+        if est is not None:
+            return est, True
+        return self.compute(min_seq=seq).tickets.get(ticket.id or 0), False
+
+    def refresh_soon(self) -> None:
+        """Recompute the simulation off the request path; call inside the event loop."""
+        if self._refresher is None or self._refresher.done():
+            self._refresher = asyncio.create_task(run_in_threadpool(self.compute))
+
+    def flush(self) -> None:
+        """Record each ticket's first estimate (eta_at_issue) for the accuracy statistic."""
+        with self._lock:
+            pending, self._pending = self._pending, {}
+            if pending:
+                self._queue.estimated(pending)
+        if pending:
+            with write_session(self._engine) as session:
+                session.execute(
+                    text("UPDATE ticket SET eta_at_issue = :eta, ahead_at_issue = :ahead "
+                         "WHERE id = :id AND eta_at_issue IS NULL"),
+                    [{"id": i, "eta": est.eta_minutes, "ahead": est.ahead}
+                     for i, est in pending.items()])
+
+    async def _flush_loop(self, interval: float) -> None:
+        # Off the request path: one small batched write a second instead of one per ticket.
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await run_in_threadpool(self.flush)
+            except Exception:
+                log.exception("recording first estimates failed; will retry")

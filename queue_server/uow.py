@@ -1,0 +1,96 @@
+"""The unit of work: one transaction, the events a use case emits in it, published after commit."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import TypeVar
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+
+from queue_server.db.engine import read_session, write_session
+from queue_server.events import service as log
+from queue_server.events.schema import Envelope, HallEvent
+from queue_server.hall import Hall
+
+T = TypeVar("T")
+U = TypeVar("U")
+Publish = Callable[[list[Envelope]], Awaitable[None]]
+
+
+class UnitOfWork:
+    """A write transaction a use case runs in; it emits events here and never commits itself."""
+
+    def __init__(self, session: Session, hall: Hall) -> None:
+        self.session = session
+        self.hall = hall
+        self.events: list[Envelope] = []
+        self._locked = False
+
+    def lock(self) -> None:
+        """Take the hall lock, so event seq order is commit order (once per transaction)."""
+        if not self._locked:
+            log.lock_hall(self.session, self.hall.code)
+            self._locked = True
+
+    def emit(self, event: HallEvent, *, at: datetime, actor: str) -> Envelope:
+        """Append an event to the log; it is published once the transaction commits."""
+        self.lock()
+        envelope = log.append(self.session, self.hall, event, at=at, actor=actor)
+        self.events.append(envelope)
+        return envelope
+
+
+class Database:
+    """Run reads and units of work in worker threads; publish events after each commit."""
+
+    def __init__(self, engine: Engine, hall: Hall) -> None:
+        self.engine = engine
+        self.hall = hall
+        self._publish: Publish | None = None
+
+    def publish_to(self, publish: Publish) -> None:
+        """Send committed events to this callback (the hub)."""
+        self._publish = publish
+
+    def run_read(self, fn: Callable[[Session], T]) -> T:
+        """Run a read-only function in this thread."""
+        with read_session(self.engine) as session:
+            return fn(session)
+
+    def run_write(self, fn: Callable[[UnitOfWork], T], *, lock: bool = True) -> tuple[T, list[Envelope]]:
+        """Run a use case in one transaction in this thread; return its value and events."""
+        with write_session(self.engine) as session:
+            uow = UnitOfWork(session, self.hall)
+            if lock:
+                uow.lock()
+            value = fn(uow)
+        return value, uow.events
+
+    async def read(self, fn: Callable[[Session], T]) -> T:
+        """Run a read-only function in a worker thread."""
+        return await run_in_threadpool(self.run_read, fn)
+
+    async def write(self, fn: Callable[[UnitOfWork], T], *, lock: bool = True) -> T:
+        """Run a use case in a unit of work, then publish its events."""
+        value, events = await run_in_threadpool(lambda: self.run_write(fn, lock=lock))
+        await self.publish(events)
+        return value
+
+    async def write_then(self, fn: Callable[[UnitOfWork], T],
+                         after: Callable[[T, list[Envelope]], U]) -> tuple[T, U]:
+        """Run a use case, then ``after`` in the same worker thread once it committed; publish."""
+        def run() -> tuple[T, U, list[Envelope]]:
+            value, events = self.run_write(fn)
+            return value, after(value, events), events
+
+        value, result, events = await run_in_threadpool(run)
+        await self.publish(events)
+        return value, result
+
+    async def publish(self, events: list[Envelope]) -> None:
+        """Hand committed events to the hub."""
+        if events and self._publish is not None:
+            await self._publish(events)
