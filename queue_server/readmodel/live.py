@@ -17,7 +17,8 @@ from queue_server.hall import Hall
 from queue_server.readmodel.models import ClerkRef
 from queue_server.readmodel.queue import category_eta
 from queue_server.readmodel.windows import window_rows
-from queue_server.stats.service import device_alerts, idle_alerts, rounded, sla_breaches
+from queue_server.stats.alerts import device_alerts, idle_alerts, sla_breaches
+from queue_server.stats.service import rounded
 from queue_server.tickets.models import Ticket
 
 DEVICE_STALE = timedelta(minutes=10)

@@ -2,91 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
 
+from tests.support.http import (
+    PASSWORD,
+    add_device,
+    add_user,
+    assert_error,
+    bearer,
+    login,
+    staff,
+)
 from tests.support.live import ADMIN_PASSWORD, Api, LiveServer
-
-PASSWORD = "password-123"
-
-
-def assert_error(r: httpx.Response, status: int, code: str) -> None:
-    """Assert the contract's error shape with a given status and code."""
-    assert r.status_code == status, r.text
-    body = r.json()
-    assert set(body) == {"error"}, body
-    assert body["error"]["code"] == code, body
-    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
-
-
-def bearer(token: str) -> dict[str, str]:
-    """Return bearer headers."""
-    return {"Authorization": "Bearer " + token}
-
-
-def login(live: LiveServer, username: str, password: str) -> httpx.Response:
-    """Log in from a fresh client, so no earlier cookie rides along."""
-    with httpx.Client(base_url=live.url) as client:
-        return client.post("/api/auth/login", json={"username": username, "password": password})
-
-
-def add_user(api: Api, admin: dict[str, str], username: str, role: str = "clerk",
-             display_name: str = "") -> httpx.Response:
-    """Create a user with the admin's headers."""
-    return api.http.post("/api/admin/users", headers=admin, json={
-        "username": username, "password": PASSWORD, "role": role,
-        "display_name": display_name or username})
-
-
-def staff(live: LiveServer, api: Api, admin: dict[str, str], username: str,
-          role: str = "clerk") -> dict[str, str]:
-    """Create a user and return their bearer headers."""
-    assert add_user(api, admin, username, role).status_code == 201
-    r = login(live, username, PASSWORD)
-    assert r.status_code == 200, r.text
-    return bearer(r.json()["token"])
-
-
-def add_device(api: Api, admin: dict[str, str], kind: str, window: int | None = None,
-               name: str = "") -> httpx.Response:
-    """Register a device with the admin's headers."""
-    body: dict[str, Any] = {"name": name or f"{kind}-device", "kind": kind}
-    if window is not None:
-        body["window"] = window
-    return api.http.post("/api/admin/devices", headers=admin, json=body)
-
-
-def kiosk(api: Api, admin: dict[str, str]) -> dict[str, str]:
-    """Register a kiosk and return its bearer headers."""
-    r = add_device(api, admin, "kiosk")
-    assert r.status_code == 201, r.text
-    return bearer(r.json()["token"])
-
-
-def issue(api: Api, headers: dict[str, str], service: str, channel: str = "kiosk",
-          **extra: Any) -> dict[str, Any]:
-    """Issue a ticket that must be accepted, and return it."""
-    r = api.http.post("/api/tickets", headers=headers,
-                      json={"service": service, "channel": channel, **extra})
-    assert r.status_code == 201, r.text
-    return dict(r.json())
-
-
-def hall_state(api: Api, staff_headers: dict[str, str]) -> dict[str, Any]:
-    """Return what a refused request must not change: seq, windows and ticket states."""
-    queue = api.http.get("/api/queue").json()
-    windows = api.http.get("/api/windows", headers=staff_headers).json()
-    return {
-        "seq": queue["seq"],
-        "categories": [(c["code"], c["waiting"]) for c in queue["categories"]],
-        "windows": [(w["number"], w["status"], w["clerk"], (w["current"] or {}).get("id"),
-                     (w["current"] or {}).get("status"), (w["current"] or {}).get("call_count"))
-                    for w in windows],
-        "queues": {n: [t["id"] for t in api.http.get(f"/api/windows/{n}/queue",
-                                                     headers=staff_headers).json()]
-                   for n in (1, 5, 12)},
-    }
 
 
 def test_login_returns_token_and_user_and_sets_httponly_samesite_strict_cookie(

@@ -10,10 +10,11 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from tests.integration.test_api_auth import (
+from tests.support.http import (
     add_device,
     add_user,
     assert_error,
+    assert_refused,
     bearer,
     hall_state,
     issue,
@@ -21,7 +22,6 @@ from tests.integration.test_api_auth import (
     login,
     staff,
 )
-from tests.integration.test_api_live import assert_refused
 from tests.support.live import ADMIN_PASSWORD, Api, LiveServer
 
 CONTRACT_CODES = {

@@ -8,12 +8,12 @@ from typing import Any
 
 import httpx
 import pytest
-from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
-from tests.integration.test_api_auth import (
+from tests.support.http import (
     add_device,
     assert_error,
+    assert_refused,
     bearer,
     issue,
     kiosk,
@@ -300,20 +300,6 @@ def test_ticket_socket_sends_the_ticket_on_connect_and_on_every_change(
             if message["ticket"]["status"] == "called":
                 break
         assert message["ticket"]["window"] == 10 and message["ticket"]["call_count"] == 1
-
-
-def assert_refused(url: str) -> None:
-    """Assert the ticket socket refuses the handshake (403) or closes with 1008 before data."""
-    try:
-        with connect(url) as ws:
-            try:
-                message = ws.recv(timeout=5)
-            except ConnectionClosed as exc:
-                assert exc.rcvd is not None and exc.rcvd.code == 1008, exc
-                return
-            pytest.fail(f"ticket data sent to a wrong token: {message!r}")
-    except InvalidStatus as exc:
-        assert exc.response.status_code == 403
 
 
 def test_ticket_socket_refuses_a_wrong_token(live: LiveServer, api: Api) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from tests.integration.test_api_auth import (
+from tests.support.http import (
     add_device,
     assert_error,
     bearer,

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 from websockets.sync.client import connect
 
-from tests.integration.test_api_auth import (
+from tests.support.http import (
     add_device,
     assert_error,
     bearer,

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from websockets.sync.client import connect
 
 from queue_server.rollover import rollover
-from tests.integration.test_api_auth import issue, kiosk, staff
+from tests.support.http import issue, kiosk, staff
 from tests.support.live import Api, LiveServer
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

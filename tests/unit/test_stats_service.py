@@ -6,14 +6,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from queue_server.stats.alerts import device_alerts, idle_alerts, sla_breaches
 from queue_server.stats.service import (
     Facts,
-    device_alerts,
-    idle_alerts,
     mean,
     nearest_rank,
     parse_range,
-    sla_breaches,
     summarize,
     wait_buckets,
     within_sla,

@@ -1,0 +1,83 @@
+"""The server keeps its shape: typed responses, thin routers, one owner for app state."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from queue_server.app import create_app
+from queue_server.settings import ServerSettings
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVER = ROOT / "queue_server"
+MAX_LINES = 300
+
+
+def _modules(package: Path) -> list[Path]:
+    return [p for p in package.rglob("*.py") if "migrations" not in p.parts]
+
+
+def _imports(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    out: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            out.append(node.module)
+            out.extend(f"{node.module}.{a.name}" for a in node.names)
+        elif isinstance(node, ast.Import):
+            out.extend(a.name for a in node.names)
+    return out
+
+
+def test_every_json_route_declares_a_response_schema(tmp_path: Path) -> None:
+    spec = create_app(ServerSettings(var_dir=tmp_path)).openapi()
+    missing = []
+    for path, methods in spec["paths"].items():
+        for method, op in methods.items():
+            for status, response in op.get("responses", {}).items():
+                if not status.startswith("2") or status == "204":
+                    continue
+                content = response.get("content", {})
+                schema = content.get("application/json", {}).get("schema") if content else None
+                if not content or ("application/json" in content and not schema):
+                    missing.append(f"{method.upper()} {path} {status}")
+    assert not missing, missing
+    assert len(spec["paths"]) >= 30
+
+
+def test_only_the_app_factory_imports_routers() -> None:
+    offenders = [f"{p.relative_to(ROOT)} imports {name}" for p in _modules(SERVER)
+                 if p.name != "app.py" for name in _imports(p)
+                 if name.endswith(".router") or ".router." in name]
+    assert not offenders, offenders
+
+
+def test_only_the_dependency_module_touches_app_state() -> None:
+    offenders = [str(p.relative_to(ROOT)) for p in _modules(SERVER)
+                 if "app.state" in p.read_text(encoding="utf-8") and p.name not in ("deps.py", "app.py")]
+    assert not offenders, offenders
+
+
+def test_no_server_module_is_over_300_lines() -> None:
+    long = {str(p.relative_to(ROOT)): n for p in _modules(SERVER)
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    assert not long, long
+
+
+def test_display_does_not_import_the_server() -> None:
+    offenders = [f"{p.relative_to(ROOT)}: {n}" for p in _modules(ROOT / "display")
+                 for n in _imports(p) if n.startswith("queue_server")]
+    assert not offenders, offenders
+
+
+def test_use_cases_never_commit_or_publish() -> None:
+    offenders = []
+    for path in _modules(SERVER):
+        if path.name in ("uow.py", "engine.py", "cli.py", "liveness.py", "estimator.py",
+                         "bootstrap.py", "migrate.py"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        for needle in (".commit(", "hub.publish(", "write_session("):
+            if needle in text:
+                offenders.append(f"{path.relative_to(ROOT)}: {needle}")
+    assert not offenders, offenders
