@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from queue_server.domain.estimate import Estimate
+from queue_server.domain.policy import ordered_queue
 from queue_server.events import service as log
 from queue_server.hall import Hall
 from queue_server.hallconfig.schema import Matter
@@ -23,6 +24,9 @@ from queue_server.readmodel.models import (
     WindowBrief,
 )
 from queue_server.readmodel.windows import waiting_by_service, waiting_in_category, window_rows
+from queue_server.tickets.estimates import read_queue
+from queue_server.tickets.models import Ticket
+from queue_server.windows.service import get_window
 
 
 def category_eta(hall: Hall, etas: dict[str, Estimate], category: str) -> float:
@@ -100,3 +104,15 @@ def search_guide(hall: Hall, q: str) -> list[GuideMatter]:
             out.append(GuideMatter(**matter_public(hall, m).model_dump(), service=m.service,
                                    service_name=svc.name, category=hall.service_category[m.service]))
     return out
+
+
+def window_queue(session: Session, hall: Hall, number: int) -> list[Ticket]:
+    """Return the waiting tickets this window can serve, in call-next order."""
+    get_window(session, hall, number)
+    view = read_queue(session, hall)
+    order = ordered_queue(hall.profiles[number], view.waiting, hall.bonus)
+    if not order:
+        return []
+    rows = {t.id: t for t in session.exec(
+        select(Ticket).where(col(Ticket.id).in_([q.id for q in order]))).all()}
+    return [rows[q.id] for q in order]

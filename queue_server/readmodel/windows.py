@@ -9,14 +9,11 @@ from sqlmodel import Session, col, select
 
 from queue_server.auth.models import User
 from queue_server.domain.model import TicketStatus, WindowStatus
-from queue_server.domain.policy import ordered_queue
 from queue_server.hall import Hall
 from queue_server.readmodel.models import ClerkRef, WindowPublic
-from queue_server.tickets.estimates import read_queue
 from queue_server.tickets.models import Ticket
 from queue_server.tickets.views import ticket_public
 from queue_server.windows.models import WindowState
-from queue_server.windows.service import get_window
 
 
 @dataclass(frozen=True)
@@ -93,15 +90,3 @@ def waiting_by_service(session: Session, hall: Hall) -> dict[str, int]:
 def waiting_in_category(hall: Hall, waiting: dict[str, int], category: str) -> int:
     """Sum the waiting counts of a category's services."""
     return sum(waiting.get(s.code, 0) for s in hall.categories[category].services)
-
-
-def window_queue(session: Session, hall: Hall, number: int) -> list[Ticket]:
-    """Return the waiting tickets this window can serve, in call-next order."""
-    get_window(session, hall, number)
-    view = read_queue(session, hall)
-    order = ordered_queue(hall.profiles[number], view.waiting, hall.bonus)
-    if not order:
-        return []
-    rows = {t.id: t for t in session.exec(
-        select(Ticket).where(col(Ticket.id).in_([q.id for q in order]))).all()}
-    return [rows[q.id] for q in order]

@@ -9,13 +9,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import text
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from queue_server.domain.estimate import Estimate, SimWindow, free_at, run_simulation
 from queue_server.domain.model import Priority, QueuedTicket, WindowStatus
 from queue_server.hall import Hall
-from queue_server.tickets.models import ServiceStat, Ticket
-from queue_server.windows.models import WindowState
+from queue_server.readmodel.windows import window_rows
+from queue_server.tickets.models import ServiceStat
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class QueueView:
     """Everything the estimate needs, read in one go."""
 
     waiting: list[QueuedTicket]
-    windows: list[WindowState]
+    statuses: dict[int, WindowStatus]
     busy_since: dict[int, tuple[datetime, str]]
     means: dict[str, float]
     unestimated: frozenset[int]  # waiting tickets whose estimate at issue is not recorded yet
@@ -112,32 +112,24 @@ class QueueTracker:
 
 def _with_windows(session: Session, hall: Hall, waiting: list[QueuedTicket],
                   unestimated: frozenset[int]) -> QueueView:
-    windows = list(session.exec(select(WindowState).where(WindowState.hall == hall.code)).all())
-    current_ids = [w.current_ticket_id for w in windows if w.current_ticket_id]
+    rows = window_rows(session, hall)
     busy: dict[int, tuple[datetime, str]] = {}
-    if current_ids:
-        for win, started, called, service in session.exec(
-            select(Ticket.window, Ticket.started_at, Ticket.called_at, Ticket.service).where(
-                col(Ticket.id).in_(current_ids)
-            )
-        ).all():
-            since = started or called
-            if win is not None and since is not None:
-                busy[win] = (since, service)
+    for row in rows:
+        since = (row.current.started_at or row.current.called_at) if row.current else None
+        if row.current is not None and since is not None:
+            busy[row.number] = (since, row.current.service)
     means = {code: hall.mean_seconds(code) for code in hall.services}
     for service, mean in session.exec(
         select(ServiceStat.service, ServiceStat.mean_seconds).where(ServiceStat.hall == hall.code)
     ).all():
         means[service] = mean
-    return QueueView(waiting, windows, busy, means, unestimated)
+    return QueueView(waiting, {r.number: r.status for r in rows}, busy, means, unestimated)
 
 
 def _sim_windows(view: QueueView, hall: Hall, now: datetime, everyone: bool) -> list[SimWindow]:
     out = []
-    states = {w.number: w for w in view.windows}
     for number, profile in hall.profiles.items():
-        state = states.get(number)
-        active = state is not None and state.status in (WindowStatus.OPEN, WindowStatus.PAUSED)
+        active = view.statuses.get(number) in (WindowStatus.OPEN, WindowStatus.PAUSED)
         if not (active or everyone):
             continue
         busy = view.busy_since.get(number) if active else None

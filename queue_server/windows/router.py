@@ -9,7 +9,8 @@ from fastapi import APIRouter, Response
 
 from queue_server.deps import BaseUrlDep, CallerDep, PadOrStaffDep, RuntimeDep, StaffDep
 from queue_server.readmodel.models import WindowPublic
-from queue_server.readmodel.windows import window_by_number, window_queue, windows_public
+from queue_server.readmodel.queue import window_queue
+from queue_server.readmodel.windows import window_by_number, windows_public
 from queue_server.runtime import Runtime
 from queue_server.tickets.models import (
     EvaluationCreate,
