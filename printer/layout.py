@@ -52,6 +52,8 @@ class Line:
     truncate: bool = False
     # Raster mode: shrink the font (down to "normal") rather than wrap.
     fit: bool = False
+    # Put in front of every wrapped line after the first (a numbered list's hanging indent).
+    hang: str = ""
 
 
 @dataclass(frozen=True)
@@ -223,7 +225,10 @@ def huge_multiplier(text: str, dots: int) -> int:
 def _layout_lines(block: Line, measure: Callable[[str], float], width: float) -> list[str]:
     if block.truncate:
         return [truncate(block.text, measure, width)]
-    return wrap(block.text, measure, width)
+    if not block.hang:
+        return wrap(block.text, measure, width)
+    first, *rest = wrap(block.text, measure, width - measure(block.hang)) or [""]
+    return [first] + [block.hang + line for line in rest]
 
 
 def qr_module_dots(data: str, dots: int) -> int:
@@ -275,10 +280,10 @@ def _qr(d: Dummy, data: str, profile: PrinterProfile) -> None:
         d.image(qr_image(data, profile.dots), impl="bitImageRaster")
 
 
-def render_gb18030(receipt: Receipt, profile: PrinterProfile) -> bytes:
+def render_gb18030(blocks: Sequence[Block], profile: PrinterProfile) -> bytes:
     """Render with the printer's own Hanzi font: FS & then GB18030 text."""
     d = _start(profile)
-    for block in receipt_blocks(receipt):
+    for block in blocks:
         if isinstance(block, Line):
             if block.size == "huge":
                 w = h = huge_multiplier(block.text, profile.dots)
@@ -366,12 +371,12 @@ def raster_text_lines(
 
 
 def render_raster(
-    receipt: Receipt, profile: PrinterProfile, face: FontFace, bold_face: FontFace
+    blocks: Sequence[Block], profile: PrinterProfile, face: FontFace, bold_face: FontFace
 ) -> bytes:
     """Render with Chinese drawn into bitmaps (GS v 0), for printers without a Hanzi font."""
     d = _start(profile)
     d.set(align="left")
-    for block in receipt_blocks(receipt):
+    for block in blocks:
         if isinstance(block, Line):
             for _text, img in raster_text_lines(block, profile, face, bold_face):
                 d.image(img, impl="bitImageRaster")
@@ -399,19 +404,29 @@ def resolve_faces(profile: PrinterProfile) -> tuple[FontFace, FontFace]:
         return regular, regular
 
 
+def render_blocks(blocks: Sequence[Block], profile: PrinterProfile) -> bytes:
+    """Render any slip's blocks to ESC/POS bytes for the profile's paper and Chinese mode."""
+    if profile.text == "gb18030":
+        return render_gb18030(blocks, profile)
+    face, bold_face = resolve_faces(profile)
+    return render_raster(blocks, profile, face, bold_face)
+
+
 def render_receipt(receipt: Receipt, profile: PrinterProfile) -> bytes:
     """Render a receipt to ESC/POS bytes for the profile's paper and Chinese mode."""
-    if profile.text == "gb18030":
-        return render_gb18030(receipt, profile)
-    face, bold_face = resolve_faces(profile)
-    return render_raster(receipt, profile, face, bold_face)
+    return render_blocks(receipt_blocks(receipt), profile)
 
 
 def printed_lines(receipt: Receipt, profile: PrinterProfile) -> list[str]:
     """Return the text lines as they will be printed (wrapped, shortened) for this profile."""
+    return printed_block_lines(receipt_blocks(receipt), profile)
+
+
+def printed_block_lines(blocks: Sequence[Block], profile: PrinterProfile) -> list[str]:
+    """Return the text lines of any slip's blocks as they will be printed for this profile."""
     out: list[str] = []
     faces = resolve_faces(profile) if profile.text == "raster" else None
-    for block in receipt_blocks(receipt):
+    for block in blocks:
         if not isinstance(block, Line):
             continue
         if faces is None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from printer.documents import Document, render_document
 from printer.errors import PrinterFault, PrinterUnreachable
 from printer.layout import render_receipt
+from printer.profile import PrinterProfile
 from printer.receipt import Receipt
 from printer.settings import PrinterSettings
 from printer.status import PrinterStatus
@@ -59,6 +62,26 @@ def print_receipt(
     Returns the status seen before printing (ok, or paper_low for the kiosk to report).
     Raises PrinterUnreachable, PrinterWriteFailed or PrinterFault.
     """
+    return _print(lambda profile: render_receipt(receipt, profile), url, settings, transport)
+
+
+def print_document(
+    document: Document,
+    url: str | PrinterTarget | None = None,
+    settings: PrinterSettings | None = None,
+    *,
+    transport: Transport | None = None,
+) -> StatusReport:
+    """Print a case document (受理回执, 一次性告知书, 办结通知) the way print_receipt prints a ticket."""
+    return _print(lambda profile: render_document(document, profile), url, settings, transport)
+
+
+def _print(
+    render: Callable[[PrinterProfile], bytes],
+    url: str | PrinterTarget | None,
+    settings: PrinterSettings | None,
+    transport: Transport | None,
+) -> StatusReport:
     settings = settings or PrinterSettings()
     target = _target(url or settings.url, settings)
     t = transport or open_transport(target, settings.timeout_seconds)
@@ -68,5 +91,5 @@ def print_receipt(
         report = StatusReport(status, detail)
         if status in BLOCKING:
             raise PrinterFault(status, detail)
-    t.write(render_receipt(receipt, target.profile))
+    t.write(render(target.profile))
     return report
