@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { addDays, formatDuration, hourSeries, initialState, kpiTiles, reduce, windowView } from "../../queue_server/web/static/manage/state.js";
-import { barChart, hbarChart, niceMax, shareBar } from "../../queue_server/web/static/manage/charts.js";
+import { barOption, hbarHeight, hbarOption, shareOption } from "../../queue_server/web/static/manage/charts.js";
 
 const live = {
   at: "2025-06-10T10:00:00+08:00",
@@ -67,13 +67,27 @@ test("KPI tiles show dashes, not NaN, for an empty range", () => {
   assert.equal(tiles.find((t) => t.key === "wait_avg").value, "—");
 });
 
-test("charts are SVG with escaped Chinese labels and nice axes", () => {
-  assert.equal(niceMax(87), 100);
-  assert.equal(niceMax(0), 4);
-  const svg = barChart([{ label: "9时", value: 10, line: 120 }, { label: "<b>", value: 3, line: null }], { hasLine: true });
-  assert.match(svg, /^<svg/);
-  assert.ok(svg.includes("9时"));
-  assert.ok(svg.includes("&lt;b&gt;") && !svg.includes("<b>"));
-  assert.ok(hbarChart([], {}).includes("暂无数据"));
-  assert.ok(shareBar([{ label: "办结", value: 3 }, { label: "代办", value: 1 }]).includes("75%"));
+test("chart options carry Chinese labels, a second axis for the line, and a message when empty", () => {
+  const bar = barOption([{ label: "9时", value: 10, line: 120 }, { label: "10时", value: 3, line: null }],
+    { hasLine: true, lineFormat: (v) => `${v / 60}分` });
+  assert.deepEqual(bar.xAxis.data, ["9时", "10时"]);
+  assert.equal(bar.series[0].type, "bar");
+  assert.deepEqual(bar.series[0].data.map((d) => d.value), [10, 3]);
+  assert.deepEqual(bar.series[1].data, [120, null]);
+  assert.equal(bar.series[1].yAxisIndex, 1);
+  assert.equal(bar.yAxis[1].axisLabel.formatter(120), "2分");
+  assert.equal(bar.animation, false);
+  const noted = barOption([{ label: "1号", value: 4, note: "5.0分" }]);
+  assert.equal(noted.xAxis.axisLabel.formatter("1号", 0), "1号\n{note|5.0分}");
+  assert.equal(hbarOption([], {}).title.text, "本区间暂无数据");
+  assert.equal(barOption([], { emptyText: "No data in this period" }).title.text, "No data in this period");
+  const h = hbarOption([{ label: "城乡居民养老保险参保登记", value: 5, text: "5 人" }], { maxLabel: 8 });
+  assert.equal(h.yAxis.axisLabel.formatter("城乡居民养老保险参保登记"), "城乡居民养老保…");
+  assert.equal(h.series[0].label.formatter({ dataIndex: 0, value: 5 }), "5 人");
+  assert.equal(hbarHeight(2), 120);
+  assert.equal(hbarHeight(12), 12 * 34 + 24);
+  const pie = shareOption([{ label: "办结", value: 3 }, { label: "代办", value: 1 }, { label: "材料不全", value: 0 }]);
+  assert.equal(pie.series[0].data.length, 2, "empty slices are left out");
+  assert.equal(pie.series[0].label.formatter({ name: "办结", value: 3 }), "办结 3（75.0%）");
+  assert.ok(pie.tooltip.formatter({ name: "<b>", value: 1 }).includes("&lt;b&gt;"));
 });

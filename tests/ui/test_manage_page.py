@@ -116,7 +116,8 @@ def test_manage_page_switches_to_english_and_back(browser: Browser, live: LiveSe
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), \
         "nothing pushes the page wider than the screen"
     cut = page.locator("#chart-service svg text").evaluate_all(
-        "els => els.filter(e => e.getBBox().x < 0).map(e => e.textContent)")
+        "els => els.filter(e => e.getBoundingClientRect().left"
+        " < e.closest('.chart').getBoundingClientRect().left).map(e => e.textContent)")
     assert cut == [], "service names fit left of the bars"
 
     # Remembered on reload; back to Chinese restores the labels in place.

@@ -1,124 +1,120 @@
-// Small self-hosted SVG charts: pure functions that return SVG markup (no CDN, no canvas fonts).
+// Charts on /manage: pure builders of Apache ECharts options (tested with node), and draw(),
+// which hands them to the self-hosted ECharts (/static/vendor/echarts/echarts.min.js, SVG renderer).
 
-const FONT = "'Noto Sans CJK SC','Source Han Sans SC','WenQuanYi Micro Hei','Microsoft YaHei','PingFang SC',sans-serif";
-const PALETTE = ["#1f6feb", "#2da44e", "#bf8700", "#cf222e", "#8250df", "#0a7ea4", "#e16f24", "#6e7781"];
+export const FONT = "'Noto Sans CJK SC','Source Han Sans SC','WenQuanYi Micro Hei','Microsoft YaHei','PingFang SC',sans-serif";
+export const PALETTE = ["#1f6feb", "#2da44e", "#bf8700", "#cf222e", "#8250df", "#0a7ea4", "#e16f24", "#6e7781"];
+const INK = "#24292f";
+const MUTED = "#57606a";
 
 export function esc(text) {
   return String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 }
 
-/** Return a 'nice' upper bound for an axis: 1, 2 or 5 × 10^k at or above max. */
-export function niceMax(max, ticks = 4) {
-  if (!(max > 0)) return ticks;
-  const raw = max / ticks;
-  const p = 10 ** Math.floor(Math.log10(raw));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= raw) return m * p * ticks;
-  return 10 * p * ticks;
+const missing = (v) => v === null || v === undefined;
+
+function base(opts) {
+  return {
+    animation: false,
+    color: PALETTE,
+    textStyle: { fontFamily: FONT, fontSize: 14, color: INK },
+    aria: { enabled: true, label: { description: opts.label || "" } },
+  };
 }
 
-function svg(width, height, body, label) {
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="${esc(label)}" font-family="${FONT}" font-size="13">${body}</svg>`;
-}
-
-function text(x, y, content, attrs = "") {
-  return `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" ${attrs}>${esc(content)}</text>`;
-}
-
-function empty(width, height, label, message = "本区间暂无数据") {
-  return svg(width, height, text(width / 2, height / 2, message, 'text-anchor="middle" fill="#6e7781" font-size="16"'), label);
+/** Return an option that shows only a centred message (a range with no data). */
+export function emptyOption(text = "本区间暂无数据", label = "") {
+  return { ...base({ label }), title: { text, left: "center", top: "middle",
+    textStyle: { color: "#6e7781", fontSize: 16, fontWeight: "normal", fontFamily: FONT } } };
 }
 
 /**
  * Vertical bars with an optional line on a second axis.
- * items: [{label, value, line?, note?}]; opts: {width, height, color, lineColor, lineFormat, valueFormat, label, emptyText, sep}
+ * items: [{label, value, line?, note?, color?}]; opts: {color, lineColor, valueFormat, lineFormat, hasLine, label,
+ * emptyText, barName, lineName}
  */
-export function barChart(items, opts = {}) {
-  const { width = 640, height = 260, color = PALETTE[0], lineColor = PALETTE[3], label = "" } = opts;
+export function barOption(items, opts = {}) {
   const valueFormat = opts.valueFormat || ((v) => String(v));
   const lineFormat = opts.lineFormat || ((v) => String(v));
-  if (!items.length || items.every((i) => !i.value && (i.line === null || i.line === undefined))) return empty(width, height, label, opts.emptyText);
-  const sep = opts.sep ?? "：";
-  const pad = { l: 44, r: opts.hasLine ? 52 : 12, t: 22, b: 40 };
-  const w = width - pad.l - pad.r;
-  const h = height - pad.t - pad.b;
-  const max = niceMax(Math.max(...items.map((i) => i.value || 0)));
-  const lineVals = items.map((i) => i.line).filter((v) => v !== null && v !== undefined);
-  const lmax = niceMax(Math.max(0, ...lineVals));
-  const step = w / items.length;
-  const bw = Math.max(4, step * 0.62);
-  let body = "";
-  for (let k = 0; k <= 4; k++) {
-    const y = pad.t + h - (h * k) / 4;
-    body += `<line x1="${pad.l}" x2="${pad.l + w}" y1="${y.toFixed(1)}" y2="${y.toFixed(1)}" stroke="#d0d7de" stroke-width="1"/>`;
-    body += text(pad.l - 6, y + 4, valueFormat((max * k) / 4), 'text-anchor="end" fill="#57606a" font-size="11"');
-    if (opts.hasLine) body += text(pad.l + w + 6, y + 4, lineFormat((lmax * k) / 4), `fill="${lineColor}" font-size="11"`);
-  }
-  items.forEach((it, i) => {
-    const x = pad.l + step * i + (step - bw) / 2;
-    const bh = (h * (it.value || 0)) / max;
-    body += `<rect x="${x.toFixed(1)}" y="${(pad.t + h - bh).toFixed(1)}" width="${bw.toFixed(1)}" height="${bh.toFixed(1)}" fill="${it.color || color}" rx="2"><title>${esc(it.label)}${esc(sep)}${esc(valueFormat(it.value || 0))}${it.note ? " · " + esc(it.note) : ""}</title></rect>`;
-    if (it.value && bw >= 18) body += text(x + bw / 2, pad.t + h - bh - 4, valueFormat(it.value), 'text-anchor="middle" fill="#24292f" font-size="11"');
-    body += text(pad.l + step * i + step / 2, pad.t + h + 16, it.label, 'text-anchor="middle" fill="#24292f" font-size="12"');
-    if (it.note) body += text(pad.l + step * i + step / 2, pad.t + h + 31, it.note, 'text-anchor="middle" fill="#57606a" font-size="11"');
-  });
+  if (!items.length || items.every((i) => !i.value && missing(i.line))) return emptyOption(opts.emptyText, opts.label);
+  const color = opts.color || PALETTE[0];
+  const lineColor = opts.lineColor || PALETTE[3];
+  const notes = items.some((i) => i.note);
+  const option = {
+    ...base(opts),
+    grid: { left: 56, right: opts.hasLine ? 64 : 16, top: 30, bottom: notes ? 52 : 32 },
+    tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+    xAxis: { type: "category", data: items.map((i) => i.label), axisTick: { alignWithLabel: true },
+      axisLabel: { interval: 0, color: INK, fontSize: 13, formatter: (v, idx) => (items[idx] && items[idx].note ? `${v}\n{note|${items[idx].note}}` : v),
+        rich: { note: { color: MUTED, fontSize: 12, padding: [4, 0, 0, 0] } } } },
+    yAxis: [{ type: "value", minInterval: 1, axisLabel: { formatter: (v) => valueFormat(v), color: MUTED } }],
+    series: [{ type: "bar", name: opts.barName || opts.label || "", barMaxWidth: 56,
+      data: items.map((i) => ({ value: i.value || 0, itemStyle: { color: i.color || color, borderRadius: [2, 2, 0, 0] } })),
+      label: { show: true, position: "top", color: INK, fontSize: 12, formatter: (p) => (p.value ? valueFormat(p.value) : "") } }],
+  };
   if (opts.hasLine) {
-    const pts = items.map((it, i) => (it.line === null || it.line === undefined ? null
-      : [pad.l + step * i + step / 2, pad.t + h - (h * it.line) / lmax]));
-    let d = "";
-    let pen = false;
-    for (const p of pts) {
-      if (!p) { pen = false; continue; }
-      d += `${pen ? "L" : "M"}${p[0].toFixed(1)},${p[1].toFixed(1)} `;
-      pen = true;
-    }
-    body += `<path d="${d.trim()}" fill="none" stroke="${lineColor}" stroke-width="2.5"/>`;
-    for (const p of pts) if (p) body += `<circle cx="${p[0].toFixed(1)}" cy="${p[1].toFixed(1)}" r="3.5" fill="${lineColor}"/>`;
+    option.yAxis.push({ type: "value", alignTicks: true, splitLine: { show: false }, axisLabel: { formatter: (v) => lineFormat(v), color: lineColor } });
+    option.series.push({ type: "line", name: opts.lineName || "", yAxisIndex: 1, connectNulls: false, symbolSize: 7,
+      data: items.map((i) => (missing(i.line) ? null : i.line)), itemStyle: { color: lineColor }, lineStyle: { width: 2.5, color: lineColor },
+      tooltip: { valueFormatter: (v) => (missing(v) ? "—" : lineFormat(v)) } });
   }
-  return svg(width, height, body, label);
+  return option;
 }
 
-/** Horizontal bars with a label on the left (cut to opts.maxLabel characters) and a value text on the right. items: [{label, value, text}] */
-export function hbarChart(items, opts = {}) {
-  const { width = 520, row = 28, color = PALETTE[0], label = "" } = opts;
-  const height = Math.max(60, items.length * row + 16);
-  if (!items.length || items.every((i) => !i.value)) return empty(width, 120, label, opts.emptyText);
-  const left = opts.left || 150;
-  const right = opts.right || 130;
-  const w = width - left - right;
-  const max = Math.max(...items.map((i) => i.value || 0)) || 1;
-  let body = "";
-  items.forEach((it, i) => {
-    const y = 8 + i * row;
-    const bw = (w * (it.value || 0)) / max;
-    const name = opts.maxLabel && it.label.length > opts.maxLabel ? it.label.slice(0, opts.maxLabel - 1) + "…" : it.label;
-    body += `<g><title>${esc(it.label)}</title>${text(left - 8, y + row / 2 + 4, name, 'text-anchor="end" fill="#24292f"')}</g>`;
-    body += `<rect x="${left}" y="${y + 4}" width="${bw.toFixed(1)}" height="${row - 10}" fill="${it.color || color}" rx="2"/>`;
-    body += text(left + bw + 6, y + row / 2 + 4, it.text ?? String(it.value), 'fill="#24292f" font-size="12"');
-  });
-  return svg(width, height, body, label);
+/** Return the pixel height a horizontal bar chart of n rows needs. */
+export function hbarHeight(n, row = 34) {
+  return Math.max(120, n * row + 24);
 }
 
-/** One stacked bar showing shares, with a legend. items: [{label, value}]; opts.paren: the brackets around the share. */
-export function shareBar(items, opts = {}) {
-  const { width = 520, label = "" } = opts;
+/** Horizontal bars, labels on the left (cut to opts.maxLabel characters), a value text on the right. items: [{label, value, text?, color?}] */
+export function hbarOption(items, opts = {}) {
+  if (!items.length || items.every((i) => !i.value)) return emptyOption(opts.emptyText, opts.label);
+  const cut = (s) => (opts.maxLabel && s.length > opts.maxLabel ? s.slice(0, opts.maxLabel - 1) + "…" : s);
+  return {
+    ...base(opts),
+    grid: { left: opts.left || 150, right: opts.right || 130, top: 8, bottom: 8 },
+    tooltip: { trigger: "item", formatter: (p) => `${esc(items[p.dataIndex].label)}<br>${esc(items[p.dataIndex].text ?? p.value)}` },
+    xAxis: { type: "value", show: false, max: (v) => v.max || 1 },
+    yAxis: { type: "category", inverse: true, data: items.map((i) => i.label), axisTick: { show: false },
+      axisLine: { show: false }, axisLabel: { color: INK, fontSize: 14, formatter: cut } },
+    series: [{ type: "bar", barMaxWidth: 22, data: items.map((i) => ({ value: i.value || 0, itemStyle: { color: i.color || opts.color || PALETTE[0], borderRadius: 2 } })),
+      label: { show: true, position: "right", color: INK, fontSize: 13, formatter: (p) => String(items[p.dataIndex].text ?? p.value) } }],
+  };
+}
+
+/** A ring of shares with the count and share beside each slice. items: [{label, value, color?}]; opts.paren: brackets around the share. */
+export function shareOption(items, opts = {}) {
   const total = items.reduce((a, i) => a + (i.value || 0), 0);
-  if (!total) return empty(width, 110, label, opts.emptyText);
+  if (!total) return emptyOption(opts.emptyText, opts.label);
   const [po, pc] = opts.paren || ["（", "）"];
-  let x = 10;
-  const w = width - 20;
-  let body = "";
-  items.forEach((it, i) => {
-    const bw = (w * (it.value || 0)) / total;
-    const colr = it.color || PALETTE[i % PALETTE.length];
-    if (bw > 0) body += `<rect x="${x.toFixed(1)}" y="10" width="${bw.toFixed(1)}" height="34" fill="${colr}"/>`;
-    if (bw > 46) body += text(x + bw / 2, 32, `${Math.round((100 * it.value) / total)}%`, 'text-anchor="middle" fill="#fff" font-weight="bold"');
-    x += bw;
-    const lx = 10 + (i % 2) * (w / 2);
-    const ly = 72 + Math.floor(i / 2) * 26;
-    body += `<rect x="${lx}" y="${ly - 11}" width="12" height="12" fill="${colr}"/>`;
-    body += text(lx + 18, ly, `${it.label} ${it.value}${po}${((100 * it.value) / total).toFixed(1)}%${pc}`, 'fill="#24292f" font-size="13"');
-  });
-  return svg(width, 72 + Math.ceil(items.length / 2) * 26, body, label);
+  const pct = (v) => ((100 * v) / total).toFixed(1);
+  return {
+    ...base(opts),
+    tooltip: { trigger: "item", formatter: (p) => `${esc(p.name)}${esc(opts.sep || "：")}${p.value}${po}${pct(p.value)}%${pc}` },
+    series: [{ type: "pie", radius: ["38%", "66%"], center: ["50%", "52%"], avoidLabelOverlap: true,
+      data: items.filter((i) => i.value).map((i, k) => ({ name: i.label, value: i.value, itemStyle: { color: i.color || PALETTE[k % PALETTE.length] } })),
+      label: { fontSize: 14, color: INK, formatter: (p) => `${p.name} ${p.value}${po}${pct(p.value)}%${pc}` },
+      labelLine: { length: 12, length2: 10 } }],
+  };
 }
 
-export { PALETTE };
+const observed = new WeakSet();
+let resizer = null;
+
+/** Draw an option into an element with the page's ECharts (SVG renderer), replacing what was there. */
+export function draw(el, option, height) {
+  const echarts = globalThis.echarts;
+  if (!el || !echarts) return null;
+  if (height) el.style.height = `${height}px`;
+  let chart = echarts.getInstanceByDom(el);
+  if (!chart) chart = echarts.init(el, null, { renderer: "svg" });
+  if (height) chart.resize();
+  chart.setOption(option, true);
+  if (!observed.has(el) && typeof ResizeObserver === "function") {
+    resizer = resizer || new ResizeObserver((entries) => {
+      for (const e of entries) { const c = echarts.getInstanceByDom(e.target); if (c) c.resize(); }
+    });
+    resizer.observe(el);
+    observed.add(el);
+  }
+  return chart;
+}

@@ -2,7 +2,7 @@
 
 import { api } from "/static/common/api.js";
 import { connectHall } from "/static/common/hallsocket.js";
-import { barChart, esc, hbarChart, PALETTE, shareBar } from "./charts.js";
+import { barOption, draw, esc, hbarHeight, hbarOption, PALETTE, shareOption } from "./charts.js";
 import { applyStatic, loadLang, localName, otherLang, saveLang, translator } from "./i18n.js";
 import {
   addDays, codeLabel, formatDuration, formatMinutes, hourSeries, initialState, kpiTiles,
@@ -152,19 +152,24 @@ function renderHistory(s) {
       <div class="value">${esc(k.value)}${k.unit ? `<small>${esc(k.unit)}</small>` : ""}</div>
       ${k.sub ? `<div class="sub">${esc(k.sub)}</div>` : ""}</div>`).join("");
   const hours = hourSeries(s.by_hour);
-  $("#chart-hour").innerHTML = barChart(hours.map((h) => ({ label: t("hour", { h: h.hour }), value: h.issued, line: h.wait_avg })),
-    { ...empty, width: 1400, height: 300, hasLine: true, lineFormat: mins, valueFormat: (v) => String(Math.round(v)), label: t("cap_hour") });
-  $("#chart-buckets").innerHTML = barChart(s.wait_buckets.map((b, i) => ({ label: t("bucket", { b: b.bucket }), value: b.count,
+  const count = (v) => String(Math.round(v));
+  draw($("#chart-hour"), barOption(hours.map((h) => ({ label: t("hour", { h: h.hour }), value: h.issued, line: h.wait_avg })),
+    { ...empty, hasLine: true, lineFormat: mins, valueFormat: count, label: t("cap_hour"), barName: t("k_issued"), lineName: t("k_wait_avg") }));
+  draw($("#chart-buckets"), barOption(s.wait_buckets.map((b, i) => ({ label: t("bucket", { b: b.bucket }), value: b.count,
     color: ["#2da44e", "#2da44e", "#bf8700", "#e16f24", "#cf222e", "#a40e26"][i] })),
-    { ...empty, width: 700, height: 300, valueFormat: (v) => String(Math.round(v)), label: t("cap_buckets") });
-  $("#chart-outcomes").innerHTML = shareBar(Object.keys(OUTCOME_LABELS).map((k, i) => ({ label: codeLabel("o_", k, lang), value: s.outcomes[k],
-    color: PALETTE[[1, 0, 4, 3][i]] })), { ...empty, width: 700, label: t("cap_outcomes"), paren: [t("paren_open"), t("paren_close")] });
-  $("#chart-window").innerHTML = barChart(s.by_window.map((w) => ({ label: t("window_short", { n: w.window }), value: w.served, note: mins(w.service_avg) })),
-    { ...empty, width: 1400, height: 260, color: PALETTE[5], valueFormat: (v) => String(Math.round(v)), label: t("cap_window") });
-  $("#chart-service").innerHTML = hbarChart(s.by_service.slice(0, 12).map((v) => ({ label: nameOf("service", v.service, v.name), value: v.issued,
-    text: t("svc_text", { n: v.issued, w: mins(v.wait_avg) }) })), { ...empty, width: 700, left: lang === "en" ? 250 : 170, right: 150, maxLabel: lang === "en" ? 34 : 12, label: t("cap_service") });
-  $("#chart-channel").innerHTML = hbarChart(Object.entries(s.by_channel).map(([k, n]) => ({ label: codeLabel("ch_", k, lang), value: n,
-    text: t("channel_text", { n }) })), { ...empty, width: 700, left: lang === "en" ? 130 : 100, right: 120, color: PALETTE[4], label: t("cap_channel") });
+    { ...empty, valueFormat: count, label: t("cap_buckets") }));
+  draw($("#chart-outcomes"), shareOption(Object.keys(OUTCOME_LABELS).map((k, i) => ({ label: codeLabel("o_", k, lang), value: s.outcomes[k],
+    color: PALETTE[[1, 0, 4, 3][i]] })), { ...empty, label: t("cap_outcomes"), paren: [t("paren_open"), t("paren_close")] }));
+  draw($("#chart-window"), barOption(s.by_window.map((w) => ({ label: t("window_short", { n: w.window }), value: w.served, note: mins(w.service_avg) })),
+    { ...empty, color: PALETTE[5], valueFormat: count, label: t("cap_window") }));
+  const services = s.by_service.slice(0, 12);
+  draw($("#chart-service"), hbarOption(services.map((v) => ({ label: nameOf("service", v.service, v.name), value: v.issued,
+    text: t("svc_text", { n: v.issued, w: mins(v.wait_avg) }) })), { ...empty, left: lang === "en" ? 250 : 190, right: 150, maxLabel: lang === "en" ? 34 : 12, label: t("cap_service") }),
+    hbarHeight(services.length));
+  const channels = Object.entries(s.by_channel);
+  draw($("#chart-channel"), hbarOption(channels.map(([k, n]) => ({ label: codeLabel("ch_", k, lang), value: n,
+    text: t("channel_text", { n }) })), { ...empty, left: lang === "en" ? 130 : 100, right: 120, color: PALETTE[4], label: t("cap_channel") }),
+    hbarHeight(channels.length));
   $("#clerks tbody").innerHTML = s.by_clerk.length ? s.by_clerk.map((c) => `<tr><td>${esc(c.name)}</td><td class="num">${c.served}</td>
       <td class="num">${dur(c.service_avg)}</td><td class="num">${c.grades}</td>
       <td class="num">${c.grade_avg ?? "—"}</td><td class="num">${c.satisfied_pct === null ? "—" : c.satisfied_pct.toFixed(1) + "%"}</td></tr>`).join("")
