@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as I from "../../queue_server/web/static/manage/i18n.js";
 import { codeLabel, formatDuration, formatMinutes, kpiTiles, OUTCOME_LABELS, windowView } from "../../queue_server/web/static/manage/state.js";
-import { barChart, hbarChart, shareBar } from "../../queue_server/web/static/manage/charts.js";
+import { barOption, hbarOption, shareOption } from "../../queue_server/web/static/manage/charts.js";
 
 const template = readFileSync(new URL("../../queue_server/web/templates/manage.html", import.meta.url), "utf8");
 const summary = {
@@ -66,14 +66,16 @@ test("durations, minutes, window states and codes in English", () => {
 });
 
 test("charts take the empty text, separator and brackets of the language; long labels are cut", () => {
-  assert.ok(barChart([], { emptyText: "No data in this period" }).includes("No data in this period"));
-  assert.ok(barChart([]).includes("本区间暂无数据"));
-  assert.ok(hbarChart([], { emptyText: "No data" }).includes("No data"));
-  assert.ok(barChart([{ label: "9h", value: 3 }], { sep: ": " }).includes("9h: 3"));
-  const share = shareBar([{ label: "Done", value: 3 }, { label: "Deferred", value: 1 }], { paren: [" (", ")"] });
-  assert.ok(share.includes("Done 3 (75.0%)") && !share.includes("（"));
-  assert.ok(shareBar([{ label: "办结", value: 1 }]).includes("（100.0%）"));
-  const long = hbarChart([{ label: "Real estate registration and land ownership", value: 2 }], { maxLabel: 20 });
-  assert.ok(long.includes("Real estate registr…"));
-  assert.ok(long.includes("<title>Real estate registration and land ownership</title>"));
+  assert.equal(barOption([], { emptyText: "No data in this period" }).title.text, "No data in this period");
+  assert.equal(barOption([]).title.text, "本区间暂无数据");
+  assert.equal(hbarOption([], { emptyText: "No data" }).title.text, "No data");
+  const items = [{ label: "Done", value: 3 }, { label: "Deferred", value: 1 }];
+  const share = shareOption(items, { paren: [" (", ")"], sep: ": " });
+  const label = share.series[0].label.formatter({ name: "Done", value: 3 });
+  assert.ok(label === "Done 3 (75.0%)" && !label.includes("（"));
+  assert.equal(share.tooltip.formatter({ name: "Done", value: 3 }), "Done: 3 (75.0%)");
+  assert.equal(shareOption([{ label: "办结", value: 1 }]).series[0].label.formatter({ name: "办结", value: 1 }), "办结 1（100.0%）");
+  const long = hbarOption([{ label: "Real estate registration and land ownership", value: 2 }], { maxLabel: 20 });
+  assert.equal(long.yAxis.axisLabel.formatter(long.yAxis.data[0]), "Real estate registr…");
+  assert.ok(long.tooltip.formatter({ dataIndex: 0, value: 2 }).startsWith("Real estate registration and land ownership"));
 });
