@@ -13,14 +13,20 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from queue_server.auth.router import router as auth_router
+from queue_server.calendar.router import router as calendar_router
+from queue_server.cases.router import router as cases_router
+from queue_server.bootstrap import save_admin_password
 from queue_server.catalog.router import router as catalog_router
 from queue_server.clock import Clock
 from queue_server.deps import RuntimeDep
 from queue_server.errors import ApiError
 from queue_server.events.router import router as live_router
+from queue_server.logs import install_access_filter
+from queue_server.middleware import BodyLimit, SecurityHeaders
 from queue_server.rollover import rollover
 from queue_server.runtime import Runtime
 from queue_server.settings import ServerSettings
@@ -38,7 +44,8 @@ class Health(BaseModel):
     status: str
 
 STATUS_CODES = {400: "invalid", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-                405: "method_not_allowed", 409: "conflict", 422: "invalid", 429: "rate_limited"}
+                405: "method_not_allowed", 409: "conflict", 413: "too_large", 422: "invalid",
+                429: "rate_limited"}
 
 
 def error_body(code: str, message: str) -> dict[str, Any]:
@@ -73,6 +80,21 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(error_body(code, message), status_code=exc.status_code,
                             headers=getattr(exc, "headers", None))
 
+    @app.exception_handler(DBAPIError)
+    async def _database(_: Request, exc: DBAPIError) -> JSONResponse:
+        # The database went away (a restart, a full disk): say so clearly; nothing was changed.
+        if "full" in str(exc.orig).lower():
+            log.error("database storage is full: %s", exc.orig)
+            body = error_body("storage_full", "服务器存储空间已满，请联系管理员；已提交的数据不受影响")
+        elif exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError):
+            log.warning("database unavailable: %s", exc.orig)
+            body = error_body("unavailable", "数据库暂时不可用，请稍后重试")
+        else:
+            log.exception("database error", exc_info=exc)
+            return JSONResponse(error_body("internal", "服务器内部错误，请联系管理员"),
+                                status_code=500)
+        return JSONResponse(body, status_code=503, headers={"Retry-After": "2"})
+
     @app.exception_handler(Exception)
     async def _bug(_: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", exc_info=exc)
@@ -95,12 +117,15 @@ def create_app(settings: ServerSettings | None = None, *, clock: Clock | None = 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        install_access_filter()
         rt = await Runtime.create(config, clock)
         app.state.runtime = rt
         await rt.start()
         if rt.generated_admin_password:
-            print(f"管理员 admin 的初始密码 / admin password: {rt.generated_admin_password}",
-                  flush=True)
+            # Never print the password itself: stdout ends up in system logs for ever.
+            where = save_admin_password(config, rt.generated_admin_password)
+            print(f"管理员 admin 的初始密码已写入 {where}（仅本机管理员可读）/ "
+                  f"admin password written to {where}", flush=True)
         task = asyncio.create_task(_rollover_loop(rt, rollover_interval))
         try:
             yield
@@ -119,6 +144,8 @@ def create_app(settings: ServerSettings | None = None, *, clock: Clock | None = 
         redoc_url=None,
     )
     install_error_handlers(app)
+    app.add_middleware(BodyLimit, max_bytes=config.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
 
     @app.get("/healthz", tags=["live"], response_model=Health)
     async def healthz(rt: RuntimeDep) -> Health:
@@ -127,7 +154,7 @@ def create_app(settings: ServerSettings | None = None, *, clock: Clock | None = 
         return Health(status="ok")
 
     for router in (auth_router, catalog_router, tickets_router, windows_router, live_router,
-                   stats_router):
+                   stats_router, calendar_router, cases_router):
         app.include_router(router)
     mount_pages(app)
     return app

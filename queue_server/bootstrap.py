@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,16 +24,48 @@ from queue_server.settings import ServerSettings
 from queue_server.windows.service import ensure_windows
 
 
+def write_private(path: Path, text: str, *, replace: bool = True) -> bool:
+    """Write a file only its owner can read, created 0600 in one step; tell whether it was written.
+
+    The text goes to a private temporary file that is then renamed (or, with replace=False, linked)
+    into place, so no reader ever sees the file half-written or with wider permissions.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        if replace:
+            os.replace(tmp, path)
+            return True
+        try:
+            os.link(tmp, path)  # fails if another process made the file first: keep theirs
+            return True
+        except FileExistsError:
+            return False
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+
+
 def load_secret(settings: ServerSettings) -> bytes:
     """Return HALL_SECRET_KEY, or a key generated once and kept under var/."""
     if settings.secret_key:
         return settings.secret_key.encode()
     path = settings.var_dir / "secret.key"
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
+        write_private(path, secrets.token_urlsafe(48), replace=False)
     return path.read_text().strip().encode()
+
+
+def save_admin_password(settings: ServerSettings, password: str) -> Path:
+    """Keep a generated admin password in a 0600 file under var/ instead of printing it."""
+    path = settings.var_dir / "admin-password.txt"
+    write_private(path, password + "\n")
+    return path.resolve()
 
 
 def choose_config(settings: ServerSettings, engine: Engine) -> HallConfig:

@@ -13,6 +13,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Run the queue server."""
     import uvicorn
 
+    from queue_server.logs import log_config
     from queue_server.settings import ServerSettings
 
     settings = ServerSettings()
@@ -22,11 +23,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 2
     if args.workers > 1:
         uvicorn.run("queue_server.asgi:app", host=args.host, port=args.port,
-                    workers=args.workers, log_level="info")
+                    workers=args.workers, log_level="info", ws_max_size=settings.ws_max_size,
+                    log_config=log_config())
         return 0
     from queue_server.app import create_app
 
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info",
+                ws_max_size=settings.ws_max_size, log_config=log_config())
     return 0
 
 
@@ -41,6 +44,13 @@ def _prepared_engine() -> tuple[Any, Any]:
     return settings, engine
 
 
+def _read_password() -> str | None:
+    if sys.stdin.isatty():
+        password = getpass.getpass("密码 Password: ")
+        return password if getpass.getpass("再输一次 Again: ") == password else None
+    return sys.stdin.readline().rstrip("\n")
+
+
 def cmd_users_add(args: argparse.Namespace) -> int:
     """Add a staff user, asking for the password or reading it from standard input."""
     from pydantic import ValidationError
@@ -53,13 +63,10 @@ def cmd_users_add(args: argparse.Namespace) -> int:
     from queue_server.hall import Hall
     from queue_server.uow import Database
 
-    if sys.stdin.isatty():
-        password = getpass.getpass("密码 Password: ")
-        if getpass.getpass("再输一次 Again: ") != password:
-            print("两次输入的密码不一致 (passwords differ)", file=sys.stderr)
-            return 2
-    else:
-        password = sys.stdin.readline().rstrip("\n")
+    password = _read_password()
+    if password is None:
+        print("两次输入的密码不一致 (passwords differ)", file=sys.stderr)
+        return 2
     try:
         body = UserCreate(username=args.name, password=password, role=args.role,
                           display_name=args.display_name or args.name)
@@ -75,6 +82,76 @@ def cmd_users_add(args: argparse.Namespace) -> int:
         print(exc.message, file=sys.stderr)
         return 1
     print(f"已添加用户 {args.name} ({args.role})")
+    return 0
+
+
+def _user_command(args: argparse.Namespace, change: Any) -> int:
+    from queue_server.bootstrap import choose_config, load_secret
+    from queue_server.errors import ApiError
+    from queue_server.hall import Hall
+    from queue_server.uow import Database
+
+    settings, engine = _prepared_engine()
+    hall = Hall(choose_config(settings, engine), load_secret(settings))
+    try:
+        Database(engine, hall).run_write(change, lock=False)
+    except ApiError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_users_passwd(args: argparse.Namespace) -> int:
+    """Set a user's password (asked for, or read from standard input); end their sessions."""
+    from queue_server.auth.service import hash_password, set_password
+
+    password = _read_password()
+    if password is None or len(password) < 8:
+        print("密码至少 8 个字符，且两次输入一致 (at least 8 characters, typed twice alike)",
+              file=sys.stderr)
+        return 2
+    hashed = hash_password(password)
+    code = _user_command(args, lambda uow: set_password(uow, args.name, hashed))
+    if code == 0:
+        print(f"已为 {args.name} 设置新密码，原有登录已失效")
+    return code
+
+
+def cmd_users_disable(args: argparse.Namespace) -> int:
+    """Disable a user and end their sessions."""
+    from queue_server.auth.service import disable_user
+
+    code = _user_command(args, lambda uow: disable_user(uow, args.name))
+    if code == 0:
+        print(f"已停用用户 {args.name}，原有登录已失效")
+    return code
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Write a consistent copy of the live database to FILE."""
+    from queue_server.backup import BackupError, backup
+    from queue_server.settings import ServerSettings
+
+    try:
+        backup(ServerSettings().resolved_database_url(), Path(args.file))
+    except BackupError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"已备份到 {args.file}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Restore FILE into the stopped server's database."""
+    from queue_server.backup import BackupError, restore
+    from queue_server.settings import ServerSettings
+
+    try:
+        restore(ServerSettings().resolved_database_url(), Path(args.file))
+    except BackupError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"已从 {args.file} 恢复；请启动服务 (start the server)")
     return 0
 
 
@@ -135,6 +212,18 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--role", choices=["clerk", "manager", "admin"], required=True)
     add.add_argument("--display-name", default="")
     add.set_defaults(func=cmd_users_add)
+    passwd = users.add_parser("passwd", help="set a user's password; ends their sessions")
+    passwd.add_argument("name")
+    passwd.set_defaults(func=cmd_users_passwd)
+    disable = users.add_parser("disable", help="disable a user; ends their sessions")
+    disable.add_argument("name")
+    disable.set_defaults(func=cmd_users_disable)
+
+    for name, func, text in (("backup", cmd_backup, "copy the live database to FILE"),
+                             ("restore", cmd_restore, "restore FILE into the stopped database")):
+        cmd = sub.add_parser(name, help=text)
+        cmd.add_argument("file")
+        cmd.set_defaults(func=func)
 
     config = sub.add_parser("config", help="hall configuration").add_subparsers(dest="config",
                                                                                 required=True)

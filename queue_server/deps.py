@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Annotated
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Path, Request, Response
 from starlette.requests import HTTPConnection
 
 from queue_server.auth.service import Principal, resolve
+from queue_server.domain.passes import sign_device, verified_device
 from queue_server.errors import Forbidden, Unauthorized
 from queue_server.runtime import Runtime
 
@@ -15,8 +17,9 @@ SESSION_COOKIE = "hall_session"
 DEVICE_COOKIE = "hall_device"
 
 
-# Ids beyond a signed 64-bit integer cannot exist in either database: refuse them as input.
-MAX_ID = 2**63 - 1
+# Row ids are INTEGER columns (32-bit on PostgreSQL): anything larger cannot exist, and sending it
+# to PostgreSQL fails with NumericValueOutOfRange, so it is refused as input.
+MAX_ID = 2**31 - 1
 RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
@@ -130,3 +133,20 @@ def base_url(request: HTTPConnection, rt: RuntimeDep) -> str:
 
 
 BaseUrlDep = Annotated[str, Depends(base_url)]
+
+
+def phone_device(conn: HTTPConnection) -> str | None:
+    """Return the device id of a genuine (signed) hall_device cookie, or None."""
+    return verified_device(get_runtime(conn).hall.secret, conn.cookies.get(DEVICE_COOKIE))
+
+
+PhoneDeviceDep = Annotated[str | None, Depends(phone_device)]
+
+
+def give_device_cookie(response: Response, rt: Runtime) -> str:
+    """Set a new signed hall_device cookie on a response; return its device id."""
+    device = secrets.token_urlsafe(16)
+    response.set_cookie(DEVICE_COOKIE, sign_device(rt.hall.secret, device), httponly=True,
+                        samesite="lax", secure=rt.settings.cookie_secure, max_age=365 * 86400,
+                        path="/")
+    return device

@@ -30,6 +30,12 @@ class RateLimiter:
         hits.append(now)
         return True
 
+    def refund(self, key: str) -> None:
+        """Give back the latest hit of a key (an attempt that turned out fine)."""
+        hits = self._hits.get(key)
+        if hits:
+            hits.pop()
+
     def over(self, key: str, now: float | None = None) -> bool:
         """Tell whether the key has used up its limit, without recording a hit."""
         now = time.monotonic() if now is None else now
@@ -44,6 +50,6 @@ class RateLimiter:
 class Limiters:
     """The server's rate limiters, one owner for all of them."""
 
-    def __init__(self, *, login_per_minute: int, mobile_ip_per_minute: int) -> None:
-        self.login = RateLimiter(login_per_minute)
+    def __init__(self, *, mobile_ip_per_minute: int, tts_ip_per_minute: int = 30) -> None:
         self.mobile_ip = RateLimiter(mobile_ip_per_minute)
+        self.tts_ip = RateLimiter(tts_ip_per_minute)

@@ -9,6 +9,7 @@ from starlette.concurrency import run_in_threadpool
 
 from display.tts import Synthesiser
 from queue_server.auth.liveness import DeviceLiveness
+from queue_server.auth.passwords import LoginGate
 from queue_server.bootstrap import prepare
 from queue_server.clock import Clock
 from queue_server.db.engine import make_engine
@@ -41,8 +42,11 @@ class Runtime:
         self.tickets = Issuer(self.db, self.estimator)
         self.liveness = DeviceLiveness(engine, clock)
         mobile = hall.config.settings.mobile_limits
-        self.limiters = Limiters(login_per_minute=settings.login_attempts_per_minute,
-                                 mobile_ip_per_minute=mobile.ip_requests_per_minute)
+        self.limiters = Limiters(mobile_ip_per_minute=mobile.ip_requests_per_minute,
+                                 tts_ip_per_minute=settings.tts_ip_per_minute)
+        self.logins = LoginGate(self.db, per_ip=settings.login_ip_attempts_per_minute,
+                                per_user=settings.login_attempts_per_minute,
+                                workers=settings.password_workers)
         self.tts = Synthesiser(settings.tts_command)
         self.listener = (EventListener(engine, hall.code, hub)
                          if engine.dialect.name == "postgresql" else None)
@@ -84,6 +88,7 @@ class Runtime:
         if self.listener is not None:
             await self.listener.stop()
         await self.estimator.stop()
+        self.logins.close()
         self.engine.dispose()
 
     def base_url(self, request_base: str) -> str:

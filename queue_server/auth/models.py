@@ -25,6 +25,7 @@ class User(SQLModel, table=True):
     role: Role = Field(sa_column=Column(StrEnumType(Role), nullable=False))
     display_name: str = ""
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    disabled: bool = False
 
 
 class AuthSession(SQLModel, table=True):
@@ -84,7 +85,15 @@ class DeviceStatusBody(BaseModel):
     """A device reporting its printer."""
 
     printer: PrinterStatus
-    detail: str | None = PField(default=None, max_length=300)
+    # The kiosk sends up to 500 characters (kiosk/client.py); refusing more would hide the fault.
+    detail: str | None = PField(default=None, max_length=500)
+    model_config = {"extra": "forbid"}
+
+
+class PasswordBody(BaseModel):
+    """A new password for a staff user."""
+
+    password: str = PField(min_length=8, max_length=200)
     model_config = {"extra": "forbid"}
 
 
@@ -94,6 +103,7 @@ class UserPublic(BaseModel):
     username: str
     role: Role
     display_name: str
+    disabled: bool = False  # shown only when true
 
 
 class LoginResult(BaseModel):

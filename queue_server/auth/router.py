@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request, Response
 from sqlmodel import col, select
 
 from queue_server.auth import service
@@ -15,6 +17,7 @@ from queue_server.auth.models import (
     LoginBody,
     LoginResult,
     Me,
+    PasswordBody,
     User,
     UserCreate,
     UserPublic,
@@ -30,14 +33,15 @@ from queue_server.deps import (
     bearer_token,
     client_ip,
 )
-from queue_server.errors import RateLimited, Unauthorized
 from queue_server.hall import Hall
 
 router = APIRouter(prefix="/api", tags=["auth"])
+UserName = Annotated[str, Path(min_length=1, max_length=64)]
 
 
 def _user_public(user: User) -> UserPublic:
-    return UserPublic(username=user.username, role=user.role, display_name=user.display_name)
+    return UserPublic(username=user.username, role=user.role, display_name=user.display_name,
+                      disabled=user.disabled)
 
 
 def _device_public(hall: Hall, d: Device) -> DevicePublic:
@@ -50,18 +54,10 @@ def _device_public(hall: Hall, d: Device) -> DevicePublic:
 @router.post("/auth/login", response_model=LoginResult)
 async def login(body: LoginBody, request: Request, response: Response, rt: RuntimeDep) -> LoginResult:
     """Log in with a username and password."""
-    # Only failed attempts count, so a busy admin creating accounts is never locked out.
-    key = f"{client_ip(request)}:{body.username}"
-    if rt.limiters.login.over(key):
-        raise RateLimited("登录失败次数过多，请一分钟后再试")
-    now = rt.clock()
-    try:
-        token, user = await rt.db.write(lambda uow: service.login(
-            uow, body.username, body.password, now, rt.settings.session_hours), lock=False)
-    except Unauthorized:
-        rt.limiters.login.hit(key)
-        raise
+    token, user = await rt.logins.login(body.username, body.password, ip=client_ip(request),
+                                        now=rt.clock(), hours=rt.settings.session_hours)
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict",
+                        secure=rt.settings.cookie_secure,
                         max_age=rt.settings.session_hours * 3600, path="/")
     return LoginResult(token=token, user=_user_public(user))
 
@@ -73,7 +69,8 @@ async def logout(request: Request, rt: RuntimeDep) -> Response:
     if token:
         await rt.db.write(lambda uow: service.logout(uow, token), lock=False)
     response = Response(status_code=204)
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(SESSION_COOKIE, path="/", secure=rt.settings.cookie_secure,
+                           httponly=True, samesite="strict")
     return response
 
 
@@ -84,15 +81,32 @@ async def me(who: CallerDep) -> Me:
               display_name=who.display_name, window=who.window)
 
 
-@router.post("/admin/users", status_code=201, response_model=UserPublic)
+@router.post("/admin/users", status_code=201, response_model=UserPublic,
+             response_model_exclude_defaults=True)
 async def add_user(body: UserCreate, rt: RuntimeDep, _: AdminDep) -> UserPublic:
     """Add a staff user."""
-    now = rt.clock()
-    user = await rt.db.write(lambda uow: service.add_user(uow, body, now), lock=False)
+    now, hashed = rt.clock(), await rt.logins.hash(body.password)
+    user = await rt.db.write(lambda uow: service.add_user(uow, body, now, hashed), lock=False)
     return _user_public(user)
 
 
-@router.get("/admin/users", response_model=list[UserPublic])
+@router.post("/admin/users/{username}/disable", response_model=UserPublic)
+async def disable_user(username: UserName, rt: RuntimeDep, _: AdminDep) -> UserPublic:
+    """Disable a user; their sessions end at once."""
+    user = await rt.db.write(lambda uow: service.disable_user(uow, username), lock=False)
+    return _user_public(user)
+
+
+@router.post("/admin/users/{username}/password", response_model=UserPublic)
+async def set_password(username: UserName, body: PasswordBody, rt: RuntimeDep,
+                       _: AdminDep) -> UserPublic:
+    """Set a user's password; their sessions end at once."""
+    hashed = await rt.logins.hash(body.password)
+    user = await rt.db.write(lambda uow: service.set_password(uow, username, hashed), lock=False)
+    return _user_public(user)
+
+
+@router.get("/admin/users", response_model=list[UserPublic], response_model_exclude_defaults=True)
 async def list_users(rt: RuntimeDep, _: AdminDep) -> list[UserPublic]:
     """List staff users."""
     users = await rt.db.read(lambda s: list(s.exec(select(User).order_by(col(User.id))).all()))

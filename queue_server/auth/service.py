@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from queue_server.auth.models import (
@@ -20,12 +20,11 @@ from queue_server.auth.models import (
     UserCreate,
 )
 from queue_server.domain.model import DeviceKind, Role
-from queue_server.errors import Conflict, Invalid, NotFound, Unauthorized
+from queue_server.errors import Conflict, Invalid, NotFound
 from queue_server.events.schema import DeviceStatusChanged
 from queue_server.uow import UnitOfWork
 
 _hasher = PasswordHasher()
-_DUMMY_HASH = _hasher.hash("timing-equaliser")
 
 
 @dataclass(frozen=True)
@@ -65,13 +64,15 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def add_user(uow: UnitOfWork, body: UserCreate, now: datetime) -> User:
+def add_user(uow: UnitOfWork, body: UserCreate, now: datetime,
+             password_hash: str | None = None) -> User:
     """Create a staff user, or raise Conflict if the name is taken."""
     session = uow.session
     if session.exec(select(User).where(User.username == body.username)).first():
         raise Conflict(f"用户名 {body.username} 已存在")
     user = User(
-        username=body.username, password_hash=hash_password(body.password), role=body.role,
+        username=body.username, password_hash=password_hash or hash_password(body.password),
+        role=body.role,
         display_name=body.display_name or body.username, created_at=now,
     )
     session.add(user)
@@ -79,22 +80,50 @@ def add_user(uow: UnitOfWork, body: UserCreate, now: datetime) -> User:
     return user
 
 
-def login(uow: UnitOfWork, username: str, password: str, now: datetime, hours: int) -> tuple[str, User]:
-    """Check credentials and open a session; return the bearer token and the user."""
-    session = uow.session
+def find_login(session: Session, username: str) -> User | None:
+    """Return the enabled user a login names, or None."""
     user = session.exec(select(User).where(User.username == username)).first()
-    try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
-    except (VerificationError, InvalidHashError):
-        user = None
-    if user is None or user.id is None:
-        raise Unauthorized("用户名或密码错误")
+    return user if user is not None and not user.disabled else None
+
+
+def open_session(uow: UnitOfWork, user: User, now: datetime, hours: int) -> str:
+    """Open a session for a user whose password was checked; return the bearer token."""
+    assert user.id is not None
     token = secrets.token_urlsafe(32)
-    session.add(
-        AuthSession(token_hash=token_hash(token), user_id=user.id, created_at=now,
-                    expires_at=now + timedelta(hours=hours))
-    )
-    return token, user
+    uow.session.add(AuthSession(token_hash=token_hash(token), user_id=user.id, created_at=now,
+                                expires_at=now + timedelta(hours=hours)))
+    return token
+
+
+def _user(session: Session, username: str) -> User:
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is None:
+        raise NotFound(f"没有用户 {username}")
+    return user
+
+
+def revoke_sessions(session: Session, user_id: int) -> int:
+    """End every session of a user at once; return how many."""
+    result = session.execute(delete(AuthSession).where(col(AuthSession.user_id) == user_id))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def disable_user(uow: UnitOfWork, username: str) -> User:
+    """Disable a user and end their sessions."""
+    user = _user(uow.session, username)
+    user.disabled = True
+    assert user.id is not None
+    revoke_sessions(uow.session, user.id)
+    return user
+
+
+def set_password(uow: UnitOfWork, username: str, password_hash: str) -> User:
+    """Give a user a new (already hashed) password and end their sessions."""
+    user = _user(uow.session, username)
+    user.password_hash = password_hash
+    assert user.id is not None
+    revoke_sessions(uow.session, user.id)
+    return user
 
 
 def logout(uow: UnitOfWork, token: str) -> None:
@@ -110,7 +139,7 @@ def resolve(session: Session, token: str, now: datetime) -> Principal | None:
     auth = session.get(AuthSession, digest)
     if auth is not None and auth.expires_at > now:
         user = session.get(User, auth.user_id)
-        if user is not None:
+        if user is not None and not user.disabled:
             return Principal("user", user.role, user.username, user.display_name)
     device = session.exec(select(Device).where(Device.token_hash == digest)).first()
     if device is not None and not device.revoked:

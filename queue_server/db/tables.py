@@ -1,11 +1,19 @@
 """Import every table module so that SQLModel.metadata knows them all."""
 
 from queue_server.auth.models import AuthSession, Device, User
+from queue_server.cases.models import Case, CaseBatch, CaseCounter, CaseStep
 from queue_server.events.models import Event, HallState
-from queue_server.tickets.models import Counter, Evaluation, IdempotencyKey, ServiceStat, Ticket
+from queue_server.tickets.models import (
+    Counter,
+    Evaluation,
+    IdempotencyKey,
+    MobileIpDay,
+    ServiceStat,
+    Ticket,
+)
 from queue_server.windows.models import WindowState
 
 __all__ = [
-    "AuthSession", "Counter", "Device", "Evaluation", "Event", "HallState", "IdempotencyKey",
-    "ServiceStat", "Ticket", "User", "WindowState",
+    "AuthSession", "Case", "CaseBatch", "CaseCounter", "CaseStep", "Counter", "Device", "Evaluation", "Event", "HallState", "IdempotencyKey",
+    "MobileIpDay", "ServiceStat", "Ticket", "User", "WindowState",
 ]

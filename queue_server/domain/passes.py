@@ -61,3 +61,29 @@ def classify_pass(secret: bytes, hall: str, token: str | None, now: datetime,
     if minted < now and check_pass(secret, hall, token, minted, rotation_seconds):
         return "expired"
     return "invalid"
+
+
+def pass_period_start(at: datetime, rotation_seconds: int) -> datetime:
+    """Return when the pass period holding ``at`` began."""
+    return datetime.fromtimestamp(_bucket(at, rotation_seconds) * rotation_seconds, tz=at.tzinfo)
+
+
+def _device_mac(secret: bytes, device: str) -> str:
+    mac = hmac.new(secret, f"device:{device}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac[:16]).decode().rstrip("=")
+
+
+def sign_device(secret: bytes, device: str) -> str:
+    """Return the hall_device cookie value for a device id: the id and its HMAC."""
+    return f"{device}.{_device_mac(secret, device)}"
+
+
+DEVICE_SHAPE = re.compile(r"^[A-Za-z0-9_-]{8,40}\.[A-Za-z0-9_-]{16,40}$")
+
+
+def verified_device(secret: bytes, cookie: str | None) -> str | None:
+    """Return the device id of a genuine hall_device cookie, or None for a missing or forged one."""
+    if not cookie or not DEVICE_SHAPE.match(cookie):
+        return None
+    device, _, mac = cookie.partition(".")
+    return device if hmac.compare_digest(mac.encode(), _device_mac(secret, device).encode()) else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -28,12 +29,36 @@ class MobileLimits(_Strict):
     waiting_per_service: int = 1
     tickets_per_day: int = 3
     ip_requests_per_minute: int = 30
+    ip_tickets_per_day: int = Field(default=10, ge=1)  # every phone ticket from one address
+    tickets_per_pass_period: int = Field(default=30, ge=1)  # the whole hall, per pass rotation
     service_daily_cap: dict[str, int] = Field(default_factory=dict)
 
 
 class AnnounceSettings(_Strict):
     repeat: int = Field(default=2, ge=1, le=5)
     digits: bool = True
+
+
+CLOCK = r"^([01]\d|2[0-3]):[0-5]\d$"
+DEFAULT_PICKUP_WINDOW = 18
+
+
+class CalendarOverrides(_Strict):
+    """Single dates that override the statutory working-day calendar."""
+
+    extra_holidays: list[date] = Field(default_factory=list)
+    extra_workdays: list[date] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _disjoint(self) -> CalendarOverrides:
+        both = set(self.extra_holidays) & set(self.extra_workdays)
+        if both:
+            raise ValueError(f"calendar: {sorted(both)[0]} is both a holiday and a workday")
+        return self
+
+
+def _default_hours() -> list[list[str]]:
+    return [["09:00", "12:00"], ["13:30", "17:30"]]
 
 
 class HallSettings(_Strict):
@@ -47,6 +72,18 @@ class HallSettings(_Strict):
     notice: str = ""
     phone_retention_days: int = Field(default=90, ge=1)
     evaluation_window_seconds: int = Field(default=600, gt=0)
+    # Shapes appointment slots only; it never refuses a ticket, a case or a window action.
+    opening_hours: list[list[str]] = Field(default_factory=_default_hours)
+    calendar: CalendarOverrides = Field(default_factory=CalendarOverrides)
+    pickup_window: int = Field(default=DEFAULT_PICKUP_WINDOW, ge=1)
+
+    @field_validator("opening_hours")
+    @classmethod
+    def _hours(cls, v: list[list[str]]) -> list[list[str]]:
+        for span in v:
+            if len(span) != 2 or not all(re.match(CLOCK, t) for t in span) or span[0] >= span[1]:
+                raise ValueError(f"opening_hours: {span!r} must be [\"HH:MM\", \"HH:MM\"], start first")
+        return v
 
 
 class Department(_Strict):
@@ -101,6 +138,20 @@ class Window(_Strict):
     name_en: str = ""
     # Ordered tiers; an entry is a service code, a category letter, or "*" for everything.
     profile: list[list[str]]
+    printer: str | None = None  # where this window prints case documents
+
+    @field_validator("printer")
+    @classmethod
+    def _printer_url(cls, v: str | None) -> str | None:
+        if v is not None:
+            from printer.errors import PrinterError
+            from printer.transport import parse_printer_url
+
+            try:
+                parse_printer_url(v)
+            except PrinterError as exc:
+                raise ValueError(f"printer: {exc}") from exc
+        return v
 
 
 class HallConfig(_Strict):
@@ -139,10 +190,17 @@ class HallConfig(_Strict):
                 for entry in tier:
                     if entry != "*" and entry not in known and entry not in cats:
                         raise ValueError(f"window {w.number}: unknown profile entry {entry!r}")
+        pickup = self.settings.pickup_window
+        if "pickup_window" in self.settings.model_fields_set and pickup > len(numbers):
+            raise ValueError(f"pickup_window {pickup}: the hall has {len(numbers)} windows")
         for code in self.settings.mobile_limits.service_daily_cap:
             if code not in known:
                 raise ValueError(f"service_daily_cap: unknown service {code!r}")
         return self
+
+    def pickup_window(self) -> int:
+        """Return where residents collect completed cases (the last window if the default is too high)."""
+        return min(self.settings.pickup_window, len(self.windows))
 
     def service_category(self) -> dict[str, str]:
         """Map each service code to its category letter."""

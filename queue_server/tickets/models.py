@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
-from pydantic import BaseModel
+from pydantic import BaseModel, StringConstraints
 from pydantic import Field as PField
 from sqlalchemy import Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -77,6 +78,17 @@ class IdempotencyKey(SQLModel, table=True):
     ticket_id: int
 
 
+class MobileIpDay(SQLModel, table=True):
+    """Phone tickets taken from one address on one service day, shared by every server process."""
+
+    __tablename__ = "mobile_ip_day"
+
+    hall: str = Field(primary_key=True)
+    day: date = Field(primary_key=True)
+    ip: str = Field(primary_key=True)
+    tickets: int = 0
+
+
 class ServiceStat(SQLModel, table=True):
     """The running mean handling time of a service."""
 
@@ -118,7 +130,8 @@ class EvaluationCreate(BaseModel):
     """A grade for a finished ticket."""
 
     grade: int = PField(ge=1, le=5)
-    reasons: list[str] = PField(default_factory=list, max_length=10)
+    reasons: list[Annotated[str, StringConstraints(max_length=50)]] = PField(
+        default_factory=list, max_length=10)
     comment: str | None = PField(default=None, max_length=500)
 
     model_config = {"extra": "forbid"}

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, Response
 
 from queue_server.deps import (
-    DEVICE_COOKIE,
     BaseUrlDep,
     DisplayDep,
+    PhoneDeviceDep,
     PrincipalDep,
     RowId,
     RuntimeDep,
@@ -47,26 +46,21 @@ async def issue_ticket(
     rt: RuntimeDep,
     principal: PrincipalDep,
     base: BaseUrlDep,
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+    device: PhoneDeviceDep,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
 ) -> Response:
     """Issue a ticket for a service."""
-    cookie = request.cookies.get(DEVICE_COOKIE)
-    new_cookie = None
-    if body.channel == Channel.MOBILE:
-        if not rt.limiters.mobile_ip.hit(client_ip(request)):
-            raise RateLimited("请求过于频繁，请稍后再试")
-        if not cookie or len(cookie) > 64:
-            cookie = new_cookie = secrets.token_urlsafe(16)
-    caller = service.Caller(principal, cookie, client_ip(request))
+    if body.channel == Channel.MOBILE and not rt.limiters.mobile_ip.hit(client_ip(request)):
+        raise RateLimited("请求过于频繁，请稍后再试")
+    # Without a genuine signed cookie, a phone is its address (limits and Idempotency-Key alike).
+    caller = service.Caller(principal, device if body.channel == Channel.MOBILE else None,
+                            client_ip(request))
     now = rt.clock()
     issued, est = await rt.tickets.issue(lambda uow: service.issue(
         uow, body=body, caller=caller, idempotency_key=idempotency_key, now=now))
     view = ticket_public(issued.ticket, rt.hall, estimate=est, base_url=base, with_token=True)
-    response = _json(view, 201 if issued.created else 200)
-    if new_cookie:
-        response.set_cookie(DEVICE_COOKIE, new_cookie, httponly=True, samesite="lax",
-                            max_age=365 * 86400, path="/")
-    return response
+    # No cookie is minted here: a phone gets its signed cookie when it opens /m from the QR code.
+    return _json(view, 201 if issued.created else 200)
 
 
 @router.get("/tickets/{ticket_id}", response_model=TicketPublic, response_model_exclude_unset=True)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, text
+from sqlalchemy import text
 from sqlmodel import Session, select
 
 from queue_server.auth.service import Principal
@@ -17,10 +17,11 @@ from queue_server.domain.model import Channel, GradeSource, MobileEntry, TicketS
 from queue_server.domain.numbering import format_number
 from queue_server.domain.passes import check_pass
 from queue_server.domain.states import Action
-from queue_server.errors import ApiError, Forbidden, Invalid, NotFound, RateLimited, Unauthorized
+from queue_server.errors import ApiError, Forbidden, Invalid, NotFound, Unauthorized
 from queue_server.events.schema import TicketCancelled, TicketEvaluated, TicketIssued
 from queue_server.events.service import brief
 from queue_server.hall import Hall
+from queue_server.tickets import phones
 from queue_server.tickets.models import (
     Counter,
     Evaluation,
@@ -47,15 +48,24 @@ class Caller:
     """Who asks for a ticket, as far as idempotency and limits are concerned."""
 
     principal: Principal | None
-    device_cookie: str | None
+    device_cookie: str | None  # the device id of a verified hall_device cookie
     ip: str
 
     @property
     def key(self) -> str:
-        """Return the scope an Idempotency-Key belongs to."""
+        """Return the scope an Idempotency-Key belongs to (and a phone's identity for limits)."""
         if self.principal is not None:
             return self.principal.actor
         return f"cookie:{self.device_cookie}" if self.device_cookie else f"ip:{self.ip}"
+
+    @property
+    def scopes(self) -> list[str]:
+        """Return where an earlier request with the same key may be remembered.
+
+        A phone's first request may have had no cookie, and its answer (which set one) may have
+        been lost: its retry carries the cookie, so the address scope is looked up too.
+        """
+        return [self.key, f"ip:{self.ip}"] if self.principal is None and self.device_cookie else [self.key]
 
 
 def _authorise(hall: Hall, body: TicketCreate, caller: Caller, now: datetime) -> None:
@@ -96,36 +106,6 @@ def _body_hash(body: TicketCreate) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
-def _check_mobile_limits(session: Session, hall: Hall, body: TicketCreate, caller: Caller, day: Any) -> None:
-    limits = hall.config.settings.mobile_limits
-    who: list[Any] = []
-    if body.phone:
-        who.append(Ticket.phone == body.phone)
-    if caller.device_cookie:
-        who.append(Ticket.device_cookie == caller.device_cookie)
-    if who:
-        base = select(func.count()).select_from(Ticket).where(
-            Ticket.hall == hall.code, Ticket.day == day, Ticket.channel == Channel.MOBILE, or_(*who)
-        )
-        waiting_same = session.exec(
-            base.where(Ticket.service == body.service, Ticket.status == TicketStatus.WAITING)
-        ).one()
-        if waiting_same >= limits.waiting_per_service:
-            raise RateLimited("您已有这项业务的号码在等候，请勿重复取号")
-        if session.exec(base).one() >= limits.tickets_per_day:
-            raise RateLimited(f"每部手机每天最多取 {limits.tickets_per_day} 个号")
-    cap = limits.service_daily_cap.get(body.service)
-    if cap is not None:
-        issued = session.exec(
-            select(func.count()).select_from(Ticket).where(
-                Ticket.hall == hall.code, Ticket.day == day, Ticket.service == body.service,
-                Ticket.channel == Channel.MOBILE,
-            )
-        ).one()
-        if issued >= cap:
-            raise RateLimited("这项业务今天的手机取号名额已满，请到取号机取号")
-
-
 def next_number(session: Session, hall: str, day: Any, category: str) -> int:
     """Draw the next number for (hall, day, category) from its counter row."""
     params = {"h": hall, "d": day, "c": category}
@@ -156,7 +136,8 @@ def issue(
     if idempotency_key:
         if len(idempotency_key) > 200:
             raise Invalid("Idempotency-Key 太长")
-        seen = session.get(IdempotencyKey, (hall.code, day, caller.key, idempotency_key))
+        seen = next((row for scope in caller.scopes if (row := session.get(
+            IdempotencyKey, (hall.code, day, scope, idempotency_key))) is not None), None)
         if seen is not None:
             if seen.body_hash != _body_hash(body):
                 raise Invalid("同一个 Idempotency-Key 不能用于不同的请求")
@@ -164,7 +145,8 @@ def issue(
             assert existing is not None
             return Issued(existing, created=False)
     if body.channel == Channel.MOBILE:
-        _check_mobile_limits(session, hall, body, caller, day)
+        phones.check_limits(session, hall, body, identity=caller.key, ip=caller.ip, day=day, now=now)
+        phones.count_ip(session, hall, ip=caller.ip, day=day)
     category = hall.service_category[body.service]
     n = next_number(session, hall.code, day, category)
     rank_at = now - hall.bonus if body.priority else now
@@ -172,7 +154,7 @@ def issue(
         hall=hall.code, day=day, number=format_number(category, n), number_category=category,
         category=category, service=body.service, channel=body.channel, priority=body.priority,
         token=secrets.token_urlsafe(16), phone=body.phone,
-        device_cookie=caller.device_cookie if body.channel == Channel.MOBILE else None,
+        device_cookie=caller.key if body.channel == Channel.MOBILE else None,
         issued_at=now, rank_at=rank_at,
     )
     session.add(ticket)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 
-from queue_server.deps import RuntimeDep
+from queue_server.deps import PhoneDeviceDep, RuntimeDep, give_device_cookie
 from queue_server.domain.model import MobileEntry
 from queue_server.domain.passes import classify_pass
 from queue_server.runtime import Runtime
@@ -48,9 +48,12 @@ def _page(request: Request, rt: Runtime, name: str, **context: Any) -> HTMLRespo
 
 
 @router.get("/m", response_class=HTMLResponse, include_in_schema=False)
-async def mobile_entry(request: Request, rt: RuntimeDep) -> HTMLResponse:
-    """Serve the phone entry: choose a category, then a service, and take a ticket."""
-    return _page(request, rt, "mobile_entry.html")
+async def mobile_entry(request: Request, rt: RuntimeDep, device: PhoneDeviceDep) -> HTMLResponse:
+    """Serve the phone entry; a phone that scanned the hall's QR gets its signed device cookie."""
+    response = _page(request, rt, "mobile_entry.html")
+    if device is None and request.query_params.get("pass") is not None:
+        give_device_cookie(response, rt)
+    return response
 
 
 @router.get("/m/t/{ticket_id}", response_class=HTMLResponse, include_in_schema=False)

@@ -38,10 +38,12 @@ def mobile(live: LiveServer, service: str, *, pass_: str | None = None, phone: s
     return httpx.post(f"{live.url}/api/tickets", json=body, headers=headers, timeout=30)
 
 
-def device_of(r: httpx.Response) -> str:
-    """Return the device cookie the server gave a phone."""
+def phone_cookie(live: LiveServer) -> str:
+    """Open /m from the board's QR code as a new phone; return the signed device cookie it gets."""
+    r = httpx.get(f"{live.url}/m", params={"pass": hall_pass(live)})
     value = r.cookies.get("hall_device")
-    assert value, "the first phone ticket sets the hall_device cookie"
+    assert r.status_code == 200 and value, "opening /m?pass= sets the hall_device cookie"
+    assert "httponly" in r.headers["set-cookie"].lower()
     return str(value)
 
 
@@ -83,14 +85,13 @@ def hall_with(tmp_path: Path) -> Iterator[Any]:
 
 def test_a_valid_pass_from_this_or_the_previous_rotation_issues_a_phone_ticket(
         live: LiveServer) -> None:
-    r = mobile(live, "invoice", pass_=hall_pass(live))
+    r = mobile(live, "invoice", pass_=hall_pass(live), cookie=phone_cookie(live))
     assert r.status_code == 201, r.text
     t = r.json()
     assert t["channel"] == "mobile" and t["status"] == "waiting" and t["number"].startswith("G")
     assert t["track_url"].endswith(f"/m/t/{t['id']}?token={t['token']}")
-    set_cookie = r.headers["set-cookie"].lower()
-    assert "hall_device=" in set_cookie and "httponly" in set_cookie
-    previous = mobile(live, "pension-insurance", pass_=hall_pass(live, ago=60))
+    previous = mobile(live, "pension-insurance", pass_=hall_pass(live, ago=60),
+                      cookie=phone_cookie(live))
     assert previous.status_code == 201, previous.text
     assert waiting(live) == 2
 
@@ -140,9 +141,10 @@ def test_open_mode_needs_no_pass_but_keeps_the_limits(hall_with: Any) -> None:
     live = hall_with(mobile_entry="open")
     check = httpx.get(f"{live.url}/api/hall-pass/check").json()
     assert check["valid"] is True and check["mode"] == "open"
-    first = mobile(live, "invoice")
+    cookie = phone_cookie(live)
+    first = mobile(live, "invoice", cookie=cookie)
     assert first.status_code == 201, first.text
-    again = mobile(live, "invoice", cookie=device_of(first))
+    again = mobile(live, "invoice", cookie=cookie)
     assert_refused(again, 429, "rate_limited", "请勿重复取号")
     assert waiting(live) == 1
 
@@ -163,32 +165,38 @@ def test_off_mode_refuses_phone_tickets_even_with_a_pass(hall_with: Any) -> None
 
 
 def test_one_waiting_ticket_per_service_per_phone_number(live: LiveServer) -> None:
-    first = mobile(live, "invoice", pass_=hall_pass(live), phone="13800001234")
+    first = mobile(live, "invoice", pass_=hall_pass(live), phone="13800001234",
+                   cookie=phone_cookie(live))
     assert first.status_code == 201, first.text
-    # Another device (no cookie) with the same phone number is still the same resident.
-    again = mobile(live, "invoice", pass_=hall_pass(live), phone="13800001234")
+    # Another device with the same phone number is still the same resident.
+    again = mobile(live, "invoice", pass_=hall_pass(live), phone="13800001234",
+                   cookie=phone_cookie(live))
     assert_refused(again, 429, "rate_limited", "您已有这项业务的号码在等候")
-    other_phone = mobile(live, "invoice", pass_=hall_pass(live), phone="13900005678")
+    other_phone = mobile(live, "invoice", pass_=hall_pass(live), phone="13900005678",
+                         cookie=phone_cookie(live))
     assert other_phone.status_code == 201
-    other_service = mobile(live, "pension-insurance", pass_=hall_pass(live), phone="13800001234")
+    other_service = mobile(live, "pension-insurance", pass_=hall_pass(live), phone="13800001234",
+                           cookie=phone_cookie(live))
     assert other_service.status_code == 201
     assert waiting(live) == 3
     t = first.json()
     cancel = httpx.post(f"{live.url}/api/tickets/{t['id']}/cancel", params={"token": t["token"]})
     assert cancel.status_code == 200 and cancel.json()["status"] == "cancelled"
-    after = mobile(live, "invoice", pass_=hall_pass(live), phone="13800001234")
+    after = mobile(live, "invoice", pass_=hall_pass(live), phone="13800001234",
+                   cookie=phone_cookie(live))
     assert after.status_code == 201, after.text
 
 
 def test_one_waiting_ticket_per_service_per_device_cookie(live: LiveServer) -> None:
-    first = mobile(live, "invoice", pass_=hall_pass(live))
+    cookie = phone_cookie(live)
+    first = mobile(live, "invoice", pass_=hall_pass(live), cookie=cookie)
     assert first.status_code == 201
-    cookie = device_of(first)
     again = mobile(live, "invoice", pass_=hall_pass(live), cookie=cookie)
     assert_refused(again, 429, "rate_limited", "请勿重复取号")
     with_phone = mobile(live, "invoice", pass_=hall_pass(live), cookie=cookie, phone="13700000000")
     assert_refused(with_phone, 429, "rate_limited", "请勿重复取号")
-    assert mobile(live, "invoice", pass_=hall_pass(live)).status_code == 201  # another phone
+    assert mobile(live, "invoice", pass_=hall_pass(live),
+                  cookie=phone_cookie(live)).status_code == 201  # another phone
     assert waiting(live) == 2
 
 
@@ -209,8 +217,9 @@ def test_three_tickets_a_day_per_phone_number_even_after_cancelling(live: LiveSe
 
 
 def test_three_tickets_a_day_per_device_cookie(live: LiveServer) -> None:
-    first = mobile(live, "invoice", pass_=hall_pass(live))
-    cookie = device_of(first)
+    cookie = phone_cookie(live)
+    first = mobile(live, "invoice", pass_=hall_pass(live), cookie=cookie)
+    assert first.status_code == 201
     for s in ["pension-insurance", "rural-housing"]:
         assert mobile(live, s, pass_=hall_pass(live), cookie=cookie).status_code == 201
     fourth = mobile(live, "disability-certificate", pass_=hall_pass(live), cookie=cookie,
@@ -221,9 +230,11 @@ def test_three_tickets_a_day_per_device_cookie(live: LiveServer) -> None:
 
 def test_phone_requests_are_rate_limited_per_ip_but_kiosks_are_not(hall_with: Any) -> None:
     live = hall_with(mobile_limits={"ip_requests_per_minute": 4})
-    codes = [mobile(live, "invoice", pass_=hall_pass(live)).status_code for _ in range(4)]
+    cookies = [phone_cookie(live) for _ in range(5)]
+    codes = [mobile(live, "invoice", pass_=hall_pass(live), cookie=c).status_code
+             for c in cookies[:4]]
     assert codes == [201, 201, 201, 201]
-    fifth = mobile(live, "invoice", pass_=hall_pass(live))
+    fifth = mobile(live, "invoice", pass_=hall_pass(live), cookie=cookies[4])
     assert_refused(fifth, 429, "rate_limited", "请求过于频繁")
     assert waiting(live) == 4
     api = Api(live.url)
@@ -238,11 +249,13 @@ def test_phone_requests_are_rate_limited_per_ip_but_kiosks_are_not(hall_with: An
 
 def test_a_service_daily_cap_limits_phone_tickets_only(hall_with: Any) -> None:
     live = hall_with(mobile_limits={"service_daily_cap": {"invoice": 2}})
-    assert mobile(live, "invoice", pass_=hall_pass(live)).status_code == 201
-    assert mobile(live, "invoice", pass_=hall_pass(live)).status_code == 201
-    third = mobile(live, "invoice", pass_=hall_pass(live))
-    assert_refused(third, 429, "rate_limited", "名额已满")
-    assert mobile(live, "pension-insurance", pass_=hall_pass(live)).status_code == 201
+    def phone(service: str) -> httpx.Response:
+        return mobile(live, service, pass_=hall_pass(live), cookie=phone_cookie(live))
+
+    assert phone("invoice").status_code == 201
+    assert phone("invoice").status_code == 201
+    assert_refused(phone("invoice"), 429, "rate_limited", "名额已满")
+    assert phone("pension-insurance").status_code == 201
     api = Api(live.url)
     try:
         kiosk, _ = api.device("kiosk")

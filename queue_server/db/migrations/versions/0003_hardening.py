@@ -15,8 +15,19 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    with op.batch_alter_table('staff_user', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('disabled', sa.Boolean(), nullable=False,
+                                      server_default=sa.false()))
+    op.create_table('mobile_ip_day',
+    sa.Column('hall', sa.String(), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('ip', sa.String(), nullable=False),
+    sa.Column('tickets', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('hall', 'day', 'ip')
+    )
 
 
 def downgrade() -> None:
-    pass
+    op.drop_table('mobile_ip_day')
+    with op.batch_alter_table('staff_user', schema=None) as batch_op:
+        batch_op.drop_column('disabled')

@@ -1,0 +1,81 @@
+"""Logins: rate limits counted before the check, and argon2 on a small pool of its own threads."""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from queue_server.auth import service
+from queue_server.auth.models import User
+from queue_server.errors import RateLimited, Unauthorized
+from queue_server.ratelimit import RateLimiter
+from queue_server.uow import Database
+
+_hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash("timing-equaliser")
+
+
+class LoginGate:
+    """Own the password pool and the login limiters; no check ever runs inside a transaction."""
+
+    def __init__(self, db: Database, *, per_ip: int, per_user: int, workers: int = 1,
+                 max_waiting: int = 16) -> None:
+        self._db = db
+        self.per_ip = RateLimiter(per_ip)
+        self.per_user = RateLimiter(per_user)
+        # One or two threads: a flood of logins can use at most that much CPU, whatever comes in.
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="password")
+        self._max_waiting = max_waiting
+        self._waiting = 0
+
+    async def _on_pool(self, fn: object, *args: str) -> object:
+        if self._waiting >= self._max_waiting:
+            raise RateLimited("登录请求过多，请稍后再试")
+        self._waiting += 1
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)  # type: ignore[arg-type]
+        finally:
+            self._waiting -= 1
+
+    async def verify(self, password_hash: str | None, password: str) -> bool:
+        """Tell whether a password matches a hash (a dummy hash for unknown users), off the loop."""
+        def check(stored: str, given: str) -> bool:
+            try:
+                return bool(_hasher.verify(stored, given))
+            except (VerificationError, InvalidHashError):
+                return False
+
+        return bool(await self._on_pool(check, password_hash or _DUMMY_HASH, password))
+
+    async def hash(self, password: str) -> str:
+        """Hash a new password on the pool."""
+        return str(await self._on_pool(_hasher.hash, password))
+
+    async def login(self, username: str, password: str, *, ip: str, now: datetime,
+                    hours: int) -> tuple[str, User]:
+        """Check credentials and open a session; limits count every attempt before the check."""
+        user_key = username.casefold()
+        # Both limits are charged up front, so a parallel burst cannot pass before a failure is
+        # counted, and a fresh username per try still uses up the address's allowance.
+        if not self.per_ip.hit(ip):
+            raise RateLimited("登录尝试过多，请一分钟后再试")
+        if not self.per_user.hit(user_key):
+            self.per_ip.refund(ip)
+            raise RateLimited("该账号登录失败次数过多，请一分钟后再试")
+        user = await self._db.read(lambda s: service.find_login(s, username))
+        if not await self.verify(user.password_hash if user else None, password) or user is None:
+            raise Unauthorized("用户名或密码错误")
+        # A successful login gives its attempt back: a busy admin is never locked out.
+        self.per_ip.refund(ip)
+        self.per_user.refund(user_key)
+        token = await self._db.write(lambda uow: service.open_session(uow, user, now, hours),
+                                     lock=False)
+        return token, user
+
+    def close(self) -> None:
+        """Stop the pool's threads."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
