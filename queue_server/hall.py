@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from queue_server.calendar.workcalendar import WorkCalendar
 from queue_server.domain.model import WindowProfile
 from queue_server.domain.numbering import parse_rollover, service_day
 from queue_server.hallconfig.schema import Category, Department, HallConfig, Matter, Service
@@ -26,6 +27,8 @@ class Hall:
     service_category: dict[str, str] = field(init=False)
     matters_by_service: dict[str, list[Matter]] = field(init=False)
     windows_by_service: dict[str, list[int]] = field(init=False)
+    matters: dict[str, Matter] = field(init=False)
+    calendar: WorkCalendar = field(init=False)
 
     def __post_init__(self) -> None:
         cfg = self.config
@@ -41,6 +44,9 @@ class Hall:
         self.matters_by_service = {}
         for m in cfg.matters:
             self.matters_by_service.setdefault(m.service, []).append(m)
+        self.matters = {m.code: m for m in cfg.matters}
+        overrides = cfg.settings.calendar
+        self.calendar = WorkCalendar(overrides.extra_holidays, overrides.extra_workdays)
         self.windows_by_service = {
             code: [n for n, p in sorted(self.profiles.items()) if p.serves(code)]
             for code in self.services
@@ -59,6 +65,10 @@ class Hall:
     def day(self, at: datetime) -> date:
         """Return the service day of an instant."""
         return service_day(at, self.tz, self.rollover)
+
+    def local_date(self, at: datetime) -> date:
+        """Return the calendar date of an instant in the hall's timezone."""
+        return at.astimezone(self.tz).date()
 
     def window_name(self, number: int) -> str:
         """Return a window's name."""

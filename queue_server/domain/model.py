@@ -77,6 +77,49 @@ class WindowStatus(StrEnum):
     CLOSED = "closed"
 
 
+class CaseStatus(StrEnum):
+    ACCEPTED = "accepted"
+    PROCESSING = "processing"
+    SUSPENDED = "suspended"
+    COMPLETED = "completed"
+    DELIVERED = "delivered"
+    WITHDRAWN = "withdrawn"
+
+
+OPEN_CASE_STATUSES = (CaseStatus.ACCEPTED, CaseStatus.PROCESSING, CaseStatus.SUSPENDED)
+
+
+class CaseChannel(StrEnum):
+    WINDOW = "window"
+    AGENT = "agent"
+    HOME = "home"
+
+
+class CaseResult(StrEnum):
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
+class Delivery(StrEnum):
+    PICKUP = "pickup"
+    MAIL = "mail"
+    AGENT = "agent"
+
+
+class HomeGroup(StrEnum):
+    ELDERLY = "elderly"
+    DISABLED = "disabled"
+    SERIOUSLY_ILL = "seriously_ill"
+    LEFT_BEHIND = "left_behind"
+    HARDSHIP = "hardship"
+
+
+class DocumentKind(StrEnum):
+    ACCEPTANCE = "acceptance"
+    NOTICE = "notice"
+    COMPLETION = "completion"
+
+
 @dataclass(frozen=True, slots=True)
 class QueuedTicket:
     """A waiting ticket as the routing policy sees it."""

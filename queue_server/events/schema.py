@@ -7,7 +7,14 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from queue_server.domain.model import Channel, Outcome, Priority, TicketStatus, WindowStatus
+from queue_server.domain.model import (
+    CaseStatus,
+    Channel,
+    Outcome,
+    Priority,
+    TicketStatus,
+    WindowStatus,
+)
 
 
 class TicketBrief(BaseModel):
@@ -96,6 +103,51 @@ class WindowClosed(EventBase):
     type: Literal["window.closed"] = "window.closed"
 
 
+class CaseBrief(BaseModel):
+    """The number-only view of a case that events carry: never a name, a phone or a note."""
+
+    id: int
+    number: str
+    status: CaseStatus
+    station: str | None = None
+
+
+class CaseEvent(EventBase):
+    """What every case event carries."""
+
+    case: CaseBrief
+
+
+class CaseAccepted(CaseEvent):
+    type: Literal["case.accepted"] = "case.accepted"
+
+
+class CaseProcessing(CaseEvent):
+    type: Literal["case.processing"] = "case.processing"
+
+
+class CaseSuspended(CaseEvent):
+    type: Literal["case.suspended"] = "case.suspended"
+
+
+class CaseResumed(CaseEvent):
+    type: Literal["case.resumed"] = "case.resumed"
+
+
+class CaseCompleted(CaseEvent):
+    type: Literal["case.completed"] = "case.completed"
+    # Where the resident collects it, when it will be picked up at the hall; else null.
+    pickup_window: int | None = None
+
+
+class CaseDelivered(CaseEvent):
+    type: Literal["case.delivered"] = "case.delivered"
+
+
+class CaseWithdrawn(CaseEvent):
+    type: Literal["case.withdrawn"] = "case.withdrawn"
+
+
 class DeviceStatusChanged(EventBase):
     type: Literal["device.status"] = "device.status"
     device: int
@@ -105,7 +157,8 @@ class DeviceStatusChanged(EventBase):
 HallEvent = Annotated[
     TicketIssued | TicketCalled | TicketRecalled | TicketStarted | TicketFinished | TicketNoShow
     | TicketTransferred | TicketCancelled | TicketExpired | TicketEvaluated | WindowOpened
-    | WindowPaused | WindowResumed | WindowClosed | DeviceStatusChanged,
+    | WindowPaused | WindowResumed | WindowClosed | DeviceStatusChanged | CaseAccepted
+    | CaseProcessing | CaseSuspended | CaseResumed | CaseCompleted | CaseDelivered | CaseWithdrawn,
     Field(discriminator="type"),
 ]
 EVENTS: TypeAdapter[HallEvent] = TypeAdapter(HallEvent)

@@ -1,0 +1,210 @@
+"""Case (办件) endpoints: accept, act, list, read, print, and the applicant's websocket."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query, WebSocket, WebSocketDisconnect
+from pydantic import BaseModel
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.websockets import WebSocketState
+
+from queue_server.cases import actions, printing, service
+from queue_server.cases.live import run_until_either
+from queue_server.cases.models import (
+    BatchPublic,
+    Case,
+    CaseBatchCreate,
+    CaseCreate,
+    CaseList,
+    CasePublic,
+    PrintBody,
+    PrintPublic,
+)
+from queue_server.cases.queries import CaseFilter, list_cases, read_case, steps_of, token_matches
+from queue_server.cases.views import case_public
+from queue_server.deps import MAX_ID, BaseUrlDep, PrincipalDep, RowId, RuntimeDep, StaffDep, get_runtime
+from queue_server.domain.cases import CaseAction
+from queue_server.domain.model import CaseStatus
+from queue_server.errors import Invalid
+from queue_server.hall import Hall
+
+router = APIRouter(tags=["cases"])
+DayParam = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$",
+                                       description="acceptance day YYYY-MM-DD")]
+
+
+def _public(session: Session, hall: Hall, case: Case, now: datetime,
+            base_url: str | None = None) -> CasePublic:
+    assert case.id is not None
+    steps = steps_of(session, [case.id])[case.id]
+    return case_public(case, steps, hall, today=hall.local_date(now), base_url=base_url)
+
+
+def _schema(model: type[BaseModel]) -> dict[str, Any]:
+    """Describe a body that is validated inside the use case (after the 404, 403 and 409 checks)."""
+    schema = model.model_json_schema()
+    defs = schema.pop("$defs", {})
+    for prop in schema.get("properties", {}).values():
+        ref = prop.pop("$ref", None)
+        if ref:
+            prop.update(defs[ref.rsplit("/", 1)[1]])
+        items = prop.get("items", {})
+        if "$ref" in items:
+            prop["items"] = defs[items["$ref"].rsplit("/", 1)[1]]
+    return {"requestBody": {"content": {"application/json": {"schema": schema}}}}
+
+
+@router.post("/api/cases", status_code=201, response_model=CasePublic,
+             response_model_exclude_unset=True)
+async def create_case(body: CaseCreate, rt: RuntimeDep, who: StaffDep, base: BaseUrlDep) -> CasePublic:
+    """Accept a case for a guide matter."""
+    now = rt.clock()
+    return await rt.db.write(lambda uow: _public(
+        uow.session, rt.hall, service.create(uow, body=body, who=who, now=now), now, base))
+
+
+@router.post("/api/cases/batch", status_code=201, response_model=BatchPublic,
+             response_model_exclude_unset=True)
+async def create_batch(body: CaseBatchCreate, rt: RuntimeDep, who: StaffDep,
+                       base: BaseUrlDep) -> BatchPublic:
+    """Accept a batch of cases, all or nothing."""
+    now = rt.clock()
+
+    def run(uow: Any) -> BatchPublic:
+        batch, cases = service.create_batch(uow, items=body.cases, who=who, now=now)
+        assert batch.id is not None
+        return BatchPublic(batch=batch.id,
+                           cases=[_public(uow.session, rt.hall, c, now, base) for c in cases])
+
+    return await rt.db.write(run)
+
+
+def _add_action(action: CaseAction) -> None:
+    async def take(case_id: RowId, rt: RuntimeDep, who: StaffDep,
+                   raw: Annotated[Any, Body()] = None) -> CasePublic:
+        now = rt.clock()
+        return await rt.db.write(lambda uow: _public(uow.session, rt.hall, actions.act(
+            uow, case_id=case_id, action=action, raw=raw, who=who, now=now), now))
+
+    take.__name__ = f"case_{action.value}"
+    take.__doc__ = f"{action.value.capitalize()} a case ({actions.ACTION_WORDS[action]})."
+    router.add_api_route(f"/api/cases/{{case_id}}/{action.value}", take, methods=["POST"],
+                         response_model=CasePublic, response_model_exclude_unset=True,
+                         openapi_extra=_schema(actions.BODIES[action]))
+
+
+for _action in CaseAction:
+    _add_action(_action)
+
+
+@router.get("/api/cases", response_model=CaseList, response_model_exclude_unset=True)
+async def get_cases(
+    rt: RuntimeDep, who: StaffDep,
+    status: Annotated[str | None, Query(max_length=200, description="one or more, comma-separated")] = None,
+    overdue: bool = False,
+    station: Annotated[str | None, Query(max_length=20)] = None,
+    department: Annotated[str | None, Query(max_length=64)] = None,
+    from_: Annotated[DayParam, Query(alias="from")] = None,
+    to: DayParam = None,
+    q: Annotated[str | None, Query(max_length=40, description="number, name or (masked) phone")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> CaseList:
+    """List cases, newest first: all for staff, an agent's station's for an agent."""
+    try:
+        statuses = tuple(CaseStatus(s.strip()) for s in (status or "").split(",") if s.strip())
+    except ValueError as exc:
+        raise Invalid(f"没有这种办件状态：{status}") from exc
+    try:
+        first = date.fromisoformat(from_) if from_ else None
+        last = date.fromisoformat(to) if to else None
+    except ValueError as exc:
+        raise Invalid(f"日期不正确：{exc}") from exc
+    if first and last and first > last:
+        raise Invalid("开始日期不能晚于结束日期")
+    filters = CaseFilter(statuses, overdue, station, department, first, last,
+                         (q or "").strip() or None, limit, offset)
+    now = rt.clock()
+    today = rt.hall.local_date(now)
+
+    def run(session: Session) -> CaseList:
+        total, page, steps = list_cases(session, rt.hall, filters=filters, who=who, today=today)
+        return CaseList(total=total, cases=[
+            case_public(c, steps[c.id or 0], rt.hall, today=today) for c in page])
+
+    return await rt.db.read(run)
+
+
+@router.get("/api/cases/{case_id}", response_model=CasePublic, response_model_exclude_unset=True)
+async def get_case(case_id: RowId, rt: RuntimeDep, who: PrincipalDep,
+                   token: Annotated[str | None, Query(max_length=200)] = None) -> CasePublic:
+    """Return a case to its applicant (token) or to staff."""
+    now = rt.clock()
+
+    def run(session: Session) -> CasePublic:
+        case, steps = read_case(session, rt.hall, case_id=case_id, token=token, who=who)
+        return case_public(case, steps, rt.hall, today=rt.hall.local_date(now))
+
+    return await rt.db.read(run)
+
+
+@router.post("/api/cases/{case_id}/print", status_code=202, response_model=PrintPublic)
+async def print_case(case_id: RowId, body: PrintBody, rt: RuntimeDep, who: StaffDep,
+                     base: BaseUrlDep) -> PrintPublic:
+    """Print a case's 受理回执, 一次性告知书 or 办结通知 on a window's printer."""
+    now = rt.clock()
+    job = await rt.db.read(lambda s: printing.prepare(s, rt.hall, case_id=case_id, body=body,
+                                                      who=who, base_url=base, now=now))
+    status = await run_in_threadpool(printing.send, job)
+    return PrintPublic(case=job.case_id, window=job.window, kind=job.kind, printer_status=status)
+
+
+@router.websocket("/ws/cases/{case_id}")
+async def case_socket(ws: WebSocket, case_id: int, token: str = Query(default="")) -> None:
+    """Stream one applicant's case: now, and on every change to it."""
+    rt = get_runtime(ws)
+    case = await rt.db.read(lambda s: s.get(Case, case_id)) if 1 <= case_id <= MAX_ID else None
+    if case is None or case.hall != rt.hall.code or not token_matches(case, token):
+        await ws.close(code=1008)  # before accept: the handshake is refused with 403
+        return
+    await ws.accept()
+    sub = rt.hub.subscribe()
+
+    async def view() -> dict[str, Any]:
+        def run(session: Session) -> CasePublic:
+            row = session.get(Case, case_id)
+            assert row is not None
+            return _public(session, rt.hall, row, rt.clock())
+
+        return (await rt.db.read(run)).model_dump(mode="json", exclude_unset=True)
+
+    async def pump() -> None:
+        last = await view()
+        await ws.send_json({"type": "case", "case": last})
+        while True:
+            message = await sub.queue.get()
+            if message is None:  # dropped for falling behind; the page reconnects
+                await ws.close(code=1013)
+                return
+            event = message.event
+            if getattr(event, "case", None) is None or event.case.id != case_id:  # type: ignore[union-attr]
+                continue
+            current = await view()
+            if current != last:
+                await ws.send_json({"type": "case", "case": current})
+                last = current
+
+    try:
+        await run_until_either(ws, pump())
+    except WebSocketDisconnect:
+        pass
+    finally:
+        rt.hub.unsubscribe(sub)
+        if ws.application_state != WebSocketState.DISCONNECTED:
+            with contextlib.suppress(Exception):
+                await ws.close()
+

@@ -1,0 +1,176 @@
+"""Case use cases: accept a case, or a batch of them. Each runs in a unit of work."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import text
+from sqlmodel import Session
+from stdnum.cn import ric
+from stdnum.exceptions import ValidationError as IdNumberError
+
+from queue_server.auth.service import Principal
+from queue_server.cases.models import Case, CaseBatch, CaseCounter, CaseCreate, CaseStep
+from queue_server.domain.cases import format_case_number
+from queue_server.domain.model import CaseChannel, CaseResult, CaseStatus, Delivery, MatterMode
+from queue_server.domain.workdays import due_date
+from queue_server.errors import Forbidden, Invalid, NotFound
+from queue_server.events.schema import CaseAccepted, CaseBrief
+from queue_server.hall import Hall
+from queue_server.tickets.models import Ticket
+from queue_server.uow import UnitOfWork
+
+
+def brief(case: Case) -> CaseBrief:
+    """Return the number-only view of a case that events carry."""
+    assert case.id is not None
+    return CaseBrief(id=case.id, number=case.number, status=case.status, station=case.station)
+
+
+def get_case(session: Session, hall: Hall, case_id: int) -> Case:
+    """Return a case of this hall, or raise NotFound."""
+    case = session.get(Case, case_id)
+    if case is None or case.hall != hall.code:
+        raise NotFound("没有这个办件")
+    return case
+
+
+def who_name(who: Principal) -> str:
+    """Return how a case's history names whoever acted."""
+    return who.username or who.actor
+
+
+def station_codes(hall: Hall) -> set[str]:
+    """Return the village stations the hall YAML lists (none until stations are configured)."""
+    return {str(s.code) for s in getattr(hall.config, "stations", None) or []}
+
+
+def principal_station(who: Principal) -> str | None:
+    """Return the station an agent belongs to (agents arrive with the stations issue)."""
+    station = getattr(who, "station", None)
+    return str(station) if station else None
+
+
+def add_step(session: Session, case: Case, *, at: datetime, by: str, note: str | None = None) -> None:
+    """Append the case's current state to its history."""
+    assert case.id is not None
+    session.add(CaseStep(case_id=case.id, status=case.status, at=at, by=by, note=note))
+
+
+def next_case_number(session: Session, hall: str, day: date) -> int:
+    """Draw the next case number of the day from its counter row (never max()+1)."""
+    row = session.execute(
+        text("UPDATE case_counter SET last = last + 1 WHERE hall = :h AND day = :d RETURNING last"),
+        {"h": hall, "d": day},
+    ).first()
+    if row is not None:
+        return int(row[0])
+    session.add(CaseCounter(hall=hall, day=day, last=1))
+    session.flush()
+    return 1
+
+
+def _channel(hall: Hall, body: CaseCreate, who: Principal) -> tuple[CaseChannel, str | None]:
+    """Decide the channel and station from who submits the case."""
+    if who.role == "agent":
+        station = principal_station(who)
+        if station is None:
+            raise Forbidden("代办员账号没有所属村站")
+        if body.station not in (None, station):
+            raise Forbidden("代办员只能为本村站提交办件")
+        return (CaseChannel.HOME if body.group else CaseChannel.AGENT), station
+    if body.station is not None:
+        if not who.is_manager:
+            raise Forbidden("只有管理人员可以代村站提交办件")
+        if body.station not in station_codes(hall):
+            raise Invalid(f"没有这个村便民服务站：{body.station}")
+        return (CaseChannel.HOME if body.group else CaseChannel.AGENT), body.station
+    if body.group is not None:
+        raise Invalid("家能办（group）需由代办员或指定村站提交")
+    return CaseChannel.WINDOW, None
+
+
+def _id_number(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    try:
+        return str(ric.validate(value.strip().upper()))
+    except IdNumberError as exc:
+        raise Invalid("身份证号码不正确（未通过 GB 11643 校验），请核对") from exc
+
+
+def create(uow: UnitOfWork, *, body: CaseCreate, who: Principal, now: datetime,
+           batch: int | None = None) -> Case:
+    """Accept a case for a guide matter; an onsite matter is delivered at once."""
+    session, hall = uow.session, uow.hall
+    channel, station = _channel(hall, body, who)
+    matter = hall.matters.get(body.matter)
+    if matter is None:
+        raise Invalid(f"没有这个事项：{body.matter}")
+    id_number = _id_number(body.applicant.id_number)
+    if body.ticket is not None:
+        ticket = session.get(Ticket, body.ticket)
+        if ticket is None or ticket.hall != hall.code:
+            raise Invalid(f"没有这个号码：{body.ticket}")
+    mode = matter.mode if matter.handled_here else MatterMode.PROXY
+    onsite = mode == MatterMode.ONSITE
+    day = hall.local_date(now)
+    promised = 0 if onsite else matter.promised_days
+    case = Case(
+        hall=hall.code, number=format_case_number(day, next_case_number(session, hall.code, day)),
+        matter=matter.code, service=matter.service, department=matter.department, mode=mode,
+        channel=channel, station=station, home_group=body.group, ticket_id=body.ticket,
+        batch_id=batch, status=CaseStatus.ACCEPTED, applicant_name=body.applicant.name.strip(),
+        applicant_phone=body.applicant.phone, applicant_id_number=id_number,
+        received_materials=json.dumps(body.received_materials, ensure_ascii=False),
+        note=body.note, accepted_by=who_name(who), accepted_at=now, accepted_on=day,
+        promised_days=promised, due_date=due_date(day, promised, 0, hall.calendar),
+        token=secrets.token_urlsafe(16),
+    )
+    session.add(case)
+    session.flush()
+    add_step(session, case, at=now, by=who_name(who), note=body.note)
+    if onsite:  # 现场办: recorded as done and in the resident's hands, so 办件量 counts it
+        case.result, case.delivery, case.on_time = CaseResult.APPROVED, Delivery.PICKUP, True
+        case.completed_at = case.delivered_at = now
+        case.completed_on = day
+        for status in (CaseStatus.COMPLETED, CaseStatus.DELIVERED):
+            case.status = status
+            add_step(session, case, at=now, by=who_name(who))
+    uow.emit(CaseAccepted(case=brief(case)), at=now, actor=who.actor)
+    return case
+
+
+def _index_error(i: int, reason: str) -> Invalid:
+    return Invalid(f"批量办件第 {i + 1} 件有误，已全部退回 (cases[{i}]): {reason}")
+
+
+def create_batch(uow: UnitOfWork, *, items: list[Any], who: Principal,
+                 now: datetime) -> tuple[CaseBatch, list[Case]]:
+    """Accept a batch of cases, all or nothing; a bad one is named by its index."""
+    if not (who.is_manager or who.role == "agent"):
+        raise Forbidden("只有代办员和管理人员可以批量提交办件")
+    bodies: list[CaseCreate] = []
+    for i, item in enumerate(items):
+        try:
+            bodies.append(CaseCreate.model_validate(item))
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            where = ".".join(str(p) for p in err.get("loc", ()))
+            raise _index_error(i, f"{where}: {err.get('msg')}") from exc
+    stations = {b.station for b in bodies}
+    row = CaseBatch(hall=uow.hall.code, created_by=who_name(who), created_at=now,
+                    station=principal_station(who) or (stations.pop() if len(stations) == 1 else None))
+    uow.session.add(row)
+    uow.session.flush()
+    cases = []
+    for i, body in enumerate(bodies):
+        try:
+            cases.append(create(uow, body=body, who=who, now=now, batch=row.id))
+        except Invalid as exc:
+            raise _index_error(i, exc.message) from exc
+    return row, cases
