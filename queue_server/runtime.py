@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
+from datetime import datetime
 
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
@@ -52,14 +54,14 @@ class Runtime:
                          if engine.dialect.name == "postgresql" else None)
 
     @property
-    def clock(self) -> Clock:
-        """Return the server's clock."""
-        return self._clock
+    def clock(self) -> Callable[[], datetime]:
+        """Return what tells the time now (every piece shares it through one Clock)."""
+        return self._clock.source
 
     @clock.setter
-    def clock(self, source: object) -> None:
+    def clock(self, source: Callable[[], datetime]) -> None:
         # Tests and the simulator move time by giving the shared clock a new source.
-        self._clock.source = source  # type: ignore[assignment]
+        self._clock.source = source
 
     @classmethod
     async def create(cls, settings: ServerSettings, clock: Clock | None = None) -> Runtime:

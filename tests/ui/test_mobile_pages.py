@@ -8,10 +8,11 @@ from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
 from queue_server.domain.passes import make_pass
 from tests.support.live import Api, LiveServer
@@ -34,6 +35,20 @@ if (C) {
 """
 
 
+
+
+# Count the guide answers the page has read, so a test can tell when a late one arrived.
+COUNT_GUIDE_ANSWERS = """
+window.__guideRead = [];
+const readJson = Response.prototype.json;
+Response.prototype.json = function () {
+  const url = this.url;
+  return readJson.call(this).then((v) => {
+    if (url.includes("/api/guide")) window.__guideRead.push(decodeURIComponent(url));
+    return v;
+  });
+};
+"""
 
 
 @pytest.fixture
@@ -273,6 +288,37 @@ def test_guide_finds_the_articles_matters_and_links_to_taking_a_ticket(
     page.locator(".matter", has_text="更换残疾证").locator("a.take-link").click()
     expect(page.locator("#step-confirm")).to_be_visible()
     expect(page.locator("#confirm-title")).to_contain_text("残疾人证")
+
+
+def test_a_late_answer_to_an_older_search_never_replaces_the_newer_one(
+        live: LiveServer, phone: BrowserContext) -> None:
+    page = phone.new_page()
+    page.add_init_script(COUNT_GUIDE_ANSWERS)
+    held: list[Route] = []
+
+    def hold_felling(route: Route) -> None:
+        if "林木" in unquote(route.request.url):
+            held.append(route)  # answered only after the newer search has drawn
+        else:
+            route.continue_()
+
+    page.route("**/api/guide?q=*", hold_felling)
+    page.goto(f"{live.url}/m/guide")
+    with page.expect_request(lambda r: "林木" in unquote(r.url)):
+        page.fill("#q", "林木采伐")
+        page.click("#search button[type=submit]")
+    # Set the words without an input event, so no debounced search can redraw afterwards.
+    page.eval_on_selector("#q", "(el) => { el.value = '残疾证'; }")
+    page.click("#search button[type=submit]")
+    cert = page.locator(".matter", has_text="更换残疾证")
+    expect(cert).to_be_visible()
+    with page.expect_response(lambda r: "林木" in unquote(r.url)) as late:
+        for route in held:
+            route.continue_()
+    assert late.value.ok and len(held) == 1
+    page.wait_for_function("() => window.__guideRead.some((u) => u.includes('林木'))")
+    expect(cert).to_be_visible()
+    expect(page.locator(".matter", has_text="林木采伐许可证核发")).to_have_count(0)
 
 
 def test_pages_switch_to_english_and_remember_it(live: LiveServer, phone: BrowserContext) -> None:

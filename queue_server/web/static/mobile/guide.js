@@ -8,6 +8,8 @@ const $ = (id) => document.getElementById(id);
 const EXAMPLES = ["残疾证", "林木采伐", "建房", "养老保险", "优抚"];
 let catalog = null;
 let timer = null;
+// Answers can arrive out of order on a slow phone network: only the newest request may draw.
+let latest = 0;
 
 function passQuery() {
   let p = null;
@@ -69,11 +71,13 @@ async function search(q) {
   url.searchParams.delete("cat");
   history.replaceState(null, "", url.pathname + url.search);
   markBrowse(null);
+  clearTimeout(timer);
+  const mine = ++latest;
   try {
     const data = await api("/api/guide?q=" + encodeURIComponent(q));
-    show(data.matters, serviceNames());
+    if (mine === latest) show(data.matters, serviceNames());
   } catch (e) {
-    $("summary").textContent = e.message;
+    if (mine === latest) $("summary").textContent = e.message;
   }
 }
 
@@ -89,6 +93,8 @@ function browse(code) {
   if (code) url.searchParams.set("cat", code); else url.searchParams.delete("cat");
   history.replaceState(null, "", url.pathname + url.search);
   $("q").value = "";
+  clearTimeout(timer);
+  latest += 1;
   markBrowse(code || "");
   const out = [];
   for (const c of catalog.categories) {
