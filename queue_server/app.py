@@ -17,9 +17,9 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from queue_server.auth.router import router as auth_router
+from queue_server.bootstrap import save_admin_password
 from queue_server.calendar.router import router as calendar_router
 from queue_server.cases.router import router as cases_router
-from queue_server.bootstrap import save_admin_password
 from queue_server.catalog.router import router as catalog_router
 from queue_server.clock import Clock
 from queue_server.deps import RuntimeDep
@@ -30,6 +30,7 @@ from queue_server.middleware import BodyLimit, SecurityHeaders
 from queue_server.rollover import rollover
 from queue_server.runtime import Runtime
 from queue_server.settings import ServerSettings
+from queue_server.stats.case_router import router as case_stats_router
 from queue_server.stats.router import router as stats_router
 from queue_server.tickets.router import router as tickets_router
 from queue_server.web import mount_pages
@@ -154,7 +155,7 @@ def create_app(settings: ServerSettings | None = None, *, clock: Clock | None = 
         return Health(status="ok")
 
     for router in (auth_router, catalog_router, tickets_router, windows_router, live_router,
-                   stats_router, calendar_router, cases_router):
+                   stats_router, case_stats_router, calendar_router, cases_router):
         app.include_router(router)
     mount_pages(app)
     return app

@@ -14,6 +14,7 @@ from queue_server.tickets.models import (
 from queue_server.windows.models import WindowState
 
 __all__ = [
-    "AuthSession", "Case", "CaseBatch", "CaseCounter", "CaseStep", "Counter", "Device", "Evaluation", "Event", "HallState", "IdempotencyKey",
+    "AuthSession", "Case", "CaseBatch", "CaseCounter", "CaseStep", "Counter", "Device",
+    "Evaluation", "Event", "HallState", "IdempotencyKey",
     "MobileIpDay", "ServiceStat", "Ticket", "User", "WindowState",
 ]
