@@ -121,6 +121,23 @@ function renderNotice(s) {
   track.style.animationDuration = `${Math.max(20, width / 110)}s`;
 }
 
+function renderPickup(s) {
+  const rows = (s.pickup || []).slice(-12).reverse();
+  const box = $("pickup-box");
+  const key = rows.map((p) => `${p.number}@${p.window}`).join("|");
+  if (box.dataset.key === key) return;
+  box.dataset.key = key;
+  box.hidden = !rows.length;
+  if (rows.length) setText($("pickup-window"), String(rows[0].window));
+  $("pickup").replaceChildren(...rows.map((p) => {
+    const li = document.createElement("li");
+    li.dataset.case = String(p.id);
+    li.textContent = S.shortCaseNumber(p.number);
+    li.title = S.pickupPhrase(p.number, p.window);
+    return li;
+  }));
+}
+
 function render(prev, s) {
   $("offline").hidden = s.connected;
   document.body.classList.toggle("disconnected", !s.connected);
@@ -128,6 +145,7 @@ function render(prev, s) {
   renderBanner(prev, s);
   renderRecent(s);
   renderCats(s);
+  renderPickup(s);
   renderNotice(s);
 }
 
@@ -139,6 +157,14 @@ function dispatch(msg) {
       ...call,
       text: S.callPhrase(call.number, call.window),
       spoken: S.spokenPhrase(call.number, call.window, state.announce.digits),
+      repeat: state.announce.repeat,
+    });
+  }
+  for (const p of S.pickupsToAnnounce(prev, msg)) {
+    announcer.enqueue({
+      ...p,
+      text: S.pickupPhrase(p.number, p.window),
+      spoken: S.spokenPickup(p.number, p.window),
       repeat: state.announce.repeat,
     });
   }

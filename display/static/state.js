@@ -6,6 +6,7 @@
 // Nothing here touches the DOM, the clock or the network, so node --test can check it all.
 
 export const RECENT_LIMIT = 10;
+export const PICKUP_LIMIT = 30;
 
 /** Return the board state before the first snapshot, from the configured windows. */
 export function initialBoard(config = {}) {
@@ -15,6 +16,7 @@ export function initialBoard(config = {}) {
     windows: (config.windows || []).map((w) => ({ ...w, status: "closed", current: null })),
     categories: (config.categories || []).map((c) => ({ ...c, waiting: 0, eta_minutes: 0 })),
     recent: [],
+    pickup: [],
     banner: null,
     notice: config.notice || "",
     announce: { repeat: 2, digits: true, ...(config.announce || {}) },
@@ -29,6 +31,8 @@ function fromSnapshot(state, snap) {
     windows: (snap.windows || []).map((w) => ({ ...w, current: w.current ? { ...w.current } : null })),
     categories: (snap.categories || []).map((c) => ({ ...c })),
     recent,
+    // Completed cases waiting at the pickup window (numbers only); an older server sends none.
+    pickup: Array.isArray(snap.pickup) ? snap.pickup.slice(0, PICKUP_LIMIT).map((p) => ({ ...p })) : state.pickup || [],
     // The banner keeps showing the newest call the snapshot knows of; a fresh board starts
     // with it too, so the hall never sees an empty banner after a restart.
     banner: recent.length ? { ...recent[0], kind: "call", seq: snap.seq } : null,
@@ -103,6 +107,17 @@ function applyEvent(state, ev) {
       return n == null ? state : { ...state, windows: mapWindow(state, n, (w) => ({ ...w, status: "paused" })) };
     case "window.closed":
       return n == null ? state : { ...state, windows: mapWindow(state, n, (w) => ({ ...w, status: "closed", current: null })) };
+    case "case.completed": {
+      const c = ev.case;
+      if (!c || ev.pickup_window == null) return state;
+      const rest = (state.pickup || []).filter((p) => p.id !== c.id);
+      return { ...state, pickup: [...rest, { id: c.id, number: c.number, window: ev.pickup_window, at: ev.at }].slice(-PICKUP_LIMIT) };
+    }
+    case "case.delivered":
+    case "case.withdrawn":
+    case "case.processing":
+    case "case.suspended":
+      return ev.case ? { ...state, pickup: (state.pickup || []).filter((p) => p.id !== ev.case.id) } : state;
     default:
       return state; // the list of types may grow: ignore what we do not know
   }
@@ -156,8 +171,34 @@ export function callsToAnnounce(prev, msg) {
   return [];
 }
 
+/** Return the pickup announcements of this message: a case completed for collection at a window. */
+export function pickupsToAnnounce(prev, msg) {
+  if (!msg || msg.type !== "case.completed" || !msg.case || msg.pickup_window == null) return [];
+  if (prev.seq !== null && msg.seq <= prev.seq) return [];
+  return [{ number: msg.case.number, window: msg.pickup_window, kind: "pickup", seq: msg.seq }];
+}
+
+/** Shorten a case number for the board and the voice: BJ20261201-0007 → BJ…0007. */
+export function shortCaseNumber(number) {
+  const m = /^([A-Za-z]*)[\d-]*?(\d{4})$/.exec(String(number));
+  return m ? `${m[1]}…${m[2]}` : String(number);
+}
+
+/** Return the words on screen for a pickup: BJ…0007 已办结，请到 18 号窗口领取. */
+export function pickupPhrase(number, window) {
+  return `${shortCaseNumber(number)} 已办结，请到 ${window} 号窗口领取`;
+}
+
+/** Return the words to speak for a pickup, digits spelt out for a Mandarin voice. */
+export function spokenPickup(number, window) {
+  const m = /^([A-Za-z]*)[\d-]*?(\d{4})$/.exec(String(number));
+  const who = m ? `${m[1]} ${m[2].split("").map((d) => DIGITS[+d]).join("")}` : String(number);
+  return `${who} 已办结，请到 ${chineseNumber(window)} 号窗口 领取`;
+}
+
 /** Tell whether a queued announcement still matches the window (skip it when superseded). */
 export function stillCurrent(state, item) {
+  if (item.kind === "pickup") return (state.pickup || []).some((p) => p.number === item.number);
   const w = state.windows.find((x) => x.number === item.window);
   return !!(w && w.current && w.current.number === item.number);
 }

@@ -63,6 +63,15 @@ class RecentCall(BaseModel):
     at: str
 
 
+class PickupCase(BaseModel):
+    """A completed case waiting at the pickup window, by number only."""
+
+    id: int
+    number: str
+    window: int
+    at: str | None
+
+
 class QueueSnapshot(BaseModel):
     """The public state of the hall: numbers only, never a name or a phone number."""
 
@@ -70,6 +79,7 @@ class QueueSnapshot(BaseModel):
     windows: list[BoardWindow]
     categories: list[BoardCategory]
     recent_calls: list[RecentCall]
+    pickup: list[PickupCase] = []
 
 
 class MatterPublic(BaseModel):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
+from queue_server.cases.models import Case
 from queue_server.domain.estimate import Estimate
+from queue_server.domain.model import CaseChannel, CaseStatus
 from queue_server.domain.policy import ordered_queue
 from queue_server.events import service as log
 from queue_server.hall import Hall
@@ -19,6 +21,7 @@ from queue_server.readmodel.models import (
     GuideMatter,
     HallBrief,
     MatterPublic,
+    PickupCase,
     QueueSnapshot,
     RecentCall,
     WindowBrief,
@@ -53,7 +56,19 @@ def queue_snapshot(session: Session, hall: Hall, etas: dict[str, Estimate]) -> Q
     ]
     calls = [RecentCall(number=e.ticket.number, window=e.window, at=e.at)
              for e in log.recent_calls(session, hall) if e.ticket is not None]
-    return QueueSnapshot(seq=seq, windows=windows, categories=categories, recent_calls=calls)
+    return QueueSnapshot(seq=seq, windows=windows, categories=categories, recent_calls=calls,
+                         pickup=pickup_cases(session, hall))
+
+
+def pickup_cases(session: Session, hall: Hall, limit: int = 30) -> list[PickupCase]:
+    """List the completed window cases waiting for collection, oldest first (numbers only)."""
+    rows = session.exec(
+        select(Case).where(Case.hall == hall.code, col(Case.status) == CaseStatus.COMPLETED,
+                           col(Case.channel) == CaseChannel.WINDOW)
+        .order_by(col(Case.completed_at).desc()).limit(limit)).all()
+    window = hall.config.pickup_window()
+    return [PickupCase(id=c.id or 0, number=c.number, window=window, at=hall.local_iso(c.completed_at))
+            for c in reversed(rows)]
 
 
 def matter_public(hall: Hall, m: Matter) -> MatterPublic:

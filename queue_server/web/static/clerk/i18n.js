@@ -2,6 +2,7 @@
 // Same pattern as the phone pages (static/mobile/i18n.js), with the console's own table and key.
 
 import { localName, makeI18n, otherLang, pickLang } from "../common/i18n.js";
+import { CASE_TEXT } from "./cases_i18n.js";
 
 export const LANG_KEY = "hall.lang.clerk";
 
@@ -275,6 +276,10 @@ export const TEXT = {
     dur_h: "{h} h {m} min", dur_m: "{m} min {s} s", dur_s: "{s} s",
   },
 };
+
+// The 办件 panel keeps its texts in its own file; one table serves the whole console.
+Object.assign(TEXT.zh, CASE_TEXT.zh);
+Object.assign(TEXT.en, CASE_TEXT.en);
 
 const shared = makeI18n(TEXT, LANG_KEY);
 export const { translator, loadLang, saveLang, applyStatic } = shared;

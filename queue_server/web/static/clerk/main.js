@@ -3,6 +3,7 @@ import { api } from "/static/common/api.js";
 import { connectHall } from "/static/common/hallsocket.js";
 import * as S from "/static/clerk/state.js";
 import { applyStatic, loadLang, otherLang, saveLang, translator } from "/static/clerk/i18n.js";
+import { casesContext, casesOnHall, initCases } from "/static/clerk/cases.js";
 
 let state = { ...S.initialState(), lang: loadLang() };
 let t = translator(state.lang);
@@ -79,6 +80,7 @@ function startLive() {
     onMessage: (m) => {
       dispatch({ type: "hall", msg: m });
       if (S.needsRefresh(m)) scheduleRefresh();
+      casesOnHall(m);
     },
     onStatus: (ok) => { dispatch({ type: "socket", connected: ok }); if (ok) scheduleRefresh(0); },
   });
@@ -242,6 +244,8 @@ function render() {
   if (loggedIn && !inConsole) renderChooser();
   if (inConsole) renderConsole(w);
   renderDialog(w);
+  casesContext({ me: state.me, windowNo: inConsole && S.holdsWindow(state) ? state.windowNo : null,
+    lang: state.lang, ticket: w && w.current ? w.current : null, catalog: state.catalog });
 }
 
 function renderChooser() {
@@ -485,6 +489,7 @@ setInterval(tick, 1000);
 setInterval(() => { if (state.me) scheduleRefresh(0); }, 30000);
 
 applyStatic(document, state.lang);
+initCases();
 render();
 loadCatalog();
 whoAmI();

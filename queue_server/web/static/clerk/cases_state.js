@@ -1,0 +1,177 @@
+// The clerk console's 办件 panel: a pure reducer (state, message) → state, plus pure selectors.
+// No DOM, no network: node --test covers it (tests/js/clerk_cases.test.mjs).
+
+import { translator } from "./i18n.js";
+
+export const TABS = ["new", "due", "overdue", "suspended", "pickup", "search"];
+export const OPEN = ["accepted", "processing", "suspended"];
+
+/** Which actions a case allows in each state (the contract's state machine, as buttons). */
+const ACTIONS = {
+  accepted: ["process", "suspend", "complete", "withdraw"],
+  processing: ["suspend", "complete", "withdraw"],
+  suspended: ["resume", "withdraw"],
+  completed: ["deliver-pickup", "deliver-mail"],
+  delivered: [],
+  withdrawn: [],
+};
+
+export function initialCases() {
+  return {
+    tab: "due", lists: { due: [], overdue: [], suspended: [], pickup: [], search: [] }, loaded: false,
+    selected: null, form: null, guide: [], guideQuery: "", picked: [], busy: null, msg: null, created: [], query: "",
+  };
+}
+
+/** Return the actions the case's state allows, as data-action suffixes. */
+export function caseActions(c) {
+  return c ? ACTIONS[c.status] || [] : [];
+}
+
+/** Return the documents that make sense to print for a case now. */
+export function printKinds(c) {
+  if (!c || c.status === "withdrawn") return [];
+  const kinds = ["acceptance"];
+  if (c.status === "suspended" || (c.missing && c.missing.length)) kinds.push("notice");
+  if (c.status === "completed" || c.status === "delivered") kinds.push("completion");
+  return kinds;
+}
+
+/** Tell whether a case is waiting at the pickup window: completed, and collected at the hall. */
+export function awaitsPickup(c) {
+  return c.status === "completed" && (c.channel === "window" || c.channel === undefined);
+}
+
+/** Split the server's lists into the panel's tabs, as of today (YYYY-MM-DD in the hall's timezone). */
+export function splitLists({ open = [], overdue = [], suspended = [], completed = [] }, today) {
+  const byDue = (a, b) => (a.due_date < b.due_date ? -1 : a.due_date > b.due_date ? 1 : a.id - b.id);
+  return {
+    due: open.filter((c) => c.due_date === today && OPEN.includes(c.status)).sort(byDue),
+    overdue: [...overdue].sort(byDue),
+    suspended: [...suspended].sort(byDue),
+    pickup: completed.filter(awaitsPickup).sort((a, b) => String(a.completed_at).localeCompare(String(b.completed_at))),
+  };
+}
+
+function replaceIn(list, c) {
+  return list.map((x) => (x.id === c.id ? c : x));
+}
+
+/** Apply one message to the panel's state. */
+export function reduceCases(state, msg) {
+  if (!msg || typeof msg !== "object") return state;
+  switch (msg.type) {
+    case "tab":
+      return TABS.includes(msg.tab) ? { ...state, tab: msg.tab, msg: null } : state;
+    case "lists":
+      return { ...state, loaded: true, lists: { ...state.lists, ...splitLists(msg, msg.today) } };
+    case "search":
+      return { ...state, tab: "search", query: msg.query, lists: { ...state.lists, search: msg.cases } };
+    case "select":
+      return { ...state, selected: msg.case, form: null, msg: null };
+    case "case": {
+      const lists = Object.fromEntries(Object.entries(state.lists).map(([k, v]) => [k, replaceIn(v, msg.case)]));
+      const selected = state.selected && state.selected.id === msg.case.id ? msg.case : state.selected;
+      return { ...state, lists, selected };
+    }
+    case "form":
+      return { ...state, form: msg.form, msg: null };
+    case "guide":
+      return { ...state, guide: msg.matters, guideQuery: msg.query || "" };
+    case "pick":
+      return state.picked.some((m) => m.code === msg.matter.code) ? state : { ...state, picked: [...state.picked, msg.matter] };
+    case "unpick":
+      return { ...state, picked: state.picked.filter((m) => m.code !== msg.code) };
+    case "busy":
+      return { ...state, busy: msg.action, msg: null };
+    case "created":
+      return { ...state, busy: null, picked: [], guide: [], created: msg.cases, selected: msg.cases[0] || state.selected,
+        msg: { kind: "ok", key: "cs_created", vars: { list: msg.cases.map((c) => c.number).join("、") } } };
+    case "done":
+      return { ...state, busy: null, form: null, msg: msg.key ? { kind: "ok", key: msg.key, vars: msg.vars || {} } : null };
+    case "failed":
+      return { ...state, busy: null, msg: { kind: "error", code: msg.code, message: msg.message, key: msg.key, vars: msg.vars || {} } };
+    case "dismiss":
+      return { ...state, msg: null };
+    default:
+      return state;
+  }
+}
+
+/** Tell whether a hall event should make the panel re-read its lists. */
+export function needsCaseRefresh(msg) {
+  return !!msg && typeof msg.type === "string" && (msg.type.startsWith("case.") || msg.type === "snapshot");
+}
+
+/** Check a mainland ID number's GB 11643 check digit (18 characters, the last may be X). */
+export function validIdNumber(id) {
+  const s = String(id || "").trim().toUpperCase();
+  if (!/^\d{17}[\dX]$/.test(s)) return false;
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = weights.reduce((a, w, i) => a + w * Number(s[i]), 0);
+  return "10X98765432"[sum % 11] === s[17];
+}
+
+export function validPhone(phone) {
+  return /^1\d{10}$/.test(String(phone || "").trim());
+}
+
+/** Build the POST /api/cases bodies of the new-case form (one per matter), or the i18n key of what is wrong. */
+export function createBodies(picked, { name, phone, idNumber, ticket }) {
+  if (!picked.length) return { error: "cs_no_matter" };
+  if (!String(name || "").trim()) return { error: "cs_bad_name" };
+  if (phone && !validPhone(phone)) return { error: "cs_bad_phone" };
+  if (idNumber && !validIdNumber(idNumber)) return { error: "cs_bad_id" };
+  const applicant = { name: name.trim() };
+  if (phone) applicant.phone = phone.trim();
+  if (idNumber) applicant.id_number = idNumber.trim().toUpperCase();
+  return { bodies: picked.map((m) => ({ matter: m.code, applicant, ...(ticket ? { ticket } : {}) })) };
+}
+
+/** Build an action's body from the panel's small form, or name what is missing. */
+export function actionBody(action, { missing = [], other = "", note = "", result = "approved" } = {}) {
+  switch (action) {
+    case "suspend": {
+      const list = [...missing, ...String(other).split(/\n+/)].map((x) => x.trim()).filter(Boolean);
+      if (!list.length) return { error: "cs_need_missing" };
+      return { body: note.trim() ? { missing: list, note: note.trim() } : { missing: list } };
+    }
+    case "complete":
+      if (result === "refused" && !note.trim()) return { error: "cs_need_note" };
+      return { body: note.trim() ? { result, note: note.trim() } : { result } };
+    case "withdraw":
+      return note.trim() ? { body: { note: note.trim() } } : { error: "cs_need_note" };
+    case "deliver-pickup":
+      return { path: "deliver", body: { method: "pickup" } };
+    case "deliver-mail":
+      return { path: "deliver", body: { method: "mail" } };
+    default:
+      return { body: {} };
+  }
+}
+
+/** Say when a case is due, relative to today. */
+export function dueText(c, today, lang = "zh") {
+  const t = translator(lang);
+  if (!c || !c.due_date) return "";
+  if (c.status === "completed" || c.status === "delivered") return t(c.on_time === false ? "cs_late" : "cs_on_time");
+  if (c.status === "withdrawn") return "";
+  if (c.due_date === today) return t("cs_due_today");
+  if (c.overdue || c.due_date < today) return t("cs_overdue_by", { d: c.due_date });
+  return t("cs_due_on", { d: c.due_date });
+}
+
+/** Describe a refusal for the clerk; a printer fault says plainly that nothing was lost. */
+export function caseErrorText(code, message, lang = "zh") {
+  const t = translator(lang);
+  if (code === "printer_fault") return t("cs_printer_fault", { msg: message || "" });
+  const key = "cse_" + code;
+  const hint = t(key);
+  return hint !== key ? hint : message || t("err_unknown");
+}
+
+/** Return the search query for GET /api/cases?q=, trimmed; an empty one is null. */
+export function searchQuery(text) {
+  const q = String(text || "").trim();
+  return q ? q.slice(0, 40) : null;
+}
