@@ -12,8 +12,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from printer.virtual import VirtualPrinter  # noqa: E402
+from tests.support.kiosk import Kiosk, Xvfb  # noqa: E402
 from tests.support.live import Api, LiveServer  # noqa: E402
-from tests.ui.kiosk_support import Kiosk, Xvfb  # noqa: E402
 
 TICKETS = 20
 

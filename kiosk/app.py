@@ -19,7 +19,7 @@ from kivy.uix.screenmanager import NoTransition
 from kiosk import flow
 from kiosk.client import ApiError, HallListener, KioskClient, Unreachable
 from kiosk.i18n import t
-from kiosk.printing import build_receipt, print_ticket, qr_png
+from kiosk.printing import PrinterWatch, build_receipt, print_ticket, qr_png
 from kiosk.screens.confirm import ConfirmScreen
 from kiosk.screens.guide import GuideScreen
 from kiosk.screens.home import HomeScreen
@@ -51,11 +51,13 @@ class KioskApp(App):
         self.client = KioskClient(settings.server, settings.device_token,
                                   timeout=settings.request_timeout,
                                   issue_attempts=settings.issue_attempts)
+        self.printer_watch = PrinterWatch(self.client, printer_settings)
         self.pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="kiosk-io")
         self.redraws = 0
+        self.issue_requests = 0  # counters the test hook reports
+        self.hall_seq = -1
         self.ready_at: float | None = None
         self.last_touch = time.monotonic()
-        self.printer_reported: str | None = None
         self.events_log: list[str] = []
         self._pending_messages: list[dict[str, Any]] = []
         self._messages_lock = threading.Lock()
@@ -79,7 +81,7 @@ class KioskApp(App):
         Window.bind(on_touch_down=self._touched)
         Clock.schedule_interval(self._check_idle, 1.0)
         self.pool.submit(self._supervise)
-        self.pool.submit(self._report_printer_at_start)
+        self.pool.submit(self.printer_watch.report_at_start)
         return root
 
     def on_stop(self) -> None:
@@ -186,6 +188,7 @@ class KioskApp(App):
 
     # -- background work -----------------------------------------------------------------
     def _issue(self, effect: flow.IssueTicket) -> None:
+        self.issue_requests += 1
         try:
             ticket = self.client.issue(effect.service, effect.priority, effect.key)
         except (Unreachable, ApiError) as exc:
@@ -201,26 +204,10 @@ class KioskApp(App):
         except Exception as exc:  # a bad receipt must still leave the QR on screen
             log.exception("could not build the receipt")
             self._post(flow.PrintResult(False, repr(exc)))
-            self._report_printer("offline", repr(exc))
+            self.printer_watch.report("offline", repr(exc))
             return
         self._post(flow.PrintResult(outcome.ok, outcome.message_zh or None))
-        self._report_printer(outcome.status, outcome.detail)
-
-    def _report_printer(self, status: str, detail: str = "") -> None:
-        """Tell the server about a printer state that changed (and every fault)."""
-        if status == self.printer_reported == "ok":
-            return
-        try:
-            self.client.report_status(status, detail)
-            self.printer_reported = status
-        except (Unreachable, ApiError) as exc:
-            log.warning("could not report printer status: %s", exc)
-
-    def _report_printer_at_start(self) -> None:
-        from printer.service import check_status
-
-        report = check_status(self.printer_settings.url, self.printer_settings.timeout_seconds)
-        self._report_printer(report.status.value, report.detail)
+        self.printer_watch.report(outcome.status, outcome.detail)
 
     def _supervise(self) -> None:
         """Load the catalogue, follow /ws/hall, and watch the server; runs for the app's life."""
@@ -266,6 +253,7 @@ class KioskApp(App):
         """Merge a burst of hall messages into one catalogue refresh and one redraw."""
         with self._messages_lock:
             messages, self._pending_messages = self._pending_messages, []
+        self.hall_seq = max([self.hall_seq, *(int(m.get("seq") or -1) for m in messages)])
         snapshot = next((m for m in reversed(messages) if m.get("type") == "snapshot"), None)
         if snapshot is not None:
             counts = {c["code"]: c for c in snapshot.get("categories", [])}
@@ -277,6 +265,12 @@ class KioskApp(App):
             self._refresh_catalog()
         elif snapshot is not None:
             self._redraw_counts()
+
+    def hall_settled(self) -> bool:
+        """Tell whether every hall message received so far has been applied and drawn."""
+        with self._messages_lock:
+            pending = bool(self._pending_messages)
+        return not (pending or self._refreshing or self._hall_trigger.is_triggered)
 
     def _refresh_catalog(self) -> None:
         if self._refreshing:

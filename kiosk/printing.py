@@ -83,3 +83,31 @@ def qr_png(text: str, box: int = 12) -> bytes:
     buffer = io.BytesIO()
     code.make_image().save(buffer)
     return buffer.getvalue()
+
+
+class PrinterWatch:
+    """Tell the server about printer states that changed, and about every fault."""
+
+    def __init__(self, client: Any, settings: PrinterSettings) -> None:
+        self._client = client
+        self._settings = settings
+        self.reported: str | None = None
+
+    def report(self, status: str, detail: str = "") -> None:
+        """Report a printer state unless it is an ok the server already knows."""
+        from kiosk.client import ApiError, Unreachable
+
+        if status == self.reported == "ok":
+            return
+        try:
+            self._client.report_status(status, detail)
+            self.reported = status
+        except (Unreachable, ApiError) as exc:
+            log.warning("could not report printer status: %s", exc)
+
+    def report_at_start(self) -> None:
+        """Ask the printer how it is and report it."""
+        from printer.service import check_status
+
+        report = check_status(self._settings.url, self._settings.timeout_seconds)
+        self.report(report.status.value, report.detail)

@@ -114,7 +114,9 @@ class ControlServer:
                 "language": s.language, "online": s.online, "ticket": s.ticket,
                 "priority": s.priority, "key": s.idempotency_key, "redraws": self.app.redraws,
                 "ready": self.app.ready_at is not None, "catalog": bool(self.app.catalog),
-                "printer_reported": self.app.printer_reported, "issue_error": s.error}
+                "printer_reported": self.app.printer_watch.reported, "issue_error": s.error,
+                "issue_requests": self.app.issue_requests, "hall_seq": self.app.hall_seq,
+                "hall_settled": self.app.hall_settled()}
 
     def cmd_tap(self, id: str, count: int = 1, gap: float = 0.0) -> dict[str, Any]:
         """Tap the centre of a widget found by id, count times (gap seconds apart)."""

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,8 +16,9 @@ from kiosk.i18n import eta_line
 from printer.status import PrinterStatus
 from printer.virtual import VirtualPrinter
 from tests.conftest import ARTIFACTS
+from tests.support.kiosk import Kiosk, Xvfb
 from tests.support.live import Api, LiveServer
-from tests.ui.kiosk_support import Kiosk, Xvfb
+from tests.support.wait import eventually
 
 pytestmark = pytest.mark.ui
 SHOTS = ARTIFACTS / "kiosk"
@@ -38,7 +39,8 @@ class Hall:
 @pytest.fixture(scope="module")
 def hall() -> Iterator[Hall]:
     """Start Xvfb, the server, a virtual printer and the kiosk app once for the module."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(SHOTS, ignore_errors=True)  # assertions below count what this run saved
+    SHOTS.mkdir(parents=True)
     xvfb = Xvfb()
     server = LiveServer(Path(tempfile.mkdtemp(prefix="kiosk-ui-")) / "var").start()
     api = Api(server.url)
@@ -54,6 +56,11 @@ def hall() -> Iterator[Hall]:
         api.close()
         server.stop()
         xvfb.stop()
+
+
+def hall_seq(hall: Hall) -> int:
+    """Return the server's newest event seq."""
+    return int(hall.api.http.get("/api/queue").json()["seq"])
 
 
 @pytest.fixture
@@ -134,11 +141,13 @@ def test_a_priority_ticket_carries_its_class(hall: Hall, k: Kiosk) -> None:
 def test_a_double_tap_issues_exactly_one_ticket(hall: Hall, k: Kiosk) -> None:
     before, receipts = waiting(hall.api, "invoice"), len(hall.printer.receipts)
     to_confirm(k, "G", "invoice")
-    k.tap("take", count=2)
+    sent = k.state()["issue_requests"]
+    k.tap("take", count=2)  # both taps land in the same frame, before any answer
     issued(k)
-    time.sleep(1.0)
+    assert k.state()["issue_requests"] == sent + 1
     assert waiting(hall.api, "invoice") == before + 1
-    assert len(hall.printer.receipts) == receipts + 1
+    hall.printer.wait_for(receipts + 1)
+    assert k.state()["phase"] == "printed" and len(hall.printer.receipts) == receipts + 1
 
 
 def test_paper_out_shows_the_qr_code_and_reports_the_fault(hall: Hall, k: Kiosk) -> None:
@@ -153,14 +162,11 @@ def test_paper_out_shows_the_qr_code_and_reports_the_fault(hall: Hall, k: Kiosk)
     assert qr["opacity"] == 1 and qr["height"] >= 400
     assert k.call("text", id="number")["text"] == ticket["number"]
     shot(k, "zh-issued-paper-out")
-    deadline = time.monotonic() + 10
-    while True:
+    def reported() -> list[dict[str, Any]]:
         devices = hall.api.http.get("/api/devices", headers=hall.admin).json()
-        mine = [d for d in devices if d["name"] == "大厅取号机"]
-        if (mine and mine[0]["status"] == "paper_out") or time.monotonic() > deadline:
-            break
-        time.sleep(0.1)
-    assert mine[0]["status"] == "paper_out"
+        return [d for d in devices if d["name"] == "大厅取号机" and d["status"] == "paper_out"]
+
+    eventually(reported, 10, "paper_out reported to the server")
     assert len(hall.printer.receipts) == receipts
     # The ticket itself exists and waits: a print failure never loses it.
     got = hall.api.http.get(f"/api/tickets/{ticket['id']}", params={"token": ticket["token"]})
@@ -178,13 +184,14 @@ def test_idle_timeout_returns_home(k: Kiosk) -> None:
 
 def test_bursts_of_hall_events_update_counts_with_few_redraws(hall: Hall, k: Kiosk) -> None:
     headers, _ = hall.api.device("kiosk")
-    time.sleep(0.5)
+    k.wait(lambda s: s["hall_settled"] and s["hall_seq"] >= hall_seq(hall), what="settled")
     redraws = k.state()["redraws"]
     for _ in range(10):
         hall.api.issue(headers, "land-registration")
     expected = f"等候 {waiting(hall.api, 'land-registration')} 人"
     k.wait(lambda s: expected in k.call("text", id="cat_E")["text"], 10, expected)
-    time.sleep(0.5)
+    seq = hall_seq(hall)
+    k.wait(lambda s: s["hall_settled"] and s["hall_seq"] >= seq, what="every event applied")
     assert k.state()["redraws"] - redraws <= 3
 
 
@@ -214,7 +221,8 @@ def test_screenshots_of_every_screen_in_both_languages(hall: Hall, k: Kiosk) -> 
         k.wait_screen("guide")
         shot(k, f"{lang}-guide")
         k.tap("guide_cat_E")
-        time.sleep(0.3)
+        k.wait(lambda s: any(i.startswith("matter_") for i in k.call("ids")["ids"]),
+               what="the category's matters")
         shot(k, f"{lang}-guide-category")
         matter = next(i for i in k.call("ids")["ids"] if i.startswith("matter_"))
         k.tap(matter)
@@ -222,7 +230,10 @@ def test_screenshots_of_every_screen_in_both_languages(hall: Hall, k: Kiosk) -> 
         shot(k, f"{lang}-guide-matter")
         k.tap("home")
         k.wait_screen("home")
-    assert len(list(SHOTS.glob("en-*.png"))) >= 7 and len(list(SHOTS.glob("zh-*.png"))) >= 7
+    names = ("home", "services", "confirm", "issued", "guide", "guide-category", "guide-matter")
+    for lang in ("zh", "en"):
+        for name in names:
+            assert (SHOTS / f"{lang}-{name}.png").stat().st_size > 10_000, (lang, name)
 
 
 def test_server_down_shows_out_of_service_and_recovers(hall: Hall, k: Kiosk) -> None:

@@ -26,16 +26,19 @@ class Xvfb:
         exe = shutil.which("Xvfb")
         if exe is None:
             raise RuntimeError("Xvfb is not installed: apt-get install xvfb")
-        self.display = f":{free_port() % 400 + 100}"
+        # Xvfb picks a free display itself and writes its number once it accepts clients, so
+        # displays started by tests running side by side never collide.
+        read, write = os.pipe()
         self.proc = subprocess.Popen(
-            [exe, self.display, "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        sock = Path(f"/tmp/.X11-unix/X{self.display[1:]}")
-        deadline = time.monotonic() + 15
-        while not sock.exists():
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"Xvfb {self.display} did not start")
-            time.sleep(0.05)
+            [exe, "-displayfd", str(write), "-screen", "0", f"{width}x{height}x24",
+             "-nolisten", "tcp"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(write,))
+        os.close(write)
+        with os.fdopen(read) as pipe:
+            number = pipe.readline().strip()
+        if not number.isdigit():
+            raise RuntimeError(f"Xvfb did not start (exit {self.proc.poll()})")
+        self.display = f":{number}"
 
     def stop(self) -> None:
         """Stop the display."""
