@@ -1,0 +1,31 @@
+"""The demo's case simulation: weeks of realistic cases through the HTTP API, with the clock moved."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from queue_server.simulate_cases import simulate_cases
+from tests.support.cases import hold_clock
+from tests.support.live import Api, LiveServer
+
+
+def test_simulated_weeks_give_the_case_screens_something_to_show(live: LiveServer, api: Api) -> None:
+    clock = hold_clock(live, "2026-11-30 18:00")
+    real_now = clock.now
+    admin = api.admin()
+
+    def set_time(at: datetime | None) -> None:
+        clock.now = at or real_now
+
+    report = simulate_cases(live.url, admin, days=28, per_day=8, seed=3, now=real_now, set_time=set_time)
+    assert not report.errors
+    assert clock.now == real_now  # time is handed back
+    assert report.accepted > 100 and report.suspended > 0 and report.late > 0 and report.withdrawn > 0
+    stats = api.http.get("/api/stats/cases", headers=admin,
+                         params={"from": "2026-11-01", "to": "2026-11-30"}).json()
+    assert all(n > 0 for n in stats["by_mode"].values()), stats["by_mode"]
+    assert 50 < stats["on_time_pct"] < 100 and stats["completed"] > stats["completed_on_time"]
+    assert stats["open"] > 0
+    suspended = api.http.get("/api/cases", headers=admin, params={"status": "suspended"}).json()
+    delivered = api.http.get("/api/cases", headers=admin, params={"status": "delivered"}).json()
+    assert suspended["total"] + delivered["total"] > 0 and delivered["total"] > 0
