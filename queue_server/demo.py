@@ -68,12 +68,27 @@ def _spawn_kiosk(base: str, token: str, printer_url: str) -> subprocess.Popen[by
     return proc
 
 
+def _simulate(base: str, headers: dict[str, str], clock: Any, stopping: threading.Event) -> None:
+    """Make four weeks of cases first (moving the clock back, then home), then run the hall."""
+    from queue_server import simulate
+    from queue_server.clock import utcnow
+    from queue_server.simulate_cases import simulate_cases
+
+    def set_time(at: Any) -> None:
+        clock.source = utcnow if at is None else (lambda: at)
+
+    report = simulate_cases(base, headers, days=28, per_day=10, set_time=set_time)
+    print(f"模拟办件 {report.accepted} 件，超期办结 {report.late} 件 (simulated cases)", flush=True)
+    simulate.run_forever(base, headers, speed=30.0, stop=stopping.is_set)
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the demo until interrupted."""
     import uvicorn
 
     from printer.virtual import VirtualPrinter
     from queue_server.app import create_app
+    from queue_server.clock import Clock
     from queue_server.settings import ServerSettings
 
     settings = ServerSettings()
@@ -81,7 +96,8 @@ def run(args: argparse.Namespace) -> int:
     state = _demo_state(var)
     password = settings.admin_password or state["admin_password"]
     settings = settings.model_copy(update={"admin_password": password})
-    app = create_app(settings)
+    clock = Clock()  # the case simulation moves it to make weeks of history
+    app = create_app(settings, clock=clock)
     server = uvicorn.Server(uvicorn.Config(app, host=args.host, port=args.port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -122,12 +138,9 @@ Ctrl-C 退出 / to stop
             print("没有显示器，未打开取号机窗口 (no screen: kiosk window not started)", flush=True)
     stopping = threading.Event()
     if args.simulate:
-        from queue_server import simulate
-
         login = httpx.post(base + "/api/auth/login", json={"username": "admin", "password": password})
         headers = {"Authorization": "Bearer " + login.json()["token"]}
-        threading.Thread(target=simulate.run_forever, args=(base, headers), daemon=True,
-                         kwargs={"speed": 30.0, "stop": stopping.is_set}).start()
+        threading.Thread(target=_simulate, args=(base, headers, clock, stopping), daemon=True).start()
         print("模拟居民与窗口已启动 (simulated residents and clerks running)", flush=True)
     try:
         while thread.is_alive():
