@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +9,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
 from tests.support.live import Api, LiveServer
+from tests.support.wait import eventually
 
 
 @pytest.fixture
@@ -19,18 +18,6 @@ def shots(artifacts: Path) -> Path:
     out = artifacts / "clerk"
     out.mkdir(parents=True, exist_ok=True)
     return out
-
-
-def eventually(check: Callable[[], Any], timeout: float = 5.0) -> Any:
-    """Retry a check until it returns a truthy value; fail with the last value."""
-    deadline = time.monotonic() + timeout
-    last: Any = None
-    while time.monotonic() < deadline:
-        last = check()
-        if last:
-            return last
-        time.sleep(0.1)
-    raise AssertionError(f"condition not met in {timeout}s; last value: {last!r}")
 
 
 def console(browser: Browser, live: LiveServer, username: str, window: int | None) -> Page:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from tests.support.live import Api, LiveServer
 
@@ -213,10 +213,12 @@ def test_board_shows_the_pass_qr_only_with_a_display_token(
     assert board.locator("#pass-qr").evaluate("img => img.naturalWidth") > 0
     anonymous = browser.new_context(viewport=VIEWPORT)
     page = anonymous.new_page()
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "/api/hall-pass" in r.url else None)
     page.goto(live.url + "/display")
     page.wait_for_function("window.__board && window.__board.state.seq !== null", timeout=10000)
-    page.wait_for_timeout(500)
-    assert page.locator("#pass").is_hidden()
+    expect(page.locator("#pass")).to_be_hidden()
+    assert asked == [], "a board without a display token must not even ask for the pass"
     anonymous.close()
 
 
@@ -277,14 +279,16 @@ def test_screenshots_with_real_data(browser: Browser, live: LiveServer, hall: Ha
     board.wait_for_function(
         "document.querySelector('.tile[data-window=\"7\"]').dataset.status === 'paused'")
     board.wait_for_selector("#pass", state="visible")
-    board.wait_for_timeout(400)
-    board.screenshot(path=str(out / "board.png"))
+    board.locator("#pass-qr").evaluate("img => img.decode()")
+    board.evaluate("document.fonts.ready.then(() => true)")
+    board.screenshot(path=str(out / "board.png"), animations="disabled")
     _no_overlap(board)
     busy = board.locator('.tile[data-status="called"], .tile[data-status="serving"]').count()
     assert busy == 8
     screen = open_window_screen(browser, live, 10)
-    screen.wait_for_timeout(300)
-    screen.screenshot(path=str(out / "window-10.png"))
+    expect(screen.locator("#ws-ticket")).not_to_be_empty()
+    screen.evaluate("document.fonts.ready.then(() => true)")
+    screen.screenshot(path=str(out / "window-10.png"), animations="disabled")
     size = screen.locator("#ws-ticket").evaluate("el => parseFloat(getComputedStyle(el).fontSize)")
     assert size >= 300, size
     assert screen.locator("#ws-ticket").evaluate("el => el.scrollWidth <= el.clientWidth + 1")

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, ViewportSize, expect
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from queue_server.tickets.models import Evaluation
 from tests.support.live import Api, LiveServer
+from tests.support.wait import eventually
 
 VIEW: ViewportSize = {"width": 1280, "height": 800}
 
@@ -94,12 +94,11 @@ def test_pad_switches_to_english_mid_prompt_and_back(browser: Browser, live: Liv
     expect(page.locator("#submit-reasons")).to_have_text("提交评价")
     page.locator("#submit-reasons").tap()
     expect(page.locator('[data-screen="thanks"]')).to_contain_text("感谢您的评价")
-    rows: list[Evaluation] = []
-    deadline = time.monotonic() + 5
-    while not rows and time.monotonic() < deadline:
+    def stored() -> list[Evaluation]:
         with Session(live.runtime.engine) as session:
-            rows = list(session.exec(select(Evaluation).order_by(Evaluation.id)).all())  # type: ignore[arg-type]
-        time.sleep(0.1)
+            return list(session.exec(select(Evaluation).order_by(col(Evaluation.id))).all())
+
+    rows = eventually(stored, what="the grade stored")
     assert [(r.ticket_id, r.grade, json.loads(r.reasons)) for r in rows] == [(t1["id"], 1, ["效率"])]
     assert page.evaluate("localStorage.getItem('hall.lang.pad')") == "zh"
 
