@@ -18,6 +18,42 @@ class TtsUnavailable(Exception):
     """The synthesiser is missing or failed."""
 
 
+class TtsBusy(TtsUnavailable):
+    """Too many announcements are waiting for the synthesiser."""
+
+
+DIGITS = "零一二三四五六七八九"
+TICKET_NUMBER = re.compile(r"^([A-Z]?)(\d{1,4})$")
+
+
+def chinese_number(n: int) -> str:
+    """Say 0..9999 in Mandarin: 3 → 三, 10 → 十, 105 → 一百零五."""
+    if n < 10:
+        return DIGITS[n]
+    units = ["", "十", "百", "千"]
+    ds = [int(d) for d in str(n)]
+    out, zero = "", False
+    for i, d in enumerate(ds):
+        unit = units[len(ds) - 1 - i]
+        if d == 0:
+            zero = True
+            continue
+        if zero and out:
+            out += "零"
+        zero = False
+        out += ("" if d == 1 and unit == "十" and i == 0 else DIGITS[d]) + unit
+    return out
+
+
+def spoken_call(number: str, window: int, digits: bool = True) -> str:
+    """Return the words for a call, as the board says them: 请 A 零零七 号 到 三 号窗口 办理."""
+    m = TICKET_NUMBER.match(number)
+    if m is None or not 1 <= window <= 9999:
+        raise ValueError("号码或窗口不正确 (number must be like A007, window 1..9999)")
+    body = "".join(DIGITS[int(d)] for d in m[2]) if digits else chinese_number(int(m[2]))
+    return f"请 {m[1] + ' ' if m[1] else ''}{body} 号 到 {chinese_number(window)} 号窗口 办理"
+
+
 def check_text(text: str) -> str:
     """Return the normalised text, or raise ValueError with a reason a person can act on."""
     text = " ".join(text.split())
@@ -50,7 +86,7 @@ class Synthesiser:
     """Synthesise WAV audio with espeak-ng, one process at a time, remembering recent texts."""
 
     def __init__(self, command: str = "espeak-ng", *, voice: str = "cmn", speed: int = 165,
-                 timeout: float = 10.0, cache_size: int = 128) -> None:
+                 timeout: float = 10.0, cache_size: int = 128, max_waiting: int = 4) -> None:
         self.command = command
         self.voice = voice
         self.speed = speed
@@ -58,10 +94,16 @@ class Synthesiser:
         self.cache_size = cache_size
         self._cache: OrderedDict[str, bytes] = OrderedDict()
         self._lock = asyncio.Lock()
+        self.max_waiting = max_waiting
+        self._waiting = 0
 
     def available(self) -> bool:
         """Tell whether the synthesiser binary exists."""
         return shutil.which(self.command) is not None
+
+    def cached(self, text: str) -> bool:
+        """Tell whether the audio for a text is already at hand."""
+        return text in self._cache
 
     async def wav(self, text: str) -> bytes:
         """Return WAV bytes for already checked text."""
@@ -69,14 +111,21 @@ class Synthesiser:
         if hit is not None:
             self._cache.move_to_end(text)
             return hit
-        # One synthesis at a time: the hall server shares a small CPU with everything else.
-        async with self._lock:
-            hit = self._cache.get(text)
-            if hit is None:
-                hit = await self._run(text)
-                self._cache[text] = hit
-                while len(self._cache) > self.cache_size:
-                    self._cache.popitem(last=False)
+        # One synthesis at a time: the hall server shares a small CPU with everything else. A
+        # short queue at most: beyond it, refuse at once rather than pile up work.
+        if self._waiting >= self.max_waiting:
+            raise TtsBusy("语音合成繁忙，请稍后再试")
+        self._waiting += 1
+        try:
+            async with self._lock:
+                hit = self._cache.get(text)
+                if hit is None:
+                    hit = await self._run(text)
+                    self._cache[text] = hit
+                    while len(self._cache) > self.cache_size:
+                        self._cache.popitem(last=False)
+        finally:
+            self._waiting -= 1
         return hit
 
     async def _run(self, text: str) -> bytes:

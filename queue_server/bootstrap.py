@@ -94,6 +94,6 @@ def prepare(settings: ServerSettings, engine: Engine, now: datetime) -> Prepared
         hall = Hall(choose_config(settings, engine), load_secret(settings))
         with write_session(engine) as session:
             events.ensure_hall_row(session, hall.code)
-            ensure_windows(session, hall)
+            ensure_windows(session, hall, now)
             password = ensure_admin(session, settings.admin_password, now)
     return Prepared(hall, password)

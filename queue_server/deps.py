@@ -9,6 +9,7 @@ from fastapi import Depends, Path, Request, Response
 from starlette.requests import HTTPConnection
 
 from queue_server.auth.service import Principal, resolve
+from queue_server.db.types import MAX_INT
 from queue_server.domain.passes import sign_device, verified_device
 from queue_server.errors import Forbidden, Unauthorized
 from queue_server.runtime import Runtime
@@ -17,9 +18,8 @@ SESSION_COOKIE = "hall_session"
 DEVICE_COOKIE = "hall_device"
 
 
-# Row ids are INTEGER columns (32-bit on PostgreSQL): anything larger cannot exist, and sending it
-# to PostgreSQL fails with NumericValueOutOfRange, so it is refused as input.
-MAX_ID = 2**31 - 1
+# Row ids are INTEGER columns (32-bit on PostgreSQL): anything larger cannot exist.
+MAX_ID = MAX_INT
 RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 

@@ -13,6 +13,7 @@ from queue_server.events.models import HallState
 from queue_server.events.schema import TicketExpired, WindowClosed
 from queue_server.events.service import brief
 from queue_server.hall import Hall
+from queue_server.retention import prune
 from queue_server.tickets.models import Ticket
 from queue_server.tickets.states import step
 from queue_server.uow import UnitOfWork
@@ -46,6 +47,7 @@ def rollover(uow: UnitOfWork, now: datetime) -> bool:
             uow.emit(WindowClosed(window=w.number), at=now, actor="system")
     state.current_day = today.isoformat()
     forget_phones(session, hall, today)
+    prune(session, hall, today, now)
     return True
 
 

@@ -19,8 +19,10 @@ from queue_server.events import service as events
 from queue_server.events.hub import Hub
 from queue_server.events.listener import EventListener
 from queue_server.events.schema import Envelope
+from queue_server.events.ticket_feed import SocketCaps, TicketFeed, View
 from queue_server.hall import Hall
 from queue_server.ratelimit import Limiters
+from queue_server.readmodel.ticket_views import ticket_views
 from queue_server.settings import ServerSettings
 from queue_server.tickets.estimator import Estimator
 from queue_server.tickets.issuing import Issuer
@@ -49,7 +51,10 @@ class Runtime:
         self.logins = LoginGate(self.db, per_ip=settings.login_ip_attempts_per_minute,
                                 per_user=settings.login_attempts_per_minute,
                                 workers=settings.password_workers)
-        self.tts = Synthesiser(settings.tts_command)
+        self.tts = Synthesiser(settings.tts_command, max_waiting=settings.tts_max_waiting)
+        self.hall_sockets = SocketCaps(total=settings.ws_hall_max, per_ip=settings.ws_per_ip)
+        self.ticket_feed = TicketFeed(hub, self._ticket_views, per_ticket=settings.ws_per_ticket,
+                                      per_ip=settings.ws_per_ip)
         self.listener = (EventListener(engine, hall.code, hub)
                          if engine.dialect.name == "postgresql" else None)
 
@@ -62,6 +67,10 @@ class Runtime:
     def clock(self, source: Callable[[], datetime]) -> None:
         # Tests and the simulator move time by giving the shared clock a new source.
         self._clock.source = source
+
+    async def _ticket_views(self, keys: list[tuple[int, str]]) -> dict[tuple[int, str], View]:
+        est = await self.estimator.current(max_age=10.0)
+        return await self.db.read(lambda s: ticket_views(s, self.hall, keys, est.tickets))
 
     @classmethod
     async def create(cls, settings: ServerSettings, clock: Clock | None = None) -> Runtime:
@@ -90,6 +99,7 @@ class Runtime:
         if self.listener is not None:
             await self.listener.stop()
         await self.estimator.stop()
+        await self.ticket_feed.stop()
         self.logins.close()
         self.engine.dispose()
 

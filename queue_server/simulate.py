@@ -5,6 +5,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import random
+import secrets
 import time
 import uuid
 from collections.abc import Callable
@@ -40,11 +41,12 @@ class _Client:
         return self.http.post(path, headers=headers, json=json)
 
     def make_user(self, name: str, role: str, display: str) -> dict[str, str]:
+        # A random password per simulated clerk: nobody can log in as one with a known password.
+        password = secrets.token_urlsafe(12)
         r = self.post("/api/admin/users", self.admin, {
-            "username": name, "password": "sim-password-1", "role": role, "display_name": display})
-        if r.status_code not in (201, 409):
-            r.raise_for_status()
-        login = self.post("/api/auth/login", {}, {"username": name, "password": "sim-password-1"})
+            "username": name, "password": password, "role": role, "display_name": display})
+        r.raise_for_status()
+        login = self.post("/api/auth/login", {}, {"username": name, "password": password})
         login.raise_for_status()
         return {"Authorization": "Bearer " + login.json()["token"]}
 

@@ -21,7 +21,7 @@ export function withTimeout(promise, ms, controller) {
 
 /**
  * Create the announcement queue.
- * say(text, signal) → Promise<source> speaks once; chime(signal) → Promise plays the chime;
+ * say(text, signal, call) → Promise<source> speaks once; chime(signal) → Promise plays the chime;
  * isCurrent(item) says whether the call still stands (a superseded call is skipped);
  * log is the observable record (window.__announcements on the board), trimmed to maxLog.
  */
@@ -41,7 +41,7 @@ export function createAnnouncer({
     await chime(signal);
     for (let i = 0; i < item.repeat; i++) {
       if (signal.aborted) throw new Error("timeout");
-      entry.source = await say(item.spoken, signal);
+      entry.source = await say(item.spoken, signal, item);
       entry.plays += 1;
       if (i < item.repeat - 1) await sleep(gapMs);
     }
@@ -142,16 +142,18 @@ function playAudio(audio, url, signal, playTimeoutMs) {
   });
 }
 
-/** Return say(text, signal): the zh-CN speech voice if present, else the server's offline WAV. */
+/** Return say(text, signal, call): the zh-CN voice if present, else the server's offline WAV of call {number, window}. */
 export function browserVoice({ ttsPath = "/api/tts", playTimeoutMs = 15000 } = {}) {
   const synth = globalThis.speechSynthesis;
   // One element for the life of the page: memory stays flat over weeks.
   const audio = new Audio();
   audio.preload = "auto";
-  return async function say(text, signal) {
+  return async function say(text, signal, call = {}) {
     const voice = chineseVoice(synth);
     if (voice) return speakWithVoice(synth, voice, text, signal);
-    return playAudio(audio, `${ttsPath}?text=${encodeURIComponent(text)}`, signal, playTimeoutMs);
+    // The server derives the words from the call itself: it never speaks text it is sent.
+    const query = `number=${encodeURIComponent(call.number)}&window=${encodeURIComponent(call.window)}`;
+    return playAudio(audio, `${ttsPath}?${query}`, signal, playTimeoutMs);
   };
 }
 

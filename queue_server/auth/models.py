@@ -77,7 +77,7 @@ class DeviceCreate(BaseModel):
 
     name: str = PField(min_length=1, max_length=64)
     kind: DeviceKind
-    window: int | None = None
+    window: int | None = PField(default=None, ge=-(2**31), le=2**31 - 1)
     model_config = {"extra": "forbid"}
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, StringConstraints
 from pydantic import Field as PField
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -19,6 +20,8 @@ from queue_server.domain.model import (
     HomeGroup,
     MatterMode,
 )
+
+ShortText = Annotated[str, StringConstraints(max_length=200)]  # every free-text item is bounded
 
 
 class CaseCounter(SQLModel, table=True):
@@ -122,8 +125,8 @@ class CaseCreate(BaseModel):
 
     matter: str = PField(min_length=1, max_length=64)
     applicant: ApplicantIn
-    ticket: int | None = PField(default=None, ge=1, le=2**63 - 1)
-    received_materials: list[str] = PField(default_factory=list, max_length=50)
+    ticket: int | None = PField(default=None, ge=1, le=2**31 - 1)  # an INTEGER column: 32-bit on PostgreSQL
+    received_materials: list[ShortText] = PField(default_factory=list, max_length=50)
     note: str | None = PField(default=None, max_length=500)
     group: HomeGroup | None = None
     station: str | None = PField(default=None, max_length=20)
@@ -140,7 +143,7 @@ class CaseBatchCreate(BaseModel):
 class SuspendBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    missing: list[str] = PField(min_length=1, max_length=50)
+    missing: list[ShortText] = PField(min_length=1, max_length=50)
     note: str | None = PField(default=None, max_length=500)
 
 

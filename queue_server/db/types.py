@@ -48,3 +48,8 @@ class StrEnumType(TypeDecorator[StrEnum]):
 
     def process_result_value(self, value: Any, dialect: Dialect) -> StrEnum | None:
         return None if value is None else self.enum(value)
+
+
+# Row ids and other integer columns are INTEGER: 32-bit on PostgreSQL. A larger value sent to
+# PostgreSQL fails with NumericValueOutOfRange (a 500), so bodies and paths refuse it first (422).
+MAX_INT = 2**31 - 1

@@ -71,6 +71,16 @@ class MatterMode(StrEnum):
     PROXY = "proxy"
 
 
+class PauseReason(StrEnum):
+    """Pause reasons a clerk picks from a list; only these may be shown to the public."""
+
+    LUNCH = "午休"
+    ERRAND = "外出办事"
+    MEETING = "开会"
+    AWAY = "临时离开"
+    FAULT = "设备故障"
+
+
 class WindowStatus(StrEnum):
     OPEN = "open"
     PAUSED = "paused"

@@ -18,7 +18,6 @@ from queue_server.readmodel.queue import queue_snapshot
 from queue_server.runtime import Runtime
 from queue_server.tickets.models import Ticket
 from queue_server.tickets.service import token_matches
-from queue_server.tickets.views import ticket_public
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["live"])
@@ -51,7 +50,7 @@ async def _pump(ws: WebSocket, sub: Subscriber, after: int) -> None:
             await ws.close(code=1013, reason="too far behind; reconnect")
             return
         if message.seq > after:
-            await ws.send_text(message.text)
+            await ws.send_text(message.public_text)
             after = message.seq
 
 
@@ -67,36 +66,52 @@ async def _run_until_either(ws: WebSocket, pump: Any) -> None:
                 await task
 
 
+def parse_since(since: str | None) -> int | None:
+    """Return a valid-looking ?since= as an int, or None: ASCII digits only, and not absurdly long."""
+    # str.isdigit() accepts "²", and int() refuses more than 4300 digits: both would raise.
+    if since is None or not (since.isascii() and since.isdigit()) or len(since) > 18:
+        return None
+    return int(since)
+
+
 @router.websocket("/ws/hall")
 async def hall_socket(ws: WebSocket, since: str | None = Query(default=None)) -> None:
     """Stream the hall: a snapshot first (or the missed events), then every event in seq order."""
     rt = get_runtime(ws)
-    await ws.accept()
-    sub = rt.hub.subscribe()
+    ip = ws.client.host if ws.client else "unknown"
+    if not rt.hall_sockets.take(ip):
+        await ws.close(code=1013)  # before accept: the handshake is refused
+        return
     try:
-        after = -1
-        start = int(since) if since is not None and since.isdigit() else None
-        if start is not None and start <= rt.hub.last_seq:
-            missed = await rt.db.read(lambda s: events.events_after(
-                s, rt.hall.code, start, rt.settings.replay_limit + 1))
-            if len(missed) <= rt.settings.replay_limit and (
-                not missed or missed[0].seq == start + 1
-            ):
-                for m in missed:
-                    await ws.send_text(m.text)
-                after = missed[-1].seq if missed else start
-        if after < 0:
-            snap = await snapshot(rt)
-            await ws.send_json({"type": "snapshot", **snap.model_dump(mode="json")})
-            after = snap.seq
-        await _run_until_either(ws, _pump(ws, sub, after))
+        await ws.accept()
+        sub = rt.hub.subscribe()
+        try:
+            await _stream_hall(ws, rt, sub, parse_since(since))
+        finally:
+            rt.hub.unsubscribe(sub)
     except WebSocketDisconnect:
         pass
     finally:
-        rt.hub.unsubscribe(sub)
+        rt.hall_sockets.give_back(ip)
         if ws.application_state != WebSocketState.DISCONNECTED:
             with contextlib.suppress(Exception):
                 await ws.close()
+
+
+async def _stream_hall(ws: WebSocket, rt: Runtime, sub: Subscriber, start: int | None) -> None:
+    after = -1
+    if start is not None and start <= rt.hub.last_seq:
+        missed = await rt.db.read(lambda s: events.events_after(
+            s, rt.hall.code, start, rt.settings.replay_limit + 1))
+        if len(missed) <= rt.settings.replay_limit and (not missed or missed[0].seq == start + 1):
+            for m in missed:
+                await ws.send_text(m.public_text)
+            after = missed[-1].seq if missed else start
+    if after < 0:
+        snap = await snapshot(rt)
+        await ws.send_json({"type": "snapshot", **snap.model_dump(mode="json")})
+        after = snap.seq
+    await _run_until_either(ws, _pump(ws, sub, after))
 
 
 @router.websocket("/ws/tickets/{ticket_id}")
@@ -107,30 +122,21 @@ async def ticket_socket(ws: WebSocket, ticket_id: int, token: str = Query(defaul
     if ticket is None or ticket.hall != rt.hall.code or not token_matches(ticket, token):
         await ws.close(code=1008)  # before accept: the handshake is refused with 403
         return
-    await ws.accept()
     base = rt.base_url(str(ws.base_url).replace("ws://", "http://").replace("wss://", "https://"))
-    sub = rt.hub.subscribe()
-
-    async def view() -> dict[str, Any]:
-        t = await rt.db.read(lambda s: s.get(Ticket, ticket_id))
-        assert t is not None
-        est = (await rt.estimator.current(max_age=10.0)).tickets.get(ticket_id)
-        return ticket_public(t, rt.hall, estimate=est, base_url=base,
-                             with_token=True).model_dump(mode="json", exclude_unset=True)
+    watch = rt.ticket_feed.open(ticket_id, base, ws.client.host if ws.client else "unknown")
+    if watch is None:  # too many sockets on this ticket or from this address
+        await ws.close(code=1013)
+        return
+    await ws.accept()
 
     async def pump() -> None:
-        last = await view()
+        last = await rt.ticket_feed.first(watch)
+        if last is None:
+            return
         await ws.send_json({"type": "ticket", "ticket": last})
         while True:
-            message = await sub.queue.get()
-            if message is None:
-                await ws.close(code=1013)
-                return
-            while not sub.queue.empty():  # merge a burst into one recomputation
-                if sub.queue.get_nowait() is None:
-                    await ws.close(code=1013)
-                    return
-            current = await view()
+            # The feed computes one view per ticket per burst of events, shared by its sockets.
+            current = await watch.next()
             if current != last:
                 await ws.send_json({"type": "ticket", "ticket": current})
                 last = current
@@ -140,7 +146,7 @@ async def ticket_socket(ws: WebSocket, ticket_id: int, token: str = Query(defaul
     except WebSocketDisconnect:
         pass
     finally:
-        rt.hub.unsubscribe(sub)
+        rt.ticket_feed.close(watch)
         if ws.application_state != WebSocketState.DISCONNECTED:
             with contextlib.suppress(Exception):
                 await ws.close()

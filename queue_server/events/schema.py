@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Annotated, Literal
+import json
+from dataclasses import dataclass, field
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
@@ -11,10 +12,13 @@ from queue_server.domain.model import (
     CaseStatus,
     Channel,
     Outcome,
+    PauseReason,
     Priority,
     TicketStatus,
     WindowStatus,
 )
+
+PAUSE_REASONS = frozenset(r.value for r in PauseReason)
 
 
 class TicketBrief(BaseModel):
@@ -32,14 +36,22 @@ class EventBase(BaseModel):
     """What every event carries; the log assigns seq and at when it is appended."""
 
     model_config = ConfigDict(frozen=True)
+    # What /ws/hall and its replay may show: numbers only. The log keeps every field; an event
+    # type names its own public fields, so a new private field stays private by default.
+    PUBLIC: ClassVar[frozenset[str]] = frozenset({"type", "seq", "at", "ticket", "window"})
 
     seq: int = 0
     at: str = ""
     ticket: TicketBrief | None = None
     window: int | None = None
 
+    def public(self) -> dict[str, Any]:
+        """Return the fields the public may see, as JSON-ready data."""
+        return self.model_dump(mode="json", include=set(self.PUBLIC))
+
 
 class TicketIssued(EventBase):
+    PUBLIC = EventBase.PUBLIC | {"channel"}
     type: Literal["ticket.issued"] = "ticket.issued"
     channel: Channel
     priority: Priority | None = None
@@ -58,6 +70,7 @@ class TicketStarted(EventBase):
 
 
 class TicketFinished(EventBase):
+    PUBLIC = EventBase.PUBLIC | {"outcome"}
     type: Literal["ticket.finished"] = "ticket.finished"
     outcome: Outcome
 
@@ -67,6 +80,7 @@ class TicketNoShow(EventBase):
 
 
 class TicketTransferred(EventBase):
+    PUBLIC = EventBase.PUBLIC | {"to_service", "to_window"}
     type: Literal["ticket.transferred"] = "ticket.transferred"
     to_service: str | None = None
     to_window: int | None = None
@@ -86,13 +100,23 @@ class TicketEvaluated(EventBase):
 
 
 class WindowOpened(EventBase):
+    PUBLIC = EventBase.PUBLIC | {"status"}
     type: Literal["window.opened"] = "window.opened"
     status: WindowStatus
 
 
 class WindowPaused(EventBase):
+    PUBLIC = EventBase.PUBLIC | {"reason"}
     type: Literal["window.paused"] = "window.paused"
-    reason: str | None = None
+    reason: str | None = None  # public only when it is one of the fixed PauseReason list
+    note: str | None = None  # typed by the clerk: the log and staff only
+
+    def public(self) -> dict[str, Any]:
+        """Return the public fields; a reason not from the fixed list (older logs) is dropped."""
+        data = super().public()
+        if data.get("reason") not in PAUSE_REASONS:
+            data["reason"] = None
+        return data
 
 
 class WindowResumed(EventBase):
@@ -115,6 +139,8 @@ class CaseBrief(BaseModel):
 class CaseEvent(EventBase):
     """What every case event carries."""
 
+    PUBLIC = EventBase.PUBLIC | {"case"}
+
     case: CaseBrief
 
 
@@ -135,6 +161,7 @@ class CaseResumed(CaseEvent):
 
 
 class CaseCompleted(CaseEvent):
+    PUBLIC = CaseEvent.PUBLIC | {"pickup_window"}
     type: Literal["case.completed"] = "case.completed"
     # Where the resident collects it, when it will be picked up at the hall; else null.
     pickup_window: int | None = None
@@ -172,7 +199,12 @@ class Envelope:
 
     seq: int
     event: HallEvent
-    text: str
+    text: str  # everything, as the log keeps it
+    public_text: str = field(default="")  # what /ws/hall sends: the public fields only
+
+    def __post_init__(self) -> None:
+        if not self.public_text:
+            object.__setattr__(self, "public_text", public_json(self.event))
 
     @classmethod
     def of(cls, event: HallEvent) -> Envelope:
@@ -184,3 +216,8 @@ class Envelope:
         """Read an event back from its JSON in the log."""
         event = EVENTS.validate_json(text)
         return cls(event.seq, event, text)
+
+
+def public_json(event: HallEvent) -> str:
+    """Return the JSON of an event's public fields, for the public hall stream."""
+    return json.dumps(event.public(), ensure_ascii=False, separators=(",", ":"))

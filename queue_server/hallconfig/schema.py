@@ -71,6 +71,9 @@ class HallSettings(_Strict):
     announce: AnnounceSettings = Field(default_factory=AnnounceSettings)
     notice: str = ""
     phone_retention_days: int = Field(default=90, ge=1)
+    idempotency_retention_days: int = Field(default=1, ge=1)  # the contract keeps a day's keys
+    device_retention_days: int = Field(default=30, ge=1)  # phones' device ids, per-IP counts
+    comment_retention_days: int = Field(default=365, ge=1)  # residents' free-text comments
     evaluation_window_seconds: int = Field(default=600, gt=0)
     # Shapes appointment slots only; it never refuses a ticket, a case or a window action.
     opening_hours: list[list[str]] = Field(default_factory=_default_hours)

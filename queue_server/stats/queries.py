@@ -11,6 +11,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from queue_server.auth.models import User
+from queue_server.domain.model import GradeSource
 from queue_server.hall import Hall
 from queue_server.stats.service import Facts, Group, fold_tickets
 from queue_server.tickets.models import Evaluation, Ticket
@@ -54,12 +55,14 @@ def read_facts(session: Session, hall: Hall, first: date, last: date) -> Facts:
     if not facts.statuses:
         return facts
     grade = col(Evaluation.grade)
-    graded = (sa_select(col(Evaluation.clerk), grade, func.count())
+    source = col(Evaluation.source)
+    graded = (sa_select(col(Evaluation.clerk), grade, source, func.count())
               .join(Ticket, col(Ticket.id) == col(Evaluation.ticket_id))
-              .where(where).group_by(col(Evaluation.clerk), grade))
-    for clerk, g, n in _rows(session, graded):
+              .where(where).group_by(col(Evaluation.clerk), grade, source))
+    for clerk, g, src, n in _rows(session, graded):
         facts.grades[int(g)] = facts.grades.get(int(g), 0) + int(n)
-        if clerk:
+        # A grade staff entered for a resident never counts for that clerk's satisfaction.
+        if clerk and src != GradeSource.STAFF:
             grp = facts.by_clerk.setdefault(clerk, Group())
             grp.grade_n += int(n)
             grp.grade_sum += float(g) * int(n)

@@ -6,7 +6,7 @@ import hashlib
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import text
@@ -230,8 +230,13 @@ def evaluate(
     session, hall = uow.session, uow.hall
     if ticket.status != TicketStatus.DONE:
         raise ApiError("业务办结后才能评价", status=409, code="ticket_not_done")
-    if session.exec(select(Evaluation.id).where(Evaluation.ticket_id == ticket.id)).first():
-        raise ApiError("这个号码已经评价过了，谢谢", status=409, code="already_evaluated")
+    earlier = session.exec(select(Evaluation).where(Evaluation.ticket_id == ticket.id)).first()
+    if earlier is not None:
+        if not _resident_replaces(hall, earlier, ticket, source, now):
+            raise ApiError("这个号码已经评价过了，谢谢", status=409, code="already_evaluated")
+        # A grade staff entered stands in for the resident only until the resident grades.
+        session.delete(earlier)
+        session.flush()
     assert ticket.id is not None
     row = Evaluation(
         hall=hall.code, ticket_id=ticket.id, window=ticket.window, clerk=ticket.clerk,
@@ -242,6 +247,14 @@ def evaluate(
     uow.emit(TicketEvaluated(ticket=brief(ticket), window=ticket.window, grade=body.grade),
              at=now, actor=actor)
     return row
+
+
+def _resident_replaces(hall: Hall, earlier: Evaluation, ticket: Ticket, source: GradeSource,
+                       now: datetime) -> bool:
+    """Tell whether a resident's own grade replaces a grade staff entered (within the time limit)."""
+    limit = timedelta(seconds=hall.config.settings.evaluation_window_seconds)
+    return (earlier.source == GradeSource.STAFF and source != GradeSource.STAFF
+            and ticket.finished_at is not None and now - ticket.finished_at <= limit)
 
 
 def evaluate_by_token(uow: UnitOfWork, *, ticket_id: int, body: TicketEvaluationCreate,

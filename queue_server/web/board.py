@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 from typing import Any
 
 import qrcode
@@ -10,9 +11,9 @@ import qrcode.image.svg
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from display.tts import TtsUnavailable, check_text
-from queue_server.deps import RuntimeDep
-from queue_server.errors import ApiError, Invalid, NotFound
+from display.tts import TtsUnavailable, spoken_call
+from queue_server.deps import RuntimeDep, client_ip
+from queue_server.errors import ApiError, Invalid, NotFound, RateLimited
 from queue_server.runtime import Runtime
 from queue_server.web.pages import templates
 
@@ -61,31 +62,40 @@ async def config_json(rt: RuntimeDep) -> dict[str, Any]:
     return board_config(rt)
 
 
+@lru_cache(maxsize=64)
+def render_qr(data: str) -> bytes:
+    """Render a QR code as SVG bytes; the board asks for the same pass URL many times a minute."""
+    img = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, border=2,
+                      error_correction=qrcode.constants.ERROR_CORRECT_M)
+    buf = io.BytesIO()
+    img.save(buf)
+    return buf.getvalue()
+
+
 @router.get("/display/qr.svg", include_in_schema=False)
 def qr_svg(data: str = Query(default="")) -> Response:  # plain def: runs off the event loop
     """Render a QR code as SVG on the server, so the board needs no script from the internet."""
     if not data or len(data) > MAX_QR_DATA:
         raise Invalid(f"data 必须是 1 到 {MAX_QR_DATA} 个字符")
-    img = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, border=2,
-                      error_correction=qrcode.constants.ERROR_CORRECT_M)
-    buf = io.BytesIO()
-    img.save(buf)
-    return Response(buf.getvalue(), media_type="image/svg+xml",
+    return Response(render_qr(data), media_type="image/svg+xml",
                     headers={"Cache-Control": "private, max-age=300"})
 
 
 @router.get("/api/tts", tags=["display"], response_class=Response,
             responses={200: {"content": {"audio/wav": {}}}})
-async def speech(rt: RuntimeDep, text: str = Query(default="")) -> Response:
-    """Return Mandarin speech for an announcement as WAV, synthesised offline."""
+async def speech(request: Request, rt: RuntimeDep,
+                 number: str = Query(pattern=r"^[A-Z]?[0-9]{1,4}$", max_length=5),
+                 window: int = Query(ge=1, le=9999)) -> Response:
+    """Return Mandarin speech for a call (number, window) as WAV, synthesised offline."""
+    if window > len(rt.hall.config.windows):
+        raise NotFound(f"没有 {window} 号窗口")
+    text = spoken_call(number, window, rt.hall.config.settings.announce.digits)
+    if not rt.tts.cached(text) and not rt.limiters.tts_ip.hit(client_ip(request)):
+        raise RateLimited("语音请求过于频繁，请稍后再试")
     try:
-        clean = check_text(text)
-    except ValueError as exc:
-        raise Invalid(str(exc)) from None
-    try:
-        wav = await rt.tts.wav(clean)
+        wav = await rt.tts.wav(text)
     except TtsUnavailable as exc:
         raise ApiError(str(exc), status=503, code="tts_unavailable") from None
-    # The same announcement text always gives the same audio: let the board cache it.
+    # The same call always gives the same audio: let the board cache it.
     return Response(wav, media_type="audio/wav",
                     headers={"Cache-Control": "public, max-age=86400"})

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from queue_server.deps import RuntimeDep
+from queue_server.domain.model import PauseReason
 from queue_server.errors import NotFound
 from queue_server.web.pages import templates
 
@@ -15,7 +16,9 @@ router = APIRouter(include_in_schema=False)
 @router.get("/clerk", response_class=HTMLResponse)
 async def clerk_console(request: Request) -> HTMLResponse:
     """Serve the clerk console: log in, open a window, call and serve."""
-    return templates.TemplateResponse(request, "clerk.html", {})
+    # Only reasons from this fixed list are shown publicly (the board, the window screen).
+    return templates.TemplateResponse(request, "clerk.html",
+                                      {"pause_reasons": [r.value for r in PauseReason]})
 
 
 @router.get("/pad/{number}", response_class=HTMLResponse)

@@ -9,7 +9,7 @@ from pydantic import Field as PField
 from sqlalchemy import Column
 from sqlmodel import Field, SQLModel
 
-from queue_server.db.types import StrEnumType, UTCDateTime
+from queue_server.db.types import MAX_INT, StrEnumType, UTCDateTime
 from queue_server.domain.model import Outcome, WindowStatus
 
 
@@ -39,7 +39,7 @@ class PauseBody(BaseModel):
 class CallBody(BaseModel):
     """Call one specific ticket."""
 
-    ticket: int = PField(ge=1, le=2**63 - 1)
+    ticket: int = PField(ge=1, le=MAX_INT)
     model_config = {"extra": "forbid"}
 
 
@@ -54,7 +54,7 @@ class TransferBody(BaseModel):
     """Move the current ticket to another service or window."""
 
     service: str | None = PField(default=None, max_length=64)
-    window: int | None = None
+    window: int | None = PField(default=None, ge=1, le=9999)
     model_config = {"extra": "forbid"}
 
     @model_validator(mode="after")

@@ -12,23 +12,53 @@ from typing import Any
 from sqlmodel import Session, select
 
 from queue_server.auth.service import Principal
-from queue_server.domain.model import DeviceKind, GradeSource, WindowStatus
+from queue_server.domain.model import DeviceKind, GradeSource, TicketStatus, WindowStatus
+from queue_server.domain.states import Action
 from queue_server.errors import ApiError, Conflict, Forbidden, NotFound, conflict
 from queue_server.events import schema as ev
+from queue_server.events import service as log
 from queue_server.events.service import brief
 from queue_server.hall import Hall
 from queue_server.tickets.models import Evaluation, EvaluationCreate, Ticket
 from queue_server.tickets.service import evaluate
+from queue_server.tickets.states import step
 from queue_server.uow import UnitOfWork
 from queue_server.windows.models import WindowState
 
 
-def ensure_windows(session: Session, hall: Hall) -> None:
-    """Create a state row for every configured window."""
-    existing = set(session.exec(select(WindowState.number).where(WindowState.hall == hall.code)).all())
+def ensure_windows(session: Session, hall: Hall, now: datetime) -> None:
+    """Create a state row for every configured window, and retire the rows of windows gone."""
+    rows = session.exec(select(WindowState).where(WindowState.hall == hall.code)).all()
+    existing = {w.number for w in rows}
     for w in hall.config.windows:
         if w.number not in existing:
             session.add(WindowState(hall=hall.code, number=w.number, status=WindowStatus.CLOSED))
+    for state in rows:
+        if not 1 <= state.number <= len(hall.config.windows):
+            _retire(session, hall, state, now)
+
+
+def _retire(session: Session, hall: Hall, state: WindowState, now: datetime) -> None:
+    # A window the imported hall no longer has: its resident goes back to the queue, tickets sent
+    # to it are released to their service, its clerk is signed out, and its row is removed.
+    n = state.number
+    if state.current_ticket_id is not None:
+        ticket = session.get(Ticket, state.current_ticket_id)
+        if ticket is not None and ticket.status in (TicketStatus.CALLED, TicketStatus.SERVING):
+            step(ticket, Action.TRANSFER)
+            ticket.window = ticket.clerk = ticket.started_at = None
+            log.append(session, hall, ev.TicketTransferred(ticket=brief(ticket), window=n),
+                       at=now, actor="system")
+    for ticket in session.exec(select(Ticket).where(
+            Ticket.hall == hall.code, Ticket.designated_window == n,
+            Ticket.status == TicketStatus.WAITING)).all():
+        ticket.designated_window = None
+        log.append(session, hall, ev.TicketTransferred(ticket=brief(ticket), window=n),
+                   at=now, actor="system")
+    if state.status != WindowStatus.CLOSED:
+        log.append(session, hall, ev.WindowClosed(window=n), at=now, actor="system")
+    session.delete(state)
+    session.flush()
 
 
 def get_window(session: Session, hall: Hall, number: int) -> WindowState:
@@ -93,7 +123,10 @@ def pause(uow: UnitOfWork, *, number: int, who: Principal, reason: str | None,
     if state.status == WindowStatus.PAUSED:
         return state
     state.status, state.pause_reason, state.updated_at = WindowStatus.PAUSED, reason, now
-    uow.emit(ev.WindowPaused(window=number, reason=reason), at=now, actor=who.actor)
+    # Only a reason from the fixed list may reach the public board; typed text stays a note.
+    listed = reason if reason in ev.PAUSE_REASONS else None
+    uow.emit(ev.WindowPaused(window=number, reason=listed, note=None if listed else reason),
+             at=now, actor=who.actor)
     return state
 
 

@@ -11,7 +11,7 @@ import httpx
 
 from tests.support.live import Api, LiveServer
 
-PHRASE = "请 A 零零七 号 到 三 号窗口 办理"
+CALL = {"number": "A007", "window": "3"}
 
 
 def test_espeak_ng_is_installed() -> None:
@@ -19,7 +19,7 @@ def test_espeak_ng_is_installed() -> None:
 
 
 def test_tts_returns_a_valid_wav_with_nonzero_duration(api: Api) -> None:
-    r = api.http.get("/api/tts", params={"text": PHRASE})
+    r = api.http.get("/api/tts", params=CALL)
     assert r.status_code == 200, r.text
     assert r.headers["content-type"] == "audio/wav"
     with wave.open(io.BytesIO(r.content)) as w:
@@ -32,23 +32,26 @@ def test_tts_returns_a_valid_wav_with_nonzero_duration(api: Api) -> None:
 
 
 def test_tts_answers_the_same_text_from_its_cache(api: Api) -> None:
-    first = api.http.get("/api/tts", params={"text": "请 B 零零一 号 到 十 号窗口 办理"})
-    second = api.http.get("/api/tts", params={"text": "请 B 零零一 号 到 十 号窗口 办理"})
+    first = api.http.get("/api/tts", params={"number": "B001", "window": "10"})
+    second = api.http.get("/api/tts", params={"number": "B001", "window": "10"})
     assert first.status_code == second.status_code == 200
     assert first.content == second.content
 
 
-def test_tts_refuses_bad_text_with_a_json_error(api: Api) -> None:
-    for params in ({}, {"text": "   "}, {"text": "请" * 61}, {"text": "<script>alert(1)</script>"}):
+def test_tts_refuses_anything_but_a_call_with_a_json_error(api: Api) -> None:
+    for params in ({}, {"text": "请 A 零零七 号 到 三 号窗口 办理"}, {"number": "A007"},
+                   {"number": "<script>", "window": "3"}, {"number": "A00007", "window": "3"},
+                   {"number": "A007", "window": "0"}, {"number": "A007", "window": "9" * 30}):
         r = api.http.get("/api/tts", params=params)
         assert r.status_code == 422, (params, r.text)
         assert r.json()["error"]["code"] == "invalid"
+    assert api.http.get("/api/tts", params={"number": "A007", "window": "19"}).status_code == 404
 
 
 def test_tts_without_espeak_answers_503_with_a_json_error(tmp_path: Path) -> None:
     server = LiveServer(tmp_path / "var", tts_command="no-such-espeak-binary").start()
     try:
-        r = httpx.get(server.url + "/api/tts", params={"text": PHRASE}, timeout=30)
+        r = httpx.get(server.url + "/api/tts", params=CALL, timeout=30)
     finally:
         server.stop()
     assert r.status_code == 503

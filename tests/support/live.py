@@ -60,7 +60,8 @@ class LiveServer:
         """Start serving and wait until /healthz answers."""
         self.app = create_app(self.settings, rollover_interval=3600)
         config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning",
-                                ws_ping_interval=None, lifespan="on")
+                                ws_ping_interval=None, lifespan="on",
+                                ws_max_size=self.settings.ws_max_size)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True)
         self._thread.start()

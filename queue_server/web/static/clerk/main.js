@@ -122,7 +122,10 @@ function command(action, el) {
       scheduleRefresh(0);
       return;
     case "pause-toggle":
-      if (c.pause) act("pause"); else if (c.resume) act("resume");
+      if (c.pause) act("pause", pauseBody()); else if (c.resume) act("resume");
+      return;
+    case "pause":
+      if (c.pause) act("pause", pauseBody());
       return;
     case "cancel":
       clearTimeout(disarmTimer);
@@ -154,6 +157,12 @@ function command(action, el) {
     default:
       if (c[action]) act(action);
   }
+}
+
+/** The pause reason picked from the fixed list (never typed: it may be shown publicly). */
+function pauseBody() {
+  const reason = $("pause-reason") ? $("pause-reason").value : "";
+  return reason ? { body: { reason } } : undefined;
 }
 
 function submitTransfer(target) {

@@ -1,0 +1,139 @@
+"""Residents' ticket sockets: capped per ticket and per address, one shared view per ticket."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from queue_server.events.hub import Hub
+from queue_server.events.schema import Envelope
+
+log = logging.getLogger(__name__)
+View = dict[str, Any]
+# Build the current views of these (ticket id, base URL) pairs; a missing ticket is left out.
+Compute = Callable[[list[tuple[int, str]]], Awaitable[dict[tuple[int, str], View]]]
+
+
+class SocketCaps:
+    """Count open sockets per address and in total, and refuse those over the caps."""
+
+    def __init__(self, *, total: int, per_ip: int) -> None:
+        self.total, self.per_ip = total, per_ip
+        self._by_ip: Counter[str] = Counter()
+
+    def take(self, ip: str) -> bool:
+        """Take a place for a socket from ip; False when a cap is reached."""
+        if sum(self._by_ip.values()) >= self.total or self._by_ip[ip] >= self.per_ip:
+            return False
+        self._by_ip[ip] += 1
+        return True
+
+    def give_back(self, ip: str) -> None:
+        """Free a socket's place."""
+        self._by_ip[ip] -= 1
+        if self._by_ip[ip] <= 0:
+            del self._by_ip[ip]
+
+
+class Watch:
+    """One socket following one ticket: the latest view it has not sent yet."""
+
+    def __init__(self, key: tuple[int, str], ip: str) -> None:
+        self.key, self.ip = key, ip
+        self.latest: View | None = None
+        self.changed = asyncio.Event()
+
+    def offer(self, view: View) -> None:
+        """Replace the unsent view: a slow socket skips straight to the newest."""
+        self.latest = view
+        self.changed.set()
+
+    async def next(self) -> View:
+        """Wait for a view to send."""
+        await self.changed.wait()
+        self.changed.clear()
+        assert self.latest is not None
+        return self.latest
+
+
+class TicketFeed:
+    """Recompute each followed ticket's view once per burst of events and share it among its sockets."""
+
+    def __init__(self, hub: Hub, compute: Compute, *, per_ticket: int, per_ip: int,
+                 total: int = 5000) -> None:
+        self._compute = compute
+        self.per_ticket = per_ticket
+        self.caps = SocketCaps(total=total, per_ip=per_ip)
+        self._watches: dict[tuple[int, str], set[Watch]] = {}
+        self._views: dict[tuple[int, str], View] = {}
+        self._dirty = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self.computed = 0  # views built; each is shared by every socket of its ticket
+        hub.on_batch(self._on_batch)
+
+    def open(self, ticket_id: int, base: str, ip: str) -> Watch | None:
+        """Follow a ticket from an address; None when the ticket or the address is at its cap."""
+        key = (ticket_id, base)
+        if len(self._watches.get(key, ())) >= self.per_ticket or not self.caps.take(ip):
+            return None
+        watch = Watch(key, ip)
+        self._watches.setdefault(key, set()).add(watch)
+        return watch
+
+    def close(self, watch: Watch) -> None:
+        """Stop following."""
+        watchers = self._watches.get(watch.key)
+        if watchers is not None and watch in watchers:
+            watchers.discard(watch)
+            self.caps.give_back(watch.ip)
+            if not watchers:
+                del self._watches[watch.key]
+                self._views.pop(watch.key, None)
+
+    async def first(self, watch: Watch) -> View | None:
+        """Return the view to send on connect: the shared one, or a fresh one."""
+        view = self._views.get(watch.key)
+        if view is None:
+            views = await self._compute([watch.key])
+            self.computed += 1
+            view = views.get(watch.key)
+            if view is not None and watch.key in self._watches:
+                self._views[watch.key] = view
+        return view
+
+    def _on_batch(self, _batch: list[Envelope]) -> None:
+        if not self._watches:
+            return
+        self._dirty.set()
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._refresh())
+
+    async def _refresh(self) -> None:
+        while self._dirty.is_set():
+            self._dirty.clear()
+            keys = list(self._watches)
+            if not keys:
+                return
+            try:
+                views = await self._compute(keys)  # one read for every followed ticket
+            except Exception:
+                log.exception("ticket views could not be refreshed")
+                return
+            self.computed += len(views)
+            for key, view in views.items():
+                if self._views.get(key) == view or key not in self._watches:
+                    continue
+                self._views[key] = view
+                for watch in self._watches[key]:
+                    watch.offer(view)
+
+    async def stop(self) -> None:
+        """Stop refreshing."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task

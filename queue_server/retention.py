@@ -1,0 +1,40 @@
+"""Retention: what the hall forgets, and when; run by the rollover once a service day."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import delete, update
+from sqlmodel import Session, col
+
+from queue_server.auth.models import AuthSession
+from queue_server.hall import Hall
+from queue_server.tickets.models import Evaluation, IdempotencyKey, MobileIpDay, Ticket
+
+
+def _count(result: object) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def prune(session: Session, hall: Hall, today: date, now: datetime) -> dict[str, int]:
+    """Delete expired sessions and old idempotency rows; erase old device ids and comments."""
+    settings = hall.config.settings
+    device_from = today - timedelta(days=settings.device_retention_days)
+    comment_from = now - timedelta(days=settings.comment_retention_days)
+    done = {
+        "sessions": session.execute(
+            delete(AuthSession).where(col(AuthSession.expires_at) < now)),
+        # Idempotency-Keys are kept for the service day (API.md); yesterday's can go.
+        "idempotency": session.execute(delete(IdempotencyKey).where(
+            col(IdempotencyKey.hall) == hall.code,
+            col(IdempotencyKey.day) < today - timedelta(days=settings.idempotency_retention_days))),
+        "device_ids": session.execute(update(Ticket).where(
+            col(Ticket.hall) == hall.code, col(Ticket.day) < device_from,
+            col(Ticket.device_cookie).is_not(None)).values(device_cookie=None)),
+        "ip_counts": session.execute(delete(MobileIpDay).where(
+            col(MobileIpDay.hall) == hall.code, col(MobileIpDay.day) < device_from)),
+        "comments": session.execute(update(Evaluation).where(
+            col(Evaluation.hall) == hall.code, col(Evaluation.at) < comment_from,
+            col(Evaluation.comment).is_not(None)).values(comment=None)),
+    }
+    return {name: _count(result) for name, result in done.items()}
