@@ -212,7 +212,7 @@ function renderDetail() {
   const missing = c.missing && c.missing.length ? fact(t("cs_missing"), esc(c.missing.join("、")), "wide") : "";
   const history = c.history.map((h) => `<li><b>${esc(statusLabel(h.status))}</b> ${esc(h.at.slice(0, 16).replace("T", " "))} · ${esc(h.by)}${h.note ? ` · ${esc(h.note)}` : ""}</li>`).join("");
   const acts = C.caseActions(c).map((a) => `<button type="button" class="mid ${a.startsWith("deliver") ? "success" : a === "withdraw" ? "danger" : ""}" data-action="case-${a}" ${cs.busy ? "disabled" : ""}>${esc(t("ca_" + a.replace("-", "_")))}</button>`).join("");
-  const prints = C.printKinds(c).map((k) => `<button type="button" class="mid" data-action="case-print" data-kind="${k}" ${cs.busy ? "disabled" : ""}>🖨 ${esc(t("cp_" + k))}</button>`).join("");
+  const prints = C.printKinds(c).map((k) => `<button type="button" class="mid" data-action="case-print" data-kind="${k}" ${cs.busy ? "disabled" : ""}>${esc(t("cp_" + k))}</button>`).join("");
   $("case-detail").innerHTML = `<div class="casehead"><span class="bignum" id="case-number">${esc(c.number)}</span>
       <span class="cst st-${esc(c.status)}" id="case-status" data-status="${esc(c.status)}">${esc(statusLabel(c.status))}</span></div>
     <div class="facts">${fact(t("cs_matter"), esc(c.matter_name), "wide")}${fact(t("cs_applicant"), `${esc(c.applicant.name)} ${esc(c.applicant.phone || "")}<br><small>${esc(c.applicant.id_number || "")}</small>`)}
