@@ -117,7 +117,8 @@ def test_notice_needs_a_missing_material() -> None:
         replace(DOCS["notice"], missing=["  "])
 
 
-@pytest.mark.parametrize("result, word, other", [("approved", "准予办理", "不予办理"), ("refused", "不予办理", "准予办理")])
+@pytest.mark.parametrize("result, word, other",
+                         [("approved", "准予办理", "不予办理"), ("refused", "不予办理", "准予办理")])
 def test_completion_notice_states_the_result(result: str, word: str, other: str) -> None:
     text = joined(samples.completion(result), GB[80])
     assert word in text and other not in text
