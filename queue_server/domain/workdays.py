@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from datetime import date, timedelta
 from typing import Protocol
 
@@ -108,3 +109,17 @@ class WorkdayIndex:
     def between(self, after: date, upto: date) -> int:
         """Count working days d with after < d <= upto, like working_days_between."""
         return 0 if upto <= after else self._upto(upto) - self._upto(after)
+
+    def add(self, start: date, n: int) -> date:
+        """Return the n-th working day after start, like add_working_days."""
+        if n == 0 or not self.first <= start <= self.last:
+            return add_working_days(start, n, self._cal)
+        target = self._cum[(start - self.first).days] + n
+        i = bisect_left(self._cum, target)
+        if i >= len(self._cum):
+            return add_working_days(start, n, self._cal)
+        return self.first + timedelta(days=i)
+
+    def running_due(self, due: date, suspended_on: date, today: date) -> date:
+        """Return a suspended case's due date as of today, like running_due."""
+        return self.add(due, self.between(suspended_on, today))

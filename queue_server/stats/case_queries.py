@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func
@@ -16,8 +16,9 @@ from queue_server.cases.models import Case
 from queue_server.cases.views import current_due
 from queue_server.domain.cases import mask_id_number, mask_name
 from queue_server.domain.model import CaseStatus
+from queue_server.domain.workdays import WorkdayIndex
 from queue_server.hall import Hall
-from queue_server.stats.cases import CaseFacts, fold_cases, merge_completed
+from queue_server.stats.cases import CaseFacts, as_date, fold_cases
 from queue_server.tickets.views import mask_phone
 
 RUNNING = (CaseStatus.ACCEPTED, CaseStatus.PROCESSING)
@@ -33,19 +34,30 @@ def read_case_facts(session: Session, hall: Hall, first: date, last: date, today
                 .group_by(col(Case.mode), col(Case.channel), col(Case.station)))
     for mode, channel, station, n in session.execute(accepted):
         facts.accepted[(str(mode), str(channel), station)] = int(n)
-    keys = (col(Case.department), col(Case.station), col(Case.on_time), col(Case.accepted_on),
-            col(Case.completed_on))
-    completed = (sa_select(*keys, func.count(), func.sum(col(Case.suspended_days)))
-                 .where(here, col(Case.completed_on) >= first, col(Case.completed_on) <= last)
-                 .group_by(*keys))
-    facts.completed = merge_completed(session.execute(completed))
+    done = (here, col(Case.completed_on) >= first, col(Case.completed_on) <= last)
+    keys = (col(Case.department), col(Case.station), col(Case.on_time))
+    for dept, station, ontime, n in session.execute(
+            sa_select(*keys, func.count()).where(*done).group_by(*keys)):
+        facts.completed[(str(dept), station, bool(ontime))] = int(n)
+    span = (col(Case.accepted_on), col(Case.completed_on))
+    for accepted_on, completed_on, n, suspended in session.execute(
+            sa_select(*span, func.count(), func.sum(col(Case.suspended_days))).where(*done).group_by(*span)):
+        facts.spans.append((as_date(accepted_on), as_date(completed_on), int(n), int(suspended or 0)))
     running = (sa_select(col(Case.due_date), func.count())
                .where(here, col(Case.status).in_(RUNNING)).group_by(col(Case.due_date)))
     for due, n in session.execute(running):
-        facts.open_due.extend([due if isinstance(due, date) else date.fromisoformat(str(due))] * int(n))
-    # Suspended cases are few, and their due dates move with every working day they wait.
-    for case in session.exec(select(Case).where(here, col(Case.status) == CaseStatus.SUSPENDED)):
-        facts.open_due.append(current_due(case, hall, today))
+        facts.open_due.extend([as_date(due)] * int(n))
+    # A suspension moves the due date on with every working day it lasts: count as of today.
+    paused = (sa_select(col(Case.due_date), col(Case.suspended_on), func.count())
+              .where(here, col(Case.status) == CaseStatus.SUSPENDED)
+              .group_by(col(Case.due_date), col(Case.suspended_on)))
+    groups = [(as_date(d), as_date(s), int(n)) for d, s, n in session.execute(paused)]
+    if groups:
+        start = min(min(d, s) for d, s, _ in groups)
+        index = WorkdayIndex(start, max(today, *(d for d, _, _ in groups)) + timedelta(days=400),
+                             hall.calendar)
+        for due, since, n in groups:
+            facts.open_due.extend([index.running_due(due, since, today)] * n)
     return facts
 
 

@@ -9,7 +9,6 @@ Definitions (docs/cases.md):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -36,8 +35,10 @@ class CaseFacts:
     """The grouped counts the statistics are folded from."""
 
     accepted: dict[tuple[str, str, str | None], int] = field(default_factory=dict)
-    # (department, station, on_time, accepted_on, completed_on) → (count, suspended working days)
-    completed: list[tuple[str, str | None, bool, date, date, int, int]] = field(default_factory=list)
+    # cases completed in the range: (department, station, on time) → count
+    completed: dict[tuple[str, str | None, bool], int] = field(default_factory=dict)
+    # and their spans: (accepted_on, completed_on, count, working days suspended in all)
+    spans: list[tuple[date, date, int, int]] = field(default_factory=list)
     # open cases: their due dates as of today
     open_due: list[date] = field(default_factory=list)
 
@@ -58,23 +59,22 @@ def fold_cases(facts: CaseFacts, *, today: date, cal: WorkingCalendar, departmen
             s.accepted += n
             s.travelled += n if channel in (CaseChannel.AGENT, CaseChannel.HOME) else 0
     completed = on_time = 0
-    days_sum = 0
     departments: dict[str, list[int]] = {}
-    if facts.completed:
-        first = min(r[3] for r in facts.completed)
-        last = max(r[4] for r in facts.completed)
-        index = WorkdayIndex(first, last, cal)
-        for dept, station, ontime, accepted_on, completed_on, n, suspended in facts.completed:
-            completed += n
-            on_time += n if ontime else 0
+    for (dept, station, ontime), n in facts.completed.items():
+        completed += n
+        on_time += n if ontime else 0
+        d = departments.setdefault(dept, [0, 0])
+        d[0] += n
+        d[1] += n if ontime else 0
+        if station is not None:
+            s = stations.setdefault(station, StationFacts())
+            s.completed += n
+            s.on_time += n if ontime else 0
+    days_sum = 0
+    if facts.spans:
+        index = WorkdayIndex(min(r[0] for r in facts.spans), max(r[1] for r in facts.spans), cal)
+        for accepted_on, completed_on, n, suspended in facts.spans:
             days_sum += max(0, index.between(accepted_on, completed_on) * n - suspended)
-            d = departments.setdefault(dept, [0, 0])
-            d[0] += n
-            d[1] += n if ontime else 0
-            if station is not None:
-                s = stations.setdefault(station, StationFacts())
-                s.completed += n
-                s.on_time += n if ontime else 0
     soon = add_working_days(today, DUE_SOON_DAYS, cal)
     return {
         "accepted": accepted, "completed": completed, "completed_on_time": on_time,
@@ -100,14 +100,6 @@ def _km(distance: float | None, trips: int) -> float | None:
     return None if distance is None else round(2 * distance * trips, 1)
 
 
-def merge_completed(rows: Iterable[Sequence[Any]]) -> list[tuple[str, str | None, bool, date, date, int, int]]:
-    """Normalise grouped completion rows from either database."""
-    out = []
-    for dept, station, ontime, accepted_on, completed_on, n, suspended in rows:
-        out.append((str(dept), station, bool(ontime), _date(accepted_on), _date(completed_on),
-                    int(n), int(suspended or 0)))
-    return out
-
-
-def _date(value: Any) -> date:
+def as_date(value: Any) -> date:
+    """Read a date column the same way from either database."""
     return value if isinstance(value, date) else date.fromisoformat(str(value))

@@ -116,3 +116,15 @@ def test_the_statistics_index_counts_like_the_plain_loop() -> None:
         a = D("2024-12-01") + timedelta(days=rng.randrange(800))
         b = a + timedelta(days=rng.randrange(-5, 90))
         assert index.between(a, b) == working_days_between(a, b, CAL), (a, b)
+
+
+def test_the_statistics_index_adds_like_the_plain_loop() -> None:
+    rng = random.Random(11)
+    index = WorkdayIndex(D("2025-01-01"), D("2026-12-31"), CAL)
+    for _ in range(300):
+        start = D("2024-12-20") + timedelta(days=rng.randrange(760))
+        n = rng.randrange(0, 40)
+        assert index.add(start, n) == add_working_days(start, n, CAL), (start, n)
+        since = start - timedelta(days=rng.randrange(30))
+        today = start + timedelta(days=rng.randrange(30))
+        assert index.running_due(start, since, today) == running_due(start, since, today, CAL)
