@@ -60,6 +60,14 @@ export function barOption(items, opts = {}) {
   return option;
 }
 
+/** Bars of a count per month with a percentage line (0–100 %) on the right axis: barOption with a fixed share axis. */
+export function monthOption(items, opts = {}) {
+  const pct = (v) => (missing(v) ? "—" : `${Number(v).toFixed(Number(v) % 1 ? 1 : 0)}%`);
+  const option = barOption(items, { ...opts, hasLine: true, lineFormat: pct, lineColor: opts.lineColor || PALETTE[1] });
+  if (option.yAxis) Object.assign(option.yAxis[1], { min: 0, max: 100, interval: 25, alignTicks: false });
+  return option;
+}
+
 /** Return the pixel height a horizontal bar chart of n rows needs. */
 export function hbarHeight(n, row = 34) {
   return Math.max(120, n * row + 24);

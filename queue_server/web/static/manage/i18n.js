@@ -2,6 +2,7 @@
 // Same pattern as the phone pages (static/mobile/i18n.js), with the page's own table and key.
 
 import { localName, makeI18n, otherLang, pickLang } from "../common/i18n.js";
+import { CASE_TEXT } from "./case_i18n.js";
 
 export const LANG_KEY = "hall.lang.manage";
 
@@ -153,6 +154,9 @@ export const TEXT = {
     minutes: "{m} min",
   },
 };
+
+Object.assign(TEXT.zh, CASE_TEXT.zh);
+Object.assign(TEXT.en, CASE_TEXT.en);
 
 const shared = makeI18n(TEXT, LANG_KEY);
 export const { translator, loadLang, saveLang, applyStatic } = shared;
