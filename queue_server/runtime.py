@@ -40,9 +40,11 @@ class Runtime:
         self._clock = clock
         self.hub = hub
         self.generated_admin_password = generated_admin_password
-        self.db = Database(engine, hall)
+        self.db = Database(engine, hall, group_commit=settings.group_commit)
         self.db.publish_to(hub.publish)
-        self.estimator = Estimator(engine, hall, clock, lambda: hub.last_seq)
+        self.estimator = Estimator(engine, hall, clock, lambda: hub.last_seq,
+                                   incremental=settings.incremental_estimates)
+        hub.on_batch(self.estimator.saw)
         self.tickets = Issuer(self.db, self.estimator)
         self.liveness = DeviceLiveness(engine, clock)
         mobile = hall.config.settings.mobile_limits
@@ -101,6 +103,7 @@ class Runtime:
         await self.estimator.stop()
         await self.ticket_feed.stop()
         self.logins.close()
+        await asyncio.to_thread(self.db.close)
         self.engine.dispose()
 
     def base_url(self, request_base: str) -> str:

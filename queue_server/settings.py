@@ -33,6 +33,10 @@ class ServerSettings(BaseSettings):
     hub_queue_size: int = 500
     replay_limit: int = 1000
     tts_command: str = "espeak-ng"
+    # Issuing at speed (docs/decisions.md): SQLite writers that arrive together share one commit,
+    # and a new ticket's estimate resumes the cached simulation. Off: the path before both.
+    group_commit: bool = True
+    incremental_estimates: bool = True
 
     def resolved_database_url(self) -> str:
         """Return the database URL, defaulting to SQLite under var/."""

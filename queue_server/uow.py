@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from queue_server.db.engine import read_session, write_session
 from queue_server.events import service as log
 from queue_server.events.schema import Envelope, HallEvent
+from queue_server.groupcommit import GroupCommit
 from queue_server.hall import Hall
 
 T = TypeVar("T")
@@ -46,10 +47,18 @@ class UnitOfWork:
 class Database:
     """Run reads and units of work in worker threads; publish events after each commit."""
 
-    def __init__(self, engine: Engine, hall: Hall) -> None:
+    def __init__(self, engine: Engine, hall: Hall, *, group_commit: bool = False) -> None:
         self.engine = engine
         self.hall = hall
         self._publish: Publish | None = None
+        # SQLite only: PostgreSQL commits concurrent transactions by itself.
+        self.group = (GroupCommit(engine, lambda session: UnitOfWork(session, hall))
+                      if group_commit and engine.dialect.name == "sqlite" else None)
+
+    def close(self) -> None:
+        """Commit what is queued and stop the group-commit writer."""
+        if self.group is not None:
+            self.group.close()
 
     def publish_to(self, publish: Publish) -> None:
         """Send committed events to this callback (the hub)."""
@@ -75,6 +84,10 @@ class Database:
 
     async def write(self, fn: Callable[[UnitOfWork], T], *, lock: bool = True) -> T:
         """Run a use case in a unit of work, then publish its events."""
+        if self.group is not None and lock:
+            value, _, events = await self.group.submit(fn, None)
+            await self.publish(events)
+            return value
         value, events = await run_in_threadpool(lambda: self.run_write(fn, lock=lock))
         await self.publish(events)
         return value
@@ -82,6 +95,11 @@ class Database:
     async def write_then(self, fn: Callable[[UnitOfWork], T],
                          after: Callable[[T, list[Envelope]], U]) -> tuple[T, U]:
         """Run a use case, then ``after`` in the same worker thread once it committed; publish."""
+        if self.group is not None:
+            value, result, events = await self.group.submit(fn, after)
+            await self.publish(events)
+            return value, result
+
         def run() -> tuple[T, U, list[Envelope]]:
             value, events = self.run_write(fn)
             return value, after(value, events), events

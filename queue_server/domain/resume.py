@@ -14,8 +14,8 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from queue_server.domain.estimate import DEFAULT_HANDLING_SECONDS, Estimate, SimWindow
 from queue_server.domain.model import QueuedTicket, WindowProfile
@@ -32,8 +32,7 @@ def lane_of(ticket: QueuedTicket) -> Lane:
     return ("s", ticket.service)
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+class Step(NamedTuple):
     """One moment a window became free, and what it took (nothing: tier and lane are None)."""
 
     at: datetime
@@ -60,7 +59,8 @@ class ResumableSimulation:
             self._lanes.setdefault(lane_of(ticket), []).append((rank(ticket, bonus), ticket))
         self._last: Rank | None = max((lane[-1][0] for lane in self._lanes.values()), default=None)
         self._pops: dict[Lane, list[int]] = {key: [] for key in self._lanes}  # step of each taken
-        self._plans: dict[int, list[list[Lane]]] = {}
+        self._plans: dict[int, list[list[tuple[Lane, list[tuple[Rank, QueuedTicket]], list[int]]]]] = {}
+        self._tiers: dict[Lane, dict[int, int]] = {}
         # Per window and tier: the steps at which the window took from a worse tier or nothing.
         self._worse: dict[int, list[list[int]]] = {n: [[] for _ in p.tiers] for n, p in self._profiles.items()}
         self.steps: list[Step] = []
@@ -68,7 +68,7 @@ class ResumableSimulation:
         self._calls = 0
         self._run([(max(w.free_at, now), w.profile.number) for w in windows])
 
-    def _plan(self, number: int) -> list[list[Lane]]:
+    def _plan(self, number: int) -> list[list[tuple[Lane, list[tuple[Rank, QueuedTicket]], list[int]]]]:
         plan = self._plans.get(number)
         if plan is None:
             plan = []
@@ -76,15 +76,15 @@ class ResumableSimulation:
                 keys: list[Lane] = [("s", code) for code in sorted(tier)]
                 if index == 0:
                     keys.append(("w", number))
-                plan.append([k for k in keys if k in self._lanes])
+                plan.append([(k, self._lanes[k], self._pops[k]) for k in keys if k in self._lanes])
             self._plans[number] = plan
         return plan
 
     def _take(self, number: int) -> tuple[int, Lane, Rank, QueuedTicket] | None:
-        for index, keys in enumerate(self._plan(number)):
+        for index, entries in enumerate(self._plan(number)):
             best: tuple[Rank, Lane, QueuedTicket] | None = None
-            for key in keys:
-                lane, head = self._lanes[key], len(self._pops[key])
+            for key, lane, pops in entries:
+                head = len(pops)
                 if head < len(lane) and (best is None or lane[head][0] < best[0]):
                     best = (lane[head][0], key, lane[head][1])
             if best is not None:
@@ -114,6 +114,12 @@ class ResumableSimulation:
 
     def _tiers_for(self, key: Lane) -> dict[int, int]:
         """Return, per window, the tier in which it may take from this lane."""
+        tiers = self._tiers.get(key)
+        if tiers is None:
+            tiers = self._tiers[key] = self._find_tiers(key)
+        return tiers
+
+    def _find_tiers(self, key: Lane) -> dict[int, int]:
         if key[0] == "w":
             number = key[1]
             return {number: 0} if isinstance(number, int) and number in self._profiles else {}

@@ -16,12 +16,16 @@ from starlette.concurrency import run_in_threadpool
 
 from queue_server.db.engine import read_session, write_session
 from queue_server.domain.estimate import Estimate
+from queue_server.events.schema import Envelope
 from queue_server.hall import Hall
 from queue_server.tickets.estimates import QueueTracker, estimate_queue
+from queue_server.tickets.live import LiveEstimates, queued
 from queue_server.tickets.models import Ticket
 
 log = logging.getLogger(__name__)
 PROBE_MAX_AGE = 2.0  # seconds: how old a simulation may be to estimate a new ticket by probing
+# Events that leave the waiting queue, the windows and the handling means as they were.
+NEUTRAL = frozenset({"ticket.evaluated", "device.status"})
 
 
 @dataclass
@@ -32,13 +36,15 @@ class EstimateCache:
     computed: float = 0.0
     tickets: dict[int, Estimate] = field(default_factory=dict)
     services: dict[str, Estimate] = field(default_factory=dict)
+    live: LiveEstimates | None = None  # the simulations themselves, when new tickets resume them
 
 
 class Estimator:
     """Estimate the queue from a cached simulation, and write each ticket's first estimate back."""
 
     def __init__(self, engine: Engine, hall: Hall, clock: Callable[[], datetime],
-                 latest_seq: Callable[[], int]) -> None:
+                 latest_seq: Callable[[], int], *, incremental: bool = True) -> None:
+        self.incremental = incremental
         self._engine = engine
         self._hall = hall
         self._clock = clock
@@ -48,6 +54,7 @@ class Estimator:
         self._pending: dict[int, Estimate] = {}
         self._queue = QueueTracker()
         self._refresher: asyncio.Future[EstimateCache] | None = None
+        self._dirty = False  # tickets were added to the simulations since tickets/services were copied
         self._flusher: asyncio.Task[None] | None = None
 
     def start(self, flush_interval: float = 1.0) -> None:
@@ -71,7 +78,7 @@ class Estimator:
 
     async def current(self, max_age: float = 5.0, min_seq: int = 0) -> EstimateCache:
         """Return estimates for the current queue, recomputed when it changed or aged."""
-        if self._covers(self._cache, max_age, min_seq):
+        if not self._dirty and self._covers(self._cache, max_age, min_seq):
             return self._cache
         return await run_in_threadpool(self.compute, max_age, min_seq)
 
@@ -83,15 +90,73 @@ class Estimator:
         """
         with self._lock:
             if self._covers(self._cache, max_age, min_seq):
-                return self._cache
+                return self._copied()
             with read_session(self._engine) as session:
                 seq, view = self._queue.view(session, self._hall)
-            result = estimate_queue(view, self._hall, self._clock())
+            live = LiveEstimates(view, self._hall, self._clock()) if self.incremental else None
+            if live is not None:
+                result = (live.tickets(), live.services())
+            else:
+                full = estimate_queue(view, self._hall, self._clock())
+                result = (full.tickets, full.services)
             for ticket_id in view.unestimated:
-                if ticket_id in result.tickets and ticket_id not in self._pending:
-                    self._pending[ticket_id] = result.tickets[ticket_id]
-            self._cache = EstimateCache(seq, _time.monotonic(), result.tickets, result.services)
+                if ticket_id in result[0] and ticket_id not in self._pending:
+                    self._pending[ticket_id] = result[0][ticket_id]
+            self._cache = EstimateCache(seq, _time.monotonic(), result[0], result[1], live)
+            self._dirty = False
             return self._cache
+
+    def _copied(self) -> EstimateCache:
+        """Return the cache with tickets and services copied from the simulations (under the lock)."""
+        cache = self._cache
+        if self._dirty and cache.live is not None:
+            cache = self._cache = EstimateCache(cache.seq, cache.computed, cache.live.tickets(),
+                                                cache.live.services(), cache.live)
+        self._dirty = False
+        return cache
+
+    def extend(self, ticket: Ticket, seq: int) -> tuple[bool, Estimate | None]:
+        """Give a ticket just committed at ``seq`` its estimate by resuming the simulations.
+
+        Return (False, None) when they do not hold the queue just before it (something else
+        changed, or they aged): the caller then waits for a full simulation.
+        """
+        with self._lock:
+            cache = self._cache
+            fresh = _time.monotonic() - cache.computed < PROBE_MAX_AGE
+            if cache.live is None or not fresh or cache.seq < seq - 1:
+                return False, None
+            if cache.seq >= seq:  # a refresh already read it
+                est = cache.live.get(ticket.id or 0)
+                return True, est
+            ok, est = cache.live.add(queued(ticket))
+            if not ok:
+                self._cache = EstimateCache()
+                return False, None
+            self._cache = EstimateCache(seq, cache.computed, cache.tickets, cache.services, cache.live)
+            self._dirty = True
+            if est is not None and ticket.id is not None:
+                self._pending[ticket.id] = est
+            return True, est
+
+    def saw(self, batch: list[Envelope]) -> None:
+        """Follow committed events: skip those that change no estimate, refresh after the others."""
+        if not self.incremental:
+            return
+        changed = False
+        if self._lock.acquire(blocking=False):
+            try:
+                for env in batch:
+                    if env.seq == self._cache.seq + 1 and env.event.type in NEUTRAL:
+                        self._cache.seq = env.seq
+                    elif env.seq > self._cache.seq:
+                        changed = True
+            finally:
+                self._lock.release()
+        else:
+            changed = True
+        if changed:
+            self.refresh_soon()
 
     def for_new_ticket(self, ticket: Ticket, seq: int) -> tuple[Estimate | None, bool]:
         """Estimate a ticket just committed at ``seq``; tell whether the cache needs a refresh.
@@ -115,7 +180,13 @@ class Estimator:
     def refresh_soon(self) -> None:
         """Recompute the simulation off the request path; call inside the event loop."""
         if self._refresher is None or self._refresher.done():
-            self._refresher = asyncio.create_task(run_in_threadpool(self.compute))
+            # Younger than a probe may be, so that new tickets keep resuming a fresh simulation.
+            self._refresher = asyncio.create_task(run_in_threadpool(self.compute, PROBE_MAX_AGE / 2))
+
+    def refresh_if_aging(self) -> None:
+        """Start a full simulation off the request path once the current one is half as old as allowed."""
+        if _time.monotonic() - self._cache.computed > PROBE_MAX_AGE / 2:
+            self.refresh_soon()
 
     def flush(self) -> None:
         """Record each ticket's first estimate (eta_at_issue) for the accuracy statistic."""
