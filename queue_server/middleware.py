@@ -7,8 +7,6 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from queue_server.errors import ApiError
-
 CSP = ("default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
        "form-action 'self'; frame-ancestors 'none'")
 HARDENING = [
@@ -19,14 +17,23 @@ HARDENING = [
 ]
 
 
-class TooLarge(ApiError):
-    status, code = 413, "too_large"
-
-
 def _too_large_body(limit: int) -> bytes:
     message = f"请求内容过大，最多 {limit // 1024} KiB (request body too large)"
     return json.dumps({"error": {"code": "too_large", "message": message}},
                       ensure_ascii=False).encode()
+
+
+def _replay(messages: list[Message], then: Receive | None = None) -> Receive:
+    pending = list(messages)
+
+    async def receive() -> Message:
+        if pending:
+            return pending.pop(0)
+        if then is None:
+            return {"type": "http.disconnect"}
+        return await then()
+
+    return receive
 
 
 class BodyLimit:
@@ -49,19 +56,25 @@ class BodyLimit:
                 if declared > self.max_bytes:
                     await self._refuse(send)
                     return
+        # Read the body first, at most the limit: a request over it is refused before any route
+        # buffers it, and a route never sees half a body. 64 KiB is cheap to hold.
+        chunks: list[bytes] = []
         seen = 0
-
-        async def counted() -> Message:
-            nonlocal seen
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    # Raised inside the route's body read: the ApiError handler answers 413.
-                    raise TooLarge(f"请求内容过大，最多 {self.max_bytes // 1024} KiB")
-            return message
-
-        await self.app(scope, counted, send)
+            if message["type"] != "http.request":  # the client went away
+                await self.app(scope, _replay([message]), send)
+                return
+            chunk = message.get("body", b"")
+            seen += len(chunk)
+            if seen > self.max_bytes:
+                await self._refuse(send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        await self.app(scope, _replay([{"type": "http.request", "body": b"".join(chunks),
+                                        "more_body": False}], receive), send)
 
     async def _refuse(self, send: Send) -> None:
         body = _too_large_body(self.max_bytes)

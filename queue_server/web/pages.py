@@ -6,7 +6,6 @@ from pathlib import Path
 
 import swagger_ui_bundle
 from fastapi import APIRouter, FastAPI
-from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -19,16 +18,29 @@ templates = Jinja2Templates(directory=[str(WEB / "templates"), str(DISPLAY / "te
 router = APIRouter(include_in_schema=False)
 
 
+DOCS_PAGE = """<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="/static/swagger/swagger-ui.css">
+<link rel="icon" href="/static/swagger/favicon-32x32.png">
+<title>排队叫号系统 API</title>
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="/static/swagger/swagger-ui-bundle.js"></script>
+<script src="/static/common/docs.js"></script>
+</body>
+</html>
+"""
+
+
 @router.get("/docs")
 async def docs() -> HTMLResponse:
-    """Serve the OpenAPI explorer from local assets: hall networks often have no internet."""
-    return get_swagger_ui_html(
-        openapi_url="/openapi.json",
-        title="排队叫号系统 API",
-        swagger_js_url="/static/swagger/swagger-ui-bundle.js",
-        swagger_css_url="/static/swagger/swagger-ui.css",
-        swagger_favicon_url="/static/swagger/favicon-32x32.png",
-    )
+    """Serve the OpenAPI explorer from local assets, started by a script file (no inline script)."""
+    # Hall networks often have no internet; and the page must work under default-src 'self'.
+    return HTMLResponse(DOCS_PAGE)
 
 
 def mount_static(app: FastAPI) -> None:
