@@ -6,14 +6,19 @@ import argparse
 import json
 import os
 import secrets
+import shutil
+import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
 import httpx
+
+from queue_server.settings import ServerSettings
 
 
 def register(sub: Any) -> None:
@@ -24,7 +29,21 @@ def register(sub: Any) -> None:
     demo.add_argument("--printer-port", type=int, default=9100)
     demo.add_argument("--simulate", action="store_true", help="add simulated residents and clerks")
     demo.add_argument("--no-kiosk", action="store_true", help="do not open the kiosk window")
+    demo.add_argument("--data", default=None,
+                      help="keep the demo's data in this directory (default: a temporary one, "
+                           "removed on exit); never the server's var/")
     demo.set_defaults(func=run)
+
+
+def demo_settings(base: ServerSettings, data: Path) -> ServerSettings:
+    """Return settings for a demo whose database and files live in their own directory."""
+    return base.model_copy(update={"var_dir": data, "database_url": f"sqlite:///{data / 'hall.db'}"})
+
+
+def _stop_on_sigterm() -> None:
+    def stop(_signum: int, _frame: Any) -> None:
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, stop)
 
 
 def _demo_state(var: Path) -> dict[str, Any]:
@@ -68,6 +87,18 @@ def _spawn_kiosk(base: str, token: str, printer_url: str) -> subprocess.Popen[by
     return proc
 
 
+def run(args: argparse.Namespace) -> int:
+    """Run the demo until interrupted."""
+    keep = args.data is not None
+    data = Path(args.data) if keep else Path(tempfile.mkdtemp(prefix="hall-demo-"))
+    _stop_on_sigterm()
+    try:
+        return _run(args, data)
+    finally:
+        if not keep:  # a throw-away hall: its database, passwords and receipts go with it
+            shutil.rmtree(data, ignore_errors=True)
+
+
 def _simulate(base: str, headers: dict[str, str], clock: Any, stopping: threading.Event) -> None:
     """Make four weeks of cases first (moving the clock back, then home), then run the hall."""
     from queue_server import simulate
@@ -82,23 +113,21 @@ def _simulate(base: str, headers: dict[str, str], clock: Any, stopping: threadin
     simulate.run_forever(base, headers, speed=30.0, stop=stopping.is_set)
 
 
-def run(args: argparse.Namespace) -> int:
-    """Run the demo until interrupted."""
+def _run(args: argparse.Namespace, var: Path) -> int:
     import uvicorn
 
     from printer.virtual import VirtualPrinter
     from queue_server.app import create_app
     from queue_server.clock import Clock
-    from queue_server.settings import ServerSettings
 
-    settings = ServerSettings()
-    var = settings.var_dir
+    settings = demo_settings(ServerSettings(), var)
     state = _demo_state(var)
     password = settings.admin_password or state["admin_password"]
     settings = settings.model_copy(update={"admin_password": password})
     clock = Clock()  # the case simulation moves it to make weeks of history
     app = create_app(settings, clock=clock)
-    server = uvicorn.Server(uvicorn.Config(app, host=args.host, port=args.port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host=args.host, port=args.port, log_level="warning",
+                                           ws_max_size=settings.ws_max_size))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     base = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}"
@@ -125,6 +154,7 @@ def run(args: argparse.Namespace) -> int:
   API 文档 docs       {base}/docs
   虚拟打印机 printer  {printer.url}  →  receipts in {receipts}/
   管理员 admin        username admin · password {password}
+  数据目录 data        {var}{'' if args.data else '  (退出时删除 / removed on exit)'}
   取号机令牌 kiosk    {tokens['kiosk']}
 Ctrl-C 退出 / to stop
 """, flush=True)
