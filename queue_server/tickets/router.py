@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from queue_server.deps import (
     BaseUrlDep,
@@ -13,12 +14,13 @@ from queue_server.deps import (
     PrincipalDep,
     RowId,
     RuntimeDep,
+    StaffDep,
     client_ip,
 )
 from queue_server.domain.model import Channel
 from queue_server.domain.passes import make_pass
 from queue_server.errors import RateLimited
-from queue_server.tickets import service
+from queue_server.tickets import notice, service
 from queue_server.tickets.models import (
     EvaluationPublic,
     HallPass,
@@ -26,6 +28,7 @@ from queue_server.tickets.models import (
     TicketEvaluationCreate,
     TicketPublic,
 )
+from queue_server.tickets.notice import TicketNoticeBody, TicketNoticePublic
 from queue_server.tickets.views import ticket_public
 
 router = APIRouter(prefix="/api", tags=["tickets"])
@@ -96,6 +99,16 @@ async def evaluate_ticket(ticket_id: RowId, body: TicketEvaluationCreate, rt: Ru
     return EvaluationPublic(ticket=ticket_public(ticket, rt.hall, estimate=None, base_url=base,
                                                  with_token=True),
                             grade=row.grade, reasons=body.reasons, comment=row.comment)
+
+
+@router.post("/tickets/{ticket_id}/notice", status_code=202, response_model=TicketNoticePublic)
+async def print_ticket_notice(ticket_id: RowId, body: TicketNoticeBody, rt: RuntimeDep,
+                              _: StaffDep) -> TicketNoticePublic:
+    """Print the 一次性告知书 for a resident whose materials were incomplete, without a case."""
+    now = rt.clock()
+    job = await rt.db.read(lambda s: notice.prepare(s, rt.hall, ticket_id=ticket_id, body=body,
+                                                    now=now))
+    return await run_in_threadpool(notice.send, job)
 
 
 @router.get("/hall-pass", response_model=HallPass, response_model_by_alias=True)

@@ -134,6 +134,21 @@ async function printDoc(kind) {
   }
 }
 
+/** Print the 一次性告知书 for the last ticket (materials incomplete) without opening a case. */
+async function printTicketNotice() {
+  if (!lastTicket || !cs.picked.length || cs.busy) return;
+  if (!ctx.windowNo) { dispatch({ type: "failed", key: "cs_need_window" }); return; }
+  dispatch({ type: "busy", action: "print" });
+  try {
+    for (const m of cs.picked) {
+      await api(`/api/tickets/${lastTicket.id}/notice`, { method: "POST", body: { window: ctx.windowNo, matter: m.code } });
+    }
+    dispatch({ type: "done", key: "cn_printed", vars: { doc: t("cs_ticket_notice_doc"), n: ctx.windowNo } });
+  } catch (e) {
+    dispatch({ type: "failed", code: e.code, message: e.message });
+  }
+}
+
 // ---- rendering ------------------------------------------------------------------------------
 
 const statusLabel = (s) => t("cst_" + s);
@@ -170,6 +185,8 @@ function renderList() {
     $("case-guide").innerHTML = guideHits();
     $("case-picked").innerHTML = pickedChips();
     $("case-create").disabled = !!cs.busy;
+    const notice = $("case-ticket-notice");
+    if (notice) notice.disabled = !!cs.busy || !cs.picked.length;
     return;
   }
   formKey = null;
@@ -198,7 +215,8 @@ function renderNewForm() {
       <label>${esc(t("cs_phone"))}<input id="case-phone" inputmode="numeric" maxlength="11" autocomplete="off"></label>
       <label>${esc(t("cs_id"))}<input id="case-id" maxlength="18" autocomplete="off"></label></div>
     <p>${tk ? `<label class="inline"><input type="checkbox" id="case-link" checked> ${esc(t("cs_ticket", { number: tk.number }))}</label>` : esc(t("cs_no_ticket"))}</p>
-    <button type="button" class="big primary" id="case-create" data-action="case-create">${esc(t("cs_create"))}</button></div>`;
+    <button type="button" class="big primary" id="case-create" data-action="case-create">${esc(t("cs_create"))}</button>
+    ${tk ? `<button type="button" class="mid" id="case-ticket-notice" data-action="case-ticket-notice">${esc(t("cs_ticket_notice"))}</button>` : ""}</div>`;
 }
 
 function fact(label, value, cls = "") {
@@ -312,6 +330,7 @@ function onClick(ev) {
     if (m) dispatch({ type: "pick", matter: m });
   } else if (a === "unpick") dispatch({ type: "unpick", code: el.dataset.matter });
   else if (a === "create") createCases();
+  else if (a === "ticket-notice") printTicketNotice();
   else if (a === "print") printDoc(el.dataset.kind);
   else if (a === "cancel") dispatch({ type: "form", form: null });
   else if (a === "search") { ev.preventDefault(); search($("case-q").value); }
