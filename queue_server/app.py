@@ -31,6 +31,7 @@ from queue_server.rollover import rollover
 from queue_server.runtime import Runtime
 from queue_server.settings import ServerSettings
 from queue_server.stats.case_router import router as case_stats_router
+from queue_server.stations.router import router as stations_router
 from queue_server.stats.router import router as stats_router
 from queue_server.tickets.router import router as tickets_router
 from queue_server.web import mount_pages
@@ -155,7 +156,8 @@ def create_app(settings: ServerSettings | None = None, *, clock: Clock | None = 
         return Health(status="ok")
 
     for router in (auth_router, catalog_router, tickets_router, windows_router, live_router,
-                   stats_router, case_stats_router, calendar_router, cases_router):
+                   stats_router, case_stats_router, calendar_router, cases_router,
+                   stations_router):
         app.include_router(router)
     mount_pages(app)
     return app

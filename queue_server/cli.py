@@ -69,7 +69,7 @@ def cmd_users_add(args: argparse.Namespace) -> int:
         return 2
     try:
         body = UserCreate(username=args.name, password=password, role=args.role,
-                          display_name=args.display_name or args.name)
+                          display_name=args.display_name or args.name, station=args.station)
     except ValidationError as exc:
         print(f"无效输入 (invalid): {exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']}",
               file=sys.stderr)
@@ -209,7 +209,8 @@ def build_parser() -> argparse.ArgumentParser:
                                                                               required=True)
     add = users.add_parser("add", help="add a staff user")
     add.add_argument("name")
-    add.add_argument("--role", choices=["clerk", "manager", "admin"], required=True)
+    add.add_argument("--role", choices=["clerk", "manager", "admin", "agent"], required=True)
+    add.add_argument("--station", help="an agent's village station code, e.g. V07")
     add.add_argument("--display-name", default="")
     add.set_defaults(func=cmd_users_add)
     passwd = users.add_parser("passwd", help="set a user's password; ends their sessions")

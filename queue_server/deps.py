@@ -55,19 +55,41 @@ def get_principal(conn: HTTPConnection) -> Principal | None:
 PrincipalDep = Annotated[Principal | None, Depends(get_principal)]
 
 
-def require_caller(principal: PrincipalDep) -> Principal:
-    """Require a user or a device."""
+AGENT_REFUSED = "村级代办员账号不能使用这项功能"
+
+
+def require_any_caller(principal: PrincipalDep) -> Principal:
+    """Require a user (agents included) or a device."""
     if principal is None:
         raise Unauthorized("请先登录")
     return principal
 
 
+def require_caller(principal: PrincipalDep) -> Principal:
+    """Require hall staff or a device; a village agent is refused."""
+    who = require_any_caller(principal)
+    if who.is_agent:
+        raise Forbidden(AGENT_REFUSED)
+    return who
+
+
 def require_staff(principal: PrincipalDep) -> Principal:
-    """Require a logged-in user."""
+    """Require a logged-in hall user; a village agent is refused (the one check for every route)."""
     if principal is None:
         raise Unauthorized("请先登录")
+    if principal.is_agent:
+        raise Forbidden(AGENT_REFUSED)
     if not principal.is_staff:
         raise Forbidden("需要工作人员账号")
+    return principal
+
+
+def require_agent_or_staff(principal: PrincipalDep) -> Principal:
+    """Require hall staff or a village agent; what an agent may do there is the use case's rule."""
+    if principal is None:
+        raise Unauthorized("请先登录")
+    if not (principal.is_staff or principal.is_agent):
+        raise Forbidden("需要工作人员或代办员账号")
     return principal
 
 
@@ -109,11 +131,15 @@ def require_pad_or_staff(principal: PrincipalDep) -> Principal:
     """Require an evaluation pad or staff; which window they may grade is the use case's rule."""
     if principal is None:
         raise Unauthorized("需要评价器设备令牌或工作人员登录")
+    if principal.is_agent:
+        raise Forbidden(AGENT_REFUSED)
     return principal
 
 
+AnyCallerDep = Annotated[Principal, Depends(require_any_caller)]
 CallerDep = Annotated[Principal, Depends(require_caller)]
 StaffDep = Annotated[Principal, Depends(require_staff)]
+AgentOrStaffDep = Annotated[Principal, Depends(require_agent_or_staff)]
 ManagerDep = Annotated[Principal, Depends(require_manager)]
 AdminDep = Annotated[Principal, Depends(require_admin)]
 DeviceDep = Annotated[Principal, Depends(require_device)]

@@ -26,6 +26,7 @@ class User(SQLModel, table=True):
     display_name: str = ""
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     disabled: bool = False
+    station: str | None = None  # an agent's village station (代办员所属村站)
 
 
 class AuthSession(SQLModel, table=True):
@@ -69,6 +70,7 @@ class UserCreate(BaseModel):
     password: str = PField(min_length=8, max_length=200)
     role: Role
     display_name: str = PField(default="", max_length=64)
+    station: str | None = PField(default=None, max_length=20)  # required for an agent
     model_config = {"extra": "forbid"}
 
 
@@ -104,6 +106,7 @@ class UserPublic(BaseModel):
     role: Role
     display_name: str
     disabled: bool = False  # shown only when true
+    station: str | None = None  # an agent's station; shown only for agents
 
 
 class LoginResult(BaseModel):
@@ -121,6 +124,8 @@ class Me(BaseModel):
     role: str
     display_name: str
     window: int | None
+    station: str | None = None  # an agent's village station
+    station_name: str | None = None
 
 
 class DevicePublic(BaseModel):

@@ -25,7 +25,7 @@ from queue_server.auth.models import (
 from queue_server.deps import (
     SESSION_COOKIE,
     AdminDep,
-    CallerDep,
+    AnyCallerDep,
     DeviceDep,
     ManagerDep,
     RowId,
@@ -41,7 +41,7 @@ UserName = Annotated[str, Path(min_length=1, max_length=64)]
 
 def _user_public(user: User) -> UserPublic:
     return UserPublic(username=user.username, role=user.role, display_name=user.display_name,
-                      disabled=user.disabled)
+                      disabled=user.disabled, station=user.station)
 
 
 def _device_public(hall: Hall, d: Device) -> DevicePublic:
@@ -75,10 +75,12 @@ async def logout(request: Request, rt: RuntimeDep) -> Response:
 
 
 @router.get("/auth/me", response_model=Me)
-async def me(who: CallerDep) -> Me:
-    """Tell who the caller is."""
+async def me(who: AnyCallerDep, rt: RuntimeDep) -> Me:
+    """Tell who the caller is (an agent also learns its station)."""
+    names = {s.code: s.name for s in rt.hall.config.stations}
     return Me(kind=who.kind, username=who.username, role=who.role,
-              display_name=who.display_name, window=who.window)
+              display_name=who.display_name, window=who.window, station=who.station,
+              station_name=names.get(who.station or ""))
 
 
 @router.post("/admin/users", status_code=201, response_model=UserPublic,

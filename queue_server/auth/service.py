@@ -22,6 +22,7 @@ from queue_server.auth.models import (
 from queue_server.domain.model import DeviceKind, Role
 from queue_server.errors import Conflict, Invalid, NotFound
 from queue_server.events.schema import DeviceStatusChanged
+from queue_server.hall import Hall
 from queue_server.uow import UnitOfWork
 
 _hasher = PasswordHasher()
@@ -32,11 +33,12 @@ class Principal:
     """Whoever sent the request: a staff user or a device."""
 
     kind: str  # "user" | "device"
-    role: str  # clerk | manager | admin for users; kiosk | display | pad for devices
+    role: str  # clerk | manager | admin | agent for users; kiosk | display | pad for devices
     username: str | None = None
     display_name: str = ""
     device_id: int | None = None
     window: int | None = None  # a pad's window
+    station: str | None = None  # an agent's village station
 
     @property
     def actor(self) -> str:
@@ -45,8 +47,13 @@ class Principal:
 
     @property
     def is_staff(self) -> bool:
-        """Tell whether this is a logged-in user."""
-        return self.kind == "user"
+        """Tell whether this is a logged-in hall user (a village agent is not hall staff)."""
+        return self.kind == "user" and self.role != Role.AGENT
+
+    @property
+    def is_agent(self) -> bool:
+        """Tell whether this is a village station's proxy agent (代办员)."""
+        return self.kind == "user" and self.role == Role.AGENT
 
     @property
     def is_manager(self) -> bool:
@@ -70,14 +77,24 @@ def add_user(uow: UnitOfWork, body: UserCreate, now: datetime,
     session = uow.session
     if session.exec(select(User).where(User.username == body.username)).first():
         raise Conflict(f"用户名 {body.username} 已存在")
+    check_station(uow.hall, body.role, body.station)
     user = User(
         username=body.username, password_hash=password_hash or hash_password(body.password),
-        role=body.role,
+        role=body.role, station=body.station,
         display_name=body.display_name or body.username, created_at=now,
     )
     session.add(user)
     session.flush()
     return user
+
+
+def check_station(hall: Hall, role: Role, station: str | None) -> None:
+    """Refuse an agent without a configured station, and any other role that names one."""
+    codes = {s.code for s in hall.config.stations}
+    if role == Role.AGENT and station not in codes:
+        raise Invalid(f"代办员必须指定已配置的村便民服务站（当前：{station or '未填写'}）")
+    if role != Role.AGENT and station is not None:
+        raise Invalid("只有代办员（agent）可以指定村便民服务站")
 
 
 def find_login(session: Session, username: str) -> User | None:
@@ -140,7 +157,8 @@ def resolve(session: Session, token: str, now: datetime) -> Principal | None:
     if auth is not None and auth.expires_at > now:
         user = session.get(User, auth.user_id)
         if user is not None and not user.disabled:
-            return Principal("user", user.role, user.username, user.display_name)
+            return Principal("user", user.role, user.username, user.display_name,
+                             station=user.station)
     device = session.exec(select(Device).where(Device.token_hash == digest)).first()
     if device is not None and not device.revoked:
         return Principal("device", device.kind, device_id=device.id, window=device.window,

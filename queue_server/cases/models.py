@@ -233,6 +233,7 @@ class CasePublic(BaseModel):
 
 class CaseList(BaseModel):
     total: int
+    proxy_window: int  # the 帮办代办 window, where proxy, agent and home cases queue
     cases: list[CasePublic]
 
 

@@ -16,7 +16,7 @@ from queue_server.auth.service import Principal
 from queue_server.cases.models import Case, CaseStep
 from queue_server.cases.service import get_case, principal_station
 from queue_server.cases.views import is_overdue
-from queue_server.domain.model import CaseStatus
+from queue_server.domain.model import CaseChannel, CaseStatus, MatterMode
 from queue_server.errors import Forbidden, Unauthorized
 from queue_server.hall import Hall
 
@@ -47,9 +47,9 @@ def read_case(session: Session, hall: Hall, *, case_id: int, token: str | None,
     if token is None:
         if who is None:
             raise Unauthorized("需要办件凭证 (token)")
-        if not who.is_staff:
+        if not (who.is_staff or who.is_agent):
             raise Forbidden("无权查看这个办件")
-        if who.role == "agent" and case.station != principal_station(who):
+        if who.is_agent and case.station != principal_station(who):
             raise Forbidden("代办员只能查看本村站的办件")
     elif not token_matches(case, token):
         raise Forbidden("办件凭证不正确")
@@ -70,6 +70,7 @@ class CaseFilter:
     q: str | None = None
     limit: int = 50
     offset: int = 0
+    proxy_queue: bool = False
 
 
 def _overdue_suspended(session: Session, hall: Hall, today: date) -> list[int]:
@@ -93,8 +94,11 @@ def list_cases(session: Session, hall: Hall, *, filters: CaseFilter, who: Princi
                today: date) -> tuple[int, list[Case], dict[int, list[CaseStep]]]:
     """Return the total and one page of cases, newest first, with their histories."""
     where: list[Any] = [col(Case.hall) == hall.code]
-    if who.role == "agent":
+    if who.is_agent:
         where.append(col(Case.station) == principal_station(who))
+    if filters.proxy_queue:  # the 帮办代办 window's work: proxy matters and village cases
+        where.append(or_(col(Case.mode) == MatterMode.PROXY,
+                         col(Case.channel).in_((CaseChannel.AGENT, CaseChannel.HOME))))
     if filters.statuses:
         where.append(col(Case.status).in_(filters.statuses))
     if filters.station is not None:

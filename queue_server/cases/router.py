@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import contextlib
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Query, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, Body, Header, Query, Response, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocketState
 
-from queue_server.cases import actions, printing, service
+from queue_server.cases import actions, idempotency, printing
 from queue_server.cases.live import run_until_either
 from queue_server.cases.models import (
     BatchPublic,
@@ -26,13 +26,23 @@ from queue_server.cases.models import (
 )
 from queue_server.cases.queries import CaseFilter, list_cases, read_case, steps_of, token_matches
 from queue_server.cases.views import case_public
-from queue_server.deps import MAX_ID, BaseUrlDep, PrincipalDep, RowId, RuntimeDep, StaffDep, get_runtime
+from queue_server.deps import (
+    MAX_ID,
+    AgentOrStaffDep,
+    BaseUrlDep,
+    PrincipalDep,
+    RowId,
+    RuntimeDep,
+    StaffDep,
+    get_runtime,
+)
 from queue_server.domain.cases import CaseAction
 from queue_server.domain.model import CaseStatus
 from queue_server.errors import Invalid
 from queue_server.hall import Hall
 
 router = APIRouter(tags=["cases"])
+KeyHeader = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 DayParam = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$",
                                        description="acceptance day YYYY-MM-DD")]
 
@@ -59,23 +69,34 @@ def _schema(model: type[BaseModel]) -> dict[str, Any]:
 
 
 @router.post("/api/cases", status_code=201, response_model=CasePublic,
-             response_model_exclude_unset=True)
-async def create_case(body: CaseCreate, rt: RuntimeDep, who: StaffDep, base: BaseUrlDep) -> CasePublic:
-    """Accept a case for a guide matter."""
+             response_model_exclude_unset=True,
+             responses={200: {"description": "idempotent replay", "model": CasePublic}})
+async def create_case(body: CaseCreate, rt: RuntimeDep, who: AgentOrStaffDep, base: BaseUrlDep,
+                      response: Response, idempotency_key: KeyHeader = None) -> CasePublic:
+    """Accept a case for a guide matter (an Idempotency-Key makes a retry safe)."""
     now = rt.clock()
-    return await rt.db.write(lambda uow: _public(
-        uow.session, rt.hall, service.create(uow, body=body, who=who, now=now), now, base))
+
+    def run(uow: Any) -> CasePublic:
+        case, created = idempotency.create_once(uow, body=body, who=who, key=idempotency_key, now=now)
+        response.status_code = 201 if created else 200
+        return _public(uow.session, rt.hall, case, now, base)
+
+    return await rt.db.write(run)
 
 
 @router.post("/api/cases/batch", status_code=201, response_model=BatchPublic,
-             response_model_exclude_unset=True)
-async def create_batch(body: CaseBatchCreate, rt: RuntimeDep, who: StaffDep,
-                       base: BaseUrlDep) -> BatchPublic:
-    """Accept a batch of cases, all or nothing."""
+             response_model_exclude_unset=True,
+             responses={200: {"description": "idempotent replay", "model": BatchPublic}})
+async def create_batch(body: CaseBatchCreate, rt: RuntimeDep, who: AgentOrStaffDep,
+                       base: BaseUrlDep, response: Response,
+                       idempotency_key: KeyHeader = None) -> BatchPublic:
+    """Accept a batch of cases, all or nothing (an Idempotency-Key makes a retry safe)."""
     now = rt.clock()
 
     def run(uow: Any) -> BatchPublic:
-        batch, cases = service.create_batch(uow, items=body.cases, who=who, now=now)
+        batch, cases, created = idempotency.create_batch_once(
+            uow, items=body.cases, who=who, key=idempotency_key, now=now)
+        response.status_code = 201 if created else 200
         assert batch.id is not None
         return BatchPublic(batch=batch.id,
                            cases=[_public(uow.session, rt.hall, c, now, base) for c in cases])
@@ -84,7 +105,7 @@ async def create_batch(body: CaseBatchCreate, rt: RuntimeDep, who: StaffDep,
 
 
 def _add_action(action: CaseAction) -> None:
-    async def take(case_id: RowId, rt: RuntimeDep, who: StaffDep,
+    async def take(case_id: RowId, rt: RuntimeDep, who: AgentOrStaffDep,
                    raw: Annotated[Any, Body()] = None) -> CasePublic:
         now = rt.clock()
         return await rt.db.write(lambda uow: _public(uow.session, rt.hall, actions.act(
@@ -103,7 +124,7 @@ for _action in CaseAction:
 
 @router.get("/api/cases", response_model=CaseList, response_model_exclude_unset=True)
 async def get_cases(
-    rt: RuntimeDep, who: StaffDep,
+    rt: RuntimeDep, who: AgentOrStaffDep,
     status: Annotated[str | None, Query(max_length=200, description="one or more, comma-separated")] = None,
     overdue: bool = False,
     station: Annotated[str | None, Query(max_length=20)] = None,
@@ -113,6 +134,8 @@ async def get_cases(
     q: Annotated[str | None, Query(max_length=40, description="number, name or (masked) phone")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    queue: Annotated[Literal["proxy"] | None, Query(
+        description="proxy: the 帮办代办 window's cases (proxy matters, agent and home cases)")] = None,
 ) -> CaseList:
     """List cases, newest first: all for staff, an agent's station's for an agent."""
     try:
@@ -127,13 +150,13 @@ async def get_cases(
     if first and last and first > last:
         raise Invalid("开始日期不能晚于结束日期")
     filters = CaseFilter(statuses, overdue, station, department, first, last,
-                         (q or "").strip() or None, limit, offset)
+                         (q or "").strip() or None, limit, offset, queue == "proxy")
     now = rt.clock()
     today = rt.hall.local_date(now)
 
     def run(session: Session) -> CaseList:
         total, page, steps = list_cases(session, rt.hall, filters=filters, who=who, today=today)
-        return CaseList(total=total, cases=[
+        return CaseList(total=total, proxy_window=rt.hall.config.proxy_window(), cases=[
             case_public(c, steps[c.id or 0], rt.hall, today=today) for c in page])
 
     return await rt.db.read(run)

@@ -45,14 +45,13 @@ def who_name(who: Principal) -> str:
 
 
 def station_codes(hall: Hall) -> set[str]:
-    """Return the village stations the hall YAML lists (none until stations are configured)."""
-    return {str(s.code) for s in getattr(hall.config, "stations", None) or []}
+    """Return the village stations the hall YAML lists."""
+    return {s.code for s in hall.config.stations}
 
 
 def principal_station(who: Principal) -> str | None:
-    """Return the station an agent belongs to (agents arrive with the stations issue)."""
-    station = getattr(who, "station", None)
-    return str(station) if station else None
+    """Return the station an agent belongs to (None for anyone else)."""
+    return who.station if who.is_agent else None
 
 
 def add_step(session: Session, case: Case, *, at: datetime, by: str, note: str | None = None) -> None:
@@ -76,10 +75,10 @@ def next_case_number(session: Session, hall: str, day: date) -> int:
 
 def _channel(hall: Hall, body: CaseCreate, who: Principal) -> tuple[CaseChannel, str | None]:
     """Decide the channel and station from who submits the case."""
-    if who.role == "agent":
+    if who.is_agent:
         station = principal_station(who)
-        if station is None:
-            raise Forbidden("代办员账号没有所属村站")
+        if station is None or station not in station_codes(hall):
+            raise Forbidden("代办员账号没有已配置的所属村站，请联系管理员")
         if body.station not in (None, station):
             raise Forbidden("代办员只能为本村站提交办件")
         return (CaseChannel.HOME if body.group else CaseChannel.AGENT), station
@@ -152,7 +151,7 @@ def _index_error(i: int, reason: str) -> Invalid:
 def create_batch(uow: UnitOfWork, *, items: list[Any], who: Principal,
                  now: datetime) -> tuple[CaseBatch, list[Case]]:
     """Accept a batch of cases, all or nothing; a bad one is named by its index."""
-    if not (who.is_manager or who.role == "agent"):
+    if not (who.is_manager or who.is_agent):
         raise Forbidden("只有代办员和管理人员可以批量提交办件")
     bodies: list[CaseCreate] = []
     for i, item in enumerate(items):

@@ -3,6 +3,7 @@
 from queue_server.auth.models import AuthSession, Device, User
 from queue_server.cases.models import Case, CaseBatch, CaseCounter, CaseStep
 from queue_server.events.models import Event, HallState
+from queue_server.stations.models import AgentDay, CaseKey
 from queue_server.tickets.models import (
     Counter,
     Evaluation,
@@ -14,7 +15,7 @@ from queue_server.tickets.models import (
 from queue_server.windows.models import WindowState
 
 __all__ = [
-    "AuthSession", "Case", "CaseBatch", "CaseCounter", "CaseStep", "Counter", "Device",
+    "AgentDay", "AuthSession", "Case", "CaseKey", "CaseBatch", "CaseCounter", "CaseStep", "Counter", "Device",
     "Evaluation", "Event", "HallState", "IdempotencyKey",
     "MobileIpDay", "ServiceStat", "Ticket", "User", "WindowState",
 ]

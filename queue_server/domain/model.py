@@ -45,6 +45,7 @@ class Role(StrEnum):
     CLERK = "clerk"
     MANAGER = "manager"
     ADMIN = "admin"
+    AGENT = "agent"  # 代办员: a village station's proxy agent
 
 
 class DeviceKind(StrEnum):

@@ -41,6 +41,7 @@ class AnnounceSettings(_Strict):
 
 CLOCK = r"^([01]\d|2[0-3]):[0-5]\d$"
 DEFAULT_PICKUP_WINDOW = 18
+DEFAULT_PROXY_WINDOW = 17
 
 
 class CalendarOverrides(_Strict):
@@ -79,6 +80,9 @@ class HallSettings(_Strict):
     opening_hours: list[list[str]] = Field(default_factory=_default_hours)
     calendar: CalendarOverrides = Field(default_factory=CalendarOverrides)
     pickup_window: int = Field(default=DEFAULT_PICKUP_WINDOW, ge=1)
+    # 帮办代办窗口: where proxy, agent and home cases queue inside the hall.
+    proxy_window: int = Field(default=DEFAULT_PROXY_WINDOW, ge=1)
+    agent_daily_tickets: int = Field(default=20, ge=0)
 
     @field_validator("opening_hours")
     @classmethod
@@ -135,6 +139,14 @@ class Matter(_Strict):
     keywords: list[str] = Field(default_factory=list)
 
 
+class Station(_Strict):
+    """A village service station (村便民服务站) and its distance to the town hall."""
+
+    code: str = Field(pattern=r"^[A-Z][A-Z0-9]{1,9}$")
+    name: str = Field(min_length=1, max_length=64)
+    distance_km: float | None = Field(default=None, ge=0, le=1000)
+
+
 class Window(_Strict):
     number: int = Field(gt=0)
     name: str
@@ -164,6 +176,7 @@ class HallConfig(_Strict):
     categories: list[Category]
     matters: list[Matter] = Field(default_factory=list)
     windows: list[Window]
+    stations: list[Station] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _references(self) -> HallConfig:
@@ -193,9 +206,13 @@ class HallConfig(_Strict):
                 for entry in tier:
                     if entry != "*" and entry not in known and entry not in cats:
                         raise ValueError(f"window {w.number}: unknown profile entry {entry!r}")
-        pickup = self.settings.pickup_window
-        if "pickup_window" in self.settings.model_fields_set and pickup > len(numbers):
-            raise ValueError(f"pickup_window {pickup}: the hall has {len(numbers)} windows")
+        for name in ("pickup_window", "proxy_window"):
+            number = getattr(self.settings, name)
+            if name in self.settings.model_fields_set and number > len(numbers):
+                raise ValueError(f"{name} {number}: the hall has {len(numbers)} windows")
+        station_codes = [s.code for s in self.stations]
+        if len(set(station_codes)) != len(station_codes):
+            raise ValueError("station codes must be unique")
         for code in self.settings.mobile_limits.service_daily_cap:
             if code not in known:
                 raise ValueError(f"service_daily_cap: unknown service {code!r}")
@@ -204,6 +221,10 @@ class HallConfig(_Strict):
     def pickup_window(self) -> int:
         """Return where residents collect completed cases (the last window if the default is too high)."""
         return min(self.settings.pickup_window, len(self.windows))
+
+    def proxy_window(self) -> int:
+        """Return the 帮办代办 window where proxy, agent and home cases queue (capped like pickup)."""
+        return min(self.settings.proxy_window, len(self.windows))
 
     def service_category(self) -> dict[str, str]:
         """Map each service code to its category letter."""

@@ -26,6 +26,7 @@ class CaseByDepartment(BaseModel):
 
 class CaseByStation(BaseModel):
     station: str
+    name: str = ""  # the station's name from the hall YAML
     accepted: int
     completed: int
     on_time_pct: float | None

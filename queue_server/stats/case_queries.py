@@ -65,10 +65,13 @@ def case_stats(session: Session, hall: Hall, first: date, last: date, now: datet
     """Compute /api/stats/cases for days first..last."""
     today = hall.local_date(now)
     facts = read_case_facts(session, hall, first, last, today)
-    stations = getattr(hall.config, "stations", None) or []
-    distances = {str(s.code): getattr(s, "distance_km", None) for s in stations}
+    stations = {s.code: s for s in hall.config.stations}
+    distances = {code: s.distance_km for code, s in stations.items()}
     data = fold_cases(facts, today=today, cal=hall.calendar, distances=distances,
                       department_names={c: d.name for c, d in hall.departments.items()})
+    for row in data["by_station"]:
+        known = stations.get(row["station"])
+        row["name"] = known.name if known else row["station"]
     return {"from": first.isoformat(), "to": last.isoformat(), **data}
 
 

@@ -20,7 +20,9 @@ from queue_server.domain.states import Action
 from queue_server.errors import ApiError, Forbidden, Invalid, NotFound, Unauthorized
 from queue_server.events.schema import TicketCancelled, TicketEvaluated, TicketIssued
 from queue_server.events.service import brief
+from queue_server.feedback import service as feedback
 from queue_server.hall import Hall
+from queue_server.stations import service as agents
 from queue_server.tickets import phones
 from queue_server.tickets.models import (
     Counter,
@@ -70,11 +72,11 @@ class Caller:
 
 def _authorise(hall: Hall, body: TicketCreate, caller: Caller, now: datetime) -> None:
     p = caller.principal
-    if body.channel == Channel.AGENT:
-        raise Invalid("村级代办渠道尚未开通 (channel agent is reserved)")
     if body.service not in hall.services:
         raise Invalid(f"没有这项业务：{body.service}")
-    if body.channel == Channel.KIOSK:
+    if body.channel == Channel.AGENT:
+        agents.authorise_agent_ticket(hall, p)
+    elif body.channel == Channel.KIOSK:
         if p is None:
             raise Unauthorized("取号机需要设备令牌 (kiosk device token required)")
         if not (p.kind == "device" and p.role == "kiosk"):
@@ -144,6 +146,8 @@ def issue(
             existing = session.get(Ticket, seen.ticket_id)
             assert existing is not None
             return Issued(existing, created=False)
+    if body.channel == Channel.AGENT and caller.principal is not None:
+        agents.count_agent_ticket(session, hall, caller.principal, day)
     if body.channel == Channel.MOBILE:
         phones.check_limits(session, hall, body, identity=caller.key, ip=caller.ip, day=day, now=now)
         phones.count_ip(session, hall, ip=caller.ip, day=day)
@@ -246,6 +250,9 @@ def evaluate(
     session.add(row)
     uow.emit(TicketEvaluated(ticket=brief(ticket), window=ticket.window, grade=body.grade),
              at=now, actor=actor)
+    # A grade of 1 or 2 opens a feedback item in this same transaction (好差评整改).
+    feedback.open_for_grade(uow, ticket=ticket, grade=row.grade, reasons=row.reasons,
+                            comment=row.comment, source=source, actor=actor, now=now)
     return row
 
 
