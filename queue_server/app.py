@@ -25,6 +25,7 @@ from queue_server.clock import Clock
 from queue_server.deps import RuntimeDep
 from queue_server.errors import ApiError
 from queue_server.events.router import router as live_router
+from queue_server.feedback.router import router as feedback_router
 from queue_server.logs import install_access_filter
 from queue_server.middleware import BodyLimit, SecurityHeaders
 from queue_server.rollover import rollover
@@ -157,7 +158,7 @@ def create_app(settings: ServerSettings | None = None, *, clock: Clock | None = 
 
     for router in (auth_router, catalog_router, tickets_router, windows_router, live_router,
                    stats_router, case_stats_router, calendar_router, cases_router,
-                   stations_router):
+                   stations_router, feedback_router):
         app.include_router(router)
     mount_pages(app)
     return app

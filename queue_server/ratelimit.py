@@ -50,6 +50,9 @@ class RateLimiter:
 class Limiters:
     """The server's rate limiters, one owner for all of them."""
 
-    def __init__(self, *, mobile_ip_per_minute: int, tts_ip_per_minute: int = 30) -> None:
+    def __init__(self, *, mobile_ip_per_minute: int, tts_ip_per_minute: int = 30,
+                 feedback_ip_per_hour: int = 5) -> None:
         self.mobile_ip = RateLimiter(mobile_ip_per_minute)
         self.tts_ip = RateLimiter(tts_ip_per_minute)
+        # 「办不成事」 reports are public: a handful an hour per address is plenty for a person.
+        self.feedback_ip = RateLimiter(feedback_ip_per_hour, period=3600.0)

@@ -3,6 +3,7 @@
 from queue_server.auth.models import AuthSession, Device, User
 from queue_server.cases.models import Case, CaseBatch, CaseCounter, CaseStep
 from queue_server.events.models import Event, HallState
+from queue_server.feedback.models import CaseEvaluation, FeedbackItem, FeedbackStep
 from queue_server.stations.models import AgentDay, CaseKey
 from queue_server.tickets.models import (
     Counter,
@@ -15,7 +16,8 @@ from queue_server.tickets.models import (
 from queue_server.windows.models import WindowState
 
 __all__ = [
-    "AgentDay", "AuthSession", "Case", "CaseKey", "CaseBatch", "CaseCounter", "CaseStep", "Counter", "Device",
-    "Evaluation", "Event", "HallState", "IdempotencyKey",
+    "AgentDay", "AuthSession", "Case", "CaseBatch", "CaseCounter", "CaseEvaluation", "CaseKey",
+    "CaseStep", "Counter", "Device", "Evaluation", "Event", "FeedbackItem", "FeedbackStep",
+    "HallState", "IdempotencyKey",
     "MobileIpDay", "ServiceStat", "Ticket", "User", "WindowState",
 ]

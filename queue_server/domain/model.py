@@ -131,6 +131,23 @@ class DocumentKind(StrEnum):
     COMPLETION = "completion"
 
 
+class FeedbackKind(StrEnum):
+    BAD_GRADE = "bad_grade"  # 差评: a grade of 1 or 2
+    CANNOT_DO = "cannot_do"  # 「办不成事」反映
+
+
+class FeedbackStatus(StrEnum):
+    OPEN = "open"
+    VISITED = "visited"  # 回访
+    RECTIFIED = "rectified"  # 整改
+    CLOSED = "closed"  # 反馈
+
+
+class VisitMethod(StrEnum):
+    PHONE = "phone"
+    IN_PERSON = "in_person"
+
+
 @dataclass(frozen=True, slots=True)
 class QueuedTicket:
     """A waiting ticket as the routing policy sees it."""

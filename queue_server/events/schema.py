@@ -11,6 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from queue_server.domain.model import (
     CaseStatus,
     Channel,
+    FeedbackKind,
+    FeedbackStatus,
     Outcome,
     PauseReason,
     Priority,
@@ -175,6 +177,50 @@ class CaseWithdrawn(CaseEvent):
     type: Literal["case.withdrawn"] = "case.withdrawn"
 
 
+class FeedbackBrief(BaseModel):
+    """The id-and-status view of a feedback item that events carry: no phone, text or grade."""
+
+    id: int
+    status: FeedbackStatus
+
+
+class FeedbackEvent(EventBase):
+    """What every feedback (好差评整改) event carries; the public stream sees only ids and status."""
+
+    PUBLIC = frozenset({"type", "seq", "at", "feedback"})
+
+    feedback: FeedbackBrief
+    kind: FeedbackKind | None = None  # the log and staff only
+    case_id: int | None = None  # the log and staff only
+
+
+class FeedbackOpened(FeedbackEvent):
+    type: Literal["feedback.opened"] = "feedback.opened"
+
+
+class FeedbackVisited(FeedbackEvent):
+    type: Literal["feedback.visited"] = "feedback.visited"
+
+
+class FeedbackRectified(FeedbackEvent):
+    type: Literal["feedback.rectified"] = "feedback.rectified"
+
+
+class FeedbackClosed(FeedbackEvent):
+    type: Literal["feedback.closed"] = "feedback.closed"
+
+
+class FeedbackPhoneRevealed(FeedbackEvent):
+    """A manager saw a resident's full phone number: the audit trail names who and when."""
+
+    type: Literal["feedback.phone_revealed"] = "feedback.phone_revealed"
+
+
+class CaseEvaluated(CaseEvent):
+    type: Literal["case.evaluated"] = "case.evaluated"
+    grade: int  # the log only: never on /ws/hall
+
+
 class DeviceStatusChanged(EventBase):
     type: Literal["device.status"] = "device.status"
     device: int
@@ -185,7 +231,9 @@ HallEvent = Annotated[
     TicketIssued | TicketCalled | TicketRecalled | TicketStarted | TicketFinished | TicketNoShow
     | TicketTransferred | TicketCancelled | TicketExpired | TicketEvaluated | WindowOpened
     | WindowPaused | WindowResumed | WindowClosed | DeviceStatusChanged | CaseAccepted
-    | CaseProcessing | CaseSuspended | CaseResumed | CaseCompleted | CaseDelivered | CaseWithdrawn,
+    | CaseProcessing | CaseSuspended | CaseResumed | CaseCompleted | CaseDelivered | CaseWithdrawn
+    | CaseEvaluated | FeedbackOpened | FeedbackVisited | FeedbackRectified | FeedbackClosed
+    | FeedbackPhoneRevealed,
     Field(discriminator="type"),
 ]
 EVENTS: TypeAdapter[HallEvent] = TypeAdapter(HallEvent)

@@ -76,6 +76,7 @@ class HallSettings(_Strict):
     device_retention_days: int = Field(default=30, ge=1)  # phones' device ids, per-IP counts
     comment_retention_days: int = Field(default=365, ge=1)  # residents' free-text comments
     evaluation_window_seconds: int = Field(default=600, gt=0)
+    feedback_days: int = Field(default=5, ge=1, le=60)  # working days to close a feedback item
     # Shapes appointment slots only; it never refuses a ticket, a case or a window action.
     opening_hours: list[list[str]] = Field(default_factory=_default_hours)
     calendar: CalendarOverrides = Field(default_factory=CalendarOverrides)
