@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import * as C from "../../queue_server/web/static/manage/case_state.js";
 import { CASE_TEXT } from "../../queue_server/web/static/manage/case_i18n.js";
 import { TEXT } from "../../queue_server/web/static/manage/i18n.js";
-import { hbarOption, monthOption, shareOption } from "../../queue_server/web/static/manage/charts.js";
+import { hbarOption, larger, monthOption, shareOption } from "../../queue_server/web/static/manage/charts.js";
 
 const stats = {
   from: "2026-11-01", to: "2026-11-30", accepted: 9, completed: 6, completed_on_time: 5, on_time_pct: 83.3,
@@ -129,6 +129,8 @@ test("the month chart: bars of completed, an on-time line on a 0–100 % axis; e
   assert.equal(o.yAxis[1].axisLabel.formatter(75), "75%");
   assert.equal(o.series[1].tooltip.valueFormatter(83.3), "83.3%");
   assert.equal(o.animation, false);
+  assert.equal(o.series[1].label.formatter({ value: 83.3 }), "83.3%");
+  assert.deepEqual(o.series[0].labelLayout, { hideOverlap: true });
   assert.equal(monthOption([{ label: "1月", value: 0, line: null }], { emptyText: "无" }).title.text, "无");
 });
 
@@ -146,4 +148,15 @@ test("only case events refresh the section", () => {
   assert.equal(C.isCaseEvent({ type: "snapshot" }), false);
   assert.equal(C.isCaseEvent(null), false);
   assert.equal(C.rangeQuery("2026-01-01", "2026-12-31"), "from=2026-01-01&to=2026-12-31");
+});
+
+test("larger() raises every text of an option to a readable size, never lowering one", () => {
+  const o = larger(monthOption([{ label: "11月", value: 4, line: 75 }]), 16);
+  assert.equal(o.textStyle.fontSize, 16);
+  assert.equal(o.xAxis.axisLabel.fontSize, 16);
+  assert.equal(o.yAxis[1].axisLabel.fontSize, 16);
+  assert.equal(o.series[0].label.fontSize, 16);
+  assert.equal(larger(shareOption([{ label: "即办件", value: 1 }]), 16).series[0].label.fontSize, 16);
+  assert.equal(larger(hbarOption([{ label: "民政", value: 1 }]), 12).yAxis.axisLabel.fontSize, 14);
+  assert.equal(larger(shareOption([]), 18).title.textStyle.fontSize, 18);
 });

@@ -75,7 +75,7 @@ export const CASE_TEXT = {
     c_k_due_soon: "Due soon",
     c_k_due_soon_sub: "within {n} working days",
     c_k_avg_days: "Average time",
-    c_k_days_unit: "working days",
+    c_k_days_unit: "work days",
     c_k_avg_days_sub: "acceptance to completion",
     c_overdue_title: "Overdue and still open (as of now)",
     c_soon_title: "Due soon (within {n} working days)",

@@ -1,7 +1,7 @@
 // The 办件 (cases) section of /manage: fetch, render, and refresh on case.* events from /ws/hall.
 
 import { api } from "/static/common/api.js";
-import { draw, esc, hbarHeight, hbarOption, monthOption, PALETTE, shareOption } from "./charts.js";
+import { draw, esc, hbarHeight, hbarOption, larger, monthOption, PALETTE, shareOption } from "./charts.js";
 import {
   caseRows, caseTiles, departmentItems, dueSoon, dueSoonCutoff, DUE_SOON_DAYS, isCaseEvent, modeItems, monthItems,
   monthRange, monthRanges, OPEN_STATUSES, rangeQuery, uncoveredInView, wholeYear, yearChoices, yearRange,
@@ -137,11 +137,11 @@ export function renderCases() {
   $("#case-soon tbody").innerHTML = listHtml(data.soon, ctx.today, lang, "c_none_soon");
   $("#case-soon-more").textContent = more(data.soon.length, Math.min(LIST_ROWS, data.soon.length));
   const empty = { emptyText: data.months.length ? t("chart_empty") : t("c_month_none"), sep: t("sep") };
-  draw($("#chart-case-month"), monthOption(monthItems(data.months, data.monthly, lang), { ...empty,
-    valueFormat: (v) => String(Math.round(v)), label: t("c_cap_month"), barName: t("c_month_bar"), lineName: t("c_month_line") }));
+  draw($("#chart-case-month"), larger(monthOption(monthItems(data.months, data.monthly, lang), { ...empty,
+    valueFormat: (v) => String(Math.round(v)), label: t("c_cap_month"), barName: t("c_month_bar"), lineName: t("c_month_line") })));
   const depts = departmentItems(s.by_department, lang);
-  draw($("#chart-case-department"), hbarOption(depts, { ...empty, left: lang === "en" ? 240 : 200, right: 150,
-    maxLabel: lang === "en" ? 30 : 12, color: PALETTE[5], label: t("c_cap_department") }), hbarHeight(Math.max(depts.length, 3), 40));
-  draw($("#chart-case-mode"), shareOption(modeItems(s.by_mode, lang).map((m, i) => ({ ...m, color: PALETTE[[1, 0, 4][i]] })),
-    { ...empty, label: t("c_cap_mode"), paren: [t("paren_open"), t("paren_close")] }));
+  draw($("#chart-case-department"), larger(hbarOption(depts, { ...empty, left: lang === "en" ? 280 : 260, right: 170,
+    maxLabel: lang === "en" ? 30 : 15, color: PALETTE[5], label: t("c_cap_department") })), hbarHeight(Math.max(depts.length, 3), 44));
+  draw($("#chart-case-mode"), larger(shareOption(modeItems(s.by_mode, lang).map((m, i) => ({ ...m, color: PALETTE[[1, 0, 4][i]] })),
+    { ...empty, label: t("c_cap_mode"), paren: [t("paren_open"), t("paren_close")] })));
 }

@@ -64,7 +64,24 @@ export function barOption(items, opts = {}) {
 export function monthOption(items, opts = {}) {
   const pct = (v) => (missing(v) ? "—" : `${Number(v).toFixed(Number(v) % 1 ? 1 : 0)}%`);
   const option = barOption(items, { ...opts, hasLine: true, lineFormat: pct, lineColor: opts.lineColor || PALETTE[1] });
-  if (option.yAxis) Object.assign(option.yAxis[1], { min: 0, max: 100, interval: 25, alignTicks: false });
+  if (!option.yAxis) return option;
+  Object.assign(option.yAxis[1], { min: 0, max: 100, interval: 25, alignTicks: false });
+  const line = option.series[1];
+  Object.assign(line, { symbolSize: 10, labelLayout: { hideOverlap: true },
+    label: { show: true, position: "top", color: line.itemStyle.color, fontWeight: "bold", backgroundColor: "#fff",
+      padding: [2, 4], borderRadius: 3, formatter: (p) => pct(p.value) } });
+  option.series[0].labelLayout = { hideOverlap: true };
+  return option;
+}
+
+/** Return the option with every text at least `size` px (axis labels, value labels, titles): for older readers. */
+export function larger(option, size = 16) {
+  const up = (o) => { if (o) o.fontSize = Math.max(o.fontSize || 0, size); };
+  const all = (v) => (Array.isArray(v) ? v : v ? [v] : []);
+  up(option.textStyle);
+  if (option.title) up(option.title.textStyle);
+  for (const axis of [...all(option.xAxis), ...all(option.yAxis)]) up(axis.axisLabel);
+  for (const s of all(option.series)) up(s.label);
   return option;
 }
 
