@@ -24,12 +24,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.workers > 1:
         uvicorn.run("queue_server.asgi:app", host=args.host, port=args.port,
                     workers=args.workers, log_level="info", ws_max_size=settings.ws_max_size,
-                    log_config=log_config())
+                    log_config=log_config(), forwarded_allow_ips=args.forwarded_allow_ips)
         return 0
     from queue_server.app import create_app
 
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info",
-                ws_max_size=settings.ws_max_size, log_config=log_config())
+                ws_max_size=settings.ws_max_size, log_config=log_config(),
+                forwarded_allow_ips=args.forwarded_allow_ips)
     return 0
 
 
@@ -201,6 +202,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--forwarded-allow-ips", default=None,
+                       help="proxies whose X-Forwarded-For is believed (docs/deployment.md)")
     serve.set_defaults(func=cmd_serve)
 
     demo.register(sub)

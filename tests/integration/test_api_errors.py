@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -22,7 +25,14 @@ from tests.support.http import (
     login,
     staff,
 )
-from tests.support.live import ADMIN_PASSWORD, Api, LiveServer
+from tests.support.live import (
+    ADMIN_PASSWORD,
+    Api,
+    LiveServer,
+    ServedProcess,
+    pg_create_database,
+    pg_drop_database,
+)
 
 CONTRACT_CODES = {
     "invalid", "unauthorized", "forbidden", "not_found", "method_not_allowed", "conflict",
@@ -193,13 +203,30 @@ def test_every_error_code_in_the_contract_occurs_with_its_status_and_changes_not
     assert seen["invalid"] <= {400, 422}
 
 
-def test_fuzzing_every_operation_from_the_openapi_schema_never_gets_a_5xx(
-        live: LiveServer, api: Api) -> None:
-    api.admin()
-    token = login(live, "admin", ADMIN_PASSWORD).json()["token"]
+@pytest.fixture(params=["sqlite", "postgres-2-workers"])
+def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Yield the base URL of a server on SQLite, then of `hall serve --workers 2` on PostgreSQL."""
+    if request.param == "sqlite":
+        live = LiveServer(tmp_path / "var").start()
+        yield live.url
+        live.stop()
+        return
+    url = pg_create_database()
+    (tmp_path / "var").mkdir()
+    served = ServedProcess(tmp_path / "var", url, workers=2).start()
+    try:
+        yield served.url
+    finally:
+        served.stop()
+        pg_drop_database(url)
+
+
+def test_fuzzing_every_operation_from_the_openapi_schema_never_gets_a_5xx(target: str) -> None:
+    api = Api(target)
+    token = api.login("admin", ADMIN_PASSWORD)
     kiosk(api, bearer(token))
     issue(api, kiosk(api, bearer(token)), "invoice")
-    schema = schemathesis.openapi.from_url(live.url + "/openapi.json")
+    schema = schemathesis.openapi.from_url(target + "/openapi.json")
     operations = [result.ok() for result in schema.get_all_operations()]
     operations.sort(key=lambda op: op.path == "/api/auth/logout")  # logging out comes last
     expected = {(op.method.upper(), op.path) for op in operations}
@@ -213,7 +240,7 @@ def test_fuzzing_every_operation_from_the_openapi_schema_never_gets_a_5xx(
                   phases=[Phase.explicit, Phase.generate])
         @given(case=op.as_strategy())
         def run(case: Any) -> None:
-            response = case.call(base_url=live.url, headers={"Authorization": "Bearer " + token},
+            response = case.call(base_url=target, headers={"Authorization": "Bearer " + token},
                                  timeout=30)
             exercised.add((op.method.upper(), op.path))
             if response.status_code >= 500:
@@ -225,21 +252,21 @@ def test_fuzzing_every_operation_from_the_openapi_schema_never_gets_a_5xx(
     for op in operations:
         fuzz(op)
     assert exercised == expected
-    assert httpx.get(live.url + "/healthz").status_code == 200
+    assert httpx.get(target + "/healthz").status_code == 200
     assert not failures, "\n".join(sorted(set(failures))[:40])
 
 
-def test_random_json_bodies_on_every_write_operation_never_get_a_5xx(
-        live: LiveServer, api: Api) -> None:
+def test_random_json_bodies_on_every_write_operation_never_get_a_5xx(target: str) -> None:
+    api = Api(target)
     admin = api.admin()
     issue(api, kiosk(api, admin), "invoice")
-    spec = httpx.get(live.url + "/openapi.json").json()
+    spec = httpx.get(target + "/openapi.json").json()
     writes = [(m.upper(), re.sub(r"\{[^}]+\}", "1", path))
               for path, ops in spec["paths"].items() for m in ops
               if m in ("post", "put", "patch", "delete") and not path.endswith("/logout")]
     assert len(writes) >= 20
     failures: list[str] = []
-    with httpx.Client(base_url=live.url, headers=admin, timeout=30) as client:
+    with httpx.Client(base_url=target, headers=admin, timeout=30) as client:
         def fuzz(method: str, path: str) -> None:
             @settings(max_examples=15, deadline=None, database=None,
                       suppress_health_check=list(HealthCheck))
@@ -253,5 +280,5 @@ def test_random_json_bodies_on_every_write_operation_never_get_a_5xx(
 
         for method, path in writes:
             fuzz(method, path)
-    assert httpx.get(live.url + "/healthz").status_code == 200
+    assert httpx.get(target + "/healthz").status_code == 200
     assert not failures, "\n".join(failures[:40])

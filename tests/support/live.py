@@ -168,3 +168,52 @@ def running(var_dir: Path, database_url: str = "", **settings: Any) -> Iterator[
         yield server
     finally:
         server.stop()
+
+
+class ServedProcess:
+    """Run `hall serve` as a subprocess (e.g. `--workers 2` on PostgreSQL), as a hall runs it."""
+
+    def __init__(self, var_dir: Path, database_url: str, workers: int = 2) -> None:
+        self.var_dir, self.database_url, self.workers = var_dir, database_url, workers
+        self.port = free_port()
+        self._proc: Any = None
+
+    @property
+    def url(self) -> str:
+        """Return the base URL."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> ServedProcess:
+        """Start the server and wait until /healthz answers."""
+        import subprocess
+        import sys
+
+        env = {**os.environ, "HALL_VAR_DIR": str(self.var_dir),
+               "HALL_DATABASE_URL": self.database_url, "HALL_ADMIN_PASSWORD": ADMIN_PASSWORD,
+               "HALL_SECRET_KEY": "test-secret"}
+        self._log = open(self.var_dir.parent / f"serve-{self.port}.log", "w")  # noqa: SIM115
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "queue_server.cli", "serve", "--port", str(self.port),
+             "--workers", str(self.workers)], env=env, stdout=self._log, stderr=self._log)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self._proc.poll() is not None:
+                raise RuntimeError(f"hall serve exited with {self._proc.returncode}")
+            try:
+                if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError("hall serve did not start")
+
+    def stop(self) -> None:
+        """Stop the server and its workers."""
+        if self._proc is not None:
+            self._proc.terminate()
+            try:
+                self._proc.wait(timeout=30)
+            except Exception:
+                self._proc.kill()
+            self._log.close()
+            self._proc = None
