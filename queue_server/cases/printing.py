@@ -14,16 +14,16 @@ from printer.documents import (
     completion_from_case,
     notice_from_case,
 )
-from printer.errors import PrinterError
-from printer.service import print_document
 from queue_server.auth.service import Principal
 from queue_server.cases.models import Case, PrintBody
 from queue_server.cases.queries import steps_of
 from queue_server.cases.service import get_case
 from queue_server.cases.views import case_public, track_url
 from queue_server.domain.model import CaseStatus, DocumentKind
-from queue_server.errors import ApiError, Forbidden, Invalid, conflict
+from queue_server.errors import Forbidden, Invalid, conflict
 from queue_server.hall import Hall
+from queue_server.windows.printer import send as to_window
+from queue_server.windows.printer import window_printer
 
 DONE = (CaseStatus.COMPLETED, CaseStatus.DELIVERED)
 
@@ -56,12 +56,7 @@ def prepare(session: Session, hall: Hall, *, case_id: int, body: PrintBody, who:
     case = get_case(session, hall, case_id)
     if who.role == "agent":
         raise Forbidden("代办员不能在窗口打印")
-    windows = len(hall.config.windows)
-    if not 1 <= body.window <= windows:
-        raise Invalid(f"窗口号必须在 1 到 {windows} 之间")
-    url = hall.config.windows[body.window - 1].printer
-    if not url:
-        raise Invalid(f"{body.window} 号窗口没有配置打印机（大厅配置 windows[].printer）")
+    url = window_printer(hall, body.window)
     if body.kind == DocumentKind.COMPLETION and case.status not in DONE:
         raise conflict("case_not_done", "办件尚未办结，不能打印办结通知")
     assert case.id is not None
@@ -87,9 +82,4 @@ def prepare(session: Session, hall: Hall, *, case_id: int, body: PrintBody, who:
 
 def send(job: PrintJob) -> str:
     """Send a document to its window's printer; a fault is a 503 printer_fault."""
-    try:
-        report = print_document(job.document, job.printer_url)
-    except PrinterError as exc:
-        raise ApiError(f"{job.window} 号窗口打印机故障：{exc.message_zh}", status=503,
-                       code="printer_fault") from exc
-    return str(report.status.value)
+    return to_window(job.document, job.printer_url, job.window)

@@ -10,12 +10,12 @@ from pydantic import Field as PField
 from sqlmodel import Session
 
 from printer.documents import MaterialsNotice
-from printer.errors import PrinterError
-from printer.service import print_document
 from queue_server.domain.model import Outcome, TicketStatus
-from queue_server.errors import ApiError, Invalid, conflict
+from queue_server.errors import Invalid, conflict
 from queue_server.hall import Hall
 from queue_server.tickets.service import get_ticket
+from queue_server.windows.printer import send as to_window
+from queue_server.windows.printer import window_printer
 
 # A notice belongs to a resident in front of a clerk, or to one just sent home to fetch papers.
 NOTICE_STATES = (TicketStatus.CALLED, TicketStatus.SERVING)
@@ -63,12 +63,7 @@ def prepare(session: Session, hall: Hall, *, ticket_id: int, body: TicketNoticeB
     matter = hall.matters.get(body.matter)
     if matter is None:
         raise Invalid(f"没有这个事项：{body.matter}")
-    windows = len(hall.config.windows)
-    if not 1 <= body.window <= windows:
-        raise Invalid(f"窗口号必须在 1 到 {windows} 之间")
-    url = hall.config.windows[body.window - 1].printer
-    if not url:
-        raise Invalid(f"{body.window} 号窗口没有配置打印机（大厅配置 windows[].printer）")
+    url = window_printer(hall, body.window)
     missing = [m.strip() for m in body.missing if m.strip()] or list(matter.materials)
     if not missing:
         raise Invalid("这个事项在办事指南里没有列出材料，请写明需补正的材料")
@@ -82,11 +77,6 @@ def prepare(session: Session, hall: Hall, *, ticket_id: int, body: TicketNoticeB
 
 def send(job: NoticeJob) -> TicketNoticePublic:
     """Send the notice to the window's printer; a fault is a 503 printer_fault."""
-    try:
-        report = print_document(job.notice, job.printer_url)
-    except PrinterError as exc:
-        raise ApiError(f"{job.window} 号窗口打印机故障：{exc.message_zh}", status=503,
-                       code="printer_fault") from exc
+    status = to_window(job.notice, job.printer_url, job.window)
     return TicketNoticePublic(ticket=job.ticket, window=job.window, matter=job.matter,
-                              missing=list(job.notice.missing),
-                              printer_status=str(report.status.value))
+                              missing=list(job.notice.missing), printer_status=status)
