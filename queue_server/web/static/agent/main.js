@@ -132,7 +132,7 @@ function render() {
     const btn = $("draft-submit");
     if (btn) { btn.disabled = state.submitting; }
   }
-  $("draft-error").textContent = state.error || "";
+  $("draft-error").textContent = state.online ? state.error || "" : "";  // the bar says it already
 }
 
 // ---- data -------------------------------------------------------------------------------------
@@ -187,10 +187,14 @@ async function act(id, path, body) {
   }
 }
 
+let guideSeq = 0;
 async function searchGuide() {
   const q = $("guide-q").value.trim();
+  const mine = ++guideSeq;
   try {
-    matters = (await api(`/api/guide?q=${encodeURIComponent(q)}`)).matters;
+    const found = (await api(`/api/guide?q=${encodeURIComponent(q)}`)).matters;
+    if (mine !== guideSeq) return;  // a later search is on its way
+    matters = found;
   } catch (e) {
     $("guide-list").innerHTML = `<li class="error">${esc(e.message)}</li>`;
     return;
@@ -297,10 +301,10 @@ $("tabs").addEventListener("click", (ev) => {
   const b = ev.target.closest("[data-tab]");
   if (b) show(b.dataset.tab);
 });
-$("guide-q").addEventListener("input", () => { clearTimeout(guideTimer); guideTimer = setTimeout(searchGuide, 250); });
+$("guide-q").addEventListener("input", () => { clearTimeout(guideTimer); ++guideSeq; guideTimer = setTimeout(searchGuide, 250); });
 $("guide-list").addEventListener("click", (ev) => {
   const b = ev.target.closest("[data-matter]");
-  if (b) showMatter(matters[Number(b.dataset.matter)]);
+  if (b) { clearTimeout(guideTimer); ++guideSeq; showMatter(matters[Number(b.dataset.matter)]); }
 });
 $("draft").addEventListener("input", (ev) => {
   const entry = ev.target.closest(".entry");
