@@ -31,8 +31,8 @@ from queue_server.middleware import BodyLimit, SecurityHeaders
 from queue_server.rollover import rollover
 from queue_server.runtime import Runtime
 from queue_server.settings import ServerSettings
-from queue_server.stats.case_router import router as case_stats_router
 from queue_server.stations.router import router as stations_router
+from queue_server.stats.case_router import router as case_stats_router
 from queue_server.stats.router import router as stats_router
 from queue_server.tickets.router import router as tickets_router
 from queue_server.web import mount_pages

@@ -189,7 +189,7 @@ class FeedbackStats(BaseModel):
 class WindowRank(BaseModel):
     """One window's line in the monthly ranking (月度排名通报)."""
 
-    rank: int
+    rank: int | None  # None: no resident graded this window in the month, so it is not ranked
     window: int
     name: str
     served: int

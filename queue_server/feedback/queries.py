@@ -120,13 +120,13 @@ def ranking(session: Session, hall: Hall, first: date, last: date, today: date) 
     served = dict(session.execute(sa_select(col(Ticket.window), func.count()).where(
         *in_range, col(Ticket.status) == TicketStatus.DONE).group_by(col(Ticket.window))).all())
     graded: dict[int, tuple[int, int]] = {}
-    for window, satisfied, n in session.execute(sa_select(
-            col(Evaluation.window), col(Evaluation.grade) >= 4, func.count())
+    for window, grade, n in session.execute(sa_select(
+            col(Evaluation.window), col(Evaluation.grade), func.count())
             .join(Ticket, col(Ticket.id) == col(Evaluation.ticket_id))
             .where(*in_range, col(Evaluation.source) != GradeSource.STAFF)
-            .group_by(col(Evaluation.window), col(Evaluation.grade) >= 4)).all():
+            .group_by(col(Evaluation.window), col(Evaluation.grade))).all():
         n_all, n_ok = graded.get(window, (0, 0))
-        graded[window] = (n_all + int(n), n_ok + (int(n) if satisfied else 0))
+        graded[window] = (n_all + int(n), n_ok + (int(n) if int(grade) >= 4 else 0))
     bad: dict[int, tuple[int, int]] = {}
     for window, status, due in session.execute(sa_select(
             col(FeedbackItem.window), col(FeedbackItem.status), col(FeedbackItem.due_date)).where(
@@ -142,5 +142,6 @@ def ranking(session: Session, hall: Hall, first: date, last: date, today: date) 
         pct = round(100.0 * ok / grades, 1) if grades else None
         lines.append((w.number, w.name, int(served.get(w.number, 0)), grades, pct, n_bad, late))
     lines.sort(key=lambda x: (x[4] is None, -(x[4] or 0.0), x[5], -x[2], x[0]))
-    return [WindowRank(rank=i + 1, window=n, name=name, served=s, grades=g, satisfied_pct=p,
-                       bad=b, overdue=late) for i, (n, name, s, g, p, b, late) in enumerate(lines)]
+    return [WindowRank(rank=i + 1 if p is not None else None, window=n, name=name, served=s, grades=g,
+                       satisfied_pct=p, bad=b, overdue=late)
+            for i, (n, name, s, g, p, b, late) in enumerate(lines)]

@@ -42,7 +42,10 @@ def board_config(rt: Runtime) -> dict[str, Any]:
 @router.get("/display", include_in_schema=False)
 async def board(request: Request, rt: RuntimeDep) -> HTMLResponse:
     """Serve the hall board."""
-    return templates.TemplateResponse(request, "display_board.html", {"cfg": board_config(rt)})
+    # A fixed QR for 「办不成事」反映: unlike the pass, it needs no rotation and no script.
+    feedback_url = rt.base_url(str(request.base_url)) + "/m/feedback"
+    return templates.TemplateResponse(request, "display_board.html", {
+        "cfg": board_config(rt), "feedback_url": feedback_url})
 
 
 @router.get("/display/window/{number}", include_in_schema=False)

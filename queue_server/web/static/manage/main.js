@@ -3,6 +3,7 @@
 import { api } from "/static/common/api.js";
 import { connectHall } from "/static/common/hallsocket.js";
 import { initCases, onHallMessage, renderCases } from "./cases.js";
+import { initFeedback, onFeedbackMessage } from "./feedback.js";
 import { barOption, draw, esc, hbarHeight, hbarOption, PALETTE, shareOption } from "./charts.js";
 import { applyStatic, loadLang, localName, otherLang, saveLang, translator } from "./i18n.js";
 import {
@@ -201,10 +202,11 @@ if (body.dataset.mode === "manage") {
   if (params.get("from")) $("#range").elements.from.value = params.get("from");
   if (params.get("to")) $("#range").elements.to.value = params.get("to");
   refreshLive().then(() => {
-    connectHall({ onMessage: (m) => { dispatch(m); onHallMessage(m); }, onStatus: (connected) => dispatch({ type: "status", connected }) });
+    connectHall({ onMessage: (m) => { dispatch(m); onHallMessage(m); onFeedbackMessage(m); }, onStatus: (connected) => dispatch({ type: "status", connected }) });
   });
   setInterval(refreshLive, 15000); // waits grow even when nothing happens
   loadHistory();
   loadCatalog();
   initCases({ today: body.dataset.today, lang: () => lang, t: () => t });
+  initFeedback({ today: body.dataset.today });
 }

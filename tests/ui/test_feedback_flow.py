@@ -1,0 +1,132 @@
+"""The feedback loop in Chromium: a bad grade on the pad and a phone report reach /manage live."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.conftest import ARTIFACTS
+from tests.support.live import ADMIN_PASSWORD, Api, LiveServer
+
+PHONE_VIEW = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def shots() -> Iterator[Path]:
+    """Return this module's screenshot folder, cleaned once before its first test."""
+    out = ARTIFACTS / "feedback"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    yield out
+
+
+def manager_page(browser: Browser, live: LiveServer, api: Api) -> Page:
+    api.user("zhang", role="manager", display_name="张主任")
+    page = browser.new_page(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+    page.goto(live.url + "/manage#feedback")
+    page.fill("input[name=username]", "zhang")
+    page.fill("input[name=password]", "password-123")
+    page.click("button[type=submit]")
+    page.wait_for_selector("#conn[data-state='on']")
+    expect(page.locator("#fb-items")).to_contain_text("暂无需要跟进")
+    return page
+
+
+def test_a_bad_grade_and_a_phone_report_are_followed_to_a_close_on_manage(
+        browser: Browser, live: LiveServer, api: Api, shots: Path) -> None:
+    assert ADMIN_PASSWORD
+    clerk = api.user("li", display_name="李芳")
+    kiosk, _ = api.device("kiosk")
+    _, pad_token = api.device("pad", window=3)
+    t = api.issue(kiosk, "invoice", phone="13812341234")
+    assert api.http.post("/api/windows/3/open", headers=clerk).status_code == 200
+    manage = manager_page(browser, live, api)
+
+    # The resident gives grade 1 with a reason on the pad.
+    pad = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN", has_touch=True).new_page()
+    pad.goto(f"{live.url}/pad/3#token={pad_token}")
+    expect(pad.locator('[data-screen="idle"]')).to_be_visible()
+    api.http.post("/api/windows/3/call-next", headers=clerk)
+    api.http.post("/api/windows/3/finish", headers=clerk, json={"outcome": "done"})
+    pad.locator('[data-screen="prompt"] [data-grade="1"]').tap()
+    pad.locator('[data-reason="态度"]').tap()
+    pad.locator("#submit-reasons").tap()
+    expect(pad.locator('[data-screen="thanks"]')).to_be_visible()
+
+    # It appears on /manage without a reload, masked, with the figures.
+    item = manage.locator(".fb-item").first
+    expect(item).to_contain_text(t["number"], timeout=5000)
+    expect(item).to_contain_text("3 号窗口 · 李芳")
+    expect(item).to_contain_text("态度")
+    expect(item).to_contain_text("138****1234")
+    expect(manage.locator("[data-fb-kpi='bad'] .value")).to_have_text("1")
+    expect(manage.locator("[data-fb-kpi='visited_pct'] .value")).to_have_text("0.0%")
+    manage.locator("#feedback").screenshot(path=str(shots / "manage_new_item.png"))
+
+    # The manager reveals the phone (audited), visits, rectifies and closes.
+    item.locator("[data-fb-reveal]").click()
+    expect(item).to_contain_text("13812341234")
+    for action, note in (("visit", "电话回访，群众对等候时态度不满"), ("rectify", "已对窗口人员谈话提醒"),
+                         ("close", "已电话反馈整改情况，群众表示认可")):
+        item = manage.locator(".fb-item").first
+        item.locator(f"[data-fb-action='{action}']").click()
+        item.locator("textarea[name=note]").fill(note)
+        if action == "visit":
+            manage.screenshot(path=str(shots / "manage_visit_form.png"))
+        item.locator(".fb-step button[type=submit]").click()
+        expect(manage.locator(".fb-item")).to_have_count(0 if action == "close" else 1)
+    expect(manage.locator("[data-fb-kpi='visited_pct'] .value")).to_have_text("100.0%")
+    expect(manage.locator("[data-fb-kpi='rectified_on_time_pct'] .value")).to_have_text("100.0%")
+    expect(manage.locator("[data-fb-kpi='open'] .value")).to_have_text("0")
+    manage.select_option("#fb-filter select[name=status]", "closed")
+    expect(manage.locator(".fb-item.st-closed")).to_have_count(1)
+    expect(manage.locator(".fb-item.st-closed .fb-history li")).to_have_count(4)
+    expect(manage.locator("#fb-ranking tr[data-rank-window='3']")).to_contain_text("0.0%")
+    manage.locator("#feedback").screenshot(path=str(shots / "manage_closed.png"))
+
+    # A 「办不成事」 report from a phone, matter picked from the guide, appears there too.
+    phone = browser.new_context(viewport=PHONE_VIEW, locale="zh-CN", has_touch=True,  # type: ignore[arg-type]
+                                is_mobile=True, device_scale_factor=2).new_page()
+    phone.goto(live.url + "/m/guide")
+    phone.click("#to-feedback")
+    expect(phone.locator("h1")).to_have_text("「办不成事」反映")
+    phone.fill("#fb-q", "残疾")
+    phone.click("#fb-find")
+    first = phone.locator("#fb-matters button").first
+    expect(first).to_be_visible()
+    matter_name = first.inner_text()
+    first.tap()
+    expect(phone.locator("#fb-chosen-name")).to_have_text(matter_name)
+    phone.fill("#fb-description", "办残疾人证跑了两趟，说要去县里评残，没人告诉我在哪里评")
+    phone.fill("#fb-phone", "139 0000 1111")
+    expect(phone.locator("#fb-counter")).to_contain_text("还可以写")
+    phone.screenshot(path=str(shots / "phone_form.png"), full_page=True)
+    phone.click("#fb-submit")
+    expect(phone.locator("#fb-done")).to_be_visible()
+    number = phone.inner_text("#fb-number")
+    assert number.startswith("FK")
+    phone.screenshot(path=str(shots / "phone_done.png"), full_page=True)
+
+    manage.select_option("#fb-filter select[name=status]", "open,visited,rectified")
+    report = manage.locator(".fb-item").first
+    expect(report).to_contain_text(number, timeout=5000)
+    expect(report).to_contain_text(f"事项：{matter_name}")
+    expect(report).to_contain_text("139****1111")
+    expect(manage.locator("[data-fb-kpi='cannot_do'] .value")).to_have_text("1")
+    manage.locator("#feedback").screenshot(path=str(shots / "manage_report.png"))
+
+
+def test_the_board_shows_a_feedback_qr(browser: Browser, live: LiveServer, shots: Path) -> None:
+    page = browser.new_page(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    page.goto(live.url + "/display")
+    qr = page.locator("#feedback-qr img")
+    expect(qr).to_be_visible()
+    page.wait_for_function("document.querySelector('#feedback-qr img').naturalWidth > 0")
+    assert (qr.get_attribute("src") or "").endswith("/m/feedback")
+    box = qr.bounding_box()
+    assert box and box["y"] + box["height"] <= 1080 and box["width"] >= 110
+    page.screenshot(path=str(shots / "board.png"))
