@@ -1,7 +1,10 @@
 """Queue server benchmarks: ticket issue, call-next against the backlog, websocket fan-out.
 
-Run: .venv/bin/python benchmarks/bench_server.py  (prints the figures; not a test)
-The server runs in its own process (`hall serve`, SQLite, one worker), as in a hall.
+Run: .venv/bin/python benchmarks/bench_server.py [--issue-only]  (prints the figures; not a test)
+The server runs in its own process (`hall serve`, SQLite, one worker), as in a hall. Issuing is
+measured twice in the same run: "before" with group commit and resumed estimates switched off
+(HALL_GROUP_COMMIT=0, HALL_INCREMENTAL_ESTIMATES=0: one transaction and one full simulation per
+ticket) and "after" with both on, then on PostgreSQL with two workers when a server is reachable.
 """
 
 from __future__ import annotations
@@ -36,11 +39,13 @@ def pct(values: list[float], p: float) -> float:
     return ordered[max(0, min(len(ordered), math.ceil(p / 100 * len(ordered))) - 1)]
 
 
-def start_server(var: Path, port: int) -> subprocess.Popen[bytes]:
-    """Start `hall serve` on SQLite in a separate process."""
+def start_server(var: Path, port: int, env_extra: dict[str, str] | None = None,
+                 workers: int = 1) -> subprocess.Popen[bytes]:
+    """Start `hall serve` (SQLite unless env_extra names a database) in a separate process."""
     env = {**os.environ, "HALL_VAR_DIR": str(var), "HALL_ADMIN_PASSWORD": PASSWORD,
-           "HALL_SECRET_KEY": "bench"}
-    proc = subprocess.Popen([sys.executable, "-m", "queue_server.cli", "serve", "--port", str(port)],
+           "HALL_SECRET_KEY": "bench", **(env_extra or {})}
+    proc = subprocess.Popen([sys.executable, "-m", "queue_server.cli", "serve", "--port", str(port),
+                             "--workers", str(workers)],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(300):
         try:
@@ -94,7 +99,7 @@ async def issue_load(base: str, kiosk: dict[str, str], clients: int, total: int,
     return total / elapsed, latencies
 
 
-def fill_backlog(var: Path, count: int) -> None:
+def fill_backlog(url: str, count: int) -> None:
     """Insert waiting tickets straight into the database (issuing 10,000 over HTTP is not the point)."""
     from sqlalchemy import insert
 
@@ -104,7 +109,7 @@ def fill_backlog(var: Path, count: int) -> None:
     from queue_server.tickets.models import Ticket
 
     hall = Hall(parse(bundled_yaml()), b"x")
-    engine = make_engine(f"sqlite:///{var / 'hall.db'}")
+    engine = make_engine(url)
     now = datetime.now(UTC) - timedelta(hours=1)
     day = hall.day(now)
     rows = []
@@ -176,38 +181,171 @@ def ms(values: list[float]) -> str:
 
 
 @contextmanager
-def served(backlog: int = 0) -> Iterator[tuple[str, Path]]:
+def served(backlog: int = 0, env: dict[str, str] | None = None, workers: int = 1,
+           database_url: str | None = None) -> Iterator[tuple[str, Path]]:
     """Run a fresh `hall serve` with `backlog` waiting tickets; yield its base URL and var dir."""
     from tests.support.live import free_port
 
     with tempfile.TemporaryDirectory() as tmp:
         var, port = Path(tmp), free_port()
-        proc = start_server(var, port)
+        extra = {**(env or {}), **({"HALL_DATABASE_URL": database_url} if database_url else {})}
+        proc = start_server(var, port, extra, workers)
         try:
             if backlog:
-                fill_backlog(var, backlog)
+                fill_backlog(database_url or f"sqlite:///{var / 'hall.db'}", backlog)
             yield f"http://127.0.0.1:{port}", var
         finally:
             proc.terminate()
             proc.wait()
 
 
+def fsync_rate(directory: Path, count: int = 300) -> float:
+    """Return how many write+fsync pairs a second the directory's filesystem sustains."""
+    path = directory / "fsync-probe"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        t0 = time.perf_counter()
+        for _ in range(count):
+            os.write(fd, b"x" * 4096)
+            os.fsync(fd)
+        return count / (time.perf_counter() - t0)
+    finally:
+        os.close(fd)
+        path.unlink()
+
+
+async def busy_monday(base: str, kiosk: dict[str, str], clerks: dict[int, dict[str, str]],
+                      seconds: float, issuers: int = 4) -> tuple[list[float], list[float], int]:
+    """A Monday morning: kiosks issue while all 18 windows call and finish; return both latencies.
+
+    Each clerk calls the next resident, "serves" for 0.2 s and finishes, over and over; each kiosk
+    issues back to back. The backlog (filled beforehand) stays in the hundreds.
+    """
+    issue_lat: list[float] = []
+    call_lat: list[float] = []
+    finished = 0
+    stop = time.perf_counter() + seconds
+
+    async def kiosk_loop(http: httpx.AsyncClient, k: int) -> None:
+        i = k
+        while time.perf_counter() < stop:
+            t0 = time.perf_counter()
+            r = await http.post("/api/tickets", headers=kiosk,
+                                json={"service": SERVICES[i % len(SERVICES)], "channel": "kiosk"})
+            issue_lat.append(time.perf_counter() - t0)
+            assert r.status_code == 201, r.text
+            i += issuers
+
+    async def clerk_loop(http: httpx.AsyncClient, n: int) -> None:
+        nonlocal finished
+        while time.perf_counter() < stop:
+            t0 = time.perf_counter()
+            r = await http.post(f"/api/windows/{n}/call-next", headers=clerks[n])
+            call_lat.append(time.perf_counter() - t0)
+            if r.status_code == 204:
+                await asyncio.sleep(0.2)
+                continue
+            assert r.status_code == 200, r.text
+            await asyncio.sleep(0.2)
+            done = await http.post(f"/api/windows/{n}/finish", headers=clerks[n], json={"outcome": "done"})
+            assert done.status_code == 200, done.text
+            finished += 1
+
+    limits = httpx.Limits(max_connections=issuers + len(clerks))
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as http:
+        for n, headers in clerks.items():
+            r = await http.post(f"/api/windows/{n}/open", headers=headers)
+            assert r.status_code == 200, r.text
+        await asyncio.gather(*(kiosk_loop(http, k) for k in range(issuers)),
+                             *(clerk_loop(http, n) for n in clerks))
+    return issue_lat, call_lat, finished
+
+
+def clerk_headers(base: str, admin: dict[str, str], windows: int = 18) -> dict[int, dict[str, str]]:
+    """Create one clerk per window and log each in."""
+    out = {}
+    with httpx.Client(base_url=base, timeout=30) as http:
+        for n in range(1, windows + 1):
+            r = http.post("/api/admin/users", headers=admin, json={
+                "username": f"clerk{n}", "password": "password-123", "role": "clerk"})
+            assert r.status_code == 201, r.text
+            r = http.post("/api/auth/login", json={"username": f"clerk{n}", "password": "password-123"})
+            r.raise_for_status()
+            out[n] = {"Authorization": "Bearer " + r.json()["token"]}
+    return out
+
+
+BEFORE = {"HALL_GROUP_COMMIT": "0", "HALL_INCREMENTAL_ESTIMATES": "0"}
+AFTER = {"HALL_GROUP_COMMIT": "1", "HALL_INCREMENTAL_ESTIMATES": "1"}
+
+
+def issue_figures(env: dict[str, str], database_url: str | None = None, workers: int = 1,
+                  monday: bool = True) -> dict[str, str]:
+    """Measure issuing (and the Monday morning) on fresh servers; return printable figures."""
+    out: dict[str, str] = {}
+    with served(env=env, database_url=database_url, workers=workers) as (base, _):
+        kiosk = kiosk_headers(base, admin_headers(base))
+        asyncio.run(issue_load(base, kiosk, 1, 30))  # warm-up
+        rate, lat = asyncio.run(issue_load(base, kiosk, 1, 300))
+        out["issue, 1 client"] = f"{rate:5.0f}/s · {ms(lat)}"
+    if database_url:
+        return out  # one database per run: the backlog figures below need a fresh one each
+    for backlog in (300, 2000):
+        with served(backlog=backlog, env=env) as (base, _):
+            kiosk = kiosk_headers(base, admin_headers(base))
+            asyncio.run(issue_load(base, kiosk, 16, 32))  # warm-up
+            rate, lat = asyncio.run(issue_load(base, kiosk, 16, 1000))
+            out[f"issue, 16 clients, backlog {backlog:,}"] = f"{rate:5.0f}/s · {ms(lat)}"
+    if monday:
+        with served(backlog=300, env=env) as (base, _):
+            admin = admin_headers(base)
+            kiosk, clerks = kiosk_headers(base, admin), clerk_headers(base, admin)
+            issued, called, finished = asyncio.run(busy_monday(base, kiosk, clerks, 20.0))
+            out["Monday: residents finished"] = f"{finished:5d} in 20 s"
+            out["Monday: issue (4 kiosks)"] = f"{len(issued) / 20:5.0f}/s · {ms(issued)}"
+            out["Monday: call-next (18 windows)"] = f"{len(called) / 20:5.0f}/s · {ms(called)}"
+    return out
+
+
+def side_by_side(before: dict[str, str], after: dict[str, str]) -> None:
+    """Print before and after in two columns."""
+    print(f"{'':34} {'before (no group commit, full simulation)':44} after")
+    for key in after:
+        print(f"{key:34} {before.get(key, '-'):44} {after[key]}")
+
+
+def postgres_figures() -> None:
+    """Issue on PostgreSQL with two workers (the database's own concurrency, no group commit)."""
+    from tests.support.live import pg_create_database, pg_drop_database
+
+    for label, clients, backlog in (("1 client", 1, 0), ("16 clients, backlog 300", 16, 300)):
+        try:
+            url = pg_create_database()
+        except Exception as exc:  # no server: say so rather than fail the whole run
+            print(f"PostgreSQL: not measured ({exc.__class__.__name__})")
+            return
+        try:
+            with served(backlog=backlog, env=AFTER, workers=2, database_url=url) as (base, _):
+                kiosk = kiosk_headers(base, admin_headers(base))
+                asyncio.run(issue_load(base, kiosk, clients, 32))  # warm-up
+                rate, lat = asyncio.run(issue_load(base, kiosk, clients, 300 if clients == 1 else 1000))
+                print(f"PostgreSQL, 2 workers, issue, {label}: {rate:5.0f}/s · {ms(lat)}")
+        finally:
+            pg_drop_database(url)
+
+
 def main() -> None:
     """Run every benchmark and print the figures."""
-    print("queue server benchmarks (SQLite, one worker, 2-core machine)")
-    with served() as (base, _):
-        kiosk = kiosk_headers(base, admin_headers(base))
-        rate, lat = asyncio.run(issue_load(base, kiosk, 1, 300))
-        print(f"issue, 1 client:    {rate:6.0f} tickets/s · {ms(lat)}  (backlog grows 0 → 300)")
-        rate, lat = asyncio.run(issue_load(base, kiosk, 16, 2000))
-        print(f"issue, 16 clients:  {rate:6.0f} tickets/s · {ms(lat)}  (backlog grows 300 → 2,300)")
-    with served(backlog=50) as (base, _):
-        kiosk = kiosk_headers(base, admin_headers(base))
-        rate, lat = asyncio.run(issue_load(base, kiosk, 1, 300, steady=True))
-        print(f"issue, 1 client, backlog held near 50:    {rate:6.0f} tickets/s · {ms(lat)}")
-        rate, lat = asyncio.run(issue_load(base, kiosk, 16, 1000, steady=True))
-        print(f"issue, 16 clients, backlog held near 65:  {rate:6.0f} tickets/s · {ms(lat)}"
-              "  (each also cancels, untimed)")
+    print("queue server benchmarks (SQLite, one worker, synchronous=FULL, 2-core machine)")
+    with tempfile.TemporaryDirectory(dir=ROOT / "var" if (ROOT / "var").is_dir() else None) as tmp:
+        rate = fsync_rate(Path(tmp))
+    print(f"fsync rate of the var dir's filesystem: {rate:.0f}/s ({1000 / rate:.2f} ms each)")
+    before = issue_figures(BEFORE)
+    after = issue_figures(AFTER)
+    side_by_side(before, after)
+    postgres_figures()
+    if "--issue-only" in sys.argv:
+        return
     medians = {}
     for backlog in (10, 10_000):
         with served(backlog=backlog + 200) as (base, _):
