@@ -54,7 +54,7 @@ class Runtime:
                                 per_user=settings.login_attempts_per_minute,
                                 workers=settings.password_workers)
         self.tts = Synthesiser(settings.tts_command, max_waiting=settings.tts_max_waiting)
-        self.hall_sockets = SocketCaps(total=settings.ws_hall_max, per_ip=settings.ws_per_ip)
+        self.hall_sockets = SocketCaps(total=settings.ws_hall_max, per_ip=settings.ws_hall_per_ip)
         self.ticket_feed = TicketFeed(hub, self._ticket_views, per_ticket=settings.ws_per_ticket,
                                       per_ip=settings.ws_per_ip)
         self.listener = (EventListener(engine, hall.code, hub)

@@ -28,6 +28,7 @@ class ServerSettings(BaseSettings):
     ws_per_ticket: int = 3
     ws_per_ip: int = 20
     ws_hall_max: int = 500
+    ws_hall_per_ip: int = 50  # a PC may drive the board and many window screens
     tts_ip_per_minute: int = 30
     tts_max_waiting: int = 4
     hub_queue_size: int = 500

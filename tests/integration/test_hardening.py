@@ -283,7 +283,7 @@ def test_6_ticket_sockets_are_capped_per_ticket_and_share_one_view(live: LiveSer
 
 
 def test_6_sockets_are_capped_per_address_and_on_the_hall_stream(hall_with: Any) -> None:
-    live = hall_with(server={"ws_per_ip": 2, "ws_hall_max": 2})
+    live = hall_with(server={"ws_per_ip": 2, "ws_hall_max": 2, "ws_hall_per_ip": 2})
     api = Api(live.url)
     k = kiosk(api, api.admin())
     tickets = [issue(api, k, "invoice") for _ in range(3)]
