@@ -8,6 +8,8 @@ from sqlalchemy import delete, update
 from sqlmodel import Session, col
 
 from queue_server.auth.models import AuthSession
+from queue_server.domain.model import FeedbackStatus
+from queue_server.feedback.models import CaseEvaluation, FeedbackItem
 from queue_server.hall import Hall
 from queue_server.tickets.models import Evaluation, IdempotencyKey, MobileIpDay, Ticket
 
@@ -36,5 +38,25 @@ def prune(session: Session, hall: Hall, today: date, now: datetime) -> dict[str,
         "comments": session.execute(update(Evaluation).where(
             col(Evaluation.hall) == hall.code, col(Evaluation.at) < comment_from,
             col(Evaluation.comment).is_not(None)).values(comment=None)),
+        **_feedback(session, hall, today, comment_from),
     }
     return {name: _count(result) for name, result in done.items()}
+
+
+def _feedback(session: Session, hall: Hall, today: date, comment_from: datetime) -> dict[str, object]:
+    """Erase closed feedback items' phones after the phone retention; old texts after theirs."""
+    phones_from = today - timedelta(days=hall.config.settings.phone_retention_days)
+    return {
+        # An open item keeps its phone: a manager still has to call the resident back.
+        "feedback_phones": session.execute(update(FeedbackItem).where(
+            col(FeedbackItem.hall) == hall.code, col(FeedbackItem.status) == FeedbackStatus.CLOSED,
+            col(FeedbackItem.opened_on) < phones_from,
+            col(FeedbackItem.phone).is_not(None)).values(phone=None)),
+        "feedback_comments": session.execute(update(FeedbackItem).where(
+            col(FeedbackItem.hall) == hall.code, col(FeedbackItem.status) == FeedbackStatus.CLOSED,
+            col(FeedbackItem.opened_at) < comment_from,
+            col(FeedbackItem.comment).is_not(None)).values(comment=None)),
+        "case_comments": session.execute(update(CaseEvaluation).where(
+            col(CaseEvaluation.hall) == hall.code, col(CaseEvaluation.at) < comment_from,
+            col(CaseEvaluation.comment).is_not(None)).values(comment=None)),
+    }
