@@ -49,7 +49,8 @@ class Runtime:
         self.liveness = DeviceLiveness(engine, clock)
         mobile = hall.config.settings.mobile_limits
         self.limiters = Limiters(mobile_ip_per_minute=mobile.ip_requests_per_minute,
-                                 tts_ip_per_minute=settings.tts_ip_per_minute)
+                                 tts_ip_per_minute=settings.tts_ip_per_minute,
+                                 feedback_ip_per_hour=settings.feedback_reports_per_hour)
         self.logins = LoginGate(self.db, per_ip=settings.login_ip_attempts_per_minute,
                                 per_user=settings.login_attempts_per_minute,
                                 workers=settings.password_workers)

@@ -30,6 +30,7 @@ class ServerSettings(BaseSettings):
     ws_hall_max: int = 500
     ws_hall_per_ip: int = 50  # a PC may drive the board and many window screens
     tts_ip_per_minute: int = 30
+    feedback_reports_per_hour: int = 5  # 「办不成事」 reports from one address
     tts_max_waiting: int = 4
     hub_queue_size: int = 500
     replay_limit: int = 1000
