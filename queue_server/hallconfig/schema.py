@@ -58,6 +58,33 @@ class CalendarOverrides(_Strict):
         return self
 
 
+class ExtraSession(_Strict):
+    """An off-hours session on one date (e.g. a Saturday morning): only appointments are served."""
+
+    date: date
+    start: str = Field(pattern=CLOCK)
+    end: str = Field(pattern=CLOCK)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ExtraSession:
+        if self.start >= self.end:
+            raise ValueError(f"extra_sessions: {self.date} starts at {self.start}, after {self.end}")
+        return self
+
+
+class AppointmentSettings(_Strict):
+    """Booking (预约): slots, the share of capacity offered, the check-in bonus and the limits."""
+
+    enabled: bool = True
+    days_ahead: int = Field(default=7, ge=1, le=60)
+    slot_minutes: int = Field(default=30, ge=5, le=240)
+    share: float = Field(default=0.5, gt=0, le=1)
+    bonus_seconds: int = Field(default=900, ge=0, le=7200)
+    no_show_limit: int = Field(default=3, ge=1)
+    per_ip_daily: int = Field(default=20, ge=1)
+    extra_sessions: list[ExtraSession] = Field(default_factory=list)
+
+
 def _default_hours() -> list[list[str]]:
     return [["09:00", "12:00"], ["13:30", "17:30"]]
 
@@ -80,6 +107,7 @@ class HallSettings(_Strict):
     # Shapes appointment slots only; it never refuses a ticket, a case or a window action.
     opening_hours: list[list[str]] = Field(default_factory=_default_hours)
     calendar: CalendarOverrides = Field(default_factory=CalendarOverrides)
+    appointments: AppointmentSettings = Field(default_factory=AppointmentSettings)
     pickup_window: int = Field(default=DEFAULT_PICKUP_WINDOW, ge=1)
     # 帮办代办窗口: where proxy, agent and home cases queue inside the hall.
     proxy_window: int = Field(default=DEFAULT_PROXY_WINDOW, ge=1)
