@@ -12,7 +12,6 @@ let cs = C.initialCases();
 let ctx = { me: null, windowNo: null, lang: "zh", ticket: null };
 let t = translator("zh");
 let lastTicket = null;
-let pickupWindow = null;
 
 function today() {
   // The hall's day: the server's dates are Asia/Shanghai, and so is the hall's clock.
@@ -31,17 +30,19 @@ async function loadLists() {
   if (!ctx.me) return;
   const mine = ++loadSeq;
   try {
-    const [open, overdue, suspended, completed] = await Promise.all([
+    const [open, overdue, suspended, completed, proxy] = await Promise.all([
       api("/api/cases?status=accepted,processing&limit=200"),
       api("/api/cases?overdue=true&limit=200"),
       api("/api/cases?status=suspended&limit=200"),
       api("/api/cases?status=completed&limit=200"),
+      api("/api/cases?queue=proxy&status=accepted,processing,suspended,completed&limit=200"),
     ]);
     if (mine !== loadSeq) return;
-    const all = [...open.cases, ...suspended.cases, ...completed.cases];
-    if (all.length) pickupWindow = all[0].pickup_window;
+    const all = [...open.cases, ...suspended.cases, ...completed.cases, ...proxy.cases];
+    const atHall = all.find((c) => c.pickup_window);
     dispatch({ type: "lists", today: today(), open: open.cases, overdue: overdue.cases,
-      suspended: suspended.cases, completed: completed.cases });
+      suspended: suspended.cases, completed: completed.cases, proxy: proxy.cases,
+      pickupWindow: atHall ? atHall.pickup_window : null, proxyWindow: proxy.proxy_window });
     if (cs.selected) {
       const fresh = all.find((c) => c.id === cs.selected.id);
       if (fresh) dispatch({ type: "case", case: fresh });
@@ -168,10 +169,11 @@ function renderTabs() {
 
 function caseRow(c) {
   const sel = cs.selected && cs.selected.id === c.id ? "on" : "";
+  const from = c.station ? `<span class="cv">${esc(c.station)} · ${esc(t("cs_channel_" + c.channel))}</span>` : "";
   return `<li class="${sel}"><button type="button" class="caserow" data-action="case-open" data-case="${c.id}">
     <span class="cn">${esc(c.number)}</span><span class="cm">${esc(c.matter_name)}</span>
     <span class="ca">${esc(c.applicant.name)} ${esc(c.applicant.phone || "")}</span>
-    <span class="cst st-${esc(c.status)}">${esc(statusLabel(c.status))}</span>
+    <span class="cst st-${esc(c.status)}">${esc(statusLabel(c.status))}</span>${from}
     <span class="cd ${c.overdue ? "bad" : ""}">${esc(C.dueText(c, today(), ctx.lang))}</span></button></li>`;
 }
 
@@ -227,6 +229,7 @@ function renderDetail() {
   const c = cs.selected;
   if (!c) { $("case-detail").innerHTML = `<p class="muted none">${esc(t("cs_pick"))}</p>`; return; }
   const result = c.result ? esc(t("res_" + c.result)) + (c.result_note ? `（${esc(c.result_note)}）` : "") : "—";
+  const from = c.station ? fact(t("cs_from"), esc(`${c.station} · ${t("cs_channel_" + c.channel)}${c.group ? " · " + t("cs_group_" + c.group) : ""}`)) : "";
   const missing = c.missing && c.missing.length ? fact(t("cs_missing"), esc(c.missing.join("、")), "wide") : "";
   const history = c.history.map((h) => `<li><b>${esc(statusLabel(h.status))}</b> ${esc(h.at.slice(0, 16).replace("T", " "))} · ${esc(h.by)}${h.note ? ` · ${esc(h.note)}` : ""}</li>`).join("");
   const acts = C.caseActions(c).map((a) => `<button type="button" class="mid ${a.startsWith("deliver") ? "success" : a === "withdraw" ? "danger" : ""}" data-action="case-${a}" ${cs.busy ? "disabled" : ""}>${esc(t("ca_" + a.replace("-", "_")))}</button>`).join("");
@@ -235,7 +238,7 @@ function renderDetail() {
       <span class="cst st-${esc(c.status)}" id="case-status" data-status="${esc(c.status)}">${esc(statusLabel(c.status))}</span></div>
     <div class="facts">${fact(t("cs_matter"), esc(c.matter_name), "wide")}${fact(t("cs_applicant"), `${esc(c.applicant.name)} ${esc(c.applicant.phone || "")}<br><small>${esc(c.applicant.id_number || "")}</small>`)}
       ${fact(t("cs_due"), `${esc(c.due_date)}<br><small class="${c.overdue ? "bad" : ""}">${esc(C.dueText(c, today(), ctx.lang))}</small>`)}
-      ${fact(t("cs_mode"), esc(t("cs_mode_" + c.mode, { d: c.promised_days })))}${fact(t("cs_result"), result)}${missing}</div>
+      ${fact(t("cs_mode"), esc(t("cs_mode_" + c.mode, { d: c.promised_days })))}${fact(t("cs_result"), result)}${from}${missing}</div>
     <div class="case-actions">${acts}</div><div class="case-forms">${renderActionForm(c)}</div>
     <div class="case-prints">${prints}</div>
     <details class="history"><summary>${esc(t("cs_history"))}（${c.history.length}）</summary><ol>${history}</ol></details>`;
@@ -293,7 +296,9 @@ function render() {
   renderDetail();
   renderMsg();
   $("case-q").placeholder = t("cs_search_ph");
-  $("case-pickup-hint").hidden = !(pickupWindow && ctx.windowNo === pickupWindow);
+  const own = C.defaultTab(ctx.windowNo, cs.pickupWindow, cs.proxyWindow);
+  $("case-pickup-hint").hidden = own !== "pickup";
+  if ($("case-proxy-hint")) $("case-proxy-hint").hidden = own !== "proxy";
 }
 
 // ---- wiring ---------------------------------------------------------------------------------
@@ -307,7 +312,7 @@ export function casesContext(next) {
   if (next.ticket) lastTicket = next.ticket;
   if (!wasMe && next.me) loadLists();
   if (langChanged || (!wasMe && next.me)) render();
-  if (pickupWindow && ctx.windowNo === pickupWindow && !cs.loaded && cs.tab === "due") dispatch({ type: "tab", tab: "pickup" });
+  if (next.windowNo !== cs.windowNo) dispatch({ type: "window", windowNo: next.windowNo });
 }
 
 /** Hear a hall event: case events re-read the lists. */

@@ -3,7 +3,9 @@
 
 import { translator } from "./i18n.js";
 
-export const TABS = ["new", "due", "overdue", "suspended", "pickup", "search"];
+export const TABS = ["new", "due", "overdue", "suspended", "pickup", "proxy", "search"];
+/** The tabs a window may open on by itself; the clerk's own choice wins until the window changes. */
+const AUTO_TABS = ["due", "pickup", "proxy"];
 export const OPEN = ["accepted", "processing", "suspended"];
 
 /** Which actions a case allows in each state (the contract's state machine, as buttons). */
@@ -12,20 +14,42 @@ const ACTIONS = {
   processing: ["suspend", "complete", "withdraw"],
   suspended: ["resume", "withdraw"],
   completed: ["deliver-pickup", "deliver-mail"],
+  villageCompleted: ["deliver-agent", "deliver-pickup", "deliver-mail"],
   delivered: [],
   withdrawn: [],
 };
 
 export function initialCases() {
   return {
-    tab: "due", lists: { due: [], overdue: [], suspended: [], pickup: [], search: [] }, loaded: false,
+    tab: "due", lists: { due: [], overdue: [], suspended: [], pickup: [], proxy: [], search: [] }, loaded: false,
     selected: null, form: null, guide: [], guideQuery: "", picked: [], busy: null, msg: null, created: [], query: "",
+    windowNo: null, pickupWindow: null, proxyWindow: null, chosen: false,
   };
 }
 
 /** Return the actions the case's state allows, as data-action suffixes. */
 export function caseActions(c) {
-  return c ? ACTIONS[c.status] || [] : [];
+  if (!c) return [];
+  if (c.status === "completed" && isVillage(c)) return ACTIONS.villageCompleted;
+  return ACTIONS[c.status] || [];
+}
+
+/** Tell whether a case came from a village: an agent's (村能办) or a home case (家能办). */
+export function isVillage(c) {
+  return c.channel === "agent" || c.channel === "home";
+}
+
+/** Return the tab a window opens on: 待领取 at the pickup window, 代办件 at the proxy window. */
+export function defaultTab(windowNo, pickupWindow, proxyWindow) {
+  if (windowNo && windowNo === proxyWindow) return "proxy";
+  if (windowNo && windowNo === pickupWindow) return "pickup";
+  return "due";
+}
+
+/** Open the window's own tab unless the clerk has picked one (or is on the form or a search). */
+function autoTab(state) {
+  if (state.chosen || !AUTO_TABS.includes(state.tab)) return state;
+  return { ...state, tab: defaultTab(state.windowNo, state.pickupWindow, state.proxyWindow) };
 }
 
 /** Return the documents that make sense to print for a case now. */
@@ -43,14 +67,22 @@ export function awaitsPickup(c) {
 }
 
 /** Split the server's lists into the panel's tabs, as of today (YYYY-MM-DD in the hall's timezone). */
-export function splitLists({ open = [], overdue = [], suspended = [], completed = [] }, today) {
+export function splitLists({ open = [], overdue = [], suspended = [], completed = [], proxy = [] }, today) {
   const byDue = (a, b) => (a.due_date < b.due_date ? -1 : a.due_date > b.due_date ? 1 : a.id - b.id);
   return {
     due: open.filter((c) => c.due_date === today && OPEN.includes(c.status)).sort(byDue),
     overdue: [...overdue].sort(byDue),
     suspended: [...suspended].sort(byDue),
     pickup: completed.filter(awaitsPickup).sort((a, b) => String(a.completed_at).localeCompare(String(b.completed_at))),
+    proxy: proxyQueue(proxy),
   };
+}
+
+/** Order the proxy window's work: open cases by due date first, then those waiting for delivery. */
+export function proxyQueue(cases) {
+  const rank = (c) => (OPEN.includes(c.status) ? 0 : c.status === "completed" ? 1 : 2);
+  return cases.filter((c) => rank(c) < 2).sort((a, b) => rank(a) - rank(b)
+    || String(a.due_date).localeCompare(String(b.due_date)) || a.id - b.id);
 }
 
 function replaceIn(list, c) {
@@ -62,9 +94,13 @@ export function reduceCases(state, msg) {
   if (!msg || typeof msg !== "object") return state;
   switch (msg.type) {
     case "tab":
-      return TABS.includes(msg.tab) ? { ...state, tab: msg.tab, msg: null } : state;
+      return TABS.includes(msg.tab) ? { ...state, tab: msg.tab, msg: null, chosen: true } : state;
+    case "window":
+      if (msg.windowNo === state.windowNo) return state;
+      return autoTab({ ...state, windowNo: msg.windowNo, chosen: false });
     case "lists":
-      return { ...state, loaded: true, lists: { ...state.lists, ...splitLists(msg, msg.today) } };
+      return autoTab({ ...state, loaded: true, lists: { ...state.lists, ...splitLists(msg, msg.today) },
+        pickupWindow: msg.pickupWindow ?? state.pickupWindow, proxyWindow: msg.proxyWindow ?? state.proxyWindow });
     case "search":
       return { ...state, tab: "search", query: msg.query, lists: { ...state.lists, search: msg.cases } };
     case "select":
@@ -145,6 +181,8 @@ export function actionBody(action, { missing = [], other = "", note = "", result
       return { path: "deliver", body: { method: "pickup" } };
     case "deliver-mail":
       return { path: "deliver", body: { method: "mail" } };
+    case "deliver-agent":
+      return { path: "deliver", body: { method: "agent" } };
     default:
       return { body: {} };
   }
