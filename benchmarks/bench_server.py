@@ -279,10 +279,22 @@ BEFORE = {"HALL_GROUP_COMMIT": "0", "HALL_INCREMENTAL_ESTIMATES": "0"}
 AFTER = {"HALL_GROUP_COMMIT": "1", "HALL_INCREMENTAL_ESTIMATES": "1"}
 
 
-def issue_figures(env: dict[str, str], database_url: str | None = None, workers: int = 1,
+class Figures(dict[str, str]):
+    """Printable figures, each also printed as soon as it is measured."""
+
+    def __init__(self, label: str) -> None:
+        super().__init__()
+        self.label = label
+
+    def __setitem__(self, key: str, value: str) -> None:
+        print(f"  [{self.label}] {key}: {value}", flush=True)
+        super().__setitem__(key, value)
+
+
+def issue_figures(env: dict[str, str], label: str, database_url: str | None = None, workers: int = 1,
                   monday: bool = True) -> dict[str, str]:
     """Measure issuing (and the Monday morning) on fresh servers; return printable figures."""
-    out: dict[str, str] = {}
+    out = Figures(label)
     with served(env=env, database_url=database_url, workers=workers) as (base, _):
         kiosk = kiosk_headers(base, admin_headers(base))
         asyncio.run(issue_load(base, kiosk, 1, 30))  # warm-up
@@ -340,8 +352,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(dir=ROOT / "var" if (ROOT / "var").is_dir() else None) as tmp:
         rate = fsync_rate(Path(tmp))
     print(f"fsync rate of the var dir's filesystem: {rate:.0f}/s ({1000 / rate:.2f} ms each)")
-    before = issue_figures(BEFORE)
-    after = issue_figures(AFTER)
+    before = issue_figures(BEFORE, "before")
+    after = issue_figures(AFTER, "after")
     side_by_side(before, after)
     postgres_figures()
     if "--issue-only" in sys.argv:
