@@ -2,10 +2,17 @@
 
 import { api } from "/static/common/api.js";
 import { setupLang } from "./i18n.js";
+import { feedbackTranslator } from "./feedback_i18n.js";
 import { checkReport, counterText, matterChoices, reportBody } from "./feedback_state.js";
 
-setupLang();
+const { lang } = setupLang();
+const ft = feedbackTranslator(lang);
 const $ = (id) => document.getElementById(id);
+
+for (const el of document.querySelectorAll("[data-fi18n]")) el.textContent = ft(el.dataset.fi18n, el.dataset);
+for (const el of document.querySelectorAll("[data-fi18n-ph]")) el.placeholder = ft(el.dataset.fi18nPh);
+for (const el of document.querySelectorAll("[data-fi18n-aria]")) el.setAttribute("aria-label", ft(el.dataset.fi18nAria));
+document.title = ft("f_page_title", { hall: document.querySelector("h1[data-hall]").dataset.hall });
 let matter = null;
 let latest = 0;
 
@@ -33,13 +40,13 @@ async function find() {
     b.addEventListener("click", () => { matter = m; showMatter(); });
     li.append(b);
     return li;
-  }) : [Object.assign(document.createElement("li"), { textContent: "没有找到，可以直接在下面写明" })]));
+  }) : [Object.assign(document.createElement("li"), { textContent: ft("f_none") })]));
 }
 
 async function submit(ev) {
   ev.preventDefault();
   const body = reportBody({ description: $("fb-description").value, phone: $("fb-phone").value, matter: matter && matter.code });
-  const problem = checkReport(body);
+  const problem = checkReport(body, lang);
   const err = $("fb-error");
   err.hidden = !problem;
   err.textContent = problem;
@@ -63,5 +70,6 @@ async function submit(ev) {
 $("fb-find").addEventListener("click", find);
 $("fb-q").addEventListener("keydown", (ev) => { if (ev.key === "Enter") { ev.preventDefault(); find(); } });
 $("fb-change").addEventListener("click", () => { matter = null; showMatter(); $("fb-q").focus(); });
-$("fb-description").addEventListener("input", () => { $("fb-counter").textContent = counterText($("fb-description").value); });
+$("fb-description").addEventListener("input", () => { $("fb-counter").textContent = counterText($("fb-description").value, lang); });
 $("fb-form").addEventListener("submit", submit);
+$("fb-counter").textContent = counterText($("fb-description").value, lang);

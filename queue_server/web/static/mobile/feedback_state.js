@@ -1,5 +1,7 @@
 // 「办不成事」反映 (/m/feedback): the pure rules of the short form.
 
+import { feedbackTranslator } from "./feedback_i18n.js";
+
 export const MAX_DESCRIPTION = 500;
 const PHONE = /^1\d{10}$/;
 
@@ -13,17 +15,19 @@ export function reportBody({ description, phone, matter }) {
 }
 
 /** Check the form before sending it; return a message to show, or "". */
-export function checkReport(body) {
-  if (!body.description) return "请写下遇到的问题";
-  if ([...body.description].length > MAX_DESCRIPTION) return `问题描述不能超过 ${MAX_DESCRIPTION} 字`;
-  if (body.phone !== undefined && !PHONE.test(body.phone)) return "手机号码应为 11 位数字，以 1 开头";
+export function checkReport(body, lang = "zh") {
+  const t = feedbackTranslator(lang);
+  if (!body.description) return t("f_err_empty");
+  if ([...body.description].length > MAX_DESCRIPTION) return t("f_err_long", { n: MAX_DESCRIPTION });
+  if (body.phone !== undefined && !PHONE.test(body.phone)) return t("f_err_phone");
   return "";
 }
 
 /** Return the counter under the text box, e.g. "还可以写 480 字". */
-export function counterText(description) {
+export function counterText(description, lang = "zh") {
+  const t = feedbackTranslator(lang);
   const left = MAX_DESCRIPTION - [...String(description || "")].length;
-  return left >= 0 ? `还可以写 ${left} 字` : `超出 ${-left} 字`;
+  return left >= 0 ? t("f_left", { n: left }) : t("f_over", { n: -left });
 }
 
 /** Return the matters worth offering for a search, at most n, handled here or not. */

@@ -75,6 +75,7 @@ export const TEXT = {
     materials: "需带材料",
     take_for: "取号办理：{s}",
     to_take: "去取号",
+    to_feedback: "办不成事？点这里告诉我们 ›",
   },
   en: {
     hall_short: null,
@@ -148,6 +149,7 @@ export const TEXT = {
     materials: "Bring",
     take_for: "Take a ticket: {s}",
     to_take: "Take a ticket",
+    to_feedback: "Could not get it done? Tell us ›",
   },
 };
 
