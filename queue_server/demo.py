@@ -100,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _simulate(base: str, headers: dict[str, str], clock: Any, stopping: threading.Event) -> None:
-    """Make four weeks of cases first (moving the clock back, then home), then run the hall."""
+    """Make four weeks of cases (village agents' too) first, moving the clock back; then run the hall."""
     from queue_server import simulate
     from queue_server.clock import utcnow
     from queue_server.simulate_cases import simulate_cases
@@ -109,7 +109,8 @@ def _simulate(base: str, headers: dict[str, str], clock: Any, stopping: threadin
         clock.source = utcnow if at is None else (lambda: at)
 
     report = simulate_cases(base, headers, days=28, per_day=10, set_time=set_time)
-    print(f"模拟办件 {report.accepted} 件，超期办结 {report.late} 件 (simulated cases)", flush=True)
+    print(f"模拟办件 {report.accepted} 件（其中村站代办、家能办 {report.village} 件），"
+          f"超期办结 {report.late} 件 (simulated cases)", flush=True)
     simulate.run_forever(base, headers, speed=30.0, stop=stopping.is_set)
 
 

@@ -1,5 +1,6 @@
 """Simulate weeks of cases (办件) through the real HTTP API: onsite, deferred and proxy matters,
-some suspended for missing materials, most completed on time, a few late, some withdrawn.
+some suspended for missing materials, most completed on time, a few late, some withdrawn, and
+village agents' cases and 家能办 batches (simulate_agents.py) worked at the hall like the others.
 
 Time moves only through ``set_time`` (the demo's shared clock), the way simulate.py moves it
 through ``advance``; without it every case is accepted now and none can be late yet.
@@ -19,6 +20,8 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
+from queue_server.simulate_agents import VillageAgents
+
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 GIVEN = ["秀英", "建国", "桂兰", "志强", "淑珍", "德明", "玉兰", "国华", "春梅", "文斌", "小芳", "永福"]
 # 现场办 most often; 延时办 and 代办 are what the due dates and the on-time rate are about.
@@ -34,6 +37,7 @@ class CaseReport:
     late: int = 0
     suspended: int = 0
     withdrawn: int = 0
+    village: int = 0  # agent and home cases submitted by the simulated agents
     errors: list[str] = field(default_factory=list)
 
 
@@ -67,6 +71,7 @@ def simulate_cases(base_url: str, admin_headers: dict[str, str], *, days: int = 
         "username": name, "password": password, "role": "clerk", "display_name": "模拟受理员"}).raise_for_status()
     token = http.post("/api/auth/login", json={"username": name, "password": password}).json()["token"]
     clerk = {"Authorization": "Bearer " + token}
+    agents = VillageAgents.create(http, admin_headers, rng)
     matters = _matters(http)
     modes = [m for m in MODE_WEIGHTS if m in matters]
     order = itertools.count()
@@ -79,6 +84,9 @@ def simulate_cases(base_url: str, admin_headers: dict[str, str], *, days: int = 
             at = datetime(day.year, day.month, day.day, 9, tzinfo=zone) + timedelta(minutes=rng.uniform(0, 480))
             if at < end:
                 heapq.heappush(plan, (at, next(order), "accept", {}))
+        for at, data in agents.plan_day(day, zone, rng):
+            if at < end:
+                heapq.heappush(plan, (at, next(order), "village", data))
 
     def later(at: datetime, action: str, data: dict[str, Any]) -> None:
         if at < end:
@@ -86,6 +94,23 @@ def simulate_cases(base_url: str, admin_headers: dict[str, str], *, days: int = 
 
     def on(day: date, hour: float) -> datetime:
         return datetime(day.year, day.month, day.day, tzinfo=zone) + timedelta(hours=hour)
+
+    def follow(case: dict[str, Any], matter: dict[str, Any], at: datetime) -> None:
+        """Plan an open case's life: withdrawn, suspended first, or processed and completed."""
+        due = date.fromisoformat(case["due_date"])
+        roll = rng.random()
+        if roll < 0.03:
+            later(at + timedelta(days=rng.randint(1, 4)), "withdraw", case)
+        elif roll < 0.2 and matter["materials"]:
+            later(at + timedelta(hours=rng.uniform(0.2, 30)), "suspend", {**case, "m": matter})
+        else:
+            later(at + timedelta(hours=rng.uniform(1, 20)), "process", case)
+            late = rng.random() < 0.08
+            finish = due + timedelta(days=rng.randint(1, 3)) if late else due - timedelta(
+                days=rng.randint(0, max(0, (due - at.date()).days - 1)))
+            later(on(max(finish, at.date()), rng.uniform(9, 17)) + timedelta(minutes=30), "complete", case)
+
+    village = matters.get("deferred", []) + matters.get("proxy", [])  # what a village brings to town
 
     try:
         while plan:
@@ -102,21 +127,14 @@ def simulate_cases(base_url: str, admin_headers: dict[str, str], *, days: int = 
                     r.raise_for_status()
                     case = r.json()
                     report.accepted += 1
-                    if case["status"] != "accepted":
-                        continue  # onsite: already in the resident's hands
-                    due = date.fromisoformat(case["due_date"])
-                    roll = rng.random()
-                    if roll < 0.03:
-                        later(at + timedelta(days=rng.randint(1, 4)), "withdraw", case)
-                    elif roll < 0.2 and matter["materials"]:
-                        later(at + timedelta(hours=rng.uniform(0.2, 30)), "suspend", {**case, "m": matter})
-                    else:
-                        later(at + timedelta(hours=rng.uniform(1, 20)), "process", case)
-                        late = rng.random() < 0.08
-                        finish = due + timedelta(days=rng.randint(1, 3)) if late else due - timedelta(
-                            days=rng.randint(0, max(0, (due - at.date()).days - 1)))
-                        later(on(max(finish, at.date()), rng.uniform(9, 17)) + timedelta(minutes=30),
-                              "complete", case)
+                    if case["status"] == "accepted":  # onsite: already in the resident's hands
+                        follow(case, matter, at)
+                elif action == "village" and village:
+                    for case, matter in agents.submit(data, village, lambda: _resident(rng), rng):
+                        report.accepted += 1
+                        report.village += 1
+                        if case["status"] == "accepted":
+                            follow(case, matter, at)
                 elif action == "suspend":
                     r = http.post(f"/api/cases/{data['id']}/suspend", headers=clerk, json={
                         "missing": rng.sample(data["m"]["materials"], k=min(2, len(data["m"]["materials"])))})
@@ -141,6 +159,8 @@ def simulate_cases(base_url: str, admin_headers: dict[str, str], *, days: int = 
                         report.late += r.json()["on_time"] is False
                         if rng.random() < 0.8:
                             later(at + timedelta(days=rng.uniform(0.2, 3)), "deliver", data)
+                elif action == "deliver" and data.get("station"):
+                    agents.deliver(data)  # the agent carried the result back to the village
                 elif action == "deliver":
                     http.post(f"/api/cases/{data['id']}/deliver", headers=clerk,
                               json={"method": rng.choices(["pickup", "mail"], [9, 1])[0]})

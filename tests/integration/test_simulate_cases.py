@@ -29,3 +29,17 @@ def test_simulated_weeks_give_the_case_screens_something_to_show(live: LiveServe
     suspended = api.http.get("/api/cases", headers=admin, params={"status": "suspended"}).json()
     delivered = api.http.get("/api/cases", headers=admin, params={"status": "delivered"}).json()
     assert suspended["total"] + delivered["total"] > 0 and delivered["total"] > 0
+    # Village agents of V01–V03 sent cases and 家能办 batches; the hall worked them, agents delivered.
+    assert report.village > 0
+    assert {"agent", "home"} <= {k for k, n in stats["by_channel"].items() if n > 0}, stats["by_channel"]
+    assert stats["by_station"] and {row["station"] for row in stats["by_station"]} <= {"V01", "V02", "V03"}
+    assert any(row["completed"] > 0 for row in stats["by_station"])
+    village = api.http.get("/api/cases", headers=admin, params={"queue": "proxy", "status": "delivered",
+                                                                "limit": 200}).json()["cases"]
+    assert any(c["delivery"] == "agent" for c in village)
+    batches = {c["batch"] for c in api.http.get("/api/cases", headers=admin, params={
+        "queue": "proxy", "limit": 200}).json()["cases"] if c["channel"] == "home" and c.get("batch")}
+    assert batches
+    users = api.http.get("/api/admin/users", headers=admin).json()
+    agents = [u for u in (users["users"] if isinstance(users, dict) else users) if u["role"] == "agent"]
+    assert 2 <= len(agents) <= 3
