@@ -11,6 +11,7 @@ from queue_server.auth.models import AuthSession
 from queue_server.domain.model import FeedbackStatus
 from queue_server.feedback.models import CaseEvaluation, FeedbackItem
 from queue_server.hall import Hall
+from queue_server.stations.models import AgentDay, CaseKey
 from queue_server.tickets.models import Evaluation, IdempotencyKey, MobileIpDay, Ticket
 
 
@@ -19,7 +20,7 @@ def _count(result: object) -> int:
 
 
 def prune(session: Session, hall: Hall, today: date, now: datetime) -> dict[str, int]:
-    """Delete expired sessions and old idempotency rows; erase old device ids and comments."""
+    """Delete expired sessions, old idempotency rows and daily counts; erase old device ids and comments."""
     settings = hall.config.settings
     device_from = today - timedelta(days=settings.device_retention_days)
     comment_from = now - timedelta(days=settings.comment_retention_days)
@@ -30,11 +31,17 @@ def prune(session: Session, hall: Hall, today: date, now: datetime) -> dict[str,
         "idempotency": session.execute(delete(IdempotencyKey).where(
             col(IdempotencyKey.hall) == hall.code,
             col(IdempotencyKey.day) < today - timedelta(days=settings.idempotency_retention_days))),
+        "case_keys": session.execute(delete(CaseKey).where(
+            col(CaseKey.hall) == hall.code,
+            col(CaseKey.day) < today - timedelta(days=settings.idempotency_retention_days))),
         "device_ids": session.execute(update(Ticket).where(
             col(Ticket.hall) == hall.code, col(Ticket.day) < device_from,
             col(Ticket.device_cookie).is_not(None)).values(device_cookie=None)),
         "ip_counts": session.execute(delete(MobileIpDay).where(
             col(MobileIpDay.hall) == hall.code, col(MobileIpDay.day) < device_from)),
+        # Agents' daily ticket counts serve only the day's limit; kept as long as the per-IP counts.
+        "agent_days": session.execute(delete(AgentDay).where(
+            col(AgentDay.hall) == hall.code, col(AgentDay.day) < device_from)),
         "comments": session.execute(update(Evaluation).where(
             col(Evaluation.hall) == hall.code, col(Evaluation.at) < comment_from,
             col(Evaluation.comment).is_not(None)).values(comment=None)),

@@ -99,8 +99,8 @@ class HallSettings(_Strict):
     announce: AnnounceSettings = Field(default_factory=AnnounceSettings)
     notice: str = ""
     phone_retention_days: int = Field(default=90, ge=1)
-    idempotency_retention_days: int = Field(default=1, ge=1)  # the contract keeps a day's keys
-    device_retention_days: int = Field(default=30, ge=1)  # phones' device ids, per-IP counts
+    idempotency_retention_days: int = Field(default=1, ge=1)  # a day's keys, tickets' and cases'
+    device_retention_days: int = Field(default=30, ge=1)  # device ids, per-IP and per-agent counts
     comment_retention_days: int = Field(default=365, ge=1)  # residents' free-text comments
     evaluation_window_seconds: int = Field(default=600, gt=0)
     feedback_days: int = Field(default=5, ge=1, le=60)  # working days to close a feedback item
