@@ -119,6 +119,22 @@ def test_a_bad_grade_and_a_phone_report_are_followed_to_a_close_on_manage(
     expect(manage.locator("[data-fb-kpi='cannot_do'] .value")).to_have_text("1")
     manage.locator("#feedback").screenshot(path=str(shots / "manage_report.png"))
 
+    # English once: /manage re-renders the section in place (at 1280 px); the phone form follows ?lang=en.
+    manage.set_viewport_size({"width": 1280, "height": 900})
+    manage.click("#lang-toggle")
+    expect(manage.locator("#feedback h2")).to_contain_text("Complaints")
+    expect(report).to_contain_text(f"Matter: {matter_name}")
+    report.locator("[data-fb-action='visit']").click()
+    expect(report.locator(".fb-step")).to_contain_text("By phone")
+    manage.locator("#feedback").screenshot(path=str(shots / "manage_en.png"))
+    phone.goto(live.url + "/m/feedback?lang=en")
+    expect(phone.locator("h1")).to_have_text("Could not get it done?")
+    expect(phone.locator("#fb-counter")).to_have_text("500 characters left")
+    phone.fill("#fb-q", "残疾")
+    phone.click("#fb-find")
+    expect(phone.locator("#fb-matters button").first).to_be_visible()
+    phone.screenshot(path=str(shots / "phone_form_en.png"), full_page=True)
+
 
 def test_the_board_shows_a_feedback_qr(browser: Browser, live: LiveServer, shots: Path) -> None:
     page = browser.new_page(viewport={"width": 1920, "height": 1080}, locale="zh-CN")

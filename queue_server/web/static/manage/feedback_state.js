@@ -1,11 +1,28 @@
 // The 差评整改 board's pure state: labels, the next steps an item allows, the figures' tiles.
+// Texts live in feedback_i18n.js (merged into the page's table); every label takes the page's language.
 
-export const STATUS_LABELS = { open: "待回访", visited: "已回访", rectified: "已整改", closed: "已办结" };
-export const KIND_LABELS = { bad_grade: "差评", cannot_do: "办不成事" };
-export const GRADE_LABELS = { 1: "非常不满意", 2: "不满意", 3: "基本满意", 4: "满意", 5: "非常满意" };
-export const METHOD_LABELS = { phone: "电话回访", in_person: "当面回访" };
-export const ACTION_LABELS = { visit: "登记回访", rectify: "登记整改", close: "办结反馈" };
-export const SOURCE_LABELS = { pad: "评价器", mobile: "手机", staff: "工作人员代评" };
+import { FEEDBACK_TEXT } from "./feedback_i18n.js";
+import { translator } from "./i18n.js";
+
+const PREFIX = { status: "fb_st_", kind: "fb_k_", grade: "fb_g", method: "fb_m_", action: "fb_a_", source: "fb_s_" };
+
+/** Name a code in words: fbLabel("status", "open", "en") → "To call back"; "" for an unknown code. */
+export function fbLabel(kind, code, lang = "zh") {
+  const key = PREFIX[kind] + code;
+  return key in FEEDBACK_TEXT.zh ? translator(lang)(key) : "";
+}
+
+function labels(kind, codes) {
+  return Object.fromEntries(codes.map((c) => [c, fbLabel(kind, c)]));
+}
+
+// The Chinese names, kept for callers that only need Chinese.
+export const STATUS_LABELS = labels("status", ["open", "visited", "rectified", "closed"]);
+export const KIND_LABELS = labels("kind", ["bad_grade", "cannot_do"]);
+export const GRADE_LABELS = labels("grade", [1, 2, 3, 4, 5]);
+export const METHOD_LABELS = labels("method", ["phone", "in_person"]);
+export const ACTION_LABELS = labels("action", ["visit", "rectify", "close"]);
+export const SOURCE_LABELS = labels("source", ["pad", "mobile", "staff"]);
 
 const NEXT = { open: ["visit"], visited: ["rectify", "close"], rectified: ["close"], closed: [] };
 
@@ -37,42 +54,46 @@ function pct(v) {
 }
 
 /** Return the month's figure tiles: [{key, label, value, bad}]. */
-export function feedbackTiles(stats) {
+export function feedbackTiles(stats, lang = "zh") {
+  const t = translator(lang);
   return [
-    { key: "bad", label: "差评", value: String(stats.bad), bad: stats.bad > 0 },
-    { key: "cannot_do", label: "办不成事反映", value: String(stats.cannot_do), bad: stats.cannot_do > 0 },
-    { key: "visited_pct", label: "实名差评回访率", value: pct(stats.visited_pct), bad: false },
-    { key: "rectified_on_time_pct", label: "整改按时率", value: pct(stats.rectified_on_time_pct), bad: false },
-    { key: "open", label: "未办结（现在）", value: String(stats.open), bad: false },
-    { key: "overdue", label: "已逾期（现在）", value: String(stats.overdue), bad: stats.overdue > 0 },
-  ];
+    { key: "bad", value: String(stats.bad), bad: stats.bad > 0 },
+    { key: "cannot_do", value: String(stats.cannot_do), bad: stats.cannot_do > 0 },
+    { key: "visited_pct", value: pct(stats.visited_pct), bad: false },
+    { key: "rectified_on_time_pct", value: pct(stats.rectified_on_time_pct), bad: false },
+    { key: "open", value: String(stats.open), bad: false },
+    { key: "overdue", value: String(stats.overdue), bad: stats.overdue > 0 },
+  ].map((k) => ({ ...k, label: t("fb_t_" + k.key) }));
 }
 
 /** Return the one-line summary of what an item is about. */
-export function itemSummary(item) {
+export function itemSummary(item, lang = "zh") {
+  const t = translator(lang);
   if (item.kind === "cannot_do") {
-    return item.matter_name ? `事项：${item.matter_name}` : "未选择事项";
+    return item.matter_name ? t("fb_matter", { name: item.matter_name }) : t("fb_no_matter");
   }
-  const where = item.window ? `${item.window} 号窗口` : "办件";
+  const where = item.window ? t("fb_at_window", { n: item.window }) : t("fb_case");
   const who = item.clerk_name ? ` · ${item.clerk_name}` : "";
   const number = item.ticket_number ? ` · ${item.ticket_number}` : "";
-  return `${where}${who}${number} · ${GRADE_LABELS[item.grade] || ""}`;
+  return `${where}${who}${number} · ${fbLabel("grade", item.grade, lang)}`;
 }
 
 /** Check a step's form before sending it; return an error message or "". */
-export function checkStep(action, { method, note }) {
-  if (action === "visit" && !METHOD_LABELS[method]) return "请选择回访方式";
+export function checkStep(action, { method, note }, lang = "zh") {
+  const t = translator(lang);
+  if (action === "visit" && !METHOD_LABELS[method]) return t("fb_err_method");
   const text = (note || "").trim();
-  if (!text) return "请填写说明";
-  if (text.length > 500) return "说明不能超过 500 字";
+  if (!text) return t("fb_err_note");
+  if (text.length > 500) return t("fb_err_long", { n: 500 });
   return "";
 }
 
 /** Name who took a step in words: a pad, the resident, the system, or the manager's username. */
-export function byLabel(by) {
-  if (by.startsWith("device:")) return "评价器";
-  if (by.startsWith("resident:") || by.startsWith("applicant:")) return "群众";
-  if (by === "system") return "系统";
+export function byLabel(by, lang = "zh") {
+  const t = translator(lang);
+  if (by.startsWith("device:")) return t("fb_by_pad");
+  if (by.startsWith("resident:") || by.startsWith("applicant:")) return t("fb_by_resident");
+  if (by === "system") return t("fb_by_system");
   return by.startsWith("user:") ? by.slice(5) : by;
 }
 

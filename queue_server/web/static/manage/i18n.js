@@ -3,6 +3,7 @@
 
 import { localName, makeI18n, otherLang, pickLang } from "../common/i18n.js";
 import { CASE_TEXT } from "./case_i18n.js";
+import { FEEDBACK_TEXT } from "./feedback_i18n.js";
 
 export const LANG_KEY = "hall.lang.manage";
 
@@ -157,6 +158,8 @@ export const TEXT = {
 
 Object.assign(TEXT.zh, CASE_TEXT.zh);
 Object.assign(TEXT.en, CASE_TEXT.en);
+Object.assign(TEXT.zh, FEEDBACK_TEXT.zh);
+Object.assign(TEXT.en, FEEDBACK_TEXT.en);
 
 const shared = makeI18n(TEXT, LANG_KEY);
 export const { translator, loadLang, saveLang, applyStatic } = shared;

@@ -3,7 +3,7 @@
 import { api } from "/static/common/api.js";
 import { connectHall } from "/static/common/hallsocket.js";
 import { initCases, onHallMessage, renderCases } from "./cases.js";
-import { initFeedback, onFeedbackMessage } from "./feedback.js";
+import { initFeedback, onFeedbackMessage, renderFeedback } from "./feedback.js";
 import { barOption, draw, esc, hbarHeight, hbarOption, PALETTE, shareOption } from "./charts.js";
 import { applyStatic, loadLang, localName, otherLang, saveLang, translator } from "./i18n.js";
 import {
@@ -28,6 +28,7 @@ function toggleLang() {
     renderLive();
     if (lastSummary) renderHistory(lastSummary);
     renderCases();
+    renderFeedback();
   }
 }
 
@@ -208,5 +209,5 @@ if (body.dataset.mode === "manage") {
   loadHistory();
   loadCatalog();
   initCases({ today: body.dataset.today, lang: () => lang, t: () => t });
-  initFeedback({ today: body.dataset.today });
+  initFeedback({ today: body.dataset.today, lang: () => lang, t: () => t });
 }
