@@ -120,6 +120,17 @@ def test_an_agent_submits_a_batch_follows_it_live_and_confirms_delivery(
     page.click("#ticket-take")
     expect(page.locator("#ticket-result .number")).to_have_text("A001")
     page.screenshot(path=str(out / "09-ticket.png"), full_page=True)
+
+    # English once: the toggle reloads the page in English and remembers it; the login survives.
+    page.click("#lang-toggle")
+    expect(page.locator("[data-tab=guide]")).to_have_text("Find")
+    expect(page.locator("#lang-toggle")).to_have_text("中文")
+    pick(page, "更换残疾证", "Wang Wu", "disabled")
+    expect(page.locator(".entry label").first).to_contain_text("Resident's name")
+    page.screenshot(path=str(out / "12-en-draft.png"), full_page=True)
+    page.click("[data-tab=cases]")
+    expect(page.locator("#case-list .case").first).to_contain_text("due ")
+    page.screenshot(path=str(out / "13-en-cases.png"), full_page=True)
     context.close()
 
 

@@ -4,9 +4,11 @@
 import { api } from "../common/api.js";
 import { connectHall } from "../common/hallsocket.js";
 import * as S from "./state.js";
+import { localName, setupLang } from "./i18n.js";
 
 const TOKEN = "hall.agent.token";
 const DRAFT = "hall.agent.draft";
+const { lang, t } = setupLang();
 const $ = (id) => document.getElementById(id);
 const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -55,35 +57,34 @@ function renderNet() {
   const down = !state.online;
   const retrying = state.error && state.submitting === false && retryTimer;
   net.hidden = !(down || retrying);
-  net.textContent = retrying ? "网络不好，办件已保存在本机，正在自动重试…"
-    : "网络已断开，正在重新连接…（已填写的内容不会丢失）";
+  net.textContent = retrying ? t("net_retry") : t("net_down");
 }
 
 function renderDraft() {
   const d = state.draft;
   $("draft-count").textContent = d.entries.length ? String(d.entries.length) : "";
   if (!d.entries.length) {
-    const done = state.done ? `<div class="card ok-card"><h2>已提交 ${state.done.length} 件</h2><ol>${state.done.map((c) =>
+    const done = state.done ? `<div class="card ok-card"><h2>${esc(t("done_n", { n: state.done.length }))}</h2><ol>${state.done.map((c) =>
       `<li><strong>${esc(c.number)}</strong> ${esc(c.matter_name)} · ${esc(c.applicant.name)}</li>`).join("")}</ol></div>` : "";
-    $("draft").innerHTML = `${done}<p class="muted big">还没有要提交的办件。请先到“查事项”选择事项，再填写群众信息。一次可以为多位群众一起提交。</p>`;
+    $("draft").innerHTML = `${done}<p class="muted big">${esc(t("draft_empty"))}</p>`;
     return;
   }
-  const groups = Object.entries(S.GROUPS).map(([k, v]) => `<option value="${k}">${esc(v)}（上门收件）</option>`).join("");
+  const groups = Object.keys(S.GROUPS).map((k) => `<option value="${k}">${esc(t("group_option", { g: t("g_" + k) }))}</option>`).join("");
   $("draft").innerHTML = d.entries.map((e, i) => `
     <fieldset class="card entry" data-index="${i}">
-      <legend>第 ${i + 1} 件：${esc(e.matter_name)}</legend>
-      <label>群众姓名 <input data-field="name" value="${esc(e.name)}" autocomplete="off"></label>
-      <label>手机号（可不填） <input data-field="phone" inputmode="numeric" maxlength="11" value="${esc(e.phone)}"></label>
-      <label>身份证号（可不填） <input data-field="id_number" maxlength="18" value="${esc(e.id_number)}"></label>
-      <label>家能办 <select data-field="group"><option value="">否（群众本人在村站）</option>${groups}</select></label>
-      <p class="label">已收材料（打勾）</p>
+      <legend>${esc(t("entry_legend", { i: i + 1, matter: e.matter_name }))}</legend>
+      <label>${esc(t("applicant_name"))} <input data-field="name" value="${esc(e.name)}" autocomplete="off"></label>
+      <label>${esc(t("phone_opt"))} <input data-field="phone" inputmode="numeric" maxlength="11" value="${esc(e.phone)}"></label>
+      <label>${esc(t("id_opt"))} <input data-field="id_number" maxlength="18" value="${esc(e.id_number)}"></label>
+      <label>${esc(t("home"))} <select data-field="group"><option value="">${esc(t("home_no"))}</option>${groups}</select></label>
+      <p class="label">${esc(t("received"))}</p>
       <ul class="checks">${e.materials.map((m) => `<li><label><input type="checkbox" data-material="${esc(m)}" ${e.received.includes(m) ? "checked" : ""}> ${esc(m)}</label></li>`).join("")}</ul>
-      <button type="button" class="ghost" data-remove="${i}">删除这件</button>
+      <button type="button" class="ghost" data-remove="${i}">${esc(t("remove"))}</button>
     </fieldset>`).join("") + `
     <div class="actions">
-      <button type="button" id="draft-more" class="ghost">再加一件</button>
+      <button type="button" id="draft-more" class="ghost">${esc(t("add_more"))}</button>
       <button type="button" id="draft-submit" class="primary" ${state.submitting ? "disabled" : ""}>
-        ${state.submitting ? "正在提交…" : d.entries.length > 1 ? `一起提交 ${d.entries.length} 件` : "提交办件"}</button>
+        ${esc(state.submitting ? t("submitting") : d.entries.length > 1 ? t("submit_n", { n: d.entries.length }) : t("submit_one"))}</button>
     </div>`;
   d.entries.forEach((e, i) => {
     const sel = document.querySelector(`.entry[data-index="${i}"] select`);
@@ -92,19 +93,19 @@ function renderDraft() {
 }
 
 function caseItem(c) {
-  const changed = state.changed[c.id] ? `<span class="new">有更新</span>` : "";
-  const group = c.group ? ` · 家能办（${esc(S.GROUPS[c.group] || c.group)}）` : "";
-  const due = c.status === "completed" ? `办结：${esc((c.completed_at || "").slice(0, 10))}` : `办结期限：${esc(c.due_date)}`;
+  const changed = state.changed[c.id] ? `<span class="new">${esc(t("changed"))}</span>` : "";
+  const group = c.group ? esc(t("case_group", { g: S.GROUPS[c.group] ? t("g_" + c.group) : c.group })) : "";
+  const due = esc(c.status === "completed" ? t("completed_on", { d: (c.completed_at || "").slice(0, 10) }) : t("due_on", { d: c.due_date }));
   let actions = "";
   if (c.status === "completed") {
-    actions = `<button type="button" class="primary" data-deliver="${c.id}">结果已交给群众，确认送达</button>`;
+    actions = `<button type="button" class="primary" data-deliver="${c.id}">${esc(t("deliver"))}</button>`;
   } else if (["accepted", "processing", "suspended"].includes(c.status)) {
-    actions = `<details class="withdraw"><summary>撤回这件</summary>
-      <input data-note="${c.id}" placeholder="撤回原因（必填）"><button type="button" class="ghost" data-withdraw="${c.id}">确认撤回</button></details>`;
+    actions = `<details class="withdraw"><summary>${esc(t("withdraw"))}</summary>
+      <input data-note="${c.id}" placeholder="${esc(t("withdraw_ph"))}"><button type="button" class="ghost" data-withdraw="${c.id}">${esc(t("withdraw_ok"))}</button></details>`;
   }
-  const missing = c.missing && c.missing.length ? `<p class="warn">需补材料：${esc(c.missing.join("、"))}</p>` : "";
+  const missing = c.missing && c.missing.length ? `<p class="warn">${esc(t("missing", { list: c.missing.join(t("list_sep")) }))}</p>` : "";
   return `<li class="case ${state.changed[c.id] ? "changed" : ""}" data-case="${c.id}">
-    <div class="row1"><strong>${esc(c.number)}</strong> ${changed}<span class="chip st-${esc(c.status)}">${esc(S.STATUS[c.status] || c.status)}</span></div>
+    <div class="row1"><strong>${esc(c.number)}</strong> ${changed}<span class="chip st-${esc(c.status)}">${esc(S.STATUS[c.status] ? t("st_" + c.status) : c.status)}</span></div>
     <div class="row2">${esc(c.matter_name)}</div>
     <div class="row3">${esc(c.applicant.name)}${group} · ${due}</div>${missing}${actions}</li>`;
 }
@@ -116,7 +117,7 @@ function renderCases() {
   for (const b of document.querySelectorAll("#case-filters [data-filter]")) b.classList.toggle("on", b.dataset.filter === state.filter);
   const list = S.visible(state);
   $("case-list").innerHTML = list.length ? list.map(caseItem).join("")
-    : `<li class="muted big">${state.filter === "open" ? "本站没有在办的办件" : state.filter === "completed" ? "没有待送达的办件" : "还没有已结束的办件"}</li>`;
+    : `<li class="muted big">${esc(t("empty_" + state.filter))}</li>`;
 }
 
 function render() {
@@ -158,7 +159,7 @@ function scheduleReload() {
 async function submit() {
   clearTimeout(retryTimer);
   retryTimer = null;
-  const problem = S.draftProblem(state.draft);
+  const problem = S.draftProblem(state.draft, lang);
   if (problem) { dispatch({ type: "submit_failed", message: problem }); return; }
   dispatch({ type: "submit", key: newKey() });
   const { path, body } = S.submission(state.draft);
@@ -170,7 +171,7 @@ async function submit() {
     if (e.status === 401) return logout();
     const network = e.status === 0 || e.status >= 500;
     dispatch({ type: "submit_failed", network, message: network
-      ? "网络不好，办件已保存在本机，正在自动重试…" : e.message });
+      ? t("net_retry") : e.message });
     if (network) retryTimer = setTimeout(submit, S.retryDelay(state.attempt));
     renderNet();
   }
@@ -201,26 +202,26 @@ async function searchGuide() {
   }
   $("matter").hidden = true;
   $("guide-list").innerHTML = matters.slice(0, 40).map((m, i) => `<li><button type="button" class="hit" data-matter="${i}">
-    <strong>${esc(m.name)}</strong><span>${esc(m.department)} · ${m.handled_here ? (m.mode === "onsite" ? "当场办结" : `承诺 ${m.promised_days} 个工作日`) : "镇上不能办，可委托代办"}</span></button></li>`).join("")
-    || `<li class="muted big">没有找到，换个说法试试</li>`;
+    <strong>${esc(m.name)}</strong><span>${esc(m.department)} · ${esc(m.handled_here ? (m.mode === "onsite" ? t("hit_onsite") : t("hit_days", { d: m.promised_days })) : t("hit_not_here"))}</span></button></li>`).join("")
+    || `<li class="muted big">${esc(t("guide_none"))}</li>`;
 }
 
 function showMatter(m) {
   $("guide-list").innerHTML = "";
   $("matter").hidden = false;
   $("matter").innerHTML = `<h2>${esc(m.name)}</h2>
-    <p>${m.handled_here ? "✔ 可以在镇上办理" : "✘ 镇上不能办，可由帮办代办窗口代办"} · ${esc(m.department)}</p>
-    <p class="label">需要带的材料：</p><ul class="materials">${m.materials.map((x) => `<li>☐ ${esc(x)}</li>`).join("")}</ul>
-    <div class="actions"><button type="button" class="ghost" id="matter-back">返回</button>
-    <button type="button" class="primary" id="matter-add" data-code="${esc(m.code)}">为群众办这件事</button></div>`;
+    <p>${esc(t(m.handled_here ? "here_yes" : "here_no"))} · ${esc(m.department)}</p>
+    <p class="label">${esc(t("materials_label"))}</p><ul class="materials">${m.materials.map((x) => `<li>☐ ${esc(x)}</li>`).join("")}</ul>
+    <div class="actions"><button type="button" class="ghost" id="matter-back">${esc(t("back"))}</button>
+    <button type="button" class="primary" id="matter-add" data-code="${esc(m.code)}">${esc(t("do_it"))}</button></div>`;
   $("matter-add").onclick = () => { dispatch({ type: "add", matter: m }); show("draft"); };
   $("matter-back").onclick = searchGuide;
 }
 
 async function loadCatalog() {
   hall = await api("/api/catalog");
-  $("ticket-service").innerHTML = hall.categories.map((c) => `<optgroup label="${esc(c.name)}">${c.services.map((s) =>
-    `<option value="${esc(s.code)}">${esc(s.name)}</option>`).join("")}</optgroup>`).join("");
+  $("ticket-service").innerHTML = hall.categories.map((c) => `<optgroup label="${esc(localName(c, lang))}">${c.services.map((s) =>
+    `<option value="${esc(s.code)}">${esc(localName(s, lang))}</option>`).join("")}</optgroup>`).join("");
 }
 
 let ticketKey = null;
@@ -228,13 +229,13 @@ async function takeTicket() {
   ticketKey = ticketKey || newKey();
   $("ticket-error").textContent = "";
   try {
-    const t = await call("/api/tickets", { method: "POST", headers: { "Idempotency-Key": ticketKey },
+    const tk = await call("/api/tickets", { method: "POST", headers: { "Idempotency-Key": ticketKey },
       body: { service: $("ticket-service").value, channel: "agent" } });
     ticketKey = null;
     $("ticket-result").hidden = false;
-    $("ticket-result").innerHTML = `<p>号码</p><p class="number">${esc(t.number)}</p>
-      <p>前面还有 ${t.ahead} 人，预计 ${Math.round(t.eta_minutes)} 分钟 · 可到 ${t.windows.join("、")} 号窗口</p>
-      <p class="muted">请把号码告诉群众；到大厅后留意叫号。</p>`;
+    $("ticket-result").innerHTML = `<p>${esc(t("ticket_number"))}</p><p class="number">${esc(tk.number)}</p>
+      <p>${esc(t("ticket_ahead", { n: tk.ahead, m: Math.round(tk.eta_minutes), w: tk.windows.join(t("list_sep")) }))}</p>
+      <p class="muted">${esc(t("ticket_tell"))}</p>`;
   } catch (e) {
     if (e.status !== 0) ticketKey = null;  // a network failure retries with the same key
     $("ticket-error").textContent = e.message;
@@ -288,12 +289,12 @@ $("login-form").addEventListener("submit", async (ev) => {
   const f = new FormData(ev.target);
   try {
     const r = await api("/api/auth/login", { method: "POST", body: { username: f.get("username"), password: f.get("password") } });
-    if (r.user.role !== "agent") { $("login-error").textContent = "这个页面只供村级代办员使用"; return; }
+    if (r.user.role !== "agent") { $("login-error").textContent = t("only_agents"); return; }
     token = r.token;
     localStorage.setItem(TOKEN, token);
     start();
   } catch (e) {
-    $("login-error").textContent = e.status === 401 ? "用户名或密码不正确" : e.message;
+    $("login-error").textContent = e.status === 401 ? t("bad_login") : e.message;
   }
 });
 $("logout").addEventListener("click", logout);
@@ -323,14 +324,14 @@ $("case-filters").addEventListener("click", (ev) => {
   if (b) dispatch({ type: "filter", filter: b.dataset.filter });
 });
 $("case-list").addEventListener("click", (ev) => {
-  const t = ev.target;
-  if (t.dataset.deliver) act(t.dataset.deliver, "deliver", { method: "agent" });
-  else if (t.dataset.withdraw) {
-    const note = document.querySelector(`[data-note="${t.dataset.withdraw}"]`).value.trim();
-    if (!note) { $("case-error").textContent = "请写明撤回原因"; return; }
-    act(t.dataset.withdraw, "withdraw", { note });
+  const el = ev.target;
+  if (el.dataset.deliver) act(el.dataset.deliver, "deliver", { method: "agent" });
+  else if (el.dataset.withdraw) {
+    const note = document.querySelector(`[data-note="${el.dataset.withdraw}"]`).value.trim();
+    if (!note) { $("case-error").textContent = t("withdraw_need"); return; }
+    act(el.dataset.withdraw, "withdraw", { note });
   } else {
-    const li = t.closest("[data-case]");
+    const li = el.closest("[data-case]");
     if (li && state.changed[li.dataset.case]) dispatch({ type: "look", id: li.dataset.case });
   }
 });

@@ -1,6 +1,8 @@
 // The agent page's pure state: the draft (kept until the server accepted it), the station's
 // cases with badges on what changed, and the connection. (state, message) → state; no I/O.
 
+import { translator } from "./i18n.js";
+
 export const GROUPS = {
   elderly: "老年人", disabled: "残疾人", seriously_ill: "重病患者",
   left_behind: "留守人员", hardship: "困难群众",
@@ -41,12 +43,13 @@ export function submission(draft) {
 }
 
 /** Return what is missing before a draft can be sent, or null. */
-export function draftProblem(draft) {
-  if (!draft.entries.length) return "请先在“查事项”里选择要办的事项";
+export function draftProblem(draft, lang = "zh") {
+  const t = translator(lang);
+  if (!draft.entries.length) return t("p_none");
   const i = draft.entries.findIndex((e) => !e.name.trim());
-  if (i >= 0) return `第 ${i + 1} 件还没有填写群众姓名`;
+  if (i >= 0) return t("p_name", { i: i + 1 });
   const p = draft.entries.findIndex((e) => e.phone.trim() && !/^1\d{10}$/.test(e.phone.trim()));
-  if (p >= 0) return `第 ${p + 1} 件的手机号应为 11 位数字`;
+  if (p >= 0) return t("p_phone", { i: p + 1 });
   return null;
 }
 

@@ -1,0 +1,177 @@
+// The village agent's page texts: Chinese first, English on request (?lang=en or the header button);
+// the choice is remembered. Same pattern as the phone pages (static/mobile/i18n.js): the toggle reloads
+// the page, which is safe here because the token and the unsent draft are kept in localStorage.
+
+import { localName, makeI18n, otherLang, pickLang } from "../common/i18n.js";
+
+export const LANG_KEY = "hall.lang.agent";
+
+export const TEXT = {
+  zh: {
+    page_title: "村级代办 · {hall}",
+    bar_title: "村级代办",
+    logout: "退出",
+    login_title: "代办员登录",
+    username: "用户名",
+    password: "密码",
+    login: "登录",
+    only_agents: "这个页面只供村级代办员使用",
+    bad_login: "用户名或密码不正确",
+    tab_guide: "查事项",
+    tab_draft: "提交办件",
+    tab_cases: "本站办件",
+    tab_ticket: "代取号",
+    net_retry: "网络不好，办件已保存在本机，正在自动重试…",
+    net_down: "网络已断开，正在重新连接…（已填写的内容不会丢失）",
+    guide_label: "能不能在镇上办？输入事项名称",
+    guide_ph: "例如：残疾证、养老、建房",
+    guide_none: "没有找到，换个说法试试",
+    hit_onsite: "当场办结",
+    hit_days: "承诺 {d} 个工作日",
+    hit_not_here: "镇上不能办，可委托代办",
+    here_yes: "✔ 可以在镇上办理",
+    here_no: "✘ 镇上不能办，可由帮办代办窗口代办",
+    materials_label: "需要带的材料：",
+    back: "返回",
+    do_it: "为群众办这件事",
+    done_n: "已提交 {n} 件",
+    draft_empty: "还没有要提交的办件。请先到“查事项”选择事项，再填写群众信息。一次可以为多位群众一起提交。",
+    entry_legend: "第 {i} 件：{matter}",
+    applicant_name: "群众姓名",
+    phone_opt: "手机号（可不填）",
+    id_opt: "身份证号（可不填）",
+    home: "家能办",
+    home_no: "否（群众本人在村站）",
+    group_option: "{g}（上门收件）",
+    received: "已收材料（打勾）",
+    remove: "删除这件",
+    add_more: "再加一件",
+    submitting: "正在提交…",
+    submit_n: "一起提交 {n} 件",
+    submit_one: "提交办件",
+    p_none: "请先在“查事项”里选择要办的事项",
+    p_name: "第 {i} 件还没有填写群众姓名",
+    p_phone: "第 {i} 件的手机号应为 11 位数字",
+    g_elderly: "老年人", g_disabled: "残疾人", g_seriously_ill: "重病患者", g_left_behind: "留守人员", g_hardship: "困难群众",
+    st_accepted: "已受理", st_processing: "办理中", st_suspended: "需补材料", st_completed: "已办结，待送达",
+    st_delivered: "已送达", st_withdrawn: "已撤回",
+    f_open: "在办",
+    f_completed: "待送达",
+    f_done: "已结束",
+    empty_open: "本站没有在办的办件",
+    empty_completed: "没有待送达的办件",
+    empty_done: "还没有已结束的办件",
+    changed: "有更新",
+    case_group: " · 家能办（{g}）",
+    completed_on: "办结：{d}",
+    due_on: "办结期限：{d}",
+    deliver: "结果已交给群众，确认送达",
+    withdraw: "撤回这件",
+    withdraw_ph: "撤回原因（必填）",
+    withdraw_ok: "确认撤回",
+    withdraw_need: "请写明撤回原因",
+    missing: "需补材料：{list}",
+    list_sep: "、",
+    ticket_intro: "群众今天要去镇上办事时，替他先取一个号（每天限量）。",
+    ticket_service: "业务",
+    ticket_take: "取号",
+    ticket_number: "号码",
+    ticket_ahead: "前面还有 {n} 人，预计 {m} 分钟 · 可到 {w} 号窗口",
+    ticket_tell: "请把号码告诉群众；到大厅后留意叫号。",
+  },
+  en: {
+    page_title: "Village agent · {hall}",
+    bar_title: "Village agent",
+    logout: "Log out",
+    login_title: "Agent login",
+    username: "Username",
+    password: "Password",
+    login: "Log in",
+    only_agents: "This page is for village agents only",
+    bad_login: "Wrong username or password",
+    tab_guide: "Find",
+    tab_draft: "Submit",
+    tab_cases: "Cases",
+    tab_ticket: "Ticket",
+    net_retry: "Poor network: the cases are saved on this phone and will be sent again automatically…",
+    net_down: "Offline, reconnecting… (what you typed is kept)",
+    guide_label: "Can it be done in town? Type the matter",
+    guide_ph: "e.g. 残疾证, 养老, 建房",
+    guide_none: "Nothing found; try other words",
+    hit_onsite: "done on the spot",
+    hit_days: "done within {d} working days",
+    hit_not_here: "not handled in town; can be done by proxy",
+    here_yes: "✔ Can be done in town",
+    here_no: "✘ Not handled in town; the proxy window can do it for the resident",
+    materials_label: "Materials to bring:",
+    back: "Back",
+    do_it: "Do this for a resident",
+    done_n: "{n} submitted",
+    draft_empty: "Nothing to submit yet. Choose a matter under “Find”, then fill in the resident. You can submit for several residents at once.",
+    entry_legend: "No. {i}: {matter}",
+    applicant_name: "Resident's name",
+    phone_opt: "Mobile (optional)",
+    id_opt: "ID card number (optional)",
+    home: "Home service",
+    home_no: "No (resident at the station)",
+    group_option: "{g} (home pickup)",
+    received: "Materials received (tick)",
+    remove: "Remove this one",
+    add_more: "Add another",
+    submitting: "Submitting…",
+    submit_n: "Submit all {n}",
+    submit_one: "Submit",
+    p_none: "First choose a matter under “Find”",
+    p_name: "No. {i} has no resident's name yet",
+    p_phone: "The mobile number of no. {i} should have 11 digits",
+    g_elderly: "Elderly", g_disabled: "Disabled", g_seriously_ill: "Seriously ill", g_left_behind: "Left behind",
+    g_hardship: "In hardship",
+    st_accepted: "Accepted", st_processing: "Processing", st_suspended: "Materials missing",
+    st_completed: "Done, to deliver", st_delivered: "Delivered", st_withdrawn: "Withdrawn",
+    f_open: "Open",
+    f_completed: "To deliver",
+    f_done: "Finished",
+    empty_open: "No open cases at this station",
+    empty_completed: "Nothing to deliver",
+    empty_done: "No finished cases yet",
+    changed: "Updated",
+    case_group: " · home service ({g})",
+    completed_on: "done {d}",
+    due_on: "due {d}",
+    deliver: "Result handed to the resident: confirm delivery",
+    withdraw: "Withdraw this case",
+    withdraw_ph: "Reason for withdrawing (required)",
+    withdraw_ok: "Withdraw",
+    withdraw_need: "Please give the reason for withdrawing",
+    missing: "Materials needed: {list}",
+    list_sep: ", ",
+    ticket_intro: "When a resident is going to the town hall today, take a ticket for them first (limited per day).",
+    ticket_service: "Service",
+    ticket_take: "Take a ticket",
+    ticket_number: "Number",
+    ticket_ahead: "{n} ahead, about {m} min · windows {w}",
+    ticket_tell: "Tell the resident the number and listen for it at the hall.",
+  },
+};
+
+const shared = makeI18n(TEXT, LANG_KEY);
+export const { translator, loadLang, saveLang, applyStatic } = shared;
+export { localName, otherLang, pickLang };
+
+/** Set up the page's language: translate the fixed text and wire the toggle (which reloads). */
+export function setupLang(doc = document) {
+  const lang = loadLang();
+  const t = translator(lang);
+  applyStatic(doc, lang);
+  for (const el of doc.querySelectorAll("[data-i18n-ph]")) el.setAttribute("placeholder", t(el.getAttribute("data-i18n-ph")));
+  const btn = doc.getElementById("lang-toggle");
+  if (btn) {
+    btn.addEventListener("click", () => {
+      saveLang(otherLang(lang));
+      const url = new URL(location.href);
+      url.searchParams.delete("lang");
+      location.replace(url.toString());
+    });
+  }
+  return { lang, t };
+}
