@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from queue_server.appointments.router import router as appointments_router
 from queue_server.auth.router import router as auth_router
 from queue_server.bootstrap import save_admin_password
 from queue_server.calendar.router import router as calendar_router
@@ -158,7 +159,7 @@ def create_app(settings: ServerSettings | None = None, *, clock: Clock | None = 
 
     for router in (auth_router, catalog_router, tickets_router, windows_router, live_router,
                    stats_router, case_stats_router, calendar_router, cases_router,
-                   stations_router, feedback_router):
+                   stations_router, feedback_router, appointments_router):
         app.include_router(router)
     mount_pages(app)
     return app

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from queue_server.appointments.service import mark_missed
 from queue_server.domain.model import OPEN_STATUSES, WindowStatus
 from queue_server.domain.states import Action
 from queue_server.events.models import HallState
@@ -45,6 +46,7 @@ def rollover(uow: UnitOfWork, now: datetime) -> bool:
                 WindowStatus.CLOSED, None, None, None)
             w.updated_at = now
             uow.emit(WindowClosed(window=w.number), at=now, actor="system")
+    mark_missed(uow, now=now)  # 预约 not used by their slot's end count towards the no-show limit
     state.current_day = today.isoformat()
     forget_phones(session, hall, today)
     prune(session, hall, today, now)

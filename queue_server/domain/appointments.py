@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from queue_server.domain.model import WindowProfile
 from queue_server.domain.workdays import WorkingCalendar
 
 CHECK_IN_EARLY = timedelta(minutes=30)
@@ -66,7 +67,17 @@ def sessions_on(
     return sorted(out, key=lambda s: (s.start, s.end))
 
 
-def slot_capacity(*, slot_minutes: int, windows: int, mean_seconds: float, share: float) -> int:
+def serving_windows(profiles: Iterable[WindowProfile], service: str) -> float:
+    """Return how many windows' worth of time a service gets: first-tier windows, split evenly.
+
+    A dedicated window counts 1; a comprehensive window with 22 services in its first tier counts
+    1/22 to each. Overflow tiers count nothing, so the services' shares add up to the hall, and
+    booking never promises the same window time to every service at once.
+    """
+    return sum(1 / len(p.tiers[0]) for p in profiles if p.tiers and service in p.tiers[0])
+
+
+def slot_capacity(*, slot_minutes: int, windows: float, mean_seconds: float, share: float) -> int:
     """Return a slot's capacity: the share of what the serving windows handle in it, at least 1."""
     if windows <= 0:
         return 0

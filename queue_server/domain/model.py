@@ -136,6 +136,13 @@ class FeedbackKind(StrEnum):
     CANNOT_DO = "cannot_do"  # 「办不成事」反映
 
 
+class AppointmentStatus(StrEnum):
+    BOOKED = "booked"
+    USED = "used"  # checked in at the kiosk or the counter: a ticket carries it
+    CANCELLED = "cancelled"
+    MISSED = "missed"  # not used by its slot's end (爽约)
+
+
 class FeedbackStatus(StrEnum):
     OPEN = "open"
     VISITED = "visited"  # 回访
@@ -158,6 +165,7 @@ class QueuedTicket:
     issued_at: datetime  # the resident's place; a transfer keeps it
     priority: Priority | None = None
     designated_window: int | None = None
+    bonus_seconds: int = 0  # a checked-in appointment's extra effective wait, on top of priority
 
 
 @dataclass(frozen=True, slots=True)

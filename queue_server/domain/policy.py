@@ -3,7 +3,8 @@
 Eligible tickets are those whose service is in the window's profile and which carry no
 designation, plus those designated to this window (they count as the first tier). The first
 tier with an eligible ticket wins. Within a tier the longest effective wait wins, where the
-effective wait is the time waited plus a constant bonus for priority tickets; ties go by number.
+effective wait is the time waited plus a constant bonus for priority tickets, plus the constant
+appointment bonus for a checked-in appointment; ties go by number.
 
 Because the bonus is constant, "longest effective wait at time t" orders tickets the same way
 for every t: by ``issued_at - bonus``. The order is therefore a static sort key, which lets the
@@ -30,7 +31,9 @@ def tier_of(window: WindowProfile, ticket: QueuedTicket) -> int | None:
 
 def effective_since(ticket: QueuedTicket, bonus: timedelta) -> datetime:
     """Return the instant the ticket's effective wait counts from."""
-    return ticket.issued_at - bonus if ticket.priority is not None else ticket.issued_at
+    since = ticket.issued_at - bonus if ticket.priority is not None else ticket.issued_at
+    # A checked-in appointment adds its own bounded bonus (appointments.bonus_seconds).
+    return since - timedelta(seconds=ticket.bonus_seconds) if ticket.bonus_seconds else since
 
 
 def rank(ticket: QueuedTicket, bonus: timedelta) -> tuple[datetime, str, int]:

@@ -9,6 +9,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from queue_server.domain.model import (
+    AppointmentStatus,
     CaseStatus,
     Channel,
     FeedbackKind,
@@ -221,6 +222,34 @@ class CaseEvaluated(CaseEvent):
     grade: int  # the log only: never on /ws/hall
 
 
+class AppointmentBrief(BaseModel):
+    id: int
+    service: str
+    status: AppointmentStatus
+
+
+class AppointmentEvent(EventBase):
+    # What a 预约 event carries and shows: no name, phone or check-in code.
+    PUBLIC = frozenset({"type", "seq", "at", "appointment"})
+    appointment: AppointmentBrief
+
+
+class AppointmentBooked(AppointmentEvent):
+    type: Literal["appointment.booked"] = "appointment.booked"
+
+
+class AppointmentCancelled(AppointmentEvent):
+    type: Literal["appointment.cancelled"] = "appointment.cancelled"
+
+
+class AppointmentUsed(AppointmentEvent):
+    type: Literal["appointment.used"] = "appointment.used"
+
+
+class AppointmentMissed(AppointmentEvent):
+    type: Literal["appointment.missed"] = "appointment.missed"
+
+
 class DeviceStatusChanged(EventBase):
     type: Literal["device.status"] = "device.status"
     device: int
@@ -233,7 +262,7 @@ HallEvent = Annotated[
     | WindowPaused | WindowResumed | WindowClosed | DeviceStatusChanged | CaseAccepted
     | CaseProcessing | CaseSuspended | CaseResumed | CaseCompleted | CaseDelivered | CaseWithdrawn
     | CaseEvaluated | FeedbackOpened | FeedbackVisited | FeedbackRectified | FeedbackClosed
-    | FeedbackPhoneRevealed,
+    | FeedbackPhoneRevealed | AppointmentBooked | AppointmentCancelled | AppointmentUsed | AppointmentMissed,
     Field(discriminator="type"),
 ]
 EVENTS: TypeAdapter[HallEvent] = TypeAdapter(HallEvent)

@@ -30,8 +30,8 @@ class QueueView:
 
 
 _WAITING = text(
-    "SELECT id, number, service, issued_at, priority, designated_window, eta_at_issue "
-    "FROM ticket WHERE hall = :hall AND status = 'waiting'"
+    "SELECT id, number, service, issued_at, priority, designated_window, eta_at_issue, "
+    "appointment_bonus FROM ticket WHERE hall = :hall AND status = 'waiting'"
 )
 
 
@@ -43,7 +43,8 @@ def _instant(value: datetime | str) -> datetime:
 
 def _queued(row: Any) -> QueuedTicket:
     i, n, s, at, p, d = row[:6]
-    return QueuedTicket(int(i), n, s, _instant(at), Priority(p) if p else None, d)
+    return QueuedTicket(int(i), n, s, _instant(at), Priority(p) if p else None, d,
+                        int(row.appointment_bonus or 0))
 
 
 def read_queue(session: Session, hall: Hall) -> QueueView:
@@ -56,8 +57,8 @@ def read_queue(session: Session, hall: Hall) -> QueueView:
 
 
 _TOUCHED = text(
-    "SELECT id, number, service, issued_at, priority, designated_window, eta_at_issue, status "
-    "FROM ticket WHERE id IN (SELECT DISTINCT ticket_id FROM event "
+    "SELECT id, number, service, issued_at, priority, designated_window, eta_at_issue, status, "
+    "appointment_bonus FROM ticket WHERE id IN (SELECT DISTINCT ticket_id FROM event "
     "WHERE hall = :hall AND seq > :since AND seq <= :upto AND ticket_id IS NOT NULL)"
 )
 

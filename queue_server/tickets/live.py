@@ -16,7 +16,7 @@ def queued(ticket: Ticket) -> QueuedTicket:
     """Return a ticket row as the routing policy sees it."""
     at = ticket.issued_at if ticket.issued_at.tzinfo else ticket.issued_at.replace(tzinfo=UTC)
     return QueuedTicket(ticket.id or 0, ticket.number, ticket.service, at, ticket.priority,
-                        ticket.designated_window)
+                        ticket.designated_window, ticket.appointment_bonus)
 
 
 class LiveEstimates:

@@ -65,6 +65,9 @@ class Ticket(SQLModel, table=True):
     service_seconds: float | None = None
     eta_at_issue: float | None = None  # minutes
     ahead_at_issue: int | None = None
+    appointment_id: int | None = None  # the 预约 this ticket checked in
+    appointment_bonus: int = 0  # seconds of extra effective wait it carries in routing
+    appointment_start: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
 
 
 class IdempotencyKey(SQLModel, table=True):
@@ -122,6 +125,7 @@ class TicketCreate(BaseModel):
     phone: str | None = PField(default=None, pattern=r"^1\d{10}$")
     # "pass" is a Python keyword, hence the alias.
     hall_pass: str | None = PField(default=None, alias="pass", max_length=200)
+    appointment: str | None = PField(default=None, max_length=6)  # a 6-digit 预约 code
 
     model_config = {"extra": "forbid", "populate_by_name": True}
 
@@ -169,6 +173,7 @@ class TicketPublic(BaseModel):
     call_count: int | None = None
     started_at: str | None = None
     finished_at: str | None = None
+    appointment: dict[str, object] | None = None  # {"id", "start"} of a checked-in 预约
     token: str | None = None
     track_url: str | None = None
 

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session, select
 
+from queue_server.appointments import service as appointments
 from queue_server.auth.service import Principal
 from queue_server.domain.model import Channel, GradeSource, MobileEntry, TicketStatus
 from queue_server.domain.numbering import format_number
@@ -104,7 +105,7 @@ def _authorise(hall: Hall, body: TicketCreate, caller: Caller, now: datetime) ->
 
 def _body_hash(body: TicketCreate) -> str:
     # The pass is not part of "the same body": a retry may carry a newer pass.
-    data = body.model_dump(exclude={"hall_pass"})
+    data = body.model_dump(exclude={"hall_pass"} | ({"appointment"} if body.appointment is None else set()))
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
@@ -151,19 +152,29 @@ def issue(
     if body.channel == Channel.MOBILE:
         phones.check_limits(session, hall, body, identity=caller.key, ip=caller.ip, day=day, now=now)
         phones.count_ip(session, hall, ip=caller.ip, day=day)
+    appointment = None
+    if body.appointment is not None:
+        if body.channel not in (Channel.KIOSK, Channel.COUNTER):
+            raise Invalid("预约只能在取号机或窗口签到")
+        appointment = appointments.use(uow, code=body.appointment, service=body.service, now=now)
+    bonus = hall.config.settings.appointments.bonus_seconds if appointment else 0
     category = hall.service_category[body.service]
     n = next_number(session, hall.code, day, category)
-    rank_at = now - hall.bonus if body.priority else now
+    # The routing order (policy.effective_since): issue time minus the priority and appointment bonuses.
+    rank_at = (now - hall.bonus if body.priority else now) - timedelta(seconds=bonus)
     ticket = Ticket(
         hall=hall.code, day=day, number=format_number(category, n), number_category=category,
         category=category, service=body.service, channel=body.channel, priority=body.priority,
         token=secrets.token_urlsafe(16), phone=body.phone,
         device_cookie=caller.key if body.channel == Channel.MOBILE else None,
-        issued_at=now, rank_at=rank_at,
+        issued_at=now, rank_at=rank_at, appointment_id=appointment.id if appointment else None,
+        appointment_bonus=bonus, appointment_start=appointment.start if appointment else None,
     )
     session.add(ticket)
     session.flush()
     assert ticket.id is not None
+    if appointment is not None:
+        appointment.ticket_id = ticket.id
     # The estimate is computed after the commit, outside the hall lock, and shared by every
     # ticket issued meanwhile (the Estimator); it is recorded as eta_at_issue there.
     if idempotency_key:

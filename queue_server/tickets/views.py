@@ -78,6 +78,8 @@ def ticket_public(
             started_at=hall.local_iso(ticket.started_at),
             finished_at=hall.local_iso(ticket.finished_at),
         )
+    if ticket.appointment_id is not None:
+        out["appointment"] = {"id": ticket.appointment_id, "start": hall.local_iso(ticket.appointment_start)}
     if with_token:
         out["token"] = ticket.token
         out["track_url"] = track_url(base_url, ticket)

@@ -30,7 +30,8 @@ AGENT_ALLOWED = {
 PUBLIC = re.compile(
     r"^(GET /healthz|GET /api/(catalog|guide|queue|calendar|calendar/coverage|tts)"
     r"|POST /api/tickets/\{ticket_id\}/evaluation|GET /api/tickets/\{ticket_id\}/notice.*"
-    r"|(GET|POST) /api/appointments.*|POST /api/feedback|(GET|POST) /api/cases/\{case_id\}/evaluation"
+    r"|GET /api/appointments/slots|POST /api/appointments|(GET|POST) /api/appointments/\{appointment_id\}.*"
+    r"|POST /api/feedback|(GET|POST) /api/cases/\{case_id\}/evaluation"
     r"|GET /api/hall-pass/check"
     r"|GET /api/calendar.*)$")
 

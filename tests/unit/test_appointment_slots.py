@@ -10,10 +10,12 @@ from queue_server.domain.appointments import (
     CheckIn,
     Slot,
     check_in,
+    serving_windows,
     sessions_on,
     slot_capacity,
     slots_on,
 )
+from queue_server.domain.model import WindowProfile
 from queue_server.hall import Hall
 from queue_server.hallconfig.loader import bundled_yaml, parse
 
@@ -74,8 +76,22 @@ def test_capacity_is_the_share_of_the_serving_windows_at_least_one() -> None:
     assert slot_capacity(slot_minutes=30, windows=0, mean_seconds=420, share=0.5) == 0
 
 
+def test_serving_windows_split_comprehensive_windows_between_their_services() -> None:
+    dedicated = WindowProfile.of(1, [["tax"], ["*"]])
+    comprehensive = [WindowProfile.of(n, [["tax", "a", "b", "c"]]) for n in (2, 3)]
+    assert serving_windows([dedicated], "tax") == 1
+    assert serving_windows([dedicated, *comprehensive], "tax") == 1.5
+    assert serving_windows([dedicated, *comprehensive], "a") == 0.5  # the overflow tier counts nothing
+    seven = [WindowProfile.of(n, [["tax"]]) for n in range(1, 8)]
+    assert slot_capacity(slot_minutes=30, windows=serving_windows(seven, "tax"), mean_seconds=420,
+                         share=0.5) == 15
+
+
 def test_the_default_hall_offers_slots_with_its_windows() -> None:
     hall = Hall(parse(bundled_yaml()), b"k" * 32)
+    # The services' window time adds up to the hall's 18 windows, so booking shares never overlap.
+    total = sum(serving_windows(hall.profiles.values(), code) for code in hall.services)
+    assert abs(total - 18) < 1e-9
     settings = hall.config.settings.appointments
     assert settings.enabled and settings.days_ahead == 7 and settings.bonus_seconds == 900
     assert settings.extra_sessions == []
