@@ -159,11 +159,21 @@ def test_check_in_edges_missed_at_rollover_and_the_no_show_limit(hall: Hall) -> 
     assert "30 分钟" in r.json()["error"]["message"]
     assert_error(check_in(a["code"], "tax-filing"), 409, "appointment_not_active")
     assert_error(check_in("000000" if a["code"] != "000000" else "000001"), 409, "appointment_not_active")
+    hall.now = start - timedelta(minutes=35)
+    earlier = [hall.api.issue(k, VET) for _ in range(2)]  # walk-ins who came 6 minutes before
     hall.now = start - timedelta(minutes=29)
     r = check_in(a["code"])
     assert r.status_code == 201, r.text
     ticket = r.json()
     assert ticket["appointment"] == {"id": a["id"], "start": slot["start"]}
+    assert ticket["ahead"] == 0 and "预约" not in ticket["number"]
+    clerk = staff(hall.live, hall.api, hall.api.admin(), "li")  # a session of the moved clock's day
+    assert hall.api.http.post("/api/windows/9/open", headers=clerk).status_code == 200
+    r = hall.api.http.post("/api/windows/9/call-next", headers=clerk)
+    assert r.status_code == 200 and r.json()["ticket"]["id"] == ticket["id"], r.text  # ahead of both walk-ins
+    assert hall.api.http.post("/api/windows/9/finish", headers=clerk, json={"outcome": "done"}).status_code == 200
+    r = hall.api.http.post("/api/windows/9/call-next", headers=clerk)
+    assert r.status_code == 200 and r.json()["ticket"]["id"] == earlier[0]["id"], r.text
     assert_error(check_in(a["code"]), 409, "appointment_not_active")  # used
     used = hall.api.http.get(f"/api/appointments/{a['id']}", params={"token": a["token"]}).json()
     assert used["status"] == "used" and used["ticket"] == ticket["id"]
