@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from queue_server.web import agent, board, clerk, manage, mobile, mobile_case, mobile_feedback, pages
+from queue_server.web import (
+    agent,
+    board,
+    clerk,
+    manage,
+    mobile,
+    mobile_book,
+    mobile_case,
+    mobile_feedback,
+    pages,
+)
 
 
 def mount_pages(app: FastAPI) -> None:
     """Attach every page router and the static assets."""
-    for module in (pages, board, clerk, mobile, mobile_case, mobile_feedback, manage, agent):
+    for module in (pages, board, clerk, mobile, mobile_case, mobile_feedback, mobile_book, manage, agent):
         app.include_router(module.router)
     pages.mount_static(app)

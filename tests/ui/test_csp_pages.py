@@ -16,6 +16,7 @@ PAGES = {
     "/manage": "body",
     "/m": "body",
     "/m/guide": "body",
+    "/m/book": "#bk-services button",
     "/m/t/1?token=x": "body",
     "/pad/1": "[data-screen]",
     "/docs": ".swagger-ui .info .title",

@@ -1,0 +1,95 @@
+"""/m/book in Chromium, phone-sized: a resident books, keeps the code and QR, then manages it."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.conftest import ARTIFACTS
+from tests.support.live import Api, LiveServer
+
+PHONE_VIEW = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def shots() -> Iterator[Path]:
+    """Return this module's screenshot folder, cleaned once before its first test."""
+    out = ARTIFACTS / "booking"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    yield out
+
+
+def book(page: Page, live: LiveServer, shots: Path | None, phone: str) -> str:
+    """Book the first free slot of 退役军人优抚 and return the code shown."""
+    page.goto(live.url + "/m/book")
+    expect(page.locator("#bk-services button").first).to_be_visible()
+    if shots:
+        page.screenshot(path=str(shots / "1_service.png"), full_page=True)
+    page.get_by_role("button", name="退役军人优抚").click()
+    days = page.locator("#bk-days button:enabled")
+    expect(days.first).to_be_visible()
+    if shots:
+        page.screenshot(path=str(shots / "2_day.png"), full_page=True)
+    days.first.click()
+    slots = page.locator("#bk-slots button:enabled")
+    expect(slots.first).to_contain_text("09:00–09:30")
+    if shots:
+        page.screenshot(path=str(shots / "3_slot.png"), full_page=True)
+    slots.first.click()
+    page.fill("#bk-name", "王小明")
+    page.fill("#bk-phone", "1390000")
+    page.click("#bk-submit")
+    expect(page.locator("#bk-error")).to_contain_text("11 位")
+    if shots:
+        page.screenshot(path=str(shots / "4_details_error.png"), full_page=True)
+    page.fill("#bk-phone", phone)
+    page.click("#bk-submit")
+    expect(page.locator("#bk-status")).to_have_text("预约成功")
+    code = page.locator("#bk-code").inner_text()
+    assert len(code) == 6 and code.isdigit()
+    expect(page.locator("#bk-qr")).to_be_visible()
+    assert page.evaluate("document.getElementById('bk-qr').naturalWidth") > 0  # the QR really loaded
+    if shots:
+        page.screenshot(path=str(shots / "5_code.png"), full_page=True)
+    return code
+
+
+def test_a_resident_books_keeps_the_code_and_cancels_from_the_manage_link(
+        browser: Browser, live: LiveServer, api: Api, shots: Path) -> None:
+    ctx = browser.new_context(viewport=PHONE_VIEW, locale="zh-CN", has_touch=True)
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    code = book(page, live, shots, "13900000001")
+    expect(page.locator("#bk-when")).to_contain_text("退役军人优抚")
+    expect(page.locator("#bk-how")).to_contain_text("我有预约")
+
+    # The manage link shows the same booking and cancels it; the place goes back to the slot.
+    page.click("#bk-manage")
+    expect(page.locator("#bk-code")).to_have_text(code)
+    expect(page.locator("#bk-cancel")).to_be_visible()
+    page.screenshot(path=str(shots / "6_manage.png"), full_page=True)
+    page.once("dialog", lambda d: d.accept())
+    page.click("#bk-cancel")
+    expect(page.locator("#bk-status")).to_have_text("预约已取消")
+    expect(page.locator("#bk-cancel")).to_be_hidden()
+    page.screenshot(path=str(shots / "7_cancelled.png"), full_page=True)
+
+    # A second booking for the same phone and service is refused with the contract's reason.
+    book(page, live, None, "13900000002")
+    page.goto(live.url + "/m/book")
+    page.get_by_role("button", name="退役军人优抚").click()
+    page.locator("#bk-days button:enabled").first.click()
+    page.locator("#bk-slots button:enabled").nth(1).click()
+    page.fill("#bk-name", "王小明")
+    page.fill("#bk-phone", "13900000002")
+    page.click("#bk-submit")
+    expect(page.locator("#bk-error")).to_contain_text("已经预约了这项业务")
+    page.screenshot(path=str(shots / "8_refused.png"), full_page=True)
+    assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors
+    ctx.close()
