@@ -17,9 +17,11 @@ from kivy.lang import Builder
 from kivy.uix.screenmanager import NoTransition
 
 from kiosk import flow
+from kiosk.checkin import CheckInMixin
 from kiosk.client import ApiError, HallListener, KioskClient, Unreachable
 from kiosk.i18n import t
 from kiosk.printing import PrinterWatch, build_receipt, print_ticket, qr_png
+from kiosk.screens.appointment import AppointmentScreen
 from kiosk.screens.confirm import ConfirmScreen
 from kiosk.screens.guide import GuideScreen
 from kiosk.screens.home import HomeScreen
@@ -32,10 +34,10 @@ from printer.settings import PrinterSettings
 
 log = logging.getLogger(__name__)
 SCREEN_CLASSES = (HomeScreen, ServicesScreen, ConfirmScreen, IssuedScreen, GuideScreen,
-                  OutOfServiceScreen)
+                  OutOfServiceScreen, AppointmentScreen)
 
 
-class KioskApp(App):
+class KioskApp(CheckInMixin, App):
     """The ticket kiosk."""
 
     title = "取号机"
@@ -79,6 +81,7 @@ class KioskApp(App):
         self.root_widget = root
         Window.clearcolor = (1, 1, 1, 1)
         Window.bind(on_touch_down=self._touched)
+        self.bind_scanner()
         Clock.schedule_interval(self._check_idle, 1.0)
         self.pool.submit(self._supervise)
         self.pool.submit(self.printer_watch.report_at_start)
@@ -169,6 +172,8 @@ class KioskApp(App):
                 self.pool.submit(self._issue, effect)
             elif isinstance(effect, flow.PrintTicket):
                 self.pool.submit(self._print, effect.ticket, dict(self.catalog))
+            elif isinstance(effect, flow.CheckIn):
+                self.pool.submit(self.run_check_in, effect)
 
     def render(self) -> None:
         """Show the state's screen and redraw it."""

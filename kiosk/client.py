@@ -22,6 +22,7 @@ class ApiError(Exception):
         super().__init__(f"{status} {code}: {message}")
         self.status = status
         self.code = code
+        self.message = message
 
 
 class Unreachable(Exception):
@@ -81,6 +82,14 @@ class KioskClient:
         body: dict[str, Any] = {"service": service, "channel": "kiosk"}
         if priority:
             body["priority"] = priority
+        return self._post_ticket(body, key)
+
+    def check_in(self, code: str, key: str) -> dict[str, Any]:
+        """Check a 预约 in by its code: find its service, then take its ticket."""
+        found = self._request("GET", f"/api/appointments/code/{code}").json()
+        return self._post_ticket({"service": found["service"], "channel": "kiosk", "appointment": code}, key)
+
+    def _post_ticket(self, body: dict[str, Any], key: str) -> dict[str, Any]:
         last: Unreachable | None = None
         for attempt in range(self.issue_attempts):
             try:

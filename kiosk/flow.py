@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-SCREENS = ("home", "services", "confirm", "issued", "guide", "out_of_service")
+SCREENS = ("home", "services", "confirm", "issued", "guide", "out_of_service", "appointment")
 PRIORITIES = ("elderly", "disabled", "veteran", "pregnant")
 LANGUAGES = ("zh", "en")
 
@@ -29,6 +29,7 @@ class State:
     print_message: str | None = None
     guide_category: str | None = None
     guide_matter: str | None = None
+    code: str = ""  # the 预约 code typed so far on the appointment screen
 
 
 # -- events ------------------------------------------------------------------------------
@@ -154,7 +155,15 @@ class PrintTicket:
     ticket: dict[str, Any] = field(hash=False)
 
 
-Effect = IssueTicket | PrintTicket
+@dataclass(frozen=True)
+class CheckIn:
+    """Check in a 预约 by its code for a ticket, with this Idempotency-Key."""
+
+    code: str
+    key: str
+
+
+Effect = IssueTicket | PrintTicket | CheckIn
 
 
 def initial(language: str = "zh") -> State:
@@ -171,12 +180,20 @@ def _home(state: State) -> State:
 
 def _busy(state: State) -> bool:
     """Tell whether a ticket is being issued or printed, which nothing may interrupt."""
-    return (state.screen == "confirm" and state.phase == "issuing") or (
+    return (state.screen in ("confirm", "appointment") and state.phase == "issuing") or (
         state.screen == "issued" and state.phase == "printing")
 
 
-def step(state: State, event: Event) -> tuple[State, list[Effect]]:
+def step(state: State, event: Any) -> tuple[State, list[Effect]]:
     """Apply one event; return the new state and the effects the shell must run."""
+    # The 「我有预约」 events live beside this module, which they import (hence imported here).
+    from kiosk import appointment_flow
+
+    if isinstance(event, appointment_flow.AppointmentEvent):
+        if not state.online:
+            return state, []
+        new, effects = appointment_flow.step_appointment(state, event)
+        return new, list(effects)
     match event:
         case ToggleLanguage():
             return replace(state, language="en" if state.language == "zh" else "zh"), []
@@ -199,15 +216,15 @@ def step(state: State, event: Event) -> tuple[State, list[Effect]]:
                 return state, []
             return _home(state), []
         case TicketIssued(ticket=ticket):
-            if state.screen != "confirm" or state.phase != "issuing":
+            if state.screen not in ("confirm", "appointment") or state.phase != "issuing":
                 return state, []
             new = replace(state, screen="issued", phase="printing", ticket=ticket, error=None,
                           print_message=None)
             return new, [PrintTicket(ticket)]
         case TicketFailed(reason=reason):
-            if state.screen != "confirm" or state.phase != "issuing":
+            if state.screen not in ("confirm", "appointment") or state.phase != "issuing":
                 return state, []
-            return replace(state, phase="ready", error=reason), []
+            return replace(state, phase="ready", error=reason, code=""), []
         case PrintResult(ok=ok, message=message):
             if state.screen != "issued" or state.phase != "printing":
                 return state, []
@@ -258,6 +275,6 @@ def _back(state: State) -> State:
         if state.guide_category is not None:
             return replace(state, guide_category=None)
         return _home(state)
-    if state.screen == "issued":
+    if state.screen in ("issued", "appointment"):
         return _home(state)
     return state

@@ -116,7 +116,7 @@ class ControlServer:
                 "ready": self.app.ready_at is not None, "catalog": bool(self.app.catalog),
                 "printer_reported": self.app.printer_watch.reported, "issue_error": s.error,
                 "issue_requests": self.app.issue_requests, "hall_seq": self.app.hall_seq,
-                "hall_settled": self.app.hall_settled()}
+                "hall_settled": self.app.hall_settled(), "code": s.code}
 
     def cmd_tap(self, id: str, count: int = 1, gap: float = 0.0) -> dict[str, Any]:
         """Tap the centre of a widget found by id, count times (gap seconds apart)."""
@@ -140,6 +140,15 @@ class ControlServer:
         widget = self._find(id)
         return {"text": getattr(widget, "text", ""), "opacity": widget.opacity,
                 "height": widget.height, "font_size": getattr(widget, "font_size", 0)}
+
+    def cmd_keys(self, text: str) -> dict[str, Any]:
+        """Type text as a keyboard (or a barcode scanner) would; a newline is the Enter key."""
+        for ch in text:
+            if ch == "\n":
+                Window.dispatch("on_key_down", 13, 36, None, [])
+            else:
+                Window.dispatch("on_textinput", ch)
+        return {"ok": True}
 
     def cmd_ids(self) -> dict[str, Any]:
         """List the ids on the current screen."""

@@ -108,6 +108,8 @@ def receipt_blocks(receipt: Receipt) -> list[Block]:
     if receipt.priority:
         label = PRIORITY_LABELS_ZH[receipt.priority]
         blocks.append(Line(f" 优先：{label} ", "large", bold=True, invert=True))
+    if receipt.appointment_start is not None:
+        blocks.append(Line(f" 预约 {receipt.appointment_start:%H:%M} 时段 ", "large", bold=True, invert=True))
     blocks += [Rule(), Line(f"前面还有 {receipt.ahead} 人等候", "medium", bold=True, align="left")]
     if receipt.eta_minutes is not None:
         minutes = max(1, math.floor(receipt.eta_minutes + 0.5))

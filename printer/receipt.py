@@ -32,6 +32,7 @@ class Receipt:
     issued_at: datetime
     footer: str = ""
     title: str = "排队取号凭条"
+    appointment_start: datetime | None = None  # a checked-in 预约: its slot's start
     qr_caption: str = "手机扫码查看进度和完整材料"
 
     def __post_init__(self) -> None:
@@ -59,6 +60,7 @@ def receipt_from_ticket(
     issued = ticket["issued_at"]
     issued_at = issued if isinstance(issued, datetime) else datetime.fromisoformat(issued)
     eta = ticket.get("eta_minutes")
+    booked = (ticket.get("appointment") or {}).get("start")
     return Receipt(
         hall_name=hall_name,
         number=str(ticket["number"]),
@@ -72,6 +74,7 @@ def receipt_from_ticket(
         track_url=str(ticket["track_url"]),
         issued_at=issued_at,
         footer=footer,
+        appointment_start=datetime.fromisoformat(booked) if isinstance(booked, str) else booked,
     )
 
 

@@ -17,6 +17,7 @@ class HomeScreen(KioskScreen):
         lang = app.state.language
         self.ids.title.text = t(lang, "home_title")
         self.ids.guide.text = t(lang, "guide_button")
+        self.ids.appointment.text = t(lang, "appt_button")
         categories = app.catalog.get("categories", [])
         codes = [c["code"] for c in categories]
         grid = self.ids.grid

@@ -31,6 +31,8 @@ class IssuedScreen(KioskScreen):
         label = name(service, lang) if service else str(ticket.get("service_name", ""))
         if ticket.get("priority"):
             label += "  ·  " + t(lang, "priority_tag", p=t(lang, f"prio_{ticket['priority']}"))
+        if ticket.get("appointment"):
+            label += "  ·  " + t(lang, "appt_mark", start=str(ticket["appointment"].get("start", ""))[11:16])
         self.ids.service_name.text = label
         ahead = int(ticket.get("ahead") or 0)
         self.ids.ahead.text = t(lang, "ahead", n=ahead) if ahead else t(lang, "ahead_none")

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from sqlmodel import Session, col, select
 
 from queue_server.appointments import service
 from queue_server.appointments.models import Appointment, AppointmentCreate, AppointmentPublic, SlotPublic
 from queue_server.appointments.slots import slot_views
-from queue_server.deps import BaseUrlDep, PrincipalDep, RowId, RuntimeDep, StaffDep, client_ip
-from queue_server.errors import Invalid, Unauthorized
+from queue_server.deps import BaseUrlDep, CallerDep, PrincipalDep, RowId, RuntimeDep, StaffDep, client_ip
+from queue_server.errors import Forbidden, Invalid, Unauthorized
 from queue_server.hall import Hall
 from queue_server.tickets.views import mask_phone
 
@@ -74,6 +74,15 @@ async def list_day(rt: RuntimeDep, _: StaffDep, day: Annotated[str | None, Query
         return [view(rt.hall, r, staff=True) for r in rows]
 
     return await rt.db.read(run)
+
+
+@router.get("/api/appointments/code/{code}", response_model=AppointmentPublic, response_model_exclude_none=True)
+async def find_by_code(code: Annotated[str, Path(pattern=r"^\d{6}$")], rt: RuntimeDep,
+                       who: CallerDep) -> AppointmentPublic:
+    """Find a booked appointment by its check-in code (a kiosk or staff at check-in; phone masked)."""
+    if not (who.is_staff or (who.kind == "device" and who.role == "kiosk")):
+        raise Forbidden("只有取号机和工作人员可以查预约码")
+    return await rt.db.read(lambda s: view(rt.hall, service.by_code(s, rt.hall, code), staff=True))
 
 
 @router.get("/api/appointments/{appointment_id}", response_model=AppointmentPublic,

@@ -156,14 +156,20 @@ REFUSALS = {
 }
 
 
-def use(uow: UnitOfWork, *, code: str, service: str, now: datetime) -> Appointment:
-    """Check in a booked appointment by its code for a ticket of this service."""
-    session, hall = uow.session, uow.hall
+def by_code(session: Session, hall: Hall, code: str) -> Appointment:
+    """Return the booked appointment with this check-in code, or refuse with appointment_not_active."""
     row = session.exec(select(Appointment).where(Appointment.hall == hall.code,
                                                   Appointment.active_code == code)).first()
     if row is None:
         raise ApiError("没有找到这个预约码，或预约已取消、已使用。请核对 6 位数字，或取普通号。",
                        status=409, code=NOT_ACTIVE)
+    return row
+
+
+def use(uow: UnitOfWork, *, code: str, service: str, now: datetime) -> Appointment:
+    """Check in a booked appointment by its code for a ticket of this service."""
+    session, hall = uow.session, uow.hall
+    row = by_code(session, hall, code)
     verdict = check_in(row.start, row.end, row.service, service, now)
     if verdict != CheckIn.OK:
         name = hall.services[row.service].name if row.service in hall.services else row.service

@@ -166,3 +166,10 @@ def test_blocks_follow_the_reading_order_of_the_slip() -> None:
     order = ["剑阁县普安镇便民服务中心", "A007", "城乡居民养老保险", " 优先：老年人 ",
              "前面还有 3 人等候", "请备齐以下材料：", "取号时间：2024-06-13 09:05"]
     assert [texts.index(t) for t in order] == sorted(texts.index(t) for t in order)
+
+
+def test_appointment_mark_names_the_slot_only_for_a_checked_in_appointment() -> None:
+    assert "预约".encode("gb18030") not in render_receipt(RECEIPT, GB[58])
+    start = RECEIPT.issued_at.replace(hour=9, minute=30)
+    booked = render_receipt(replace(RECEIPT, appointment_start=start), GB[58])
+    assert "预约 09:30 时段".encode("gb18030") in booked

@@ -58,3 +58,10 @@ def test_fault_error_carries_status_and_a_chinese_message() -> None:
     assert err.status is PrinterStatus.PAPER_OUT
     assert "缺纸" in err.message_zh
     assert "paper_out" in str(err)
+
+
+def test_a_checked_in_ticket_carries_its_slot_start_onto_the_receipt() -> None:
+    t = {**TICKET, "appointment": {"id": 3, "start": "2024-06-13T09:30:00+08:00"}}
+    r = receipt_from_ticket(t, hall_name="h", service_name="s", category_name="c")
+    assert r.appointment_start is not None and (r.appointment_start.hour, r.appointment_start.minute) == (9, 30)
+    assert receipt_from_ticket(TICKET, hall_name="h", service_name="s", category_name="c").appointment_start is None
