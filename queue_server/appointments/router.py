@@ -11,9 +11,20 @@ from sqlmodel import Session, col, select
 from queue_server.appointments import service
 from queue_server.appointments.models import Appointment, AppointmentCreate, AppointmentPublic, SlotPublic
 from queue_server.appointments.slots import slot_views
-from queue_server.deps import BaseUrlDep, CallerDep, PrincipalDep, RowId, RuntimeDep, StaffDep, client_ip
+from queue_server.appointments.stats import AppointmentStats, appointment_stats
+from queue_server.deps import (
+    BaseUrlDep,
+    CallerDep,
+    ManagerDep,
+    PrincipalDep,
+    RowId,
+    RuntimeDep,
+    StaffDep,
+    client_ip,
+)
 from queue_server.errors import Forbidden, Invalid, Unauthorized
 from queue_server.hall import Hall
+from queue_server.stats.service import parse_range
 from queue_server.tickets.views import mask_phone
 
 router = APIRouter(tags=["appointments"])
@@ -41,6 +52,18 @@ def _day(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError as exc:
         raise Invalid(f"日期不正确：{text}") from exc
+
+
+@router.get("/api/stats/appointments", response_model=AppointmentStats, tags=["statistics"])
+async def stats(rt: RuntimeDep, _: ManagerDep, from_: Annotated[str | None, Query(
+        alias="from", pattern=r"^\d{4}-\d{2}-\d{2}$")] = None, to: Annotated[str | None, Query(
+        pattern=r"^\d{4}-\d{2}-\d{2}$")] = None) -> AppointmentStats:
+    """Count bookings for slots in the range: booked, used, missed, cancelled and the no-show rate."""
+    try:
+        first, last = parse_range(from_, to, rt.hall.local_date(rt.clock()))
+    except ValueError as exc:
+        raise Invalid(f"日期范围不正确：{exc}") from exc
+    return await rt.db.read(lambda s: appointment_stats(s, rt.hall, first, last))
 
 
 @router.get("/api/appointments/slots", response_model=list[SlotPublic])

@@ -191,6 +191,12 @@ def test_check_in_edges_missed_at_rollover_and_the_no_show_limit(hall: Hall) -> 
     assert all(set(e["appointment"]) == {"id", "service", "status"} and "phone" not in e for e in missed)
     state = hall.api.http.get(f"/api/appointments/{late['id']}", params={"token": late["token"]}).json()
     assert state["status"] == "missed"
+    manager = staff(hall.live, hall.api, hall.api.admin(), "zhang", role="manager")
+    figures = hall.api.http.get("/api/stats/appointments", headers=manager,
+                                params={"from": day.isoformat(), "to": day.isoformat()}).json()
+    assert figures == {"booked": 4, "used": 1, "missed": 3, "cancelled": 0, "waiting": 0, "no_show_pct": 75.0}
+    wang = staff(hall.live, hall.api, hall.api.admin(), "wang")
+    assert_error(hall.api.http.get("/api/stats/appointments", headers=wang), 403, "forbidden")
     bookable = hall.slots(VET, hall.working_after(next_morning.date()))[0]["start"]
     refused = hall.book(VET, bookable, phone(1))
     assert_error(refused, 403, "forbidden")
