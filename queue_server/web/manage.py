@@ -25,4 +25,6 @@ async def manage(request: Request, rt: RuntimeDep, who: PrincipalDep) -> HTMLRes
         "user": who.display_name or who.username if who else None,
         "sla_minutes": rt.hall.config.settings.sla_seconds // 60,
         "today": rt.hall.day(rt.clock()).isoformat(),
+        "appt_share": rt.hall.config.settings.appointments.share,
+        "appt_bonus_minutes": rt.hall.config.settings.appointments.bonus_seconds // 60,
     }, status_code=status)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,29 @@ def test_a_resident_books_keeps_the_code_and_cancels_from_the_manage_link(
     page.screenshot(path=str(shots / "8_refused.png"), full_page=True)
     assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors
     ctx.close()
+
+
+def test_manage_shows_tomorrows_bookings_per_slot_and_the_figures(
+        browser: Browser, live: LiveServer, api: Api, shots: Path) -> None:
+    day = live.runtime.hall.local_date(live.runtime.clock()) + timedelta(days=1)
+    slots = api.http.get("/api/appointments/slots", params={"service": "invoice", "date": day.isoformat()}).json()
+    if not slots:  # tomorrow is not a working day: nothing to show per slot, but the page still answers
+        pytest.skip("tomorrow is not a working day in the hall calendar")
+    for i, phone in enumerate(("13900000021", "13900000022")):
+        r = api.http.post("/api/appointments", json={"service": "invoice", "start": slots[i]["start"],
+                                                      "name": "钱二", "phone": phone})
+        assert r.status_code == 201, r.text
+    api.user("zhang", role="manager", display_name="张主任")
+    page = browser.new_page(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+    page.goto(live.url + "/manage#appointments")
+    page.fill("input[name=username]", "zhang")
+    page.fill("input[name=password]", "password-123")
+    page.click("button[type=submit]")
+    rows = page.locator("#appt-tomorrow tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.first).to_contain_text("09:00–09:30")
+    expect(rows.first).to_contain_text("发票办理")
+    expect(page.locator("#appt-figures")).to_contain_text("近 30 天")
+    expect(page.locator("#appt-note")).to_contain_text("预约份额 50%")
+    page.locator("#appointments").screenshot(path=str(shots / "9_manage_appointments.png"))
+    page.close()
