@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -119,4 +119,36 @@ def test_manage_shows_tomorrows_bookings_per_slot_and_the_figures(
     expect(page.locator("#appt-figures")).to_contain_text("近 30 天")
     expect(page.locator("#appt-note")).to_contain_text("预约份额 50%")
     page.locator("#appointments").screenshot(path=str(shots / "9_manage_appointments.png"))
+    page.close()
+
+
+def test_a_clerk_checks_a_resident_in_at_the_counter_by_code(
+        browser: Browser, live: LiveServer, api: Api, shots: Path) -> None:
+    day = live.runtime.hall.local_date(live.runtime.clock()) + timedelta(days=1)
+    while not api.http.get("/api/appointments/slots", params={"service": "tax-filing", "date": day.isoformat()}).json():
+        day += timedelta(days=1)
+    slot = api.http.get("/api/appointments/slots", params={"service": "tax-filing", "date": day.isoformat()}).json()[0]
+    booked = api.http.post("/api/appointments", json={"service": "tax-filing", "start": slot["start"],
+                                                       "name": "孙三", "phone": "13900000031"}).json()
+    start = datetime.fromisoformat(slot["start"])
+    live.runtime.clock = lambda: start - timedelta(minutes=10)  # inside the check-in window
+    api.user("liu", display_name="刘敏")
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    page.goto(live.url + "/clerk")
+    page.fill("#username", "liu")
+    page.fill("#password", "password-123")
+    page.click("#login-submit")
+    page.click('[data-window-card="14"] [data-action="open"]')
+    page.fill("#appt-code", "12")
+    page.click("#appt-submit")
+    expect(page.locator("#appt-result")).to_have_text("预约码是 6 位数字")
+    page.fill("#appt-code", booked["code"])
+    page.click("#appt-submit")
+    expect(page.locator("#appt-result")).to_contain_text("已签到")
+    expect(page.locator("#appt-result")).to_contain_text("预约 09:00 时段")
+    page.locator("#appt-card").screenshot(path=str(shots / "10_clerk_checked_in.png"))
+    page.fill("#appt-code", booked["code"])
+    page.click("#appt-submit")
+    expect(page.locator("#appt-result")).to_contain_text("没有找到这个预约码")
+    page.locator("#appt-card").screenshot(path=str(shots / "11_clerk_code_used.png"))
     page.close()
