@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from queue_server.appointments.service import mark_missed
+from queue_server.appointments.service import forget_personal, mark_missed
 from queue_server.domain.model import OPEN_STATUSES, WindowStatus
 from queue_server.domain.states import Action
 from queue_server.events.models import HallState
@@ -49,6 +49,7 @@ def rollover(uow: UnitOfWork, now: datetime) -> bool:
     mark_missed(uow, now=now)  # 预约 not used by their slot's end count towards the no-show limit
     state.current_day = today.isoformat()
     forget_phones(session, hall, today)
+    forget_personal(session, hall, today)  # 预约 names and phones, on the same retention period
     prune(session, hall, today, now)
     return True
 

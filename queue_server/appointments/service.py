@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, update
@@ -195,3 +195,13 @@ def mark_missed(uow: UnitOfWork, *, now: datetime) -> int:
         _close(row, AppointmentStatus.MISSED, now)
         uow.emit(AppointmentMissed(appointment=brief(row)), at=now, actor="system")
     return len(rows)
+
+
+def forget_personal(session: Session, hall: Hall, today: date) -> int:
+    """Erase names and phones of ended appointments past the phone retention period; return how many."""
+    keep_from = today - timedelta(days=hall.config.settings.phone_retention_days)
+    result = session.execute(update(Appointment).where(
+        col(Appointment.hall) == hall.code, col(Appointment.day) < keep_from,
+        col(Appointment.status) != AppointmentStatus.BOOKED, col(Appointment.phone) != "").values(
+        phone="", name=""))
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -202,3 +202,10 @@ def test_check_in_edges_missed_at_rollover_and_the_no_show_limit(hall: Hall) -> 
     assert_error(refused, 403, "forbidden")
     assert "3 次预约未到" in refused.json()["error"]["message"]
     assert hall.book(VET, bookable, phone(9)).status_code == 201
+
+    # Past the phone retention period the rollover erases names and phones of ended bookings.
+    hall.now = next_morning + timedelta(days=100)
+    run_rollover(hall.live, hall.now)
+    zhao = staff(hall.live, hall.api, hall.api.admin(), "zhao")
+    old = hall.api.http.get(f"/api/appointments/{late['id']}", headers=zhao).json()
+    assert old["status"] == "missed" and "phone" not in old and old["name"] == ""
