@@ -147,15 +147,16 @@ def test_previous_rotation_pass_is_accepted_and_older_ones_are_not(
         assert_error(r, 403, "pass_required")
 
 
-def test_agent_channel_and_unknown_service_are_422_invalid_and_change_nothing(
+def test_agent_channel_without_an_agent_and_bad_bodies_are_refused_and_change_nothing(
         live: LiveServer, api: Api) -> None:
     admin = api.admin()
     k = kiosk(api, admin)
     clerk = staff(live, api, admin, "clerk1")
     issue(api, k, "pension-insurance")
     before = hall_state(api, admin)
+    # The agent channel is for village agents' tokens only (API.md, Tickets).
     assert_error(post_ticket(api.http, clerk, {"service": "pension-insurance",
-                                               "channel": "agent"}), 422, "invalid")
+                                               "channel": "agent"}), 403, "forbidden")
     assert_error(post_ticket(api.http, k, {"service": "no-such-service", "channel": "kiosk"}),
                  422, "invalid")
     assert_error(post_ticket(api.http, k, {"service": "pension-insurance", "channel": "fax"}),
