@@ -58,8 +58,9 @@ def hall_with(tmp_path: Path) -> Iterator[Any]:
             data["settings"].setdefault("mobile_limits", {}).update(limits)
         if windows is not None:
             data["windows"] = data["windows"][:windows]
-            data["settings"]["pickup_window"] = min(windows, data["settings"].get(
-                "pickup_window", windows))
+            for key, value in list(data["settings"].items()):  # pickup_window, proxy_window …
+                if key.endswith("_window") and isinstance(value, int) and value > windows:
+                    data["settings"][key] = windows
         path = tmp_path / f"hall{len(started)}.yaml"
         path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
         live = LiveServer(tmp_path / (var or f"var{len(started)}"), config=path,
