@@ -26,7 +26,7 @@ PAGES = {
 @pytest.mark.parametrize("path", list(PAGES))
 def test_the_page_renders_with_no_policy_violation(browser: Browser, live: LiveServer,
                                                    path: str) -> None:
-    page = browser.new_page()
+    page = browser.new_page(bypass_csp=False)  # the policy as residents get it
     violations: list[str] = []
     page.on("console", lambda m: violations.append(m.text)
             if "Content Security Policy" in m.text or "Content-Security-Policy" in m.text else None)
