@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.conftest import ARTIFACTS
 from tests.support.live import ADMIN_PASSWORD, Api, LiveServer
@@ -34,6 +34,18 @@ def manager_page(browser: Browser, live: LiveServer, api: Api) -> Page:
     page.wait_for_selector("#conn[data-state='on']")
     expect(page.locator("#fb-items")).to_contain_text("暂无需要跟进")
     return page
+
+
+def open_step(item: Locator, action: str) -> None:
+    """Open a step's form; a live refresh that redraws the list under the pointer loses a click."""
+    for _ in range(3):
+        item.locator(f"[data-fb-action='{action}']").click()
+        try:
+            expect(item.locator(".fb-step")).to_be_visible(timeout=2000)
+            return
+        except AssertionError:
+            continue
+    expect(item.locator(".fb-step")).to_be_visible()
 
 
 def test_a_bad_grade_and_a_phone_report_are_followed_to_a_close_on_manage(
@@ -73,7 +85,7 @@ def test_a_bad_grade_and_a_phone_report_are_followed_to_a_close_on_manage(
     for action, note in (("visit", "电话回访，群众对等候时态度不满"), ("rectify", "已对窗口人员谈话提醒"),
                          ("close", "已电话反馈整改情况，群众表示认可")):
         item = manage.locator(".fb-item").first
-        item.locator(f"[data-fb-action='{action}']").click()
+        open_step(item, action)
         item.locator("textarea[name=note]").fill(note)
         if action == "visit":
             manage.screenshot(path=str(shots / "manage_visit_form.png"))
