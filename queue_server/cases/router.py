@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -10,10 +9,8 @@ from fastapi import APIRouter, Body, Header, Query, Response, WebSocket, WebSock
 from pydantic import BaseModel
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
-from starlette.websockets import WebSocketState
 
 from queue_server.cases import actions, idempotency, printing
-from queue_server.cases.live import run_until_either
 from queue_server.cases.models import (
     BatchPublic,
     Case,
@@ -39,6 +36,7 @@ from queue_server.deps import (
 from queue_server.domain.cases import CaseAction
 from queue_server.domain.model import CaseStatus
 from queue_server.errors import Invalid
+from queue_server.events.sockets import close_quietly, run_until_either
 from queue_server.hall import Hall
 
 router = APIRouter(tags=["cases"])
@@ -227,7 +225,5 @@ async def case_socket(ws: WebSocket, case_id: int, token: str = Query(default=""
         pass
     finally:
         rt.hub.unsubscribe(sub)
-        if ws.application_state != WebSocketState.DISCONNECTED:
-            with contextlib.suppress(Exception):
-                await ws.close()
+        await close_quietly(ws)
 

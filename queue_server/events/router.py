@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-from typing import Any
 
 from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
-from starlette.websockets import WebSocketState
 
 from queue_server.deps import MAX_ID, RuntimeDep, get_runtime
 from queue_server.events import service as events
 from queue_server.events.hub import Subscriber
+from queue_server.events.sockets import close_quietly, run_until_either
 from queue_server.readmodel.models import QueueSnapshot
 from queue_server.readmodel.queue import queue_snapshot
 from queue_server.runtime import Runtime
@@ -35,14 +32,6 @@ async def get_queue(rt: RuntimeDep) -> QueueSnapshot:
     return await snapshot(rt)
 
 
-async def _drain_client(ws: WebSocket) -> None:
-    # Clients have nothing to say; read and ignore so that pings and garbage are consumed.
-    while True:
-        message = await ws.receive()
-        if message["type"] == "websocket.disconnect":
-            return
-
-
 async def _pump(ws: WebSocket, sub: Subscriber, after: int) -> None:
     while True:
         message = await sub.queue.get()
@@ -52,18 +41,6 @@ async def _pump(ws: WebSocket, sub: Subscriber, after: int) -> None:
         if message.seq > after:
             await ws.send_text(message.public_text)
             after = message.seq
-
-
-async def _run_until_either(ws: WebSocket, pump: Any) -> None:
-    reader = asyncio.create_task(_drain_client(ws))
-    writer = asyncio.create_task(pump)
-    try:
-        await asyncio.wait({reader, writer}, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for task in (reader, writer):
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect, RuntimeError):
-                await task
 
 
 def parse_since(since: str | None) -> int | None:
@@ -93,9 +70,7 @@ async def hall_socket(ws: WebSocket, since: str | None = Query(default=None)) ->
         pass
     finally:
         rt.hall_sockets.give_back(ip)
-        if ws.application_state != WebSocketState.DISCONNECTED:
-            with contextlib.suppress(Exception):
-                await ws.close()
+        await close_quietly(ws)
 
 
 async def _stream_hall(ws: WebSocket, rt: Runtime, sub: Subscriber, start: int | None) -> None:
@@ -111,7 +86,7 @@ async def _stream_hall(ws: WebSocket, rt: Runtime, sub: Subscriber, start: int |
         snap = await snapshot(rt)
         await ws.send_json({"type": "snapshot", **snap.model_dump(mode="json")})
         after = snap.seq
-    await _run_until_either(ws, _pump(ws, sub, after))
+    await run_until_either(ws, _pump(ws, sub, after))
 
 
 @router.websocket("/ws/tickets/{ticket_id}")
@@ -142,11 +117,9 @@ async def ticket_socket(ws: WebSocket, ticket_id: int, token: str = Query(defaul
                 last = current
 
     try:
-        await _run_until_either(ws, pump())
+        await run_until_either(ws, pump())
     except WebSocketDisconnect:
         pass
     finally:
         rt.ticket_feed.close(watch)
-        if ws.application_state != WebSocketState.DISCONNECTED:
-            with contextlib.suppress(Exception):
-                await ws.close()
+        await close_quietly(ws)

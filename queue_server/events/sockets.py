@@ -1,4 +1,4 @@
-"""Websocket plumbing for a resident's case page: ignore what the client says, stop on either end."""
+"""Websocket plumbing shared by every stream: ignore what the client says, stop on either end."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Coroutine
 from typing import Any
 
 from fastapi import WebSocket, WebSocketDisconnect
+from starlette.websockets import WebSocketState
 
 
 async def drain_client(ws: WebSocket) -> None:
@@ -29,3 +30,10 @@ async def run_until_either(ws: WebSocket, pump: Coroutine[Any, Any, None]) -> No
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect, RuntimeError):
                 await task
+
+
+async def close_quietly(ws: WebSocket) -> None:
+    """Close a socket that may already be gone."""
+    if ws.application_state != WebSocketState.DISCONNECTED:
+        with contextlib.suppress(Exception):
+            await ws.close()
