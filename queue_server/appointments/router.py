@@ -24,7 +24,7 @@ from queue_server.deps import (
 )
 from queue_server.errors import Forbidden, Invalid, Unauthorized
 from queue_server.hall import Hall
-from queue_server.stats.service import parse_range
+from queue_server.stats.ranges import day_range
 from queue_server.tickets.views import mask_phone
 
 router = APIRouter(tags=["appointments"])
@@ -59,10 +59,7 @@ async def stats(rt: RuntimeDep, _: ManagerDep, from_: Annotated[str | None, Quer
         alias="from", pattern=r"^\d{4}-\d{2}-\d{2}$")] = None, to: Annotated[str | None, Query(
         pattern=r"^\d{4}-\d{2}-\d{2}$")] = None) -> AppointmentStats:
     """Count bookings for slots in the range: booked, used, missed, cancelled and the no-show rate."""
-    try:
-        first, last = parse_range(from_, to, rt.hall.local_date(rt.clock()))
-    except ValueError as exc:
-        raise Invalid(f"日期范围不正确：{exc}") from exc
+    first, last = day_range(from_, to, rt.hall.local_date(rt.clock()))
     return await rt.db.read(lambda s: appointment_stats(s, rt.hall, first, last))
 
 

@@ -33,7 +33,7 @@ from queue_server.feedback.models import (
     VisitBody,
 )
 from queue_server.runtime import Runtime
-from queue_server.stats.service import parse_range
+from queue_server.stats.ranges import day_range
 
 router = APIRouter(tags=["feedback"])
 DayParam = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD")]
@@ -143,10 +143,7 @@ async def case_evaluation(case_id: RowId, rt: RuntimeDep,
 
 
 def _days(rt: Runtime, first: str | None, last: str | None) -> tuple[date, date]:
-    try:
-        return parse_range(first, last, rt.hall.day(rt.clock()))
-    except ValueError as exc:
-        raise Invalid(f"日期范围不正确：{exc}") from exc
+    return day_range(first, last, rt.hall.day(rt.clock()))
 
 
 @router.get("/api/stats/feedback", response_model=FeedbackStats, tags=["statistics"])

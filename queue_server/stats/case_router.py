@@ -3,36 +3,22 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from fastapi.responses import Response
 
 from queue_server.deps import ManagerDep, RuntimeDep
-from queue_server.errors import Invalid
 from queue_server.runtime import Runtime
 from queue_server.stats.case_models import CaseStats
 from queue_server.stats.case_queries import case_stats, cases_csv, cases_xlsx
-from queue_server.stats.service import parse_range
+from queue_server.stats.ranges import XLSX, DayParam, FromParam, attachment, day_range
 
 router = APIRouter(prefix="/api/stats", tags=["statistics"])
 
-DayParam = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="day YYYY-MM-DD")]
-FromParam = Annotated[DayParam, Query(alias="from")]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _range(rt: Runtime, first: str | None, last: str | None) -> tuple[date, date]:
-    try:
-        return parse_range(first, last, rt.hall.local_date(rt.clock()))
-    except ValueError as exc:
-        raise Invalid(f"日期范围不正确：{exc}") from exc
-
-
-def _attachment(body: bytes, media_type: str, first: date, last: date, ext: str) -> Response:
-    name = f"cases_{first.isoformat()}_{last.isoformat()}.{ext}"
-    return Response(body, media_type=media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return day_range(first, last, rt.hall.local_date(rt.clock()))
 
 
 @router.get("/cases", response_model=CaseStats, response_model_by_alias=True)
@@ -52,7 +38,7 @@ async def stats_cases_csv(rt: RuntimeDep, _: ManagerDep, from_: FromParam = None
     first, last = _range(rt, from_, to)
     now = rt.clock()
     body = await rt.db.read(lambda s: cases_csv(s, rt.hall, first, last, now))
-    return _attachment(body, "text/csv; charset=utf-8", first, last, "csv")
+    return attachment(body, "text/csv; charset=utf-8", "cases", first, last, "csv")
 
 
 @router.get("/cases.xlsx", response_class=Response, responses={200: {"content": {XLSX: {}}}})
@@ -62,4 +48,4 @@ async def stats_cases_xlsx(rt: RuntimeDep, _: ManagerDep, from_: FromParam = Non
     first, last = _range(rt, from_, to)
     now = rt.clock()
     body = await rt.db.read(lambda s: cases_xlsx(s, rt.hall, first, last, now))
-    return _attachment(body, XLSX, first, last, "xlsx")
+    return attachment(body, XLSX, "cases", first, last, "xlsx")

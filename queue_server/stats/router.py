@@ -3,41 +3,24 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from queue_server.deps import ManagerDep, RuntimeDep
-from queue_server.errors import Invalid
 from queue_server.readmodel.live import LiveMonitor, live_monitor
 from queue_server.runtime import Runtime
 from queue_server.stats.exports import build_summary, tickets_csv, tickets_xlsx
 from queue_server.stats.models import StatsSummary
-from queue_server.stats.service import parse_range
+from queue_server.stats.ranges import XLSX, DayParam, FromParam, attachment, day_range
 
 router = APIRouter(prefix="/api/stats", tags=["statistics"])
 
-DayParam = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$",
-                                       description="service day YYYY-MM-DD")]
-FromParam = Annotated[DayParam, Query(alias="from")]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 async def _range(rt: Runtime, first: str | None, last: str | None) -> tuple[date, date]:
-    try:
-        days = parse_range(first, last, rt.hall.day(rt.clock()))
-    except ValueError as exc:
-        raise Invalid(f"日期范围不正确：{exc}") from exc
+    days = day_range(first, last, rt.hall.day(rt.clock()))
     await run_in_threadpool(rt.estimator.flush)  # first estimates are recorded in batches
     return days
-
-
-def _attachment(body: bytes, media_type: str, first: date, last: date, ext: str) -> Response:
-    name = f"tickets_{first.isoformat()}_{last.isoformat()}.{ext}"
-    return Response(body, media_type=media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @router.get("/summary", response_model=StatsSummary, response_model_by_alias=True)
@@ -56,7 +39,7 @@ async def export_csv(rt: RuntimeDep, _: ManagerDep, from_: FromParam = None,
     """Export one row per ticket as UTF-8 CSV with a BOM, so Excel opens it."""
     first, last = await _range(rt, from_, to)
     body = await rt.db.read(lambda s: tickets_csv(s, rt.hall, first, last))
-    return _attachment(body, "text/csv; charset=utf-8", first, last, "csv")
+    return attachment(body, "text/csv; charset=utf-8", "tickets", first, last, "csv")
 
 
 @router.get("/export.xlsx", response_class=Response, responses={200: {"content": {XLSX: {}}}})
@@ -65,7 +48,7 @@ async def export_xlsx(rt: RuntimeDep, _: ManagerDep, from_: FromParam = None,
     """Export the KPIs, the breakdowns and one row per ticket as an Excel workbook."""
     first, last = await _range(rt, from_, to)
     body = await rt.db.read(lambda s: tickets_xlsx(s, rt.hall, first, last))
-    return _attachment(body, XLSX, first, last, "xlsx")
+    return attachment(body, XLSX, "tickets", first, last, "xlsx")
 
 
 @router.get("/live", response_model=LiveMonitor)
