@@ -282,3 +282,19 @@ def test_random_json_bodies_on_every_write_operation_never_get_a_5xx(target: str
             fuzz(method, path)
     assert httpx.get(target + "/healthz").status_code == 200
     assert not failures, "\n".join(failures[:40])
+
+
+def test_nul_characters_anywhere_in_a_request_are_422_not_500(tmp_path: Path, any_db: str) -> None:
+    live = LiveServer(tmp_path / "var", database_url=any_db).start()
+    try:
+        with httpx.Client(base_url=live.url) as http:
+            login = http.post("/api/auth/login", content=b'{"username": "a\\u0000b", "password": "x"}',
+                              headers={"content-type": "application/json"})
+            assert_error(login, 422, "invalid")
+            admin = {"Authorization": "Bearer " + Api(live.url).login("admin", ADMIN_PASSWORD)}
+            assert_error(http.get("/api/cases?q=%00", headers=admin), 422, "invalid")
+            assert_error(http.get("/api/guide?q=a%00b"), 422, "invalid")
+            assert http.post("/api/auth/login", json={"username": "admin", "password": ADMIN_PASSWORD}
+                             ).status_code == 200  # the server is fine afterwards
+    finally:
+        live.stop()
