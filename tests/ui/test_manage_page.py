@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, expect
 
 from queue_server.simulate import simulate
 from tests.support.live import ADMIN_PASSWORD, Api, LiveServer
@@ -93,7 +93,8 @@ def test_manage_page_switches_to_english_and_back(browser: Browser, live: LiveSe
     page.wait_for_function(
         "n => document.querySelector(\".win[data-window='1'] .name\").innerText.startsWith(n)",
         arg=window_en)
-    page.wait_for_timeout(500)
+    expect(page.locator("#lang-toggle")).to_have_text("中文")
+    expect(page.locator(".kpi .label").first).to_have_text("Tickets")
     assert page.inner_text("#lang-toggle") == "中文"
     assert page.evaluate("localStorage.getItem('hall.lang.manage')") == "en"
     labels = page.locator(".kpi .label").all_inner_texts()
