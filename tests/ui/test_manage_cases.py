@@ -78,8 +78,17 @@ def expect_tiles(page: Page, s: dict[str, Any]) -> None:
     expect(page.locator("[data-case-kpi='due_soon'] .value")).to_have_text(f"{s['due_soon']}件")
 
 
+CHARTS_FIT = """() => [...document.querySelectorAll('#cases .chart')].every(c => {
+  const svg = c.querySelector('svg');
+  return svg && Math.abs(svg.getBoundingClientRect().width - c.getBoundingClientRect().width) <= 1;
+})"""
+
+
 def check_layout(page: Page) -> None:
     """Fail if anything in the section is cut, overlaps its neighbour, or widens the page."""
+    # ECharts redraws from a ResizeObserver, a frame or two after the viewport changes: wait for every
+    # chart's drawing to take its box's new width before measuring the labels inside it.
+    page.wait_for_function(CHARTS_FIT, timeout=5000)
     parts = "#cases .kpi, #cases .kpi *, #cases .range, #cases h3, #cases figcaption, #cases td"
     cut = page.locator(parts).evaluate_all(
         "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.className || e.tagName)")

@@ -138,7 +138,10 @@ def test_pad_ignores_other_windows_and_needs_a_token(browser: Browser, live: Liv
     expect(page.locator("#conn")).to_be_hidden()
     serve_one(api, clerk, 5)
     finish(api, clerk, 5)
-    page.wait_for_timeout(800)
+    # Events reach the pad in order: once window 3's opening shows, window 5's calls have been seen too.
+    other_clerk = api.user("li", display_name="李娜")
+    assert api.http.post("/api/windows/3/open", headers=other_clerk).status_code == 200
+    expect(page.locator("#wstatus")).not_to_have_text("本窗口暂停服务")
     expect(page.locator('[data-screen="idle"]')).to_be_visible()
     assert page.locator("body").get_attribute("data-phase") == "idle"
 
