@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Request, Response
 from starlette.requests import HTTPConnection
 
-from queue_server.auth.service import Principal, resolve
+from queue_server.auth.service import Principal
 from queue_server.db.types import MAX_INT
 from queue_server.domain.passes import sign_device, verified_device
 from queue_server.errors import Forbidden, Unauthorized
@@ -46,7 +46,7 @@ def get_principal(conn: HTTPConnection) -> Principal | None:
     if not token or len(token) > 200:
         return None
     runtime = get_runtime(conn)
-    principal = runtime.db.run_read(lambda s: resolve(s, token, runtime.clock()))
+    principal = runtime.auth.principal(token)
     if principal is not None and principal.device_id is not None:
         runtime.liveness.touch(principal.device_id)
     return principal

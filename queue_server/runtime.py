@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from display.tts import Synthesiser
+from queue_server.auth.cache import AuthCache
 from queue_server.auth.liveness import DeviceLiveness
 from queue_server.auth.passwords import LoginGate
 from queue_server.bootstrap import prepare
@@ -30,7 +31,7 @@ from queue_server.uow import Database
 
 
 class Runtime:
-    """A small container: settings, clock, hall, database, hub, estimator, liveness and limiters."""
+    """A small container: settings, clock, hall, database, hub, estimator, logins, liveness, limiters."""
 
     def __init__(self, settings: ServerSettings, engine: Engine, hall: Hall, clock: Clock,
                  hub: Hub, generated_admin_password: str | None = None) -> None:
@@ -47,6 +48,7 @@ class Runtime:
         hub.on_batch(self.estimator.saw)
         self.tickets = Issuer(self.db, self.estimator)
         self.liveness = DeviceLiveness(engine, clock)
+        self.auth = AuthCache(engine, clock, seconds=settings.auth_cache_seconds)
         mobile = hall.config.settings.mobile_limits
         self.limiters = Limiters(mobile_ip_per_minute=mobile.ip_requests_per_minute,
                                  tts_ip_per_minute=settings.tts_ip_per_minute,

@@ -39,6 +39,9 @@ class ServerSettings(BaseSettings):
     # and a new ticket's estimate resumes the cached simulation. Off: the path before both.
     group_commit: bool = True
     incremental_estimates: bool = True
+    # A login is looked up once and then checked against the auth epoch (one integer) on each
+    # request, for at most this long; 0 looks every request up in full. Revocation is immediate.
+    auth_cache_seconds: float = 30.0
 
     def resolved_database_url(self) -> str:
         """Return the database URL, defaulting to SQLite under var/."""

@@ -40,6 +40,15 @@ class AuthSession(SQLModel, table=True):
     expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
+class AuthEpoch(SQLModel, table=True):
+    """One counter, raised in the same transaction as every revocation (the auth cache's check)."""
+
+    __tablename__ = "auth_epoch"
+
+    id: int = Field(default=1, primary_key=True)
+    value: int = 0
+
+
 class Device(SQLModel, table=True):
     """A kiosk, display board or evaluation pad, holding a device token."""
 

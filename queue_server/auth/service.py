@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
 from queue_server.auth.models import (
+    AuthEpoch,
     AuthSession,
     Device,
     DeviceCreate,
@@ -119,8 +120,14 @@ def _user(session: Session, username: str) -> User:
     return user
 
 
+def raise_epoch(session: Session) -> None:
+    """Invalidate every cached login in every server process, when this transaction commits."""
+    session.execute(update(AuthEpoch).values(value=col(AuthEpoch.value) + 1))
+
+
 def revoke_sessions(session: Session, user_id: int) -> int:
     """End every session of a user at once; return how many."""
+    raise_epoch(session)
     result = session.execute(delete(AuthSession).where(col(AuthSession.user_id) == user_id))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
@@ -147,22 +154,30 @@ def logout(uow: UnitOfWork, token: str) -> None:
     """End a session."""
     row = uow.session.get(AuthSession, token_hash(token))
     if row is not None:
+        raise_epoch(uow.session)
         uow.session.delete(row)
 
 
-def resolve(session: Session, token: str, now: datetime) -> Principal | None:
-    """Return the principal a bearer token stands for, or None."""
-    digest = token_hash(token)
+@dataclass(frozen=True)
+class Login:
+    """Who a bearer token stands for, and until when (None: a device token, until revoked)."""
+
+    principal: Principal
+    expires_at: datetime | None
+
+
+def resolve(session: Session, digest: str, now: datetime) -> Login | None:
+    """Return whom a hashed bearer token stands for, or None."""
     auth = session.get(AuthSession, digest)
     if auth is not None and auth.expires_at > now:
         user = session.get(User, auth.user_id)
         if user is not None and not user.disabled:
-            return Principal("user", user.role, user.username, user.display_name,
-                             station=user.station)
+            return Login(Principal("user", user.role, user.username, user.display_name,
+                                   station=user.station), auth.expires_at)
     device = session.exec(select(Device).where(Device.token_hash == digest)).first()
     if device is not None and not device.revoked:
-        return Principal("device", device.kind, device_id=device.id, window=device.window,
-                         display_name=device.name)
+        return Login(Principal("device", device.kind, device_id=device.id, window=device.window,
+                               display_name=device.name), None)
     return None
 
 
@@ -187,6 +202,7 @@ def revoke_device(uow: UnitOfWork, device_id: int) -> None:
     if device is None or device.revoked:
         raise NotFound("设备不存在")
     device.revoked = True
+    raise_epoch(uow.session)
 
 
 def report_status(uow: UnitOfWork, who: Principal, body: DeviceStatusBody, now: datetime) -> None:

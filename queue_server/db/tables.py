@@ -1,7 +1,7 @@
 """Import every table module so that SQLModel.metadata knows them all."""
 
 from queue_server.appointments.models import Appointment, AppointmentIpDay, AppointmentSlot
-from queue_server.auth.models import AuthSession, Device, User
+from queue_server.auth.models import AuthEpoch, AuthSession, Device, User
 from queue_server.cases.models import Case, CaseBatch, CaseCounter, CaseStep
 from queue_server.events.models import Event, HallState
 from queue_server.feedback.models import CaseEvaluation, FeedbackItem, FeedbackStep
@@ -18,7 +18,7 @@ from queue_server.windows.models import WindowState
 
 __all__ = [
     "AgentDay", "Appointment", "AppointmentIpDay", "AppointmentSlot",
-    "AuthSession", "Case", "CaseBatch", "CaseCounter", "CaseEvaluation", "CaseKey",
+    "AuthEpoch", "AuthSession", "Case", "CaseBatch", "CaseCounter", "CaseEvaluation", "CaseKey",
     "CaseStep", "Counter", "Device", "Evaluation", "Event", "FeedbackItem", "FeedbackStep",
     "HallState", "IdempotencyKey",
     "MobileIpDay", "ServiceStat", "Ticket", "User", "WindowState",

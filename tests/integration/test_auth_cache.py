@@ -1,0 +1,150 @@
+"""Logins are cached per token, and every way of ending one is refused on the very next request."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event
+
+from queue_server.auth.cache import AuthCache
+from queue_server.auth.models import DeviceCreate
+from queue_server.auth.service import add_device
+from queue_server.clock import Clock
+from tests.support.inprocess import NOON, database
+from tests.support.live import Api, LiveServer
+
+
+@contextmanager
+def statements(engine: object) -> Iterator[list[str]]:
+    """Collect the SQL an engine runs while the generator is open."""
+    seen: list[str] = []
+
+    def note(_c: object, _cur: object, sql: str, *_: object) -> None:
+        seen.append(sql)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+
+def test_a_cached_login_costs_one_read_of_the_epoch(tmp_path: Path) -> None:
+    with database(tmp_path, "") as db:
+        (device, token), _ = db.run_write(
+            lambda uow: add_device(uow, DeviceCreate(name="k", kind="kiosk"), NOON))
+        cache = AuthCache(db.engine, Clock(lambda: NOON), seconds=30)
+        with statements(db.engine) as seen:
+            first = cache.principal(token)
+        assert first is not None and first.device_id == device.id
+        assert any("device" in s.lower() for s in seen), seen
+        with statements(db.engine) as again:
+            assert cache.principal(token) == first
+        assert [s for s in again if "SELECT" in s.upper()] == ["SELECT value FROM auth_epoch WHERE id = 1"]
+        assert len(again) < len(seen)
+        # With the cache off, every request looks the token up in full.
+        off = AuthCache(db.engine, Clock(lambda: NOON), seconds=0)
+        with statements(db.engine) as full:
+            off.principal(token)
+            off.principal(token)
+        assert sum("device" in s.lower() for s in full) == 2, full
+
+
+@pytest.fixture
+def hall(tmp_path: Path) -> Iterator[tuple[LiveServer, Api]]:
+    """Run a server with a long cache, so a cached login outlives every revocation below."""
+    live = LiveServer(tmp_path / "var", auth_cache_seconds=3600).start()
+    api = Api(live.url)
+    yield live, api
+    api.close()
+    live.stop()
+
+
+def warm(api: Api, headers: dict[str, str]) -> None:
+    """Use a token twice, so that it is in the cache."""
+    for _ in range(2):
+        assert api.http.get("/api/auth/me", headers=headers).status_code == 200
+
+
+def test_logout_disable_password_and_device_revocation_are_refused_at_once(
+        hall: tuple[LiveServer, Api]) -> None:
+    _live, api = hall
+    admin = api.admin()
+    warm(api, admin)
+    for name in ("li", "wang", "zhao"):
+        api.user(name)
+    li, wang, zhao = ({"Authorization": "Bearer " + api.login(n, "password-123")} for n in ("li", "wang", "zhao"))
+    kiosk, _ = api.device("kiosk")
+    for headers in (li, wang, zhao, kiosk):
+        warm(api, headers)
+
+    assert api.http.post("/api/auth/logout", headers=li).status_code == 204
+    assert api.http.get("/api/auth/me", headers=li).status_code == 401
+    assert api.http.post("/api/admin/users/wang/disable", headers=admin).status_code == 200
+    assert api.http.get("/api/auth/me", headers=wang).status_code == 401
+    r = api.http.post("/api/admin/users/zhao/password", headers=admin, json={"password": "new-password-456"})
+    assert r.status_code == 200
+    assert api.http.get("/api/auth/me", headers=zhao).status_code == 401
+    device_id = next(d["id"] for d in api.http.get("/api/admin/devices", headers=admin).json()
+                     if d["kind"] == "kiosk")
+    assert api.http.delete(f"/api/admin/devices/{device_id}", headers=admin).status_code == 204
+    r = api.http.post("/api/tickets", headers=kiosk, json={"service": "invoice", "channel": "kiosk"})
+    assert r.status_code == 401, r.text
+    # Nobody else was logged out by the revocations.
+    assert api.http.get("/api/auth/me", headers=admin).status_code == 200
+
+
+def test_a_session_that_expires_while_cached_is_refused(hall: tuple[LiveServer, Api]) -> None:
+    live, api = hall
+    api.user("li")
+    li = {"Authorization": "Bearer " + api.login("li", "password-123")}
+    warm(api, li)
+    now = live.runtime.clock()
+    live.runtime.clock = lambda: now + timedelta(hours=live.settings.session_hours, minutes=1)
+    assert api.http.get("/api/auth/me", headers=li).status_code == 401
+
+
+def test_the_command_line_revokes_a_login_another_process_has_cached(hall: tuple[LiveServer, Api]) -> None:
+    live, api = hall
+    api.user("li")
+    li = {"Authorization": "Bearer " + api.login("li", "password-123")}
+    warm(api, li)
+    env = {**os.environ, "HALL_DATABASE_URL": live.settings.resolved_database_url(),
+           "HALL_VAR_DIR": str(live.var_dir), "HALL_SECRET_KEY": "test-secret"}
+    done = subprocess.run([sys.executable, "-m", "queue_server.cli", "users", "disable", "li"],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert api.http.get("/api/auth/me", headers=li).status_code == 401
+
+
+def test_a_revocation_through_one_server_is_refused_by_another_on_postgresql(
+        pg_url: str, tmp_path: Path) -> None:
+    first = LiveServer(tmp_path / "a", pg_url, auth_cache_seconds=3600).start()
+    second = LiveServer(tmp_path / "b", pg_url, auth_cache_seconds=3600).start()
+    try:
+        a, b = Api(first.url), Api(second.url)
+        admin = a.admin()
+        kiosk, _ = a.device("kiosk")
+        a.user("li")
+        li = {"Authorization": "Bearer " + a.login("li", "password-123")}
+        for api in (a, b):
+            warm(api, li)
+            warm(api, kiosk)
+        assert a.http.post("/api/admin/users/li/disable", headers=admin).status_code == 200
+        assert b.http.get("/api/auth/me", headers=li).status_code == 401
+        device_id = a.http.get("/api/admin/devices", headers=admin).json()[0]["id"]
+        assert a.http.delete(f"/api/admin/devices/{device_id}", headers=admin).status_code == 204
+        r = b.http.post("/api/tickets", headers=kiosk, json={"service": "invoice", "channel": "kiosk"})
+        assert r.status_code == 401, r.text
+        a.close()
+        b.close()
+    finally:
+        second.stop()
+        first.stop()
