@@ -29,7 +29,12 @@ def get_runtime(conn: HTTPConnection) -> Runtime:
     return runtime
 
 
-RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+async def runtime_dep(conn: HTTPConnection) -> Runtime:
+    """Return the runtime (async: FastAPI runs a plain def dependency in a worker thread)."""
+    return get_runtime(conn)
+
+
+RuntimeDep = Annotated[Runtime, Depends(runtime_dep)]
 
 
 def bearer_token(conn: HTTPConnection) -> str | None:
@@ -58,22 +63,22 @@ PrincipalDep = Annotated[Principal | None, Depends(get_principal)]
 AGENT_REFUSED = "村级代办员账号不能使用这项功能"
 
 
-def require_any_caller(principal: PrincipalDep) -> Principal:
+async def require_any_caller(principal: PrincipalDep) -> Principal:
     """Require a user (agents included) or a device."""
     if principal is None:
         raise Unauthorized("请先登录")
     return principal
 
 
-def require_caller(principal: PrincipalDep) -> Principal:
+async def require_caller(principal: PrincipalDep) -> Principal:
     """Require hall staff or a device; a village agent is refused."""
-    who = require_any_caller(principal)
+    who = await require_any_caller(principal)
     if who.is_agent:
         raise Forbidden(AGENT_REFUSED)
     return who
 
 
-def require_staff(principal: PrincipalDep) -> Principal:
+async def require_staff(principal: PrincipalDep) -> Principal:
     """Require a logged-in hall user; a village agent is refused (the one check for every route)."""
     if principal is None:
         raise Unauthorized("请先登录")
@@ -84,7 +89,7 @@ def require_staff(principal: PrincipalDep) -> Principal:
     return principal
 
 
-def require_agent_or_staff(principal: PrincipalDep) -> Principal:
+async def require_agent_or_staff(principal: PrincipalDep) -> Principal:
     """Require hall staff or a village agent; what an agent may do there is the use case's rule."""
     if principal is None:
         raise Unauthorized("请先登录")
@@ -93,23 +98,23 @@ def require_agent_or_staff(principal: PrincipalDep) -> Principal:
     return principal
 
 
-def require_manager(principal: PrincipalDep) -> Principal:
+async def require_manager(principal: PrincipalDep) -> Principal:
     """Require a manager or an admin."""
-    who = require_staff(principal)
+    who = await require_staff(principal)
     if not who.is_manager:
         raise Forbidden("只有管理人员可以查看")
     return who
 
 
-def require_admin(principal: PrincipalDep) -> Principal:
+async def require_admin(principal: PrincipalDep) -> Principal:
     """Require an admin."""
-    who = require_staff(principal)
+    who = await require_staff(principal)
     if who.role != "admin":
         raise Forbidden("只有系统管理员可以操作")
     return who
 
 
-def require_device(principal: PrincipalDep) -> Principal:
+async def require_device(principal: PrincipalDep) -> Principal:
     """Require a device token."""
     if principal is None:
         raise Unauthorized("需要设备令牌")
@@ -118,7 +123,7 @@ def require_device(principal: PrincipalDep) -> Principal:
     return principal
 
 
-def require_display(principal: PrincipalDep) -> Principal:
+async def require_display(principal: PrincipalDep) -> Principal:
     """Require the hall board's device token, or staff."""
     if principal is None:
         raise Unauthorized("需要显示屏设备令牌或工作人员登录")
@@ -127,7 +132,7 @@ def require_display(principal: PrincipalDep) -> Principal:
     return principal
 
 
-def require_pad_or_staff(principal: PrincipalDep) -> Principal:
+async def require_pad_or_staff(principal: PrincipalDep) -> Principal:
     """Require an evaluation pad or staff; which window they may grade is the use case's rule."""
     if principal is None:
         raise Unauthorized("需要评价器设备令牌或工作人员登录")
@@ -152,7 +157,7 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def base_url(request: HTTPConnection, rt: RuntimeDep) -> str:
+async def base_url(request: HTTPConnection, rt: RuntimeDep) -> str:
     """Return the public base URL for links residents receive."""
     base = str(request.base_url).replace("ws://", "http://").replace("wss://", "https://")
     return rt.base_url(base)
@@ -161,7 +166,7 @@ def base_url(request: HTTPConnection, rt: RuntimeDep) -> str:
 BaseUrlDep = Annotated[str, Depends(base_url)]
 
 
-def phone_device(conn: HTTPConnection) -> str | None:
+async def phone_device(conn: HTTPConnection) -> str | None:
     """Return the device id of a genuine (signed) hall_device cookie, or None."""
     return verified_device(get_runtime(conn).hall.secret, conn.cookies.get(DEVICE_COOKIE))
 

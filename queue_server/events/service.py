@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, insert, text
 from sqlmodel import Session, col, select
 
 from queue_server.events.models import Event, HallState
@@ -59,9 +59,12 @@ def append(session: Session, hall: Hall, event: HallEvent, *, at: datetime, acto
         # Delivered at commit, so other server processes hear of the event only once it exists.
         session.execute(text("SELECT pg_notify(:channel, :payload)"),
                         {"channel": NOTIFY_CHANNEL, "payload": f"{hall.code}:{seq}"})
-    session.add(Event(hall=hall.code, seq=seq, type=stored.type, at=at, actor=actor,
-                      ticket_id=stored.ticket.id if stored.ticket else None, window=stored.window,
-                      data=envelope.text))
+    # A Core INSERT, not an ORM object: nothing reads the row back in this transaction, and
+    # skipping the model and the flush is a measurable share of issuing a ticket.
+    session.execute(insert(Event).values(
+        hall=hall.code, seq=seq, type=stored.type, at=at, actor=actor,
+        ticket_id=stored.ticket.id if stored.ticket else None, window=stored.window,
+        data=envelope.text))
     return envelope
 
 
