@@ -180,6 +180,15 @@ def ms(values: list[float]) -> str:
     return f"p50 {statistics.median(values) * 1000:.1f} ms · p99 {pct(values, 99) * 1000:.1f} ms"
 
 
+PIDS: dict[str, int] = {}  # base URL -> the serving process
+
+
+def cpu_seconds(base: str) -> float:
+    """Return the CPU time (user + system) the server at ``base`` has used so far."""
+    fields = Path(f"/proc/{PIDS[base]}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
 def served(backlog: int = 0, env: dict[str, str] | None = None, workers: int = 1,
            database_url: str | None = None) -> Iterator[tuple[str, Path]]:
@@ -190,6 +199,7 @@ def served(backlog: int = 0, env: dict[str, str] | None = None, workers: int = 1
         var, port = Path(tmp), free_port()
         extra = {**(env or {}), **({"HALL_DATABASE_URL": database_url} if database_url else {})}
         proc = start_server(var, port, extra, workers)
+        PIDS[f"http://127.0.0.1:{port}"] = proc.pid
         try:
             if backlog:
                 fill_backlog(database_url or f"sqlite:///{var / 'hall.db'}", backlog)
@@ -298,16 +308,22 @@ def issue_figures(env: dict[str, str], label: str, database_url: str | None = No
     with served(env=env, database_url=database_url, workers=workers) as (base, _):
         kiosk = kiosk_headers(base, admin_headers(base))
         asyncio.run(issue_load(base, kiosk, 1, 30))  # warm-up
+        cpu = cpu_seconds(base)
         rate, lat = asyncio.run(issue_load(base, kiosk, 1, 300))
         out["issue, 1 client"] = f"{rate:5.0f}/s · {ms(lat)}"
+        if workers == 1:
+            out["  server CPU a ticket, 1 client"] = f"{(cpu_seconds(base) - cpu) / 300 * 1000:.2f} ms"
     if database_url:
         return out  # one database per run: the backlog figures below need a fresh one each
     for backlog in (300, 2000):
         with served(backlog=backlog, env=env) as (base, _):
             kiosk = kiosk_headers(base, admin_headers(base))
             asyncio.run(issue_load(base, kiosk, 16, 32))  # warm-up
+            cpu = cpu_seconds(base)
             rate, lat = asyncio.run(issue_load(base, kiosk, 16, 1000))
+            per = (cpu_seconds(base) - cpu) / 1000 * 1000
             out[f"issue, 16 clients, backlog {backlog:,}"] = f"{rate:5.0f}/s · {ms(lat)}"
+            out[f"  server CPU a ticket, backlog {backlog:,}"] = f"{per:.2f} ms (one core: {1000 / per:.0f}/s at most)"
     if monday:
         with served(backlog=300, env=env) as (base, _):
             admin = admin_headers(base)

@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_server as bench
 
-IDLE = re.compile(r"^(get|wait|select|_worker|_wait_for_tstate_lock|run_forever|_run_once|poll)\b"
+IDLE = re.compile(r"^(get|wait|select|_worker|_wait_for_tstate_lock|run_forever|_run_once|poll)\b|^Runner.run \(asyncio"
                   r"|\(selectors\.py|\(threading\.py:\d+\)$|\(queue\.py")
 # Parts of a request, matched against the frames of a sample (first match wins).
 PARTS = [

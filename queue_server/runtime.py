@@ -107,6 +107,7 @@ class Runtime:
         await self.ticket_feed.stop()
         self.logins.close()
         await asyncio.to_thread(self.db.close)
+        self.auth.close()
         self.engine.dispose()
 
     def base_url(self, request_base: str) -> str:

@@ -129,16 +129,22 @@ class GroupCommit:
 
     def _run(self, batch: list[_Pending]) -> None:
         done: list[tuple[_Pending, Any, list[Envelope], BaseException | None]] = []
+        # Alone in its batch, a unit of work needs no SAVEPOINT: a refusal rolls back the
+        # whole transaction, which holds nothing else (two statements fewer per quiet request).
+        alone = len(batch) == 1
         try:
             with write_session(self._engine) as session:
                 for item in batch:
                     uow = self._make_uow(session)
-                    savepoint = session.begin_nested()
+                    savepoint = None if alone else session.begin_nested()
                     try:
                         uow.lock()
                         value = item.fn(uow)
-                        savepoint.commit()
+                        if savepoint is not None:
+                            savepoint.commit()
                     except Exception as exc:
+                        if savepoint is None:
+                            raise
                         # A refusal rolls back alone; if the rollback itself fails the whole
                         # transaction is broken, and every request in it gets that error.
                         if savepoint.is_active:

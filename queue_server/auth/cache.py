@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from queue_server.auth.service import Login, Principal, resolve, token_hash
+
+EPOCH_SQL = "SELECT value FROM auth_epoch WHERE id = 1"
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,8 @@ class AuthCache:
         self._max = max_entries
         self._entries: dict[str, _Entry] = {}
         self._lock = threading.Lock()
+        self._conn: Any = None
+        self._conn_lock = threading.Lock()
 
     def principal(self, token: str) -> Principal | None:
         """Return who a bearer token stands for (None when nobody); blocking, for a worker thread."""
@@ -64,7 +70,41 @@ class AuthCache:
                 self._entries[digest] = _Entry(login, epoch, time.monotonic())
         return login.principal
 
+    def close(self) -> None:
+        """Close the connection the epoch is read through."""
+        with self._conn_lock:
+            self._drop()
+
     def _epoch(self) -> int | None:
-        with self._engine.connect() as conn:
-            row = conn.execute(text("SELECT value FROM auth_epoch WHERE id = 1")).first()
+        # One driver-level connection of its own, in autocommit mode, read under a lock: a
+        # pooled session would cost more than the read. Any failure means "not known": the
+        # login is then looked up in full, which reports a database that is down.
+        with self._conn_lock:
+            try:
+                if self._conn is None:
+                    self._conn = self._connect()
+                cursor = self._conn.cursor()
+                try:
+                    cursor.execute(EPOCH_SQL)
+                    row = cursor.fetchone()
+                finally:
+                    cursor.close()
+            except Exception:
+                self._drop()
+                return None
         return int(row[0]) if row is not None else None
+
+    def _connect(self) -> Any:
+        raw = self._engine.raw_connection()
+        raw.detach()  # never returned to the pool: it would leave autocommit on there
+        if self._engine.dialect.name == "postgresql":
+            driver: Any = raw.dbapi_connection
+            driver.autocommit = True  # each read sees the latest commit
+        # SQLite connections are already in autocommit mode (db.engine takes over BEGIN).
+        return raw
+
+    def _drop(self) -> None:
+        if self._conn is not None:
+            with contextlib.suppress(Exception):
+                self._conn.close()
+            self._conn = None

@@ -91,3 +91,16 @@ def read_session(engine: Engine) -> Iterator[Session]:
     """Open a session for reading."""
     with Session(engine, expire_on_commit=False) as session:
         yield session
+
+
+@contextmanager
+def snapshot_session(engine: Engine) -> Iterator[Session]:
+    """Open a session whose reads all see one snapshot of the database.
+
+    SQLite's read transaction is one already; PostgreSQL's default (READ COMMITTED) gives each
+    statement its own, so a seq read first and rows read after could disagree.
+    """
+    if engine.dialect.name == "postgresql":
+        engine = engine.execution_options(isolation_level="REPEATABLE READ")
+    with Session(engine, expire_on_commit=False) as session:
+        yield session

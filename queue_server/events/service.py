@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Engine, insert, text
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from queue_server.events.models import Event, HallState
 from queue_server.events.schema import CALL_TYPES, Envelope, HallEvent, TicketBrief
@@ -13,6 +13,11 @@ from queue_server.hall import Hall
 from queue_server.tickets.models import Ticket
 
 NOTIFY_CHANNEL = "hall_events"
+# Built once: every event runs these, and building a statement is a share of issuing a ticket.
+_LOCK = text("SELECT last_seq FROM hall_state WHERE hall = :h FOR UPDATE")
+_NEXT_SEQ = text("UPDATE hall_state SET last_seq = last_seq + 1 WHERE hall = :h RETURNING last_seq")
+_NOTIFY = text("SELECT pg_notify(:channel, :payload)")
+_INSERT = insert(SQLModel.metadata.tables["event"])  # plain Core: no ORM bulk-insert machinery
 
 
 def last_seq_in(engine: Engine, hall: str) -> int:
@@ -34,9 +39,7 @@ def lock_hall(session: Session, hall: str) -> None:
     SQLite already serialises writers (BEGIN IMMEDIATE); PostgreSQL takes the hall row lock.
     """
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(
-            text("SELECT last_seq FROM hall_state WHERE hall = :h FOR UPDATE"), {"h": hall}
-        )
+        session.execute(_LOCK, {"h": hall})
 
 
 def brief(ticket: Ticket) -> TicketBrief:
@@ -48,23 +51,19 @@ def brief(ticket: Ticket) -> TicketBrief:
 
 def append(session: Session, hall: Hall, event: HallEvent, *, at: datetime, actor: str) -> Envelope:
     """Give an event the hall's next seq, store it, and return it as subscribers will see it."""
-    row = session.execute(
-        text("UPDATE hall_state SET last_seq = last_seq + 1 WHERE hall = :h RETURNING last_seq"),
-        {"h": hall.code},
-    ).one()
+    row = session.execute(_NEXT_SEQ, {"h": hall.code}).one()
     seq = int(row[0])
     stored = event.model_copy(update={"seq": seq, "at": hall.local_iso(at)})
     envelope = Envelope.of(stored)
     if session.get_bind().dialect.name == "postgresql":
         # Delivered at commit, so other server processes hear of the event only once it exists.
-        session.execute(text("SELECT pg_notify(:channel, :payload)"),
-                        {"channel": NOTIFY_CHANNEL, "payload": f"{hall.code}:{seq}"})
+        session.execute(_NOTIFY, {"channel": NOTIFY_CHANNEL, "payload": f"{hall.code}:{seq}"})
     # A Core INSERT, not an ORM object: nothing reads the row back in this transaction, and
     # skipping the model and the flush is a measurable share of issuing a ticket.
-    session.execute(insert(Event).values(
-        hall=hall.code, seq=seq, type=stored.type, at=at, actor=actor,
-        ticket_id=stored.ticket.id if stored.ticket else None, window=stored.window,
-        data=envelope.text))
+    session.connection().execute(_INSERT, {
+        "hall": hall.code, "seq": seq, "type": stored.type, "at": at, "actor": actor,
+        "ticket_id": stored.ticket.id if stored.ticket else None, "window": stored.window,
+        "data": envelope.text})
     return envelope
 
 

@@ -81,7 +81,7 @@ class QueueTracker:
         self.unestimated: set[int] = set()
 
     def view(self, session: Session, hall: Hall) -> tuple[int, QueueView]:
-        """Return the newest seq and the queue as of at least that seq."""
+        """Return the newest seq and the queue as of that seq (exactly, in a snapshot session)."""
         from queue_server.events.service import last_seq
 
         upto = last_seq(session, hall.code)

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import Engine, text
 from starlette.concurrency import run_in_threadpool
 
-from queue_server.db.engine import read_session, write_session
+from queue_server.db.engine import snapshot_session, write_session
 from queue_server.domain.estimate import Estimate
 from queue_server.events.schema import Envelope
 from queue_server.hall import Hall
@@ -91,7 +91,9 @@ class Estimator:
         with self._lock:
             if self._covers(self._cache, max_age, min_seq):
                 return self._copied()
-            with read_session(self._engine) as session:
+            # One snapshot: new tickets resume this simulation only if it holds exactly the
+            # queue as of `seq` (on PostgreSQL a later ticket could otherwise be in it twice).
+            with snapshot_session(self._engine) as session:
                 seq, view = self._queue.view(session, self._hall)
             live = LiveEstimates(view, self._hall, self._clock()) if self.incremental else None
             if live is not None:

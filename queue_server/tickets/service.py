@@ -109,14 +109,14 @@ def _body_hash(body: TicketCreate) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
+_NEXT_NUMBER = text("UPDATE counter SET last = last + 1 WHERE hall = :h AND day = :d AND category = :c "
+                    "RETURNING last")
+
+
 def next_number(session: Session, hall: str, day: Any, category: str) -> int:
     """Draw the next number for (hall, day, category) from its counter row."""
     params = {"h": hall, "d": day, "c": category}
-    row = session.execute(
-        text("UPDATE counter SET last = last + 1 WHERE hall = :h AND day = :d AND category = :c "
-             "RETURNING last"),
-        params,
-    ).first()
+    row = session.execute(_NEXT_NUMBER, params).first()
     if row is not None:
         return int(row[0])
     session.add(Counter(hall=hall, day=day, category=category, last=1))

@@ -1,0 +1,54 @@
+"""The estimator reads the queue in one snapshot, so a ticket committed meanwhile is added once, later."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import event
+
+from queue_server.domain.model import Channel
+from queue_server.tickets import service as tickets
+from queue_server.tickets.estimator import Estimator
+from queue_server.tickets.models import Ticket, TicketCreate
+from queue_server.uow import Database
+from queue_server.windows import service as windows
+from tests.support.inprocess import KIOSK, NOON, clerk, database
+
+
+def _issue(db: Database) -> tuple[Ticket, int]:
+    body = TicketCreate(service="invoice", channel=Channel.KIOSK)
+    caller = tickets.Caller(KIOSK, None, "127.0.0.1")
+    issued, events = db.run_write(lambda uow: tickets.issue(
+        uow, body=body, caller=caller, idempotency_key=None, now=NOON))
+    return issued.ticket, events[-1].seq
+
+
+def test_a_ticket_committed_while_the_queue_is_read_is_estimated_once(tmp_path: Path, any_db: str) -> None:
+    with database(tmp_path, any_db) as db:
+        db.run_write(lambda uow: windows.open_window(uow, number=2, who=clerk("li"), now=NOON))
+        first, first_seq = _issue(db)
+        estimator = Estimator(db.engine, db.hall, lambda: NOON, lambda: first_seq, incremental=True)
+        late: list[tuple[Ticket, int]] = []
+
+        def commit_another_before_the_waiting_tickets_are_read(_c: object, _cur: object, sql: str,
+                                                               *_: object) -> None:
+            # Between the estimator reading the newest seq and reading the waiting tickets,
+            # another request commits a ticket (as a second worker or thread would).
+            if not late and "FROM ticket" in sql and "status" in sql:
+                late.append(_issue(db))
+
+        event.listen(db.engine, "before_cursor_execute", commit_another_before_the_waiting_tickets_are_read)
+        try:
+            cache = estimator.compute()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", commit_another_before_the_waiting_tickets_are_read)
+        assert late, "the interleaving did not happen"
+        second, second_seq = late[0]
+        assert cache.seq == first_seq and second_seq == first_seq + 1
+        assert set(cache.tickets) == {first.id}, "the simulation holds exactly the queue as of its seq"
+        # The late ticket's own request then resumes the simulation with it, once.
+        hit, est = estimator.extend(second, second_seq)
+        assert hit and est is not None and est.ahead == 1
+        third, third_seq = _issue(db)
+        hit, est = estimator.extend(third, third_seq)
+        assert hit and est is not None and est.ahead == 2
