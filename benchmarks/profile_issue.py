@@ -46,7 +46,7 @@ def sample(clients: int, tickets: int, out: Path) -> str:
         asyncio.run(bench.issue_load(base, kiosk, clients, 32))  # warm-up
         port = base.rsplit(":", 1)[1]
         pid = subprocess.check_output(["pgrep", "-f", f"queue_server.cli serve --port {port}"]).split()[0]
-        rec = subprocess.Popen([spy, "record", "--nonblocking", "-r", "250", "-f", "raw", "-t",
+        rec = subprocess.Popen([spy, "record", "--nonblocking", "--gil", "-r", "250", "-f", "raw", "-t",
                                 "-o", str(out), "-p", pid.decode()],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:

@@ -140,6 +140,7 @@ class GroupCommit:
                     try:
                         uow.lock()
                         value = item.fn(uow)
+                        session.flush()  # inside its savepoint, and before expunge_all below
                         if savepoint is not None:
                             savepoint.commit()
                     except Exception as exc:

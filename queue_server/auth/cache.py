@@ -48,18 +48,17 @@ class AuthCache:
 
     def principal(self, token: str) -> Principal | None:
         """Return who a bearer token stands for (None when nobody); blocking, for a worker thread."""
-        digest = token_hash(token)
         now = self._clock()
         epoch = self._epoch() if self._seconds > 0 else None
-        entry = self._entries.get(digest)
+        entry = self._entries.get(token)  # keyed by the token itself: no hashing on a hit
         if (entry is not None and epoch is not None and entry.epoch == epoch
                 and time.monotonic() - entry.cached_at < self._seconds
                 and (entry.login.expires_at is None or entry.login.expires_at > now)):
             return entry.login.principal
         with Session(self._engine, expire_on_commit=False) as session:
-            login = resolve(session, digest, now)
+            login = resolve(session, token_hash(token), now)
         if login is None:
-            self._entries.pop(digest, None)
+            self._entries.pop(token, None)
             return None
         if epoch is not None:
             # The epoch was read before the lookup: a revocation committed in between raised it,
@@ -67,7 +66,7 @@ class AuthCache:
             with self._lock:
                 if len(self._entries) >= self._max:
                     self._entries.clear()  # simplest bound; a busy hall has a few dozen tokens
-                self._entries[digest] = _Entry(login, epoch, time.monotonic())
+                self._entries[token] = _Entry(login, epoch, time.monotonic())
         return login.principal
 
     def close(self) -> None:

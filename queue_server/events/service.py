@@ -51,7 +51,7 @@ def brief(ticket: Ticket) -> TicketBrief:
 
 def append(session: Session, hall: Hall, event: HallEvent, *, at: datetime, actor: str) -> Envelope:
     """Give an event the hall's next seq, store it, and return it as subscribers will see it."""
-    row = session.execute(_NEXT_SEQ, {"h": hall.code}).one()
+    row = session.connection().execute(_NEXT_SEQ, {"h": hall.code}).one()
     seq = int(row[0])
     stored = event.model_copy(update={"seq": seq, "at": hall.local_iso(at)})
     envelope = Envelope.of(stored)

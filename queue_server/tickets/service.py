@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import text
-from sqlmodel import Session, select
+from sqlalchemy import insert, text
+from sqlmodel import Session, SQLModel, select
 
 from queue_server.appointments import service as appointments
 from queue_server.auth.service import Principal
@@ -113,10 +113,24 @@ _NEXT_NUMBER = text("UPDATE counter SET last = last + 1 WHERE hall = :h AND day 
                     "RETURNING last")
 
 
+_TICKETS = SQLModel.metadata.tables["ticket"]
+_TICKET_COLUMNS = [c.name for c in _TICKETS.columns if c.name != "id"]
+_INSERT_TICKET = insert(_TICKETS).returning(_TICKETS.c.id)
+
+
+def _insert(session: Session, ticket: Ticket) -> int:
+    """Insert a new ticket row with Core and return its id (the ORM's flush is most of issuing).
+
+    The ticket object stays outside the session: nothing in the transaction loads it again.
+    """
+    values = {name: getattr(ticket, name) for name in _TICKET_COLUMNS}
+    return int(session.connection().execute(_INSERT_TICKET, values).scalar_one())
+
+
 def next_number(session: Session, hall: str, day: Any, category: str) -> int:
     """Draw the next number for (hall, day, category) from its counter row."""
     params = {"h": hall, "d": day, "c": category}
-    row = session.execute(_NEXT_NUMBER, params).first()
+    row = session.connection().execute(_NEXT_NUMBER, params).first()
     if row is not None:
         return int(row[0])
     session.add(Counter(hall=hall, day=day, category=category, last=1))
@@ -170,9 +184,7 @@ def issue(
         issued_at=now, rank_at=rank_at, appointment_id=appointment.id if appointment else None,
         appointment_bonus=bonus, appointment_start=appointment.start if appointment else None,
     )
-    session.add(ticket)
-    session.flush()
-    assert ticket.id is not None
+    ticket.id = _insert(session, ticket)
     if appointment is not None:
         appointment.ticket_id = ticket.id
     # The estimate is computed after the commit, outside the hall lock, and shared by every
