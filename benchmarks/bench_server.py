@@ -155,7 +155,12 @@ async def fanout(base: str, ws_base: str, admin: dict[str, str], subscribers: in
                     arrivals.setdefault(msg["ticket"]["id"], []).append(time.perf_counter())
 
     tasks = [asyncio.create_task(listen()) for _ in range(subscribers)]
+    deadline = time.perf_counter() + 60
     while ready < subscribers:
+        failed = [t for t in tasks if t.done()]
+        if failed or time.perf_counter() > deadline:
+            raise RuntimeError(f"only {ready} of {subscribers} websockets connected: "
+                               f"{failed[0].exception() if failed else 'timed out'}")
         await asyncio.sleep(0.05)
     delays: list[float] = []
     async with httpx.AsyncClient(base_url=base, timeout=30) as http:
@@ -388,7 +393,8 @@ def main() -> None:
             medians[backlog] = statistics.median(lat)
             print(f"call-next, {backlog:>6} waiting: {ms(lat)}")
     print(f"call-next median ratio 10,000 / 10 waiting: {medians[10_000] / medians[10]:.2f}")
-    with served(backlog=100) as (base, _):
+    # The hall caps /ws/hall sockets (500, 50 an address); 1,000 from one machine need more.
+    with served(backlog=100, env={"HALL_WS_HALL_MAX": "2000", "HALL_WS_HALL_PER_IP": "2000"}) as (base, _):
         ws_base = base.replace("http://", "ws://")
         delays = asyncio.run(fanout(base, ws_base, admin_headers(base), 1000, 20))
         print(f"fan-out to 1,000 websocket clients ({len(delays)} deliveries): {ms(delays)}")
