@@ -3,29 +3,23 @@
 from __future__ import annotations
 
 import copy
-import math
-import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
 
 import qrcode
 from escpos.constants import QR_ECLEVEL_M
 from escpos.printer import Dummy
 from PIL import Image, ImageDraw, ImageFont
 
+from printer.blocks import Align, Block, Gap, Line, Qr, Rule, Size, format_windows, receipt_blocks
 from printer.fonts import FontFace, find_cjk_face
 from printer.profile import PrinterProfile
-from printer.receipt import PRIORITY_LABELS_ZH, Receipt
-
-Size = Literal["normal", "medium", "large", "huge"]
-Align = Literal["left", "center", "right"]
+from printer.receipt import Receipt
+from printer.wrapping import gb_measure, huge_multiplier, truncate, wrap
 
 ESC_INIT = b"\x1b@"
 FS_CHINESE_ON = b"\x1c&"
 FS_CHINESE_OFF = b"\x1c."
-MAX_MATERIALS = 5
 
 # gb18030 mode: (width, height) multipliers of the printer's 12x24 font; "huge" is fitted.
 _GB_SIZES: dict[str, tuple[int, int]] = {"normal": (1, 1), "medium": (1, 2), "large": (2, 2)}
@@ -34,194 +28,10 @@ _RASTER_PX: dict[int, dict[str, int]] = {
     58: {"normal": 26, "medium": 32, "large": 42},
     80: {"normal": 32, "medium": 40, "large": 54},
 }
-_NO_LINE_START = set("，。、；：！？）》」』】…,.;:!?)%")
-_NO_LINE_END = set("（《「『【(")
-_BREAKS = (re.compile(r"(?<=[，；：。｜])|(?=[（(])"), re.compile(r"(?<= )"))
-_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.:/?=&%_~+-]*|\s|.")
-
-
-@dataclass(frozen=True)
-class Line:
-    """A paragraph of text in one style; the renderer wraps or truncates it to the paper."""
-
-    text: str
-    size: Size = "normal"
-    bold: bool = False
-    align: Align = "center"
-    invert: bool = False
-    truncate: bool = False
-    # Raster mode: shrink the font (down to "normal") rather than wrap.
-    fit: bool = False
-    # Put in front of every wrapped line after the first (a numbered list's hanging indent).
-    hang: str = ""
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A horizontal separator."""
-
-
-@dataclass(frozen=True)
-class Qr:
-    """A QR code holding data."""
-
-    data: str
-
-
-@dataclass(frozen=True)
-class Gap:
-    """Blank paper, in dots."""
-
-    dots: int
-
-
-Block = Line | Rule | Qr | Gap
-
-
-def format_windows(windows: Sequence[int]) -> str:
-    """Write window numbers as 「3、4、5」, folding long runs into 「1—6」."""
-    nums = sorted(set(windows))
-    parts: list[str] = []
-    i = 0
-    while i < len(nums):
-        j = i
-        while j + 1 < len(nums) and nums[j + 1] == nums[j] + 1:
-            j += 1
-        if j - i >= 3:
-            parts.append(f"{nums[i]}—{nums[j]}")
-        else:
-            parts.extend(str(n) for n in nums[i : j + 1])
-        i = j + 1
-    return "、".join(parts)
-
-
-def receipt_blocks(receipt: Receipt) -> list[Block]:
-    """Return what the slip says, in order, independent of the printer."""
-    blocks: list[Block] = [
-        Line(receipt.hall_name, "medium", bold=True, fit=True),
-        Line(receipt.title),
-        Rule(),
-        Line(receipt.number, "huge", bold=True),
-        Line(receipt.service_name, "large", bold=True),
-        Line(f"类别：{receipt.category_name}"),
-    ]
-    if receipt.priority:
-        label = PRIORITY_LABELS_ZH[receipt.priority]
-        blocks.append(Line(f" 优先：{label} ", "large", bold=True, invert=True))
-    if receipt.appointment_start is not None:
-        blocks.append(Line(f" 预约 {receipt.appointment_start:%H:%M} 时段 ", "large", bold=True, invert=True))
-    blocks += [Rule(), Line(f"前面还有 {receipt.ahead} 人等候", "medium", bold=True, align="left")]
-    if receipt.eta_minutes is not None:
-        minutes = max(1, math.floor(receipt.eta_minutes + 0.5))
-        blocks.append(Line(f"预计等候约 {minutes} 分钟", "medium", bold=True, align="left"))
-    where = "请留意叫号"
-    if receipt.windows:
-        where = f"请留意叫号，可在 {format_windows(receipt.windows)} 号窗口办理"
-    blocks.append(Line(where, "medium", align="left"))
-    if receipt.materials:
-        blocks += [Rule(), Line("请备齐以下材料：", bold=True, align="left")]
-        items = list(receipt.materials)
-        shown = items if len(items) <= MAX_MATERIALS else items[: MAX_MATERIALS - 1]
-        blocks += [Line(f"□ {m}", align="left", truncate=True) for m in shown]
-        rest = len(items) - len(shown)
-        more = f"……另有 {rest} 项，详见二维码" if rest else "完整材料清单详见二维码"
-        blocks.append(Line(more, align="left"))
-    blocks += [
-        Gap(12),
-        Qr(receipt.track_url),
-        Line(receipt.qr_caption),
-        Line(f"取号时间：{receipt.issued_at:%Y-%m-%d %H:%M}"),
-    ]
-    if receipt.footer:
-        blocks += [Rule(), Line(receipt.footer)]
-    return blocks
-
-
-def wrap(
-    text: str, measure: Callable[[str], float], width: float, _level: int = 0
-) -> list[str]:
-    """Break text into lines no wider than width, preferring breaks between phrases."""
-    if measure(text) <= width:
-        return [text]
-    if _level >= len(_BREAKS):
-        return wrap_chars(text, measure, width)
-    # Break after a comma or colon first, then at a space, and only then inside a phrase,
-    # so 「请留意叫号，」 stays one thought and a number stays with its unit.
-    lines: list[str] = []
-    cur = ""
-    for phrase in _BREAKS[_level].split(text):
-        if not phrase:
-            continue
-        if measure(cur + phrase) <= width:
-            cur += phrase
-            continue
-        if cur.strip():
-            lines.append(cur.rstrip())
-        *head, cur = wrap(phrase.lstrip(), measure, width, _level + 1) or [""]
-        lines += head
-    if cur.strip():
-        lines.append(cur.rstrip())
-    return lines
-
-
-def wrap_chars(text: str, measure: Callable[[str], float], width: float) -> list[str]:
-    """Break text into lines no wider than width, keeping words and CJK punctuation rules."""
-    lines: list[str] = []
-    cur = ""
-    for token in _TOKEN.findall(text):
-        if measure(cur + token) <= width:
-            cur += token
-            continue
-        if not cur.strip():
-            cur = ""
-        if token.isspace():
-            lines.append(cur.rstrip())
-            cur = ""
-            continue
-        if measure(token) > width:
-            # An over-long word (a URL, say) is split wherever it must be.
-            for ch in token:
-                if measure(cur + ch) > width and cur:
-                    lines.append(cur)
-                    cur = ""
-                cur += ch
-            continue
-        carry = ""
-        # Keep closing punctuation off a line start and opening marks off a line end.
-        if token[0] in _NO_LINE_START and len(cur) > 1:
-            carry, cur = cur[-1], cur[:-1]
-        while len(cur) > 1 and cur[-1] in _NO_LINE_END:
-            carry, cur = cur[-1] + carry, cur[:-1]
-        if cur.strip():
-            lines.append(cur.rstrip())
-        cur = carry + token
-    if cur.strip():
-        lines.append(cur.rstrip())
-    return lines
-
-
-def truncate(text: str, measure: Callable[[str], float], width: float) -> str:
-    """Shorten text with an ellipsis until it fits width."""
-    if measure(text) <= width:
-        return text
-    while text and measure(text + "…") > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
-
-
-def gb_char_dots(ch: str) -> int:
-    """Return the dots one character takes in the printer font (ANK 12, Hanzi 24)."""
-    return 12 if ord(ch) < 0x80 else 24
-
-
-def gb_measure(text: str) -> int:
-    """Return the width of text in dots at 1x in gb18030 mode."""
-    return sum(gb_char_dots(c) for c in text)
-
-
-def huge_multiplier(text: str, dots: int) -> int:
-    """Return the largest character multiplier (1..8) that fits text with a margin."""
-    return max(1, min(8, (dots - 24) // max(1, gb_measure(text))))
+# What callers import from here: the blocks and text fitting live in blocks.py and wrapping.py.
+__all__ = ["Block", "Gap", "Line", "Qr", "Rule", "format_windows", "gb_measure", "printed_block_lines",
+           "printed_lines", "raster_text_lines", "receipt_blocks", "render_blocks", "render_receipt",
+           "resolve_faces", "wrap"]
 
 
 def _layout_lines(block: Line, measure: Callable[[str], float], width: float) -> list[str]:
