@@ -82,9 +82,7 @@ def test_logout_disable_password_and_device_revocation_are_refused_at_once(
     _live, api = hall
     admin = api.admin()
     warm(api, admin)
-    for name in ("li", "wang", "zhao"):
-        api.user(name)
-    li, wang, zhao = ({"Authorization": "Bearer " + api.login(n, "password-123")} for n in ("li", "wang", "zhao"))
+    li, wang, zhao = (api.user(name) for name in ("li", "wang", "zhao"))
     kiosk, _ = api.device("kiosk")
     for headers in (li, wang, zhao, kiosk):
         warm(api, headers)
@@ -107,8 +105,7 @@ def test_logout_disable_password_and_device_revocation_are_refused_at_once(
 
 def test_a_session_that_expires_while_cached_is_refused(hall: tuple[LiveServer, Api]) -> None:
     live, api = hall
-    api.user("li")
-    li = {"Authorization": "Bearer " + api.login("li", "password-123")}
+    li = api.user("li")
     warm(api, li)
     now = live.runtime.clock()
     live.runtime.clock = lambda: now + timedelta(hours=live.settings.session_hours, minutes=1)
@@ -117,8 +114,7 @@ def test_a_session_that_expires_while_cached_is_refused(hall: tuple[LiveServer, 
 
 def test_the_command_line_revokes_a_login_another_process_has_cached(hall: tuple[LiveServer, Api]) -> None:
     live, api = hall
-    api.user("li")
-    li = {"Authorization": "Bearer " + api.login("li", "password-123")}
+    li = api.user("li")
     warm(api, li)
     env = {**os.environ, "HALL_DATABASE_URL": live.settings.resolved_database_url(),
            "HALL_VAR_DIR": str(live.var_dir), "HALL_SECRET_KEY": "test-secret"}
@@ -136,8 +132,7 @@ def test_a_revocation_through_one_server_is_refused_by_another_on_postgresql(
         a, b = Api(first.url), Api(second.url)
         admin = a.admin()
         kiosk, _ = a.device("kiosk")
-        a.user("li")
-        li = {"Authorization": "Bearer " + a.login("li", "password-123")}
+        li = a.user("li")
         for api in (a, b):
             warm(api, li)
             warm(api, kiosk)
