@@ -11,9 +11,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlmodel import Session
 
 from queue_server.auth.service import Login, Principal, resolve, token_hash
+from queue_server.db.engine import read_session
 
 EPOCH_SQL = "SELECT value FROM auth_epoch WHERE id = 1"
 
@@ -55,7 +55,7 @@ class AuthCache:
                 and time.monotonic() - entry.cached_at < self._seconds
                 and (entry.login.expires_at is None or entry.login.expires_at > now)):
             return entry.login.principal
-        with Session(self._engine, expire_on_commit=False) as session:
+        with read_session(self._engine) as session:
             login = resolve(session, token_hash(token), now)
         if login is None:
             self._entries.pop(token, None)
