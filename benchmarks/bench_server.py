@@ -25,6 +25,7 @@ from pathlib import Path
 
 import httpx
 import websockets
+from loadgen import Connection
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -80,23 +81,20 @@ async def issue_load(base: str, kiosk: dict[str, str], clients: int, total: int,
     latencies: list[float] = []
     counter = iter(range(total))
 
-    async def client(http: httpx.AsyncClient) -> None:
-        for i in counter:
-            t0 = time.perf_counter()
-            r = await http.post("/api/tickets", headers=kiosk,
-                                json={"service": SERVICES[i % len(SERVICES)], "channel": "kiosk"})
-            latencies.append(time.perf_counter() - t0)
-            assert r.status_code == 201, r.text
-            if steady:
-                t = r.json()
-                await http.post(f"/api/tickets/{t['id']}/cancel", params={"token": t["token"]})
+    async def client() -> None:
+        async with Connection(base, kiosk) as http:
+            for i in counter:
+                t0 = time.perf_counter()
+                r = await http.post("/api/tickets", {"service": SERVICES[i % len(SERVICES)], "channel": "kiosk"})
+                latencies.append(time.perf_counter() - t0)
+                assert r.status == 201, r.text
+                if steady:
+                    t = r.json()
+                    await http.post(f"/api/tickets/{t['id']}/cancel?token={t['token']}")
 
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as http:
-        t0 = time.perf_counter()
-        await asyncio.gather(*(client(http) for _ in range(clients)))
-        elapsed = time.perf_counter() - t0
-    return total / elapsed, latencies
+    t0 = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(clients)))
+    return total / (time.perf_counter() - t0), latencies
 
 
 def fill_backlog(url: str, count: int) -> None:
@@ -127,16 +125,19 @@ def fill_backlog(url: str, count: int) -> None:
 
 def call_next_latency(base: str, admin: dict[str, str], window: int, samples: int) -> list[float]:
     """Time call-next at one window; mark each called ticket a no-show (untimed)."""
-    out = []
-    with httpx.Client(base_url=base, timeout=30) as http:
-        http.post(f"/api/windows/{window}/open", headers=admin)
-        for _ in range(samples):
-            t0 = time.perf_counter()
-            r = http.post(f"/api/windows/{window}/call-next", headers=admin)
-            out.append(time.perf_counter() - t0)
-            assert r.status_code == 200, r.text
-            http.post(f"/api/windows/{window}/no-show", headers=admin)
-    return out
+    async def run() -> list[float]:
+        out = []
+        async with Connection(base, admin) as http:
+            await http.post(f"/api/windows/{window}/open")
+            for _ in range(samples):
+                t0 = time.perf_counter()
+                r = await http.post(f"/api/windows/{window}/call-next")
+                out.append(time.perf_counter() - t0)
+                assert r.status == 200, r.text
+                await http.post(f"/api/windows/{window}/no-show")
+        return out
+
+    return asyncio.run(run())
 
 
 async def fanout(base: str, ws_base: str, admin: dict[str, str], subscribers: int, calls: int) -> list[float]:
@@ -239,40 +240,39 @@ async def busy_monday(base: str, kiosk: dict[str, str], clerks: dict[int, dict[s
     issue_lat: list[float] = []
     call_lat: list[float] = []
     finished = 0
-    stop = time.perf_counter() + seconds
 
-    async def kiosk_loop(http: httpx.AsyncClient, k: int) -> None:
+    async def kiosk_loop(k: int) -> None:
         i = k
-        while time.perf_counter() < stop:
-            t0 = time.perf_counter()
-            r = await http.post("/api/tickets", headers=kiosk,
-                                json={"service": SERVICES[i % len(SERVICES)], "channel": "kiosk"})
-            issue_lat.append(time.perf_counter() - t0)
-            assert r.status_code == 201, r.text
-            i += issuers
+        async with Connection(base, kiosk) as http:
+            while time.perf_counter() < stop:
+                t0 = time.perf_counter()
+                r = await http.post("/api/tickets", {"service": SERVICES[i % len(SERVICES)], "channel": "kiosk"})
+                issue_lat.append(time.perf_counter() - t0)
+                assert r.status == 201, r.text
+                i += issuers
 
-    async def clerk_loop(http: httpx.AsyncClient, n: int) -> None:
+    async def clerk_loop(n: int) -> None:
         nonlocal finished
-        while time.perf_counter() < stop:
-            t0 = time.perf_counter()
-            r = await http.post(f"/api/windows/{n}/call-next", headers=clerks[n])
-            call_lat.append(time.perf_counter() - t0)
-            if r.status_code == 204:
+        async with Connection(base, clerks[n]) as http:
+            while time.perf_counter() < stop:
+                t0 = time.perf_counter()
+                r = await http.post(f"/api/windows/{n}/call-next")
+                call_lat.append(time.perf_counter() - t0)
+                if r.status == 204:
+                    await asyncio.sleep(0.2)
+                    continue
+                assert r.status == 200, r.text
                 await asyncio.sleep(0.2)
-                continue
-            assert r.status_code == 200, r.text
-            await asyncio.sleep(0.2)
-            done = await http.post(f"/api/windows/{n}/finish", headers=clerks[n], json={"outcome": "done"})
-            assert done.status_code == 200, done.text
-            finished += 1
+                done = await http.post(f"/api/windows/{n}/finish", {"outcome": "done"})
+                assert done.status == 200, done.text
+                finished += 1
 
-    limits = httpx.Limits(max_connections=issuers + len(clerks))
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as http:
-        for n, headers in clerks.items():
-            r = await http.post(f"/api/windows/{n}/open", headers=headers)
-            assert r.status_code == 200, r.text
-        await asyncio.gather(*(kiosk_loop(http, k) for k in range(issuers)),
-                             *(clerk_loop(http, n) for n in clerks))
+    for n, headers in clerks.items():
+        async with Connection(base, headers) as http:
+            r = await http.post(f"/api/windows/{n}/open")
+            assert r.status == 200, r.text
+    stop = time.perf_counter() + seconds
+    await asyncio.gather(*(kiosk_loop(k) for k in range(issuers)), *(clerk_loop(n) for n in clerks))
     return issue_lat, call_lat, finished
 
 
