@@ -66,6 +66,8 @@ class ResumableSimulation:
         self.steps: list[Step] = []
         self.estimates: dict[int, Estimate] = {}
         self._calls = 0
+        self._pushed: list[tuple[Lane, Rank, QueuedTicket]] = []  # pushed, not yet settled
+        self._resume_at: int | None = None  # the earliest step the pushed tickets change
         self._run([(max(w.free_at, now), w.profile.number) for w in windows])
 
     def _plan(self, number: int) -> list[list[tuple[Lane, list[tuple[Rank, QueuedTicket]], list[int]]]]:
@@ -170,16 +172,36 @@ class ResumableSimulation:
 
     def add(self, ticket: QueuedTicket) -> Estimate | None:
         """Add a waiting ticket and resume the simulation where it is called; return its estimate."""
+        self.push(ticket)
+        self.settle()
+        return self.estimates.get(ticket.id)
+
+    def push(self, ticket: QueuedTicket) -> None:
+        """Queue a new waiting ticket; it is simulated, with every other pushed one, by ``settle``.
+
+        Its cut is found against the last settled simulation, which is where it would change
+        something if it came alone. Before the earliest cut of a batch no step changes: at each
+        of them the window took something better than every one of the new tickets.
+        """
         key, key_rank = lane_of(ticket), rank(ticket, self._bonus)
         cut = self._cut(key, key_rank)
-        if key not in self._lanes:
-            self._lanes[key], self._pops[key] = [], []
-            self._plans.clear()  # plans list only the lanes that exist
-        lane = self._lanes[key]
-        lane.insert(bisect_right(lane, key_rank, key=lambda e: e[0]), (key_rank, ticket))
-        self._last = key_rank if self._last is None else max(self._last, key_rank)
+        if cut is not None:
+            self._resume_at = cut if self._resume_at is None else min(self._resume_at, cut)
+        self._pushed.append((key, key_rank, ticket))
+
+    def settle(self) -> None:
+        """Put the pushed tickets in their lanes and simulate once, from the earliest cut."""
+        pushed, cut = self._pushed, self._resume_at
+        self._pushed, self._resume_at = [], None
+        for key, key_rank, ticket in pushed:
+            if key not in self._lanes:
+                self._lanes[key], self._pops[key] = [], []
+                self._plans.clear()  # plans list only the lanes that exist
+            lane = self._lanes[key]
+            lane.insert(bisect_right(lane, key_rank, key=lambda e: e[0]), (key_rank, ticket))
+            self._last = key_rank if self._last is None else max(self._last, key_rank)
         if cut is None:
-            return None
+            return
         tail = self.steps[cut:]
         del self.steps[cut:]
         heap: dict[int, datetime] = {}
@@ -194,4 +216,3 @@ class ResumableSimulation:
                     worse.pop()
         self._calls = tail[0].calls_before
         self._run([(at, number) for number, at in heap.items()])
-        return self.estimates.get(ticket.id)

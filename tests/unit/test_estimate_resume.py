@@ -49,6 +49,26 @@ def test_adding_tickets_one_by_one_equals_simulating_the_whole_queue_again(seed:
         assert sim.estimates == full
 
 
+@settings(max_examples=400, deadline=None)
+@given(st.integers(min_value=0, max_value=2**32), st.lists(st.integers(min_value=1, max_value=6),
+                                                         min_size=1, max_size=4))
+def test_settling_a_batch_of_pushed_tickets_equals_simulating_the_whole_queue_again(
+        seed: int, batches: list[int]) -> None:
+    rng = random.Random(seed)
+    windows, waiting, means = random_case(rng)
+    means["e"] = float(rng.randint(60, 900))
+    sim = ResumableSimulation(windows, waiting, NOW, BONUS, means)
+    queue = list(waiting)
+    for b, size in enumerate(batches):
+        batch = [_newcomer(rng, 1000 + 10 * b + i, len(windows)) for i in range(size)]
+        for ticket in batch:
+            sim.push(ticket)
+        queue += batch
+        sim.settle()
+        assert sim.estimates == simulate(windows, queue, NOW, BONUS, means)
+    assert sim.probe("a") == run_simulation(windows, queue, NOW, BONUS, means).probe("a")
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.integers(min_value=0, max_value=2**32), st.sampled_from([*SERVICES, "e"]))
 def test_probing_a_resumed_simulation_equals_probing_a_full_one(seed: int, service: str) -> None:
