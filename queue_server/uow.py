@@ -57,6 +57,7 @@ logger = logging.getLogger(__name__)
 class _Pending:
     fn: Callable[[UnitOfWork], Any]
     after: Callable[[Any, list[Envelope]], Any] | None
+    settle: Callable[[], None] | None
     loop: asyncio.AbstractEventLoop
     future: asyncio.Future[Done]
 
@@ -84,8 +85,12 @@ class GroupCommit:
         self.units = 0
 
     async def submit(self, fn: Callable[[UnitOfWork], Any],
-                     after: Callable[[Any, list[Envelope]], Any] | None) -> Done:
-        """Queue a unit of work; return its value, ``after``'s result and its events once committed."""
+                     after: Callable[[Any, list[Envelope]], Any] | None,
+                     settle: Callable[[], None] | None = None) -> Done:
+        """Queue a unit of work; return its value, ``after``'s result and its events once committed.
+
+        ``settle`` runs once a batch, after every ``after`` in it and before any answer.
+        """
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Done] = loop.create_future()
         if self._thread is None:
@@ -93,7 +98,7 @@ class GroupCommit:
                 if self._thread is None:
                     self._thread = threading.Thread(target=self._loop, name="group-commit", daemon=True)
                     self._thread.start()
-        self._queue.put(_Pending(fn, after, loop, future))
+        self._queue.put(_Pending(fn, after, settle, loop, future))
         return await future
 
     def close(self) -> None:
@@ -162,6 +167,7 @@ class GroupCommit:
             return
         self.batches += 1
         self.units += len(batch)
+        answers = []
         for item, value, events, error in done:
             result = None
             if error is None and item.after is not None:
@@ -169,7 +175,14 @@ class GroupCommit:
                     result = item.after(value, events)
                 except Exception as exc:
                     error = exc
-            _answer(item, value=(value, result, events), error=error)
+            answers.append((item, (value, result, events), error))
+        for settle in {id(item.settle): item.settle for item in batch if item.settle}.values():
+            try:
+                settle()
+            except Exception:  # what it leaves unsettled, its callers find so and fall back
+                logger.exception("settling a batch failed")
+        for item, answer, error in answers:
+            _answer(item, value=answer, error=error)
 
 
 def _answer(item: _Pending, *, value: Done | None = None, error: BaseException | None = None) -> None:
@@ -234,16 +247,23 @@ class Database:
         return value
 
     async def write_then(self, fn: Callable[[UnitOfWork], T],
-                         after: Callable[[T, list[Envelope]], U]) -> tuple[T, U]:
-        """Run a use case, then ``after`` in the same worker thread once it committed; publish."""
+                         after: Callable[[T, list[Envelope]], U],
+                         settle: Callable[[], None] | None = None) -> tuple[T, U]:
+        """Run a use case, then ``after`` in the same worker thread once it committed; publish.
+
+        ``settle`` follows ``after``: once for a whole group-commit batch, else right away.
+        """
         if self.group is not None:
-            value, result, events = await self.group.submit(fn, after)
+            value, result, events = await self.group.submit(fn, after, settle)
             await self.publish(events)
             return value, result
 
         def run() -> tuple[T, U, list[Envelope]]:
             value, events = self.run_write(fn)
-            return value, after(value, events), events
+            result = after(value, events)
+            if settle is not None:
+                settle()
+            return value, result, events
 
         value, result, events = await run_in_threadpool(run)
         await self.publish(events)

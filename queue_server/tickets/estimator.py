@@ -40,6 +40,20 @@ class EstimateCache:
     live: LiveEstimates | None = None  # the simulations themselves, when new tickets resume them
 
 
+@dataclass
+class Deferred:
+    """A new ticket's estimate, filled in when the simulation settles its batch.
+
+    ``hit`` stays False when the simulation could not take it (it aged, something else
+    changed, or settling failed): the issuer then waits for a full simulation.
+    """
+
+    ticket_id: int
+    seq: int
+    hit: bool = False
+    estimate: Estimate | None = None
+
+
 class Estimator:
     """Estimate the queue from a cached simulation, and write each ticket's first estimate back."""
 
@@ -57,6 +71,7 @@ class Estimator:
         self._refresher: asyncio.Task[None] | None = None
         self._next_refresh = 0.0  # monotonic time before which a background refresh waits
         self._dirty = False  # tickets were added to the simulations since tickets/services were copied
+        self._deferred: list[tuple[LiveEstimates, Deferred]] = []  # pushed, not yet settled
         self._flusher: asyncio.Task[None] | None = None
 
     def start(self, flush_interval: float = 1.0) -> None:
@@ -91,6 +106,7 @@ class Estimator:
         their seq, so a burst of tickets costs one simulation rather than one each.
         """
         with self._lock:
+            self._settle_locked()
             if self._covers(self._cache, max_age, min_seq):
                 return self._copied()
             # One snapshot: new tickets resume this simulation only if it holds exactly the
@@ -127,23 +143,52 @@ class Estimator:
         Return (False, None) when they do not hold the queue just before it (something else
         changed, or they aged): the caller then waits for a full simulation.
         """
+        deferred = self.defer(ticket, seq)
+        self.settle()
+        return deferred.hit, deferred.estimate
+
+    def defer(self, ticket: Ticket, seq: int) -> Deferred:
+        """Push a ticket just committed at ``seq`` into the simulations; ``settle`` estimates it.
+
+        The group-commit writer defers every ticket of a batch, then settles once: the
+        simulation resumes once for the batch, not once for each ticket.
+        """
+        deferred = Deferred(ticket.id or 0, seq)
         with self._lock:
             cache = self._cache
             fresh = _time.monotonic() - cache.computed < PROBE_MAX_AGE
             if cache.live is None or not fresh or cache.seq < seq - 1:
-                return False, None
+                return deferred
             if cache.seq >= seq:  # a refresh already read it
-                est = cache.live.get(ticket.id or 0)
-                return True, est
-            ok, est = cache.live.add(queued(ticket))
-            if not ok:
-                self._cache = EstimateCache()
-                return False, None
+                self._settle_locked()
+                deferred.hit, deferred.estimate = True, cache.live.get(deferred.ticket_id)
+                return deferred
+            cache.live.push(queued(ticket))
+            self._deferred.append((cache.live, deferred))
             self._cache = EstimateCache(seq, cache.computed, cache.tickets, cache.services, cache.live)
             self._dirty = True
-            if est is not None and ticket.id is not None:
-                self._pending[ticket.id] = est
-            return True, est
+            return deferred
+
+    def settle(self) -> None:
+        """Estimate every deferred ticket, resuming the simulations once."""
+        with self._lock:
+            self._settle_locked()
+
+    def _settle_locked(self) -> None:
+        deferred, self._deferred = self._deferred, []
+        results: dict[int, dict[int, tuple[bool, Estimate | None]]] = {}
+        for live, _ in deferred:
+            if id(live) not in results:
+                results[id(live)] = live.settle()
+        for live, slot in deferred:
+            ok, est = results[id(live)][slot.ticket_id]
+            if not ok:
+                if self._cache.live is live:
+                    self._cache = EstimateCache()
+                continue
+            slot.hit, slot.estimate = True, est
+            if est is not None:
+                self._pending[slot.ticket_id] = est
 
     def saw(self, batch: list[Envelope]) -> None:
         """Follow committed events: skip those that change no estimate, refresh after the others."""

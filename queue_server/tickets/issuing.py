@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from queue_server.domain.estimate import Estimate
 from queue_server.events.schema import Envelope
-from queue_server.tickets.estimator import PROBE_MAX_AGE, Estimator
+from queue_server.tickets.estimator import PROBE_MAX_AGE, Deferred, Estimator
 from queue_server.tickets.service import Issued
 from queue_server.uow import Database, UnitOfWork
 
@@ -37,18 +37,20 @@ class Issuer:
     async def _issue_resuming(self, use_case: Callable[[UnitOfWork], Issued]
                               ) -> tuple[Issued, Estimate | None]:
         # Resuming the simulation is cheap, so it runs right after the commit, in seq order
-        # (the group-commit writer answers a batch in that order). When the simulation does
-        # not hold the queue just before this ticket, the ticket waits for a full one, shared
-        # with every issuer that arrives meanwhile.
-        def resume(issued: Issued, events: list[Envelope]) -> tuple[bool, Estimate | None, int]:
+        # (the group-commit writer answers a batch in that order), and once for a whole batch:
+        # each ticket is deferred, then the batch is settled. When the simulation does not hold
+        # the queue just before this ticket, the ticket waits for a full one, shared with every
+        # issuer that arrives meanwhile.
+        def defer(issued: Issued, events: list[Envelope]) -> Deferred | None:
             if not events:  # an idempotent replay
-                return False, None, 0
-            hit, est = self._estimator.extend(issued.ticket, events[-1].seq)
-            return hit, est, events[-1].seq
+                return None
+            return self._estimator.defer(issued.ticket, events[-1].seq)
 
-        issued, (hit, est, seq) = await self._db.write_then(use_case, resume)
-        if not hit:
-            current = await self._estimator.current(max_age=PROBE_MAX_AGE, min_seq=seq)
+        issued, deferred = await self._db.write_then(use_case, defer, settle=self._estimator.settle)
+        est = deferred.estimate if deferred is not None else None
+        if deferred is None or not deferred.hit:
+            current = await self._estimator.current(max_age=PROBE_MAX_AGE,
+                                                    min_seq=deferred.seq if deferred else 0)
             est = current.tickets.get(issued.ticket.id or 0)
         self._estimator.refresh_if_aging()
         return issued, est

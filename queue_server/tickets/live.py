@@ -32,6 +32,7 @@ class LiveEstimates:
         self.active = ResumableSimulation(windows, view.waiting if windows else [], now, hall.bonus,
                                           view.means)
         self.everyone: ResumableSimulation | None = None
+        self._pushed: list[int] = []
         if len(self.active.estimates) < len(view.waiting) or any(
                 self.active.probe(code) is None for code in hall.services):
             self.everyone = ResumableSimulation(_sim_windows(view, hall, now, True), view.waiting, now,
@@ -39,12 +40,34 @@ class LiveEstimates:
 
     def add(self, ticket: QueuedTicket) -> tuple[bool, Estimate | None]:
         """Add a new waiting ticket; return whether that worked, and its estimate."""
-        est = self.active.add(ticket)
+        self.push(ticket)
+        return self.settle()[ticket.id]
+
+    def push(self, ticket: QueuedTicket) -> None:
+        """Queue a new waiting ticket for the next ``settle``."""
+        self.active.push(ticket)
         if self.everyone is not None:
-            other = self.everyone.add(ticket)
-            return True, est if est is not None else other
-        # No open window serves it and every window's simulation was not needed until now.
-        return est is not None, est
+            self.everyone.push(ticket)
+        self._pushed.append(ticket.id)
+
+    def settle(self) -> dict[int, tuple[bool, Estimate | None]]:
+        """Simulate the pushed tickets; return, for each, whether that worked and its estimate.
+
+        It did not work for a ticket no open window serves when every window's simulation was
+        not needed until now: that one needs a full simulation.
+        """
+        pushed, self._pushed = self._pushed, []
+        self.active.settle()
+        if self.everyone is not None:
+            self.everyone.settle()
+        out: dict[int, tuple[bool, Estimate | None]] = {}
+        for ticket_id in pushed:
+            est = self.active.estimates.get(ticket_id)
+            if self.everyone is not None:
+                out[ticket_id] = (True, est if est is not None else self.everyone.estimates.get(ticket_id))
+            else:
+                out[ticket_id] = (est is not None, est)
+        return out
 
     def get(self, ticket_id: int) -> Estimate | None:
         """Return one waiting ticket's estimate."""
