@@ -6,6 +6,7 @@ import secrets
 from typing import Annotated
 
 from fastapi import Depends, Path, Request, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import HTTPConnection
 
 from queue_server.auth.service import Principal
@@ -45,15 +46,19 @@ def bearer_token(conn: HTTPConnection) -> str | None:
     return conn.cookies.get(SESSION_COOKIE)
 
 
-def get_principal(conn: HTTPConnection) -> Principal | None:
+async def get_principal(conn: HTTPConnection) -> Principal | None:
     """Return who is calling, or None for an anonymous request."""
     token = bearer_token(conn)
     if not token or len(token) > 200:
         return None
     runtime = get_runtime(conn)
-    principal = runtime.auth.principal(token)
-    if principal is not None and principal.device_id is not None:
-        runtime.liveness.touch(principal.device_id)
+    # A cached login that needs no network round trip is answered here; a lookup goes to a
+    # worker thread, as does the occasional write of a device's liveness.
+    principal = runtime.auth.cached(token)
+    if principal is None:
+        principal = await run_in_threadpool(runtime.auth.principal, token)
+    if principal is not None and principal.device_id is not None and runtime.liveness.due(principal.device_id):
+        await run_in_threadpool(runtime.liveness.touch, principal.device_id)
     return principal
 
 

@@ -24,6 +24,10 @@ class DeviceLiveness:
         self._seen: dict[int, float] = {}
         self._lock = threading.Lock()
 
+    def due(self, device_id: int) -> bool:
+        """Tell whether a request from this device would be written through (without blocking)."""
+        return time.monotonic() - self._seen.get(device_id, -1e9) >= self._every
+
     def touch(self, device_id: int) -> None:
         """Note a request from a device; write it through when the last write is old enough."""
         now = time.monotonic()

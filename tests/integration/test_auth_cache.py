@@ -61,6 +61,24 @@ def test_a_cached_login_costs_one_read_of_the_epoch_and_a_raised_epoch_looks_it_
         assert sum("device" in s.lower() for s in full) == 2, full
 
 
+def test_on_sqlite_a_cached_login_is_answered_without_a_lookup_and_a_raised_epoch_ends_that(
+        tmp_path: Path) -> None:
+    with database(tmp_path, "") as db:
+        (device, token), _ = db.run_write(
+            lambda uow: add_device(uow, DeviceCreate(name="k", kind="kiosk"), NOON))
+        cache = AuthCache(db.engine, Clock(lambda: NOON), seconds=30)
+        assert cache.cached(token) is None  # never looked up: the caller looks it up in a thread
+        looked_up = cache.principal(token)
+        assert looked_up is not None and cache.cached(token) == looked_up
+        db.run_write(lambda uow: raise_epoch(uow.session), lock=False)
+        assert cache.cached(token) is None
+        assert cache.principal(token) == looked_up  # looked up again, cached at the new epoch
+        assert cache.cached(token) == looked_up
+        expired = AuthCache(db.engine, Clock(lambda: NOON), seconds=0)
+        expired.principal(token)
+        assert expired.cached(token) is None
+
+
 @pytest.fixture
 def hall(tmp_path: Path) -> Iterator[tuple[LiveServer, Api]]:
     """Run a server with a long cache, so a cached login outlives every revocation below."""
