@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from queue_server.db.engine import snapshot_session, write_session
 from queue_server.domain.estimate import Estimate
+from queue_server.domain.model import QueuedTicket
 from queue_server.events.schema import Envelope
 from queue_server.hall import Hall
 from queue_server.tickets.estimates import QueueTracker, estimate_queue
@@ -24,6 +25,7 @@ from queue_server.tickets.models import Ticket
 
 log = logging.getLogger(__name__)
 PROBE_MAX_AGE = 2.0  # seconds: how old a simulation may be to estimate a new ticket by probing
+RECENT_MAX = 10_000  # new tickets kept for replay into a simulation computed meanwhile
 REFRESH_SPACING = 4.0  # a background refresh waits 4 times the last simulation's cost
 # Events that leave the waiting queue, the windows and the handling means as they were.
 NEUTRAL = frozenset({"ticket.evaluated", "device.status"})
@@ -72,6 +74,9 @@ class Estimator:
         self._next_refresh = 0.0  # monotonic time before which a background refresh waits
         self._dirty = False  # tickets were added to the simulations since tickets/services were copied
         self._deferred: list[tuple[LiveEstimates, Deferred]] = []  # pushed, not yet settled
+        self._recent: list[tuple[QueuedTicket, int]] = []  # pushed since the last computation
+        self._recent_complete = True  # False once _recent outgrew RECENT_MAX and was dropped
+        self._computing = threading.Lock()  # one full computation at a time; waiters share it
         self._flusher: asyncio.Task[None] | None = None
 
     def start(self, flush_interval: float = 1.0) -> None:
@@ -103,30 +108,60 @@ class Estimator:
         """Return current estimates from a worker thread.
 
         Callers that arrive while a computation runs wait for it and share it when it covers
-        their seq, so a burst of tickets costs one simulation rather than one each.
+        their seq, so a burst of tickets costs one simulation rather than one each. The
+        simulation itself runs outside the estimator's lock: new tickets keep resuming the
+        current one meanwhile, and are replayed into the new one when it is put in place.
         """
-        with self._lock:
-            self._settle_locked()
-            if self._covers(self._cache, max_age, min_seq):
-                return self._copied()
+        with self._computing:
+            with self._lock:
+                self._settle_locked()
+                if self._covers(self._cache, max_age, min_seq):
+                    return self._copied()
             # One snapshot: new tickets resume this simulation only if it holds exactly the
             # queue as of `seq` (on PostgreSQL a later ticket could otherwise be in it twice).
             started = _time.monotonic()
             with snapshot_session(self._engine) as session:
                 seq, view = self._queue.view(session, self._hall)
             live = LiveEstimates(view, self._hall, self._clock()) if self.incremental else None
-            if live is not None:
-                result = (live.tickets(), live.services())
-            else:
+            if live is None:
                 full = estimate_queue(view, self._hall, self._clock())
-                result = (full.tickets, full.services)
-            for ticket_id in view.unestimated:
-                if ticket_id in result[0] and ticket_id not in self._pending:
-                    self._pending[ticket_id] = result[0][ticket_id]
-            self._cache = EstimateCache(seq, _time.monotonic(), result[0], result[1], live)
-            self._dirty = False
-            self._next_refresh = _time.monotonic() + REFRESH_SPACING * (_time.monotonic() - started)
-            return self._cache
+            with self._lock:
+                self._settle_locked()
+                if live is not None:
+                    result = (live.tickets(), live.services())
+                    caught = self._catch_up(live, seq)
+                    if caught is None:
+                        live = None  # the next ticket computes afresh
+                    elif caught > seq:
+                        seq, result = caught, (live.tickets(), live.services())
+                else:
+                    result = (full.tickets, full.services)
+                for ticket_id in view.unestimated:
+                    if ticket_id in result[0] and ticket_id not in self._pending:
+                        self._pending[ticket_id] = result[0][ticket_id]
+                self._cache = EstimateCache(seq, _time.monotonic(), result[0], result[1], live)
+                self._dirty = False
+                self._next_refresh = _time.monotonic() + REFRESH_SPACING * (_time.monotonic() - started)
+                return self._cache
+
+    def _catch_up(self, live: LiveEstimates, seq: int) -> int | None:
+        """Add to a simulation read at ``seq`` the tickets issued since; return the seq it holds.
+
+        The current simulation moved past ``seq`` only through new tickets and events that
+        change no estimate (see ``defer`` and ``saw``), so replaying those tickets brings the
+        new one to the same seq. Anything else left it behind, and the new one stays at ``seq``.
+        None: a replayed ticket needs every window's simulation, which this one left out.
+        """
+        recent, complete = self._recent, self._recent_complete
+        self._recent, self._recent_complete = [], True
+        if self._cache.live is None or self._cache.seq <= seq or not complete:
+            return seq
+        newer = [ticket for ticket, at in recent if at > seq]
+        for ticket in newer:
+            live.push(ticket)
+        if newer and not all(ok for ok, _ in live.settle().values()):
+            return None
+        return self._cache.seq
 
     def _copied(self) -> EstimateCache:
         """Return the cache with tickets and services copied from the simulations (under the lock)."""
@@ -163,8 +198,13 @@ class Estimator:
                 self._settle_locked()
                 deferred.hit, deferred.estimate = True, cache.live.get(deferred.ticket_id)
                 return deferred
-            cache.live.push(queued(ticket))
+            new = queued(ticket)
+            cache.live.push(new)
             self._deferred.append((cache.live, deferred))
+            if len(self._recent) >= RECENT_MAX:
+                self._recent.clear()
+                self._recent_complete = False
+            self._recent.append((new, seq))
             self._cache = EstimateCache(seq, cache.computed, cache.tickets, cache.services, cache.live)
             self._dirty = True
             return deferred
@@ -250,7 +290,7 @@ class Estimator:
 
     def flush(self) -> None:
         """Record each ticket's first estimate (eta_at_issue) for the accuracy statistic."""
-        with self._lock:
+        with self._computing, self._lock:  # the queue tracker belongs to the computation
             pending, self._pending = self._pending, {}
             if pending:
                 self._queue.estimated(pending)

@@ -69,7 +69,8 @@ def test_on_sqlite_a_cached_login_is_answered_without_a_lookup_and_a_raised_epoc
         cache = AuthCache(db.engine, Clock(lambda: NOON), seconds=30)
         assert cache.cached(token) is None  # never looked up: the caller looks it up in a thread
         looked_up = cache.principal(token)
-        assert looked_up is not None and cache.cached(token) == looked_up
+        assert looked_up is not None and looked_up.device_id == device.id
+        assert cache.cached(token) == looked_up
         db.run_write(lambda uow: raise_epoch(uow.session), lock=False)
         assert cache.cached(token) is None
         assert cache.principal(token) == looked_up  # looked up again, cached at the new epoch

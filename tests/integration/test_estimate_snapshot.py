@@ -52,3 +52,43 @@ def test_a_ticket_committed_while_the_queue_is_read_is_estimated_once(tmp_path: 
         third, third_seq = _issue(db)
         hit, est = estimator.extend(third, third_seq)
         assert hit and est is not None and est.ahead == 2
+
+
+def test_tickets_issued_while_a_simulation_is_computed_are_replayed_into_it(tmp_path: Path, any_db: str) -> None:
+    with database(tmp_path, any_db) as db:
+        db.run_write(lambda uow: windows.open_window(uow, number=2, who=clerk("li"), now=NOON))
+        first, first_seq = _issue(db)
+        latest = [first_seq]
+        estimator = Estimator(db.engine, db.hall, lambda: NOON, lambda: latest[0], incremental=True)
+        estimator.compute()
+        late: list[tuple[Ticket, int, bool]] = []
+        seq_read: list[str] = []
+
+        def issue_while_the_queue_is_read(_c: object, _cur: object, sql: str, *_: object) -> None:
+            # The simulation is computed outside the estimator's lock: a ticket issued meanwhile
+            # resumes the one in place, and must be carried over into the new one. It commits
+            # once the snapshot holds the newest seq, so the snapshot does not see it.
+            if "hall_state" in sql and not seq_read:
+                seq_read.append(sql)
+            elif seq_read and not late:
+                late.append((first, 0, False))  # taken: this request's own statements pass by
+                ticket, seq = _issue(db)
+                hit, _ = estimator.extend(ticket, seq)
+                late[0] = (ticket, seq, hit)
+
+        event.listen(db.engine, "before_cursor_execute", issue_while_the_queue_is_read)
+        try:
+            cache = estimator.compute(max_age=0)  # aged: computed again
+        finally:
+            event.remove(db.engine, "before_cursor_execute", issue_while_the_queue_is_read)
+        assert late, "the interleaving did not happen"
+        second, second_seq, hit = late[0]
+        assert hit, "the ticket resumed the simulation in place"
+        assert cache.seq == second_seq, "the new simulation holds the ticket issued meanwhile"
+        assert set(cache.tickets) == {first.id, second.id}
+        latest[0] = second_seq
+        fresh = Estimator(db.engine, db.hall, lambda: NOON, lambda: second_seq, incremental=False)
+        assert cache.tickets == fresh.compute().tickets
+        third, third_seq = _issue(db)
+        hit, est = estimator.extend(third, third_seq)
+        assert hit and est is not None and est.ahead == 2
