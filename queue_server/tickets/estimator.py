@@ -8,7 +8,6 @@ import logging
 import threading
 import time as _time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Engine, text
@@ -20,7 +19,7 @@ from queue_server.domain.model import QueuedTicket
 from queue_server.events.schema import Envelope
 from queue_server.hall import Hall
 from queue_server.tickets.estimates import QueueTracker, estimate_queue
-from queue_server.tickets.live import LiveEstimates, queued
+from queue_server.tickets.live import Deferred, EstimateCache, LiveEstimates, queued
 from queue_server.tickets.models import Ticket
 
 log = logging.getLogger(__name__)
@@ -29,31 +28,6 @@ RECENT_MAX = 10_000  # new tickets kept for replay into a simulation computed me
 REFRESH_SPACING = 4.0  # a background refresh waits 4 times the last simulation's cost
 # Events that leave the waiting queue, the windows and the handling means as they were.
 NEUTRAL = frozenset({"ticket.evaluated", "device.status"})
-
-
-@dataclass
-class EstimateCache:
-    """Estimates computed for one event seq, reused until the queue changes or time passes."""
-
-    seq: int = -1
-    computed: float = 0.0
-    tickets: dict[int, Estimate] = field(default_factory=dict)
-    services: dict[str, Estimate] = field(default_factory=dict)
-    live: LiveEstimates | None = None  # the simulations themselves, when new tickets resume them
-
-
-@dataclass
-class Deferred:
-    """A new ticket's estimate, filled in when the simulation settles its batch.
-
-    ``hit`` stays False when the simulation could not take it (it aged, something else
-    changed, or settling failed): the issuer then waits for a full simulation.
-    """
-
-    ticket_id: int
-    seq: int
-    hit: bool = False
-    estimate: Estimate | None = None
 
 
 class Estimator:

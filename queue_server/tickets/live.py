@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from queue_server.domain.estimate import Estimate
@@ -92,3 +93,28 @@ class LiveEstimates:
             if est is not None:
                 out[code] = est
         return out
+
+
+@dataclass
+class EstimateCache:
+    """Estimates computed for one event seq, reused until the queue changes or time passes."""
+
+    seq: int = -1
+    computed: float = 0.0
+    tickets: dict[int, Estimate] = field(default_factory=dict)
+    services: dict[str, Estimate] = field(default_factory=dict)
+    live: LiveEstimates | None = None  # the simulations themselves, when new tickets resume them
+
+
+@dataclass
+class Deferred:
+    """A new ticket's estimate, filled in when the simulation settles its batch.
+
+    ``hit`` stays False when the simulation could not take it (it aged, something else
+    changed, or settling failed): the issuer then waits for a full simulation.
+    """
+
+    ticket_id: int
+    seq: int
+    hit: bool = False
+    estimate: Estimate | None = None
