@@ -176,7 +176,8 @@ class GroupCommit:
                 except Exception as exc:
                     error = exc
             answers.append((item, (value, result, events), error))
-        for settle in {id(item.settle): item.settle for item in batch if item.settle}.values():
+        # Equal, not identical: each request passes its own bound method of the same estimator.
+        for settle in dict.fromkeys(item.settle for item in batch if item.settle):
             try:
                 settle()
             except Exception:  # what it leaves unsettled, its callers find so and fall back
