@@ -39,11 +39,6 @@ class LiveEstimates:
             self.everyone = ResumableSimulation(_sim_windows(view, hall, now, True), view.waiting, now,
                                                 hall.bonus, view.means)
 
-    def add(self, ticket: QueuedTicket) -> tuple[bool, Estimate | None]:
-        """Add a new waiting ticket; return whether that worked, and its estimate."""
-        self.push(ticket)
-        return self.settle()[ticket.id]
-
     def push(self, ticket: QueuedTicket) -> None:
         """Queue a new waiting ticket for the next ``settle``."""
         self.active.push(ticket)
