@@ -58,9 +58,7 @@ class AuthCache:
         if not self._local or self._seconds <= 0:
             return None
         entry = self._entries.get(token)
-        if entry is None or time.monotonic() - entry.cached_at >= self._seconds:
-            return None
-        if entry.login.expires_at is not None and entry.login.expires_at <= self._clock():
+        if entry is None or not self._fresh(entry, self._clock()):
             return None
         return entry.login.principal if self._epoch() == entry.epoch else None
 
@@ -69,9 +67,7 @@ class AuthCache:
         now = self._clock()
         epoch = self._epoch() if self._seconds > 0 else None
         entry = self._entries.get(token)  # keyed by the token itself: no hashing on a hit
-        if (entry is not None and epoch is not None and entry.epoch == epoch
-                and time.monotonic() - entry.cached_at < self._seconds
-                and (entry.login.expires_at is None or entry.login.expires_at > now)):
+        if entry is not None and epoch is not None and entry.epoch == epoch and self._fresh(entry, now):
             return entry.login.principal
         with read_session(self._engine) as session:
             login = resolve(session, token_hash(token), now)
@@ -86,6 +82,11 @@ class AuthCache:
                     self._entries.clear()  # simplest bound; a busy hall has a few dozen tokens
                 self._entries[token] = _Entry(login, epoch, time.monotonic())
         return login.principal
+
+    def _fresh(self, entry: _Entry, now: datetime) -> bool:
+        """Tell whether a cached login is young enough and its session has not expired."""
+        return (time.monotonic() - entry.cached_at < self._seconds
+                and (entry.login.expires_at is None or entry.login.expires_at > now))
 
     def close(self) -> None:
         """Close the connection the epoch is read through."""
