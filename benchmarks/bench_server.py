@@ -72,26 +72,23 @@ def kiosk_headers(base: str, admin: dict[str, str]) -> dict[str, str]:
     return {"Authorization": "Bearer " + r.json()["token"]}
 
 
-async def issue_load(base: str, kiosk: dict[str, str], clients: int, total: int,
-                     steady: bool = False) -> tuple[float, list[float]]:
-    """Issue `total` tickets from `clients` concurrent clients; return throughput and latencies.
+async def issue_one(http: Connection, i: int, latencies: list[float]) -> None:
+    """Issue the i-th kiosk ticket (services in turn) and note how long it took."""
+    t0 = time.perf_counter()
+    r = await http.post("/api/tickets", {"service": SERVICES[i % len(SERVICES)], "channel": "kiosk"})
+    latencies.append(time.perf_counter() - t0)
+    assert r.status == 201, r.text
 
-    With `steady`, each client cancels its ticket right after (untimed, but on the same server),
-    so the backlog stays as small as a hall's instead of growing by every ticket issued.
-    """
+
+async def issue_load(base: str, kiosk: dict[str, str], clients: int, total: int) -> tuple[float, list[float]]:
+    """Issue `total` tickets from `clients` concurrent clients; return throughput and latencies."""
     latencies: list[float] = []
     counter = iter(range(total))
 
     async def client() -> None:
         async with Connection(base, kiosk) as http:
             for i in counter:
-                t0 = time.perf_counter()
-                r = await http.post("/api/tickets", {"service": SERVICES[i % len(SERVICES)], "channel": "kiosk"})
-                latencies.append(time.perf_counter() - t0)
-                assert r.status == 201, r.text
-                if steady:
-                    t = r.json()
-                    await http.post(f"/api/tickets/{t['id']}/cancel?token={t['token']}")
+                await issue_one(http, i, latencies)
 
     t0 = time.perf_counter()
     await asyncio.gather(*(client() for _ in range(clients)))
@@ -246,10 +243,7 @@ async def busy_monday(base: str, kiosk: dict[str, str], clerks: dict[int, dict[s
         i = k
         async with Connection(base, kiosk) as http:
             while time.perf_counter() < stop:
-                t0 = time.perf_counter()
-                r = await http.post("/api/tickets", {"service": SERVICES[i % len(SERVICES)], "channel": "kiosk"})
-                issue_lat.append(time.perf_counter() - t0)
-                assert r.status == 201, r.text
+                await issue_one(http, i, issue_lat)
                 i += issuers
 
     async def clerk_loop(n: int) -> None:
