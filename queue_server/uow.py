@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import queue
 import threading
@@ -16,6 +17,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
+from queue_server.db.driver import Driver
 from queue_server.db.engine import read_session, write_session
 from queue_server.events import service as log
 from queue_server.events.schema import Envelope, HallEvent
@@ -36,16 +38,21 @@ class UnitOfWork:
         self.events: list[Envelope] = []
         self._locked = False
 
+    @functools.cached_property
+    def driver(self) -> Driver:
+        """Return the driver connection under this transaction, for the hot statements."""
+        return Driver(self.session)
+
     def lock(self) -> None:
         """Take the hall lock, so event seq order is commit order (once per transaction)."""
         if not self._locked:
-            log.lock_hall(self.session, self.hall.code)
+            log.lock_hall(self.driver, self.hall.code)
             self._locked = True
 
     def emit(self, event: HallEvent, *, at: datetime, actor: str) -> Envelope:
         """Append an event to the log; it is published once the transaction commits."""
         self.lock()
-        envelope = log.append(self.session, self.hall, event, at=at, actor=actor)
+        envelope = log.append(self.session, self.hall, event, at=at, actor=actor, driver=self.driver)
         self.events.append(envelope)
         return envelope
 

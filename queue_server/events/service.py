@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Engine, insert, text
+from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel, col, select
 
+from queue_server.db.driver import Driver, DriverStatement, insert_returning_id
 from queue_server.events.models import Event, HallState
 from queue_server.events.schema import CALL_TYPES, Envelope, HallEvent, TicketBrief
 from queue_server.hall import Hall
@@ -14,10 +15,11 @@ from queue_server.tickets.models import Ticket
 
 NOTIFY_CHANNEL = "hall_events"
 # Built once: every event runs these, and building a statement is a share of issuing a ticket.
-_LOCK = text("SELECT last_seq FROM hall_state WHERE hall = :h FOR UPDATE")
-_NEXT_SEQ = text("UPDATE hall_state SET last_seq = last_seq + 1 WHERE hall = :h RETURNING last_seq")
-_NOTIFY = text("SELECT pg_notify(:channel, :payload)")
-_INSERT = insert(SQLModel.metadata.tables["event"])  # plain Core: no ORM bulk-insert machinery
+_LOCK = DriverStatement("SELECT last_seq FROM hall_state WHERE hall = :h FOR UPDATE")
+_NEXT_SEQ = DriverStatement("UPDATE hall_state SET last_seq = last_seq + 1 WHERE hall = :h RETURNING last_seq")
+_NOTIFY = DriverStatement("SELECT pg_notify(:channel, :payload)")
+_EVENTS = SQLModel.metadata.tables["event"]
+_INSERT = insert_returning_id(_EVENTS, [c.name for c in _EVENTS.columns if c.name != "id"])
 
 
 def last_seq_in(engine: Engine, hall: str) -> int:
@@ -33,13 +35,13 @@ def ensure_hall_row(session: Session, hall: str) -> None:
         session.flush()
 
 
-def lock_hall(session: Session, hall: str) -> None:
+def lock_hall(driver: Driver, hall: str) -> None:
     """Serialise writers of one hall, so event seq order is commit order.
 
     SQLite already serialises writers (BEGIN IMMEDIATE); PostgreSQL takes the hall row lock.
     """
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(_LOCK, {"h": hall})
+    if driver.dialect.name == "postgresql":
+        driver.run(_LOCK, {"h": hall})
 
 
 def brief(ticket: Ticket) -> TicketBrief:
@@ -49,18 +51,18 @@ def brief(ticket: Ticket) -> TicketBrief:
                        category=ticket.category, status=ticket.status, window=ticket.window)
 
 
-def append(session: Session, hall: Hall, event: HallEvent, *, at: datetime, actor: str) -> Envelope:
+def append(session: Session, hall: Hall, event: HallEvent, *, at: datetime, actor: str,
+           driver: Driver | None = None) -> Envelope:
     """Give an event the hall's next seq, store it, and return it as subscribers will see it."""
-    row = session.connection().execute(_NEXT_SEQ, {"h": hall.code}).one()
-    seq = int(row[0])
+    driver = driver or Driver(session)
+    seq = int(driver.run(_NEXT_SEQ, {"h": hall.code})[0][0])
     stored = event.model_copy(update={"seq": seq, "at": hall.local_iso(at)})
     envelope = Envelope.of(stored)
-    if session.get_bind().dialect.name == "postgresql":
+    if driver.dialect.name == "postgresql":
         # Delivered at commit, so other server processes hear of the event only once it exists.
-        session.execute(_NOTIFY, {"channel": NOTIFY_CHANNEL, "payload": f"{hall.code}:{seq}"})
-    # A Core INSERT, not an ORM object: nothing reads the row back in this transaction, and
-    # skipping the model and the flush is a measurable share of issuing a ticket.
-    session.connection().execute(_INSERT, {
+        driver.run(_NOTIFY, {"channel": NOTIFY_CHANNEL, "payload": f"{hall.code}:{seq}"})
+    # Straight to the driver, not an ORM object: nothing reads the row back in this transaction.
+    driver.run(_INSERT, {
         "hall": hall.code, "seq": seq, "type": stored.type, "at": at, "actor": actor,
         "ticket_id": stored.ticket.id if stored.ticket else None, "window": stored.window,
         "data": envelope.text})

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, text
 from sqlmodel import Session, SQLModel, select
 
 from queue_server.appointments import service as appointments
 from queue_server.auth.service import Principal
+from queue_server.db.driver import Driver, DriverStatement, insert_returning_id
 from queue_server.domain.model import Channel, GradeSource, MobileEntry, TicketStatus
 from queue_server.domain.numbering import format_number
 from queue_server.domain.passes import check_pass
@@ -26,7 +26,6 @@ from queue_server.hall import Hall
 from queue_server.stations import service as agents
 from queue_server.tickets import phones
 from queue_server.tickets.models import (
-    Counter,
     Evaluation,
     EvaluationCreate,
     IdempotencyKey,
@@ -109,32 +108,33 @@ def _body_hash(body: TicketCreate) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
-_NEXT_NUMBER = text("UPDATE counter SET last = last + 1 WHERE hall = :h AND day = :d AND category = :c "
-                    "RETURNING last")
-
-
+_COUNTERS = SQLModel.metadata.tables["counter"]
+_NEXT_NUMBER = DriverStatement("UPDATE counter SET last = last + 1 "
+                               "WHERE hall = :hall AND day = :day AND category = :category "
+                               "RETURNING last", _COUNTERS)
+_FIRST_NUMBER = DriverStatement("INSERT INTO counter (hall, day, category, last) "
+                                "VALUES (:hall, :day, :category, 1)", _COUNTERS)
 _TICKETS = SQLModel.metadata.tables["ticket"]
 _TICKET_COLUMNS = [c.name for c in _TICKETS.columns if c.name != "id"]
-_INSERT_TICKET = insert(_TICKETS).returning(_TICKETS.c.id)
+_INSERT_TICKET = insert_returning_id(_TICKETS, _TICKET_COLUMNS)
 
 
-def _insert(session: Session, ticket: Ticket) -> int:
-    """Insert a new ticket row with Core and return its id (the ORM's flush is most of issuing).
+def _insert(driver: Driver, ticket: Ticket) -> int:
+    """Insert a new ticket row and return its id (the ORM's flush was most of issuing).
 
     The ticket object stays outside the session: nothing in the transaction loads it again.
     """
     values = {name: getattr(ticket, name) for name in _TICKET_COLUMNS}
-    return int(session.connection().execute(_INSERT_TICKET, values).scalar_one())
+    return int(driver.run(_INSERT_TICKET, values)[0][0])
 
 
-def next_number(session: Session, hall: str, day: Any, category: str) -> int:
+def next_number(driver: Driver, hall: str, day: Any, category: str) -> int:
     """Draw the next number for (hall, day, category) from its counter row."""
-    params = {"h": hall, "d": day, "c": category}
-    row = session.connection().execute(_NEXT_NUMBER, params).first()
-    if row is not None:
-        return int(row[0])
-    session.add(Counter(hall=hall, day=day, category=category, last=1))
-    session.flush()
+    params = {"hall": hall, "day": day, "category": category}
+    rows = driver.run(_NEXT_NUMBER, params)
+    if rows:
+        return int(rows[0][0])
+    driver.run(_FIRST_NUMBER, params)
     return 1
 
 
@@ -173,7 +173,7 @@ def issue(
         appointment = appointments.use(uow, code=body.appointment, service=body.service, now=now)
     bonus = hall.config.settings.appointments.bonus_seconds if appointment else 0
     category = hall.service_category[body.service]
-    n = next_number(session, hall.code, day, category)
+    n = next_number(uow.driver, hall.code, day, category)
     # The routing order (policy.effective_since): issue time minus the priority and appointment bonuses.
     rank_at = (now - hall.bonus if body.priority else now) - timedelta(seconds=bonus)
     ticket = Ticket(
@@ -184,7 +184,7 @@ def issue(
         issued_at=now, rank_at=rank_at, appointment_id=appointment.id if appointment else None,
         appointment_bonus=bonus, appointment_start=appointment.start if appointment else None,
     )
-    ticket.id = _insert(session, ticket)
+    ticket.id = _insert(uow.driver, ticket)
     if appointment is not None:
         appointment.ticket_id = ticket.id
     # The estimate is computed after the commit, outside the hall lock, and shared by every
