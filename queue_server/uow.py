@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
 import queue
 import threading
@@ -32,16 +31,19 @@ Done = tuple[Any, Any, list[Envelope]]
 class UnitOfWork:
     """A write transaction a use case runs in; it emits events here and never commits itself."""
 
-    def __init__(self, session: Session, hall: Hall) -> None:
+    def __init__(self, session: Session, hall: Hall, driver: Driver | None = None) -> None:
         self.session = session
         self.hall = hall
         self.events: list[Envelope] = []
         self._locked = False
+        self._driver = driver
 
-    @functools.cached_property
+    @property
     def driver(self) -> Driver:
         """Return the driver connection under this transaction, for the hot statements."""
-        return Driver(self.session)
+        if self._driver is None:
+            self._driver = Driver(self.session)
+        return self._driver
 
     def lock(self) -> None:
         """Take the hall lock, so event seq order is commit order (once per transaction)."""
@@ -82,7 +84,7 @@ class GroupCommit:
 
     MAX_BATCH = 128
 
-    def __init__(self, engine: Engine, make_uow: Callable[[Session], UnitOfWork]) -> None:
+    def __init__(self, engine: Engine, make_uow: Callable[[Session, Driver], UnitOfWork]) -> None:
         self._engine = engine
         self._make_uow = make_uow
         self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
@@ -146,8 +148,9 @@ class GroupCommit:
         alone = len(batch) == 1
         try:
             with write_session(self._engine) as session:
+                driver = Driver(session)  # one connection serves the whole batch
                 for item in batch:
-                    uow = self._make_uow(session)
+                    uow = self._make_uow(session, driver)
                     savepoint = None if alone else session.begin_nested()
                     try:
                         uow.lock()
@@ -214,7 +217,7 @@ class Database:
         self.hall = hall
         self._publish: Publish | None = None
         # SQLite only: PostgreSQL commits concurrent transactions by itself.
-        self.group = (GroupCommit(engine, lambda session: UnitOfWork(session, hall))
+        self.group = (GroupCommit(engine, lambda session, driver: UnitOfWork(session, hall, driver))
                       if group_commit and engine.dialect.name == "sqlite" else None)
 
     def close(self) -> None:

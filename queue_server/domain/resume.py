@@ -22,6 +22,7 @@ from queue_server.domain.model import QueuedTicket, WindowProfile
 from queue_server.domain.policy import rank
 
 Lane = tuple[str, object]
+_MICROSECOND = timedelta(microseconds=1)
 Rank = tuple[datetime, str, int]
 
 
@@ -35,7 +36,7 @@ def lane_of(ticket: QueuedTicket) -> Lane:
 class Step(NamedTuple):
     """One moment a window became free, and what it took (nothing: tier and lane are None)."""
 
-    at: datetime
+    at: int  # microseconds after the simulation's now: exact, like datetime arithmetic, and cheap
     window: int
     tier: int | None
     lane: Lane | None
@@ -52,7 +53,9 @@ class ResumableSimulation:
         windows = list(windows)
         self.now = now
         self._bonus = bonus
-        self._means = dict(mean_seconds)
+        # Handling times as whole microseconds, rounded exactly as timedelta(seconds=...) rounds.
+        self._handling = {code: timedelta(seconds=s) // _MICROSECOND for code, s in mean_seconds.items()}
+        self._default_handling = timedelta(seconds=DEFAULT_HANDLING_SECONDS) // _MICROSECOND
         self._profiles: dict[int, WindowProfile] = {w.profile.number: w.profile for w in windows}
         self._lanes: dict[Lane, list[tuple[Rank, QueuedTicket]]] = {}
         for ticket in sorted(waiting, key=lambda t: rank(t, bonus)):
@@ -68,7 +71,7 @@ class ResumableSimulation:
         self._calls = 0
         self._pushed: list[tuple[Lane, Rank, QueuedTicket]] = []  # pushed, not yet settled
         self._resume_at: int | None = None  # the earliest step the pushed tickets change
-        self._run([(max(w.free_at, now), w.profile.number) for w in windows])
+        self._run([(max((w.free_at - now) // _MICROSECOND, 0), w.profile.number) for w in windows])
 
     def _plan(self, number: int) -> list[list[tuple[Lane, list[tuple[Rank, QueuedTicket]], list[int]]]]:
         plan = self._plans.get(number)
@@ -93,7 +96,7 @@ class ResumableSimulation:
                 return index, best[1], best[0], best[2]
         return None
 
-    def _run(self, heap: list[tuple[datetime, int]]) -> None:
+    def _run(self, heap: list[tuple[int, int]]) -> None:
         heapq.heapify(heap)
         while heap:
             at, number = heapq.heappop(heap)
@@ -109,10 +112,9 @@ class ResumableSimulation:
             tier, key, key_rank, ticket = taken
             self._pops[key].append(index)
             self.steps.append(Step(at, number, tier, key, key_rank, ticket.id, self._calls))
-            self.estimates[ticket.id] = Estimate(self._calls, (at - self.now).total_seconds(), number)
+            self.estimates[ticket.id] = Estimate(self._calls, at / 1_000_000, number)
             self._calls += 1
-            handling = self._means.get(ticket.service, DEFAULT_HANDLING_SECONDS)
-            heapq.heappush(heap, (at + timedelta(seconds=handling), number))
+            heapq.heappush(heap, (at + self._handling.get(ticket.service, self._default_handling), number))
 
     def _tiers_for(self, key: Lane) -> dict[int, int]:
         """Return, per window, the tier in which it may take from this lane."""
@@ -168,7 +170,7 @@ class ResumableSimulation:
         if not found:
             return None
         step = self.steps[min(found)]
-        return Estimate(step.calls_before, (step.at - self.now).total_seconds(), step.window)
+        return Estimate(step.calls_before, step.at / 1_000_000, step.window)
 
     def add(self, ticket: QueuedTicket) -> Estimate | None:
         """Add a waiting ticket and resume the simulation where it is called; return its estimate."""
@@ -204,7 +206,7 @@ class ResumableSimulation:
             return
         tail = self.steps[cut:]
         del self.steps[cut:]
-        heap: dict[int, datetime] = {}
+        heap: dict[int, int] = {}
         for step in tail:
             heap.setdefault(step.window, step.at)
             if step.lane is not None and step.ticket_id is not None:

@@ -14,6 +14,7 @@ from sqlmodel import Session, SQLModel, select
 from queue_server.appointments import service as appointments
 from queue_server.auth.service import Principal
 from queue_server.db.driver import Driver, DriverStatement, insert_returning_id
+from queue_server.db.rows import transient
 from queue_server.domain.model import Channel, GradeSource, MobileEntry, TicketStatus
 from queue_server.domain.numbering import format_number
 from queue_server.domain.passes import check_pass
@@ -176,14 +177,14 @@ def issue(
     n = next_number(uow.driver, hall.code, day, category)
     # The routing order (policy.effective_since): issue time minus the priority and appointment bonuses.
     rank_at = (now - hall.bonus if body.priority else now) - timedelta(seconds=bonus)
-    ticket = Ticket(
+    ticket = transient(Ticket, dict(
         hall=hall.code, day=day, number=format_number(category, n), number_category=category,
         category=category, service=body.service, channel=body.channel, priority=body.priority,
         token=secrets.token_urlsafe(16), phone=body.phone,
         device_cookie=caller.key if body.channel == Channel.MOBILE else None,
         issued_at=now, rank_at=rank_at, appointment_id=appointment.id if appointment else None,
         appointment_bonus=bonus, appointment_start=appointment.start if appointment else None,
-    )
+    ))
     ticket.id = _insert(uow.driver, ticket)
     if appointment is not None:
         appointment.ticket_id = ticket.id

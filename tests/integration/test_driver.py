@@ -1,16 +1,18 @@
-"""Hot statements on the driver's cursor store exactly what the ORM stores, on both databases."""
+"""Rows written on the driver's cursor: stored as the ORM stores them, and built as it builds them."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
 from queue_server.db.driver import Driver, DriverStatement, insert_returning_id
 from queue_server.db.engine import read_session, write_session
-from queue_server.domain.model import Channel, Priority
+from queue_server.db.rows import transient
+from queue_server.domain.model import Channel, Priority, TicketStatus
 from queue_server.tickets.models import Ticket
 from tests.support.inprocess import NOON, database
 
@@ -59,3 +61,21 @@ def test_named_parameters_become_the_drivers_style() -> None:
     assert statement.prepared(sqlite.dialect())[0] == statement.sql
     pg = statement.prepared(postgresql.psycopg.dialect())[0]  # type: ignore[attr-defined]
     assert pg == "UPDATE t SET a = %(a)s::int WHERE b = %(b)s"
+
+
+def test_a_transient_ticket_is_the_ticket_the_model_would_build(tmp_path: Path) -> None:
+    values = {c: getattr(ticket("A003"), c) for c in COLUMNS if c not in ("status", "call_count")}
+    built, fast = Ticket(**values), transient(Ticket, values)
+    assert fast.model_dump() == built.model_dump()
+    assert fast.__pydantic_fields_set__ == built.__pydantic_fields_set__
+    assert fast.status == TicketStatus.WAITING and fast.call_count == 0  # the model's defaults
+    with pytest.raises(TypeError, match="number"):
+        transient(Ticket, {k: v for k, v in values.items() if k != "number"})
+    # A real ORM instance: it takes attribute changes and can be stored like any other.
+    with database(tmp_path) as db, write_session(db.engine) as session:
+        fast.call_count = 2
+        session.add(fast)
+        session.flush()
+        assert fast.id is not None
+        assert session.execute(text("SELECT call_count FROM ticket WHERE id = :i"),
+                               {"i": fast.id}).scalar_one() == 2
