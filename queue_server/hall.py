@@ -27,6 +27,7 @@ class Hall:
     service_category: dict[str, str] = field(init=False)
     matters_by_service: dict[str, list[Matter]] = field(init=False)
     windows_by_service: dict[str, list[int]] = field(init=False)
+    first_tier_windows: dict[str, list[int]] = field(init=False)  # where to look first
     matters: dict[str, Matter] = field(init=False)
     calendar: WorkCalendar = field(init=False)
 
@@ -49,6 +50,10 @@ class Hall:
         self.calendar = WorkCalendar(overrides.extra_holidays, overrides.extra_workdays)
         self.windows_by_service = {
             code: [n for n, p in sorted(self.profiles.items()) if p.serves(code)]
+            for code in self.services
+        }
+        self.first_tier_windows = {
+            code: [n for n, p in sorted(self.profiles.items()) if p.tiers and code in p.tiers[0]]
             for code in self.services
         }
 

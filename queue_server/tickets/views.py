@@ -33,9 +33,7 @@ def preferred_windows(hall: Hall, ticket: Ticket) -> list[int]:
     """Return the windows that serve the ticket in their first tier: where to look first."""
     if ticket.designated_window is not None:
         return [ticket.designated_window]
-    return [
-        n for n, p in sorted(hall.profiles.items()) if p.tiers and ticket.service in p.tiers[0]
-    ]
+    return list(hall.first_tier_windows.get(ticket.service, []))
 
 
 def ticket_public(
