@@ -57,6 +57,15 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 _sqlite_writers: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+_WRITE_ENGINE = "_hall_write_engine"
+
+
+def _write_engine(engine: Engine) -> Engine:
+    """Return the engine with the write option, made once per engine (it costs a copy each time)."""
+    found: Engine | None = engine.__dict__.get(_WRITE_ENGINE)
+    if found is None:
+        found = engine.__dict__[_WRITE_ENGINE] = engine.execution_options(**{WRITE: True})
+    return found
 
 
 @contextmanager
@@ -67,7 +76,9 @@ def _writer_turn(engine: Engine) -> Iterator[None]:
     if engine.dialect.name != "sqlite":
         yield
         return
-    lock = _sqlite_writers.setdefault(engine, threading.Lock())
+    lock = _sqlite_writers.get(engine)
+    if lock is None:
+        lock = _sqlite_writers.setdefault(engine, threading.Lock())
     with lock:
         yield
 
@@ -75,9 +86,7 @@ def _writer_turn(engine: Engine) -> Iterator[None]:
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
     """Open a session for one write transaction; commit on success, roll back on error."""
-    with _writer_turn(engine), Session(
-        engine.execution_options(**{WRITE: True}), expire_on_commit=False
-    ) as session:
+    with _writer_turn(engine), Session(_write_engine(engine), expire_on_commit=False) as session:
         try:
             yield session
             session.commit()

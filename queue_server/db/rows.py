@@ -12,6 +12,7 @@ from functools import cache
 from typing import Any, TypeVar
 
 from pydantic_core import PydanticUndefined
+from sqlalchemy.orm import configure_mappers
 from sqlalchemy.orm.instrumentation import manager_of_class
 from sqlmodel import SQLModel
 
@@ -21,6 +22,7 @@ M = TypeVar("M", bound=SQLModel)
 @cache
 def _defaults(model: type[SQLModel]) -> tuple[dict[str, Any], frozenset[str]]:
     """Return a model's constant defaults and the names of the fields it requires."""
+    configure_mappers()  # a model's attributes work only once its mapper is configured
     defaults: dict[str, Any] = {}
     required = set()
     for name, field in model.model_fields.items():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -79,3 +81,17 @@ def test_a_transient_ticket_is_the_ticket_the_model_would_build(tmp_path: Path) 
         assert fast.id is not None
         assert session.execute(text("SELECT call_count FROM ticket WHERE id = :i"),
                                {"i": fast.id}).scalar_one() == 2
+
+
+def test_a_transient_ticket_works_before_anything_else_used_the_orm() -> None:
+    # A fresh interpreter: no query and no model constructor has configured the mappers yet.
+    code = ("from datetime import UTC, datetime\n"
+            "from queue_server.db.rows import transient\n"
+            "from queue_server.tickets.models import Ticket\n"
+            "now = datetime.now(UTC)\n"
+            "t = transient(Ticket, dict(hall='h', day=now.date(), number='A001', number_category='A',"
+            " category='A', service='s', channel='kiosk', token='t', issued_at=now, rank_at=now))\n"
+            "print(t.number, t.status)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["A001", "waiting"]
