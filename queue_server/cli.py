@@ -24,12 +24,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.workers > 1:
         uvicorn.run("queue_server.asgi:app", host=args.host, port=args.port,
                     workers=args.workers, log_level="info", ws_max_size=settings.ws_max_size,
+                    access_log=settings.access_log,
                     log_config=log_config(), forwarded_allow_ips=args.forwarded_allow_ips)
         return 0
     from queue_server.app import create_app
 
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info",
-                ws_max_size=settings.ws_max_size, log_config=log_config(),
+                ws_max_size=settings.ws_max_size, log_config=log_config(), access_log=settings.access_log,
                 forwarded_allow_ips=args.forwarded_allow_ips)
     return 0
 

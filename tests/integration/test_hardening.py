@@ -25,7 +25,7 @@ from websockets.sync.client import ClientConnection, connect
 from queue_server.domain.passes import make_pass
 from queue_server.settings import ServerSettings
 from tests.support.http import PASSWORD, add_user, assert_error, bearer, issue, kiosk, login, staff
-from tests.support.live import ADMIN_PASSWORD, Api, LiveServer, free_port
+from tests.support.live import ADMIN_PASSWORD, Api, LiveServer, ServedProcess, free_port
 
 DEFAULT_HALL = (Path(__file__).resolve().parents[2] / "queue_server" / "hallconfig"
                 / "default_hall.yaml")
@@ -538,6 +538,19 @@ def test_12_resident_tokens_are_redacted_from_access_logs(live: LiveServer) -> N
     assert len(records) >= 2, records
     assert not any("SECRET-TOKEN" in r for r in records), records
     assert any("token=[redacted]" in r for r in records)
+
+
+@pytest.mark.parametrize("setting", ["1", "0"])
+def test_12_the_access_log_is_a_setting(tmp_path: Path, setting: str) -> None:
+    var = tmp_path / "var"
+    var.mkdir()
+    server = ServedProcess(var, "", workers=1, env={"HALL_ACCESS_LOG": setting}).start()
+    try:
+        assert httpx.get(server.url + "/api/catalog").status_code == 200
+    finally:
+        server.stop()
+    lines = [line for line in server.log_path.read_text().splitlines() if '"GET /api/catalog' in line]
+    assert len(lines) == (1 if setting == "1" else 0), lines
 
 
 # ---- 13. smaller items ------------------------------------------------------------------------------

@@ -173,9 +173,12 @@ def running(var_dir: Path, database_url: str = "", **settings: Any) -> Iterator[
 class ServedProcess:
     """Run `hall serve` as a subprocess (e.g. `--workers 2` on PostgreSQL), as a hall runs it."""
 
-    def __init__(self, var_dir: Path, database_url: str, workers: int = 2) -> None:
+    def __init__(self, var_dir: Path, database_url: str, workers: int = 2,
+                 env: dict[str, str] | None = None) -> None:
         self.var_dir, self.database_url, self.workers = var_dir, database_url, workers
+        self.env = env or {}
         self.port = free_port()
+        self.log_path = var_dir.parent / f"serve-{self.port}.log"
         self._proc: Any = None
 
     @property
@@ -190,8 +193,8 @@ class ServedProcess:
 
         env = {**os.environ, "HALL_VAR_DIR": str(self.var_dir),
                "HALL_DATABASE_URL": self.database_url, "HALL_ADMIN_PASSWORD": ADMIN_PASSWORD,
-               "HALL_SECRET_KEY": "test-secret"}
-        self._log = open(self.var_dir.parent / f"serve-{self.port}.log", "w")  # noqa: SIM115
+               "HALL_SECRET_KEY": "test-secret", **self.env}
+        self._log = open(self.log_path, "w")  # noqa: SIM115
         self._proc = subprocess.Popen(
             [sys.executable, "-m", "queue_server.cli", "serve", "--port", str(self.port),
              "--workers", str(self.workers)], env=env, stdout=self._log, stderr=self._log)
