@@ -1,7 +1,7 @@
 """Profile the server while it issues tickets: where a request's CPU goes, from py-spy samples.
 
-Run: .venv/bin/python benchmarks/profile_issue.py [clients] [tickets]   (needs the bench extra: py-spy)
-Starts `hall serve` (SQLite, one worker) on a 300-ticket backlog, samples it with py-spy while
+Run: .venv/bin/python benchmarks/profile_issue.py [clients] [tickets] [backlog]   (bench extra: py-spy)
+Starts `hall serve` (SQLite, one worker) on a backlog (300 tickets unless given), samples it with py-spy while
 `clients` concurrent clients issue `tickets` tickets, and prints the share of busy samples spent
 in each part of a request, then the busiest functions. Idle threads waiting for work are left out.
 """
@@ -38,10 +38,10 @@ PARTS = [
 ]
 
 
-def sample(clients: int, tickets: int, out: Path) -> str:
+def sample(clients: int, tickets: int, out: Path, backlog: int = 300) -> str:
     """Serve, issue under py-spy, and return the printable rate and latencies."""
     spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
-    with bench.served(backlog=300, env=bench.AFTER) as (base, _):
+    with bench.served(backlog=backlog, env=bench.AFTER) as (base, _):
         kiosk = bench.kiosk_headers(base, bench.admin_headers(base))
         asyncio.run(bench.issue_load(base, kiosk, clients, 32))  # warm-up
         port = base.rsplit(":", 1)[1]
@@ -86,10 +86,11 @@ def main() -> None:
     """Profile at one client and at 16."""
     clients = [int(sys.argv[1])] if len(sys.argv) > 1 else [1, 16]
     tickets = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
+    backlog = int(sys.argv[3]) if len(sys.argv) > 3 else 300
     with tempfile.TemporaryDirectory() as tmp:
         for n in clients:
             raw = Path(tmp) / f"issue-{n}.txt"
-            print(f"--- issue, {n} client(s), backlog 300: {sample(n, tickets, raw)}")
+            print(f"--- issue, {n} client(s), backlog {backlog}: {sample(n, tickets, raw, backlog)}")
             summarise(raw)
 
 

@@ -14,6 +14,7 @@ from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from queue_server.domain.model import QueuedTicket, WindowProfile
 from queue_server.domain.policy import rank
@@ -29,9 +30,8 @@ class SimWindow:
     free_at: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class Estimate:
-    """The simulated fate of one waiting ticket."""
+class Estimate(NamedTuple):
+    """The simulated fate of one waiting ticket (a named tuple: the simulation makes one a step)."""
 
     ahead: int
     eta_seconds: float

@@ -86,35 +86,40 @@ class ResumableSimulation:
         return plan
 
     def _take(self, number: int) -> tuple[int, Lane, Rank, QueuedTicket] | None:
-        for index, entries in enumerate(self._plan(number)):
-            best: tuple[Rank, Lane, QueuedTicket] | None = None
+        plan = self._plans.get(number) or self._plan(number)
+        for index, entries in enumerate(plan):
+            best: tuple[Rank, QueuedTicket] | None = None
             for key, lane, pops in entries:
                 head = len(pops)
-                if head < len(lane) and (best is None or lane[head][0] < best[0]):
-                    best = (lane[head][0], key, lane[head][1])
+                if head < len(lane):
+                    entry = lane[head]
+                    if best is None or entry[0] < best[0]:
+                        best, best_key = entry, key
             if best is not None:
-                return index, best[1], best[0], best[2]
+                return index, best_key, best[0], best[1]
         return None
 
     def _run(self, heap: list[tuple[int, int]]) -> None:
         heapq.heapify(heap)
+        steps, estimates, handling = self.steps, self.estimates, self._handling
         while heap:
             at, number = heapq.heappop(heap)
             taken = self._take(number)
-            index = len(self.steps)
-            tier = taken[0] if taken is not None else None
-            for k, worse in enumerate(self._worse[number]):
-                if tier is None or tier > k:
-                    worse.append(index)
+            index = len(steps)
+            worse = self._worse[number]
             if taken is None:
-                self.steps.append(Step(at, number, None, None, None, None, self._calls))
+                for below in worse:
+                    below.append(index)
+                steps.append(Step(at, number, None, None, None, None, self._calls))
                 continue  # nothing left for this window; no arrivals happen inside the simulation
             tier, key, key_rank, ticket = taken
+            for below in worse[:tier]:  # the tiers this step passed over
+                below.append(index)
             self._pops[key].append(index)
-            self.steps.append(Step(at, number, tier, key, key_rank, ticket.id, self._calls))
-            self.estimates[ticket.id] = Estimate(self._calls, at / 1_000_000, number)
+            steps.append(Step(at, number, tier, key, key_rank, ticket.id, self._calls))
+            estimates[ticket.id] = Estimate(self._calls, at / 1_000_000, number)
             self._calls += 1
-            heapq.heappush(heap, (at + self._handling.get(ticket.service, self._default_handling), number))
+            heapq.heappush(heap, (at + handling.get(ticket.service, self._default_handling), number))
 
     def _tiers_for(self, key: Lane) -> dict[int, int]:
         """Return, per window, the tier in which it may take from this lane."""
