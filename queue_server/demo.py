@@ -8,6 +8,7 @@ import os
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -87,8 +88,26 @@ def _spawn_kiosk(base: str, token: str, printer_url: str) -> subprocess.Popen[by
     return proc
 
 
+def _port_taken(host: str, port: int) -> bool:
+    """Tell whether something already listens on the port (another demo, say)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the demo until interrupted."""
+    for name, port in (("服务器 server", args.port), ("虚拟打印机 printer", args.printer_port)):
+        if _port_taken(args.host, port):
+            print(f"端口 {port} 已被占用（{name}），可能另一个演示或服务器正在运行：请先停止它，"
+                  f"或用 --port / --printer-port 换一个端口。\n"
+                  f"Port {port} is already in use; stop what runs there or choose another port.",
+                  file=sys.stderr)
+            return 2
     keep = args.data is not None
     data = Path(args.data) if keep else Path(tempfile.mkdtemp(prefix="hall-demo-"))
     _stop_on_sigterm()

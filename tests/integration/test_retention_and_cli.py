@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import subprocess
 import sys
 import time
@@ -133,3 +134,17 @@ def test_demo_starts_the_hall_and_prints_every_url(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_the_demo_says_so_when_its_port_is_taken(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {**os.environ, "HALL_VAR_DIR": str(tmp_path)}
+        env.pop("DISPLAY", None)
+        done = subprocess.run([sys.executable, "-m", "queue_server.cli", "demo", "--port", str(port),
+                               "--printer-port", str(free_port()), "--no-kiosk"],
+                              capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 2, done.stderr
+    assert f"端口 {port} 已被占用" in done.stderr and "Traceback" not in done.stderr
