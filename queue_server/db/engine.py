@@ -60,15 +60,6 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 _sqlite_writers: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
-_WRITE_ENGINE = "_hall_write_engine"
-
-
-def _write_engine(engine: Engine) -> Engine:
-    """Return the engine with the write option, made once per engine (it costs a copy each time)."""
-    found: Engine | None = engine.__dict__.get(_WRITE_ENGINE)
-    if found is None:
-        found = engine.__dict__[_WRITE_ENGINE] = engine.execution_options(**{WRITE: True})
-    return found
 
 
 @contextmanager
@@ -89,8 +80,11 @@ def _writer_turn(engine: Engine) -> Iterator[None]:
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
     """Open a session for one write transaction; commit on success, roll back on error."""
-    with _writer_turn(engine), Session(_write_engine(engine), expire_on_commit=False) as session:
+    with _writer_turn(engine), Session(engine, expire_on_commit=False) as session:
         try:
+            # The option is set on the connection, not on a copy of the engine (a copy per
+            # transaction copied its event dispatch): the begin hook reads it for BEGIN IMMEDIATE.
+            session.connection(execution_options={WRITE: True})
             yield session
             session.commit()
         except BaseException:
