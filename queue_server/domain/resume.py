@@ -22,8 +22,8 @@ from queue_server.domain.model import QueuedTicket, WindowProfile
 from queue_server.domain.policy import rank
 
 Lane = tuple[str, object]
-_MICROSECOND = timedelta(microseconds=1)
 Rank = tuple[datetime, str, int]
+_MICROSECOND = timedelta(microseconds=1)
 
 
 def lane_of(ticket: QueuedTicket) -> Lane:
@@ -86,8 +86,7 @@ class ResumableSimulation:
         return plan
 
     def _take(self, number: int) -> tuple[int, Lane, Rank, QueuedTicket] | None:
-        plan = self._plans.get(number) or self._plan(number)
-        for index, entries in enumerate(plan):
+        for index, entries in enumerate(self._plan(number)):
             best: tuple[Rank, QueuedTicket] | None = None
             for key, lane, pops in entries:
                 head = len(pops)
