@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.support.cases import MASKED_PHONE, act, applicant, hold_clock, new_case
 from tests.support.live import ADMIN_PASSWORD, Api, LiveServer
@@ -78,6 +80,10 @@ def expect_tiles(page: Page, s: dict[str, Any]) -> None:
     expect(page.locator("[data-case-kpi='due_soon'] .value")).to_have_text(f"{s['due_soon']}件")
 
 
+LABELS_OUT = """() => [...document.querySelectorAll('#cases .chart svg text')].filter(e => {
+  const r = e.getBoundingClientRect(), c = e.closest('.chart').getBoundingClientRect();
+  return r.width && (r.left < c.left - 1 || r.right > c.right + 1);
+}).map(e => e.textContent)"""
 CHARTS_FIT = """() => [...document.querySelectorAll('#cases .chart')].every(c => {
   const svg = c.querySelector('svg');
   return svg && Math.abs(svg.getBoundingClientRect().width - c.getBoundingClientRect().width) <= 1;
@@ -106,9 +112,11 @@ def check_layout(page: Page) -> None:
       return out;
     }""")
     assert overlaps == [], overlaps
-    labels_out = page.locator("#cases .chart svg text").evaluate_all(
-        "els => els.filter(e => { const r = e.getBoundingClientRect(), c = e.closest('.chart').getBoundingClientRect();"
-        " return r.width && (r.left < c.left - 1 || r.right > c.right + 1); }).map(e => e.textContent)")
+    # ECharts animates its labels to their new places after a resize (about 300 ms): wait for them
+    # to settle inside their charts; labels that stay outside are reported by the assertion.
+    with contextlib.suppress(PlaywrightTimeoutError):
+        page.wait_for_function(f"() => ({LABELS_OUT})().length === 0", timeout=5000)
+    labels_out = page.evaluate(LABELS_OUT)
     assert labels_out == [], labels_out
 
 
