@@ -55,8 +55,12 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(conn: Connection) -> None:
         # A deferred transaction that later writes can fail at once with "database is locked"
         # instead of waiting; IMMEDIATE takes the write lock up front and waits its turn.
+        # Sent on the driver connection: through exec_driver_sql, SQLAlchemy's execution context
+        # cost several times the statement (every transaction, read or write, begins here).
         write = conn.get_execution_options().get(WRITE, False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        dbapi = conn.connection.dbapi_connection
+        assert dbapi is not None  # a connection that begins is checked out
+        dbapi.execute("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
 _sqlite_writers: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
