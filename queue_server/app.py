@@ -136,6 +136,9 @@ def create_app(settings: ServerSettings | None = None, *, clock: Clock | None = 
             # Everything built so far lives as long as the process: leave it out of the cyclic
             # collector, whose full passes over it stalled every request for 100 ms or more.
             gc.freeze()
+        if config.gc_young_threshold:
+            _, middle, oldest = gc.get_threshold()
+            gc.set_threshold(config.gc_young_threshold, middle, oldest)
         try:
             yield
         finally:
