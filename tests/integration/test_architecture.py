@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import ast
+import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+
+from starlette.routing import Match, Mount
 
 from queue_server.app import create_app
 from queue_server.settings import ServerSettings
@@ -43,6 +48,38 @@ def test_every_json_route_declares_a_response_schema(tmp_path: Path) -> None:
                     missing.append(f"{method.upper()} {path} {status}")
     assert not missing, missing
     assert len(spec["paths"]) >= 30
+
+
+def _leaves(routes: list[Any]) -> Iterator[Any]:
+    for route in routes:
+        router = getattr(route, "original_router", None)
+        if router is not None:
+            yield from _leaves(router.routes)
+        else:
+            yield route
+
+
+def test_no_path_belongs_to_two_routers_so_their_order_is_free(tmp_path: Path) -> None:
+    # The app tries its busiest routers first (app.py); that is safe only while no request
+    # could be answered by two of them.
+    app = create_app(ServerSettings(var_dir=tmp_path))
+    top = app.router.routes
+    shared, tried = [], 0
+    for leaf in _leaves(top):
+        if isinstance(leaf, Mount):
+            continue  # static files: the narrower mounts come first on purpose (pages)
+        kind = "websocket" if "WebSocket" in type(leaf).__name__ else "http"
+        path = leaf.path
+        for sample in ("1", "x"):
+            concrete = re.sub(r"\{[^}]+\}", sample, path)
+            for method in getattr(leaf, "methods", None) or {"GET"}:
+                scope = {"type": kind, "path": concrete, "method": method, "root_path": "",
+                         "headers": [], "query_string": b"", "app": app}
+                tried += 1
+                if sum(r.matches(scope)[0] == Match.FULL for r in top) != 1:
+                    shared.append(f"{method} {concrete}")
+    assert tried > 150  # every route of every router, with two samples each
+    assert not shared, shared
 
 
 def test_only_the_app_factory_imports_routers() -> None:
