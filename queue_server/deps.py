@@ -162,10 +162,14 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def public_base(conn: HTTPConnection, rt: Runtime) -> str:
+    """Return the public base URL for links residents receive (websockets included)."""
+    return rt.base_url(str(conn.base_url).replace("ws://", "http://").replace("wss://", "https://"))
+
+
 async def base_url(request: HTTPConnection, rt: RuntimeDep) -> str:
     """Return the public base URL for links residents receive."""
-    base = str(request.base_url).replace("ws://", "http://").replace("wss://", "https://")
-    return rt.base_url(base)
+    return public_base(request, rt)
 
 
 BaseUrlDep = Annotated[str, Depends(base_url)]

@@ -6,7 +6,7 @@ import logging
 
 from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
 
-from queue_server.deps import MAX_ID, RuntimeDep, get_runtime
+from queue_server.deps import MAX_ID, RuntimeDep, get_runtime, public_base
 from queue_server.events import service as events
 from queue_server.events.hub import Subscriber
 from queue_server.events.sockets import close_quietly, run_until_either
@@ -97,7 +97,7 @@ async def ticket_socket(ws: WebSocket, ticket_id: int, token: str = Query(defaul
     if ticket is None or ticket.hall != rt.hall.code or not token_matches(ticket, token):
         await ws.close(code=1008)  # before accept: the handshake is refused with 403
         return
-    base = rt.base_url(str(ws.base_url).replace("ws://", "http://").replace("wss://", "https://"))
+    base = public_base(ws, rt)
     watch = rt.ticket_feed.open(ticket_id, base, ws.client.host if ws.client else "unknown")
     if watch is None:  # too many sockets on this ticket or from this address
         await ws.close(code=1013)
