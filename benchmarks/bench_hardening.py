@@ -31,7 +31,6 @@ from benchmarks.bench_server import (  # noqa: E402
     pct,
     start_server,
 )
-from tests.support.live import free_port  # noqa: E402
 
 SERVICES = ["forestry-permit", "invoice", "pension-insurance", "rural-housing"]
 ISSUES = 150
@@ -64,11 +63,11 @@ def run(label: str, extra_env: dict[str, str]) -> None:
     """Measure issuing alone and under the flood on a fresh server."""
     old = dict(os.environ)
     os.environ.update(extra_env)
-    port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
-        proc = start_server(Path(tmp), port)
+        (Path(tmp) / "var").mkdir()
+        server = start_server(Path(tmp) / "var")
         try:
-            base = f"http://127.0.0.1:{port}"
+            base = server.url
             kiosk = kiosk_headers(base, admin_headers(base))
             issue_latencies(base, kiosk, 20)  # warm up
             alone = issue_latencies(base, kiosk, ISSUES)
@@ -84,8 +83,7 @@ def run(label: str, extra_env: dict[str, str]) -> None:
             for t in threads:
                 t.join()
         finally:
-            proc.terminate()
-            proc.wait(timeout=30)
+            server.stop()
             os.environ.clear()
             os.environ.update(old)
     p50a, p50f = statistics.median(alone), statistics.median(flooded)

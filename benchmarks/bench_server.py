@@ -15,7 +15,6 @@ import json
 import math
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,9 +29,11 @@ from loadgen import Connection
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from tests.support.live import ADMIN_PASSWORD, ServedProcess  # noqa: E402
+
 SERVICES = ["forestry-permit", "invoice", "pension-insurance", "rural-housing",
             "disability-certificate", "veterans-benefits", "business-license", "gas-service"]
-PASSWORD = "bench-admin-pass"
 
 
 def pct(values: list[float], p: float) -> float:
@@ -41,27 +42,18 @@ def pct(values: list[float], p: float) -> float:
     return ordered[max(0, min(len(ordered), math.ceil(p / 100 * len(ordered))) - 1)]
 
 
-def start_server(var: Path, port: int, env_extra: dict[str, str] | None = None,
-                 workers: int = 1) -> subprocess.Popen[bytes]:
-    """Start `hall serve` (SQLite unless env_extra names a database) in a separate process."""
-    env = {**os.environ, "HALL_VAR_DIR": str(var), "HALL_ADMIN_PASSWORD": PASSWORD,
-           "HALL_SECRET_KEY": "bench", **(env_extra or {})}
-    proc = subprocess.Popen([sys.executable, "-m", "queue_server.cli", "serve", "--port", str(port),
-                             "--workers", str(workers)],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(300):
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("server did not start")
+def start_server(var: Path, env_extra: dict[str, str] | None = None, workers: int = 1) -> ServedProcess:
+    """Start `hall serve` as the tests do, in a process of its own; SQLite unless env_extra names a database.
+
+    Its log goes to a file beside ``var``.
+    """
+    env = dict(env_extra or {})
+    return ServedProcess(var, env.pop("HALL_DATABASE_URL", ""), workers, env).start()
 
 
 def admin_headers(base: str) -> dict[str, str]:
     """Log in as admin."""
-    r = httpx.post(base + "/api/auth/login", json={"username": "admin", "password": PASSWORD})
+    r = httpx.post(base + "/api/auth/login", json={"username": "admin", "password": ADMIN_PASSWORD})
     r.raise_for_status()
     return {"Authorization": "Bearer " + r.json()["token"]}
 
@@ -197,20 +189,18 @@ def cpu_seconds(base: str) -> float:
 def served(backlog: int = 0, env: dict[str, str] | None = None, workers: int = 1,
            database_url: str | None = None) -> Iterator[tuple[str, Path]]:
     """Run a fresh `hall serve` with `backlog` waiting tickets; yield its base URL and var dir."""
-    from tests.support.live import free_port
-
     with tempfile.TemporaryDirectory() as tmp:
-        var, port = Path(tmp), free_port()
+        var = Path(tmp) / "var"
+        var.mkdir()
         extra = {**(env or {}), **({"HALL_DATABASE_URL": database_url} if database_url else {})}
-        proc = start_server(var, port, extra, workers)
-        PIDS[f"http://127.0.0.1:{port}"] = proc.pid
+        server = start_server(var, extra, workers)
+        PIDS[server.url] = server.pid
         try:
             if backlog:
                 fill_backlog(database_url or f"sqlite:///{var / 'hall.db'}", backlog)
-            yield f"http://127.0.0.1:{port}", var
+            yield server.url, var
         finally:
-            proc.terminate()
-            proc.wait()
+            server.stop()
 
 
 def fsync_times(directory: Path, count: int = 2000) -> list[float]:

@@ -44,10 +44,8 @@ def sample(clients: int, tickets: int, out: Path, backlog: int = 300) -> str:
     with bench.served(backlog=backlog, env=bench.AFTER) as (base, _):
         kiosk = bench.kiosk_headers(base, bench.admin_headers(base))
         asyncio.run(bench.issue_load(base, kiosk, clients, 32))  # warm-up
-        port = base.rsplit(":", 1)[1]
-        pid = subprocess.check_output(["pgrep", "-f", f"queue_server.cli serve --port {port}"]).split()[0]
         rec = subprocess.Popen([spy, "record", "--nonblocking", "--gil", "-r", "250", "-f", "raw", "-t",
-                                "-o", str(out), "-p", pid.decode()],
+                                "-o", str(out), "-p", str(bench.PIDS[base])],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             rate, lat = asyncio.run(bench.issue_load(base, kiosk, clients, tickets))

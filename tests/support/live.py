@@ -186,6 +186,11 @@ class ServedProcess:
         """Return the base URL."""
         return f"http://127.0.0.1:{self.port}"
 
+    @property
+    def pid(self) -> int:
+        """Return the serving process's id (the benchmarks read its CPU time)."""
+        return int(self._proc.pid)
+
     def start(self) -> ServedProcess:
         """Start the server and wait until /healthz answers."""
         import subprocess
