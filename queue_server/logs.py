@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import logging
 import queue
@@ -34,27 +35,40 @@ class BackgroundStreamHandler(logging.StreamHandler):
 
     Formatting and writing an access line held each response back by about 0.1 ms, and a slow
     terminal or disk would hold it back longer. Records are filtered (tokens redacted) before
-    they are handed over; what is queued at shutdown is still written (``close``).
+    they are handed over; what is queued at shutdown is still written (``close``). When the
+    output stops taking lines, at most ``limit`` wait: later ones are counted, not kept, and the
+    count is written once the output moves again (a stuck journal must not fill the memory).
     """
 
-    def __init__(self, stream: TextIO | None = None) -> None:
+    def __init__(self, stream: TextIO | None = None, limit: int = 10_000) -> None:
         super().__init__(stream)
-        self._records: queue.SimpleQueue[logging.LogRecord | None] = queue.SimpleQueue()
+        self._records: queue.Queue[logging.LogRecord | None] = queue.Queue(maxsize=limit)
+        self._dropped = 0  # changed under the handler's lock (logging holds it around emit)
         self._writer = threading.Thread(target=self._write, name="log-writer", daemon=True)
         self._writer.start()
 
     def emit(self, record: logging.LogRecord) -> None:
-        """Queue the record for the writer thread."""
-        self._records.put(record)
+        """Queue the record for the writer thread, or count it when the queue is full."""
+        try:
+            self._records.put_nowait(record)
+        except queue.Full:
+            self._dropped += 1
 
     def _write(self) -> None:
         while (record := self._records.get()) is not None:
             super().emit(record)
+            if self._dropped:
+                with self.lock:  # type: ignore[union-attr]
+                    dropped, self._dropped = self._dropped, 0
+                self.stream.write(f"access log: {dropped} lines dropped while the output was not"
+                                  f" taking them{self.terminator}")
+                self.flush()
 
     def close(self) -> None:
         """Write what is queued, then stop the writer thread (logging's shutdown calls this)."""
         if self._writer.is_alive():
-            self._records.put(None)
+            with contextlib.suppress(queue.Full):
+                self._records.put(None, timeout=5)
             self._writer.join(timeout=5)
         super().close()
 

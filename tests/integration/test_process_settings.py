@@ -67,3 +67,36 @@ def test_access_lines_are_written_by_the_log_writer_in_order_and_none_is_lost_at
         handler.close()  # what logging's shutdown does at exit
     assert stream.getvalue().splitlines() == [f"line {n}" for n in range(500)]
     assert stream.writers == {"log-writer"}
+
+
+class Stuck(io.StringIO):
+    """A stream that takes nothing until it is released, like a journal that stopped reading."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.released = threading.Event()
+
+    def write(self, text: str) -> int:
+        """Wait for the release, then write."""
+        self.released.wait(timeout=30)
+        return super().write(text)
+
+
+def test_a_stuck_output_holds_no_request_and_the_lines_it_missed_are_counted() -> None:
+    stream = Stuck()
+    handler = BackgroundStreamHandler(stream, limit=5)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, "line %d", (0,), None)
+    try:
+        for n in range(20):
+            record.args = (n,)
+            handler.handle(logging.makeLogRecord(record.__dict__))  # returns at once, stuck or not
+        stream.released.set()
+    finally:
+        handler.close()
+    lines = stream.getvalue().splitlines()
+    written = [line for line in lines if line.startswith("line ")]
+    notes = [line for line in lines if line.startswith("access log: ")]
+    assert written == [f"line {n}" for n in range(len(written))]
+    assert 5 <= len(written) <= 6  # the queue's five, and the one the writer held when it stuck
+    assert notes == [f"access log: {20 - len(written)} lines dropped while the output was not taking them"]
