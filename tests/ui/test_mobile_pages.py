@@ -331,3 +331,30 @@ def test_pages_switch_to_english_and_remember_it(live: LiveServer, phone: Browse
     expect(page.locator("#search button[type=submit]")).to_have_text("Search")
     page.goto(f"{live.url}/m")
     expect(page.locator("#pass-title")).to_have_text("Please scan the QR code on the hall's board")
+
+
+def test_a_phone_that_blocks_sound_offers_a_drawn_bell_that_turns_it_on(
+        live: LiveServer, api: Api, browser: Browser, shots: Path) -> None:
+    # Browsers block sound until the page is touched; the shared test browser allows it, so this
+    # phone is a browser of its own with the default policy.
+    from tests.ui.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    kiosk, _ = api.device("kiosk")
+    ticket = api.issue(kiosk, "forestry-permit")
+    strict = browser.browser_type.launch(
+        executable_path=CHROMIUM, args=[a for a in CHROMIUM_ARGS if not a.startswith("--autoplay")])
+    try:
+        page = strict.new_page(viewport={"width": 360, "height": 740}, device_scale_factor=2,
+                               is_mobile=True, has_touch=True, locale="zh-CN")
+        page.goto(ticket["track_url"])
+        button = page.locator("#sound-on")
+        expect(button).to_be_visible()
+        expect(button).to_have_text("点此开启叫号提示音")  # the label alone: no emoji to fall back to a box
+        icon = page.locator("#sound-on svg.icon").bounding_box()
+        assert icon is not None and icon["width"] >= 16 and icon["height"] >= 16, icon
+        button.scroll_into_view_if_needed()
+        page.screenshot(path=str(shots / "m_sound_button.png"))
+        button.tap()
+        expect(button).to_be_hidden()
+    finally:
+        strict.close()
