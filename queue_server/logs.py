@@ -8,6 +8,7 @@ import logging
 import queue
 import re
 import threading
+import time
 from typing import Any, TextIO
 
 TOKEN_IN_QUERY = re.compile(r"((?:^|[?&])token=)[^&#\s]*", re.IGNORECASE)
@@ -33,15 +34,18 @@ class RedactTokens(logging.Filter):
 class BackgroundStreamHandler(logging.StreamHandler):
     """Format and write records in a thread of their own: a request only hands its line over.
 
-    Formatting and writing an access line held each response back by about 0.1 ms, and a slow
-    terminal or disk would hold it back longer. Records are filtered (tokens redacted) before
-    they are handed over; what is queued at shutdown is still written (``close``). When the
-    output stops taking lines, at most ``limit`` wait: later ones are counted, not kept, and the
-    count is written once the output moves again (a stuck journal must not fill the memory).
+    A request filters its record (tokens redacted) and queues it; it never waits for the output,
+    so a stalled terminal or journal cannot hold up a response. The writer wakes when a line
+    comes, lets ``interval`` pass, and writes all that arrived meanwhile in one write, so a busy
+    hall costs it a few wake-ups a second instead of one a request. What is queued at shutdown
+    is still written (``close``). When the output stops taking lines, at most ``limit`` wait:
+    later ones are counted, not kept, and the count is written once the output moves again.
     """
 
-    def __init__(self, stream: TextIO | None = None, limit: int = 10_000) -> None:
+    def __init__(self, stream: TextIO | None = None, limit: int = 10_000,
+                 interval: float = 0.05) -> None:
         super().__init__(stream)
+        self.interval = interval
         self._records: queue.Queue[logging.LogRecord | None] = queue.Queue(maxsize=limit)
         self._dropped = 0  # changed under the handler's lock (logging holds it around emit)
         self._writer = threading.Thread(target=self._write, name="log-writer", daemon=True)
@@ -55,14 +59,36 @@ class BackgroundStreamHandler(logging.StreamHandler):
             self._dropped += 1
 
     def _write(self) -> None:
-        while (record := self._records.get()) is not None:
-            super().emit(record)
-            if self._dropped:
-                with self.lock:  # type: ignore[union-attr]
-                    dropped, self._dropped = self._dropped, 0
-                self.stream.write(f"access log: {dropped} lines dropped while the output was not"
-                                  f" taking them{self.terminator}")
-                self.flush()
+        while True:
+            batch = [self._records.get()]  # asleep while nothing is logged
+            if self.interval:
+                time.sleep(self.interval)
+            with contextlib.suppress(queue.Empty):
+                while batch[-1] is not None:
+                    batch.append(self._records.get_nowait())
+            self._write_batch([r for r in batch if r is not None])
+            if batch[-1] is None:
+                return
+
+    def _write_batch(self, records: list[logging.LogRecord]) -> None:
+        lines = []
+        for record in records:
+            try:
+                lines.append(self.format(record) + self.terminator)
+            except Exception:
+                self.handleError(record)
+        if self._dropped:
+            with self.lock:  # type: ignore[union-attr]
+                dropped, self._dropped = self._dropped, 0
+            lines.append(f"access log: {dropped} lines dropped while the output was not taking them"
+                         f"{self.terminator}")
+        if not lines:
+            return
+        try:
+            self.stream.write("".join(lines))
+            self.flush()
+        except Exception:
+            self.handleError(records[-1] if records else logging.makeLogRecord({}))
 
     def close(self) -> None:
         """Write what is queued, then stop the writer thread (logging's shutdown calls this)."""
