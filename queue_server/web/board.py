@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from display.tts import TtsUnavailable, spoken_call
-from queue_server.deps import RuntimeDep, client_ip
+from queue_server.deps import RuntimeDep, client_ip, public_base
 from queue_server.errors import ApiError, Invalid, NotFound, RateLimited
 from queue_server.runtime import Runtime
 from queue_server.web.pages import templates
@@ -43,7 +43,7 @@ def board_config(rt: Runtime) -> dict[str, Any]:
 async def board(request: Request, rt: RuntimeDep) -> HTMLResponse:
     """Serve the hall board."""
     # A fixed QR for 「办不成事」反映: unlike the pass, it needs no rotation and no script.
-    feedback_url = rt.base_url(str(request.base_url)) + "/m/feedback"
+    feedback_url = public_base(request, rt) + "/m/feedback"
     return templates.TemplateResponse(request, "display_board.html", {
         "cfg": board_config(rt), "feedback_url": feedback_url})
 
