@@ -64,7 +64,6 @@ def run(label: str, extra_env: dict[str, str]) -> None:
     old = dict(os.environ)
     os.environ.update(extra_env)
     with tempfile.TemporaryDirectory() as tmp:
-        (Path(tmp) / "var").mkdir()
         server = start_server(Path(tmp) / "var")
         try:
             base = server.url

@@ -47,6 +47,7 @@ def start_server(var: Path, env_extra: dict[str, str] | None = None, workers: in
 
     Its log goes to a file beside ``var``.
     """
+    var.mkdir(exist_ok=True)
     env = dict(env_extra or {})
     return ServedProcess(var, env.pop("HALL_DATABASE_URL", ""), workers, env).start()
 
@@ -191,7 +192,6 @@ def served(backlog: int = 0, env: dict[str, str] | None = None, workers: int = 1
     """Run a fresh `hall serve` with `backlog` waiting tickets; yield its base URL and var dir."""
     with tempfile.TemporaryDirectory() as tmp:
         var = Path(tmp) / "var"
-        var.mkdir()
         extra = {**(env or {}), **({"HALL_DATABASE_URL": database_url} if database_url else {})}
         server = start_server(var, extra, workers)
         PIDS[server.url] = server.pid
