@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
 from queue_server.domain.passes import make_pass
 from tests.support.live import Api, LiveServer
+from tests.ui.conftest import CHROMIUM, CHROMIUM_ARGS
 
 # Count vibrations and the oscillators the alert's chime starts, without touching page code.
 PROBE = """
@@ -337,8 +338,6 @@ def test_a_phone_that_blocks_sound_offers_a_drawn_bell_that_turns_it_on(
         live: LiveServer, api: Api, browser: Browser, shots: Path) -> None:
     # Browsers block sound until the page is touched; the shared test browser allows it, so this
     # phone is a browser of its own with the default policy.
-    from tests.ui.conftest import CHROMIUM, CHROMIUM_ARGS
-
     kiosk, _ = api.device("kiosk")
     ticket = api.issue(kiosk, "forestry-permit")
     strict = browser.browser_type.launch(
