@@ -118,3 +118,32 @@ test("window lists are compact: runs become ranges", async () => {
   assert.deepEqual(etaText(0, 0), ["eta_none", {}]);
   assert.deepEqual(etaText(7.4, 3), ["eta_n", { n: 7 }]);
 });
+
+test("before a window that serves it opens, the estimate never says there is no wait", async () => {
+  const { etaText, servesNow } = await import("../../queue_server/web/static/mobile/state.js");
+  assert.deepEqual(etaText(0, 0, true), ["eta_closed", {}]);
+  assert.deepEqual(etaText(0, 2, true), ["eta_closed", {}]);
+  assert.deepEqual(etaText(12.2, 3, true), ["eta_n_open", { n: 12 }]);
+  assert.equal(translator("zh")("eta_n_open", { n: 12 }), "开始办理后约 12 分钟");
+  const hall = [{ number: 9, status: "closed" }, { number: 10, status: "paused" }, { number: 11, status: "open" }];
+  assert.equal(servesNow(hall, [9]), false);
+  assert.equal(servesNow(hall, [9, 10]), true);
+  assert.equal(servesNow(hall, ["11"]), true);
+  assert.equal(servesNow(hall, []), false);
+  assert.equal(servesNow([], [9]), null);
+  assert.equal(servesNow(undefined, [9]), null);
+});
+
+test("a waiting ticket says the windows are not open only once the hall said so", () => {
+  let s = reduce(initialState(), { type: "ticket", ticket: waiting });
+  assert.equal(view(s).notOpen, false);
+  s = reduce(s, { type: "windows", open: false });
+  assert.equal(view(s).notOpen, true);
+  s = reduce(s, { type: "windows", open: null });
+  assert.equal(view(s).notOpen, false);
+  s = reduce(s, { type: "windows", open: false });
+  s = reduce(s, { type: "ticket", ticket: called(1) });
+  assert.equal(view(s).notOpen, false);
+  s = reduce(s, { type: "windows", open: true });
+  assert.equal(view(s).notOpen, false);
+});

@@ -357,3 +357,30 @@ def test_a_phone_that_blocks_sound_offers_a_drawn_bell_that_turns_it_on(
         expect(button).to_be_hidden()
     finally:
         strict.close()
+
+
+def test_before_its_windows_open_the_phone_says_so_instead_of_no_wait(
+        live: LiveServer, api: Api, phone: BrowserContext, shots: Path) -> None:
+    kiosk, _ = api.device("kiosk")
+    admin = api.admin()
+    for _ in range(2):
+        api.issue(kiosk, "forestry-permit")
+    page = phone.new_page()
+    page.goto(f"{live.url}/m?pass={valid_pass(live)}")
+    expect(page.locator("#categories button", has_text="农业林业")).to_contain_text(
+        "2 人等候 · 窗口还没开始办理")
+    page.screenshot(path=str(shots / "m_closed_01_categories.png"))
+
+    mine = take_ticket(page, live, "农业林业", "林木采伐")
+    # Every window that serves it counts as open until one is: the third in line is called at once.
+    assert mine["ahead"] == 2 and round(mine["eta_minutes"]) == 0, mine
+    expect(page.locator("#t-eta")).to_have_text("窗口还没开始办理")
+    expect(page.locator("#t-hint")).to_contain_text("窗口还没开始办理，开始后按顺序叫号")
+    page.screenshot(path=str(shots / "m_closed_02_ticket.png"))
+
+    # One window opens: the estimate becomes one window's, the ticket changes, the page asks again.
+    window = mine["preferred_windows"][0]
+    assert api.http.post(f"/api/windows/{window}/open", headers=admin).status_code == 200
+    expect(page.locator("#t-eta")).to_have_text(re.compile(r"^约 \d+ 分钟$"))
+    expect(page.locator("#t-hint")).to_contain_text("可以离开显示屏附近")
+    page.screenshot(path=str(shots / "m_closed_03_opened.png"))

@@ -2,7 +2,7 @@
 
 import { api } from "/static/common/api.js";
 import { setupLang, localName } from "./i18n.js";
-import { activeEntry, etaText, phoneOk } from "./state.js";
+import { activeEntry, etaText, phoneOk, servesNow } from "./state.js";
 import * as store from "./store.js";
 
 const { lang, t } = setupLang();
@@ -16,8 +16,11 @@ if (hallPass) {
   try { sessionStorage.setItem("hall.pass", hallPass); } catch (e) { /* ignore */ }
 }
 
+/** Return "N waiting · estimate" for a service or a category (whose windows are its services'). */
 function figures(item) {
-  return `${t("waiting_n", { n: item.waiting })} · ${t(...etaText(item.eta_minutes, item.waiting))}`;
+  const numbers = item.windows || (item.services || []).flatMap((s) => s.windows || []);
+  const notOpen = servesNow(catalog.windows, numbers) === false;
+  return `${t("waiting_n", { n: item.waiting })} · ${t(...etaText(item.eta_minutes, item.waiting, notOpen))}`;
 }
 
 function choice(title, sub, onClick, extra = "") {

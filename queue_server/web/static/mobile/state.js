@@ -7,6 +7,7 @@ export function initialState({ seenCalls = 0, evaluated = false } = {}) {
   return {
     ticket: null, connected: false, alert: null, seenCalls, evaluated,
     grade: null, cancelling: false, error: null, missing: false,
+    windowsOpen: null, // whether a window that serves the ticket is open; null: not known yet
   };
 }
 
@@ -29,6 +30,8 @@ export function reduce(state, msg) {
     }
     case "connection":
       return { ...state, connected: !!msg.connected };
+    case "windows":
+      return { ...state, windowsOpen: msg.open ?? null };
     case "dismiss":
       if (!state.alert) return state;
       return { ...state, alert: null, seenCalls: Math.max(state.seenCalls, state.alert.callCount) };
@@ -62,6 +65,8 @@ export function view(state) {
     thanks: phase === "done" && state.evaluated,
     alert: state.alert,
     offline: ACTIVE.has(phase) && !state.connected,
+    // Before opening time the estimate assumes every window that serves it is open: say so.
+    notOpen: phase === "waiting" && state.windowsOpen === false,
   };
 }
 
@@ -94,11 +99,26 @@ export function etaMinutes(m) {
   return Math.max(0, Math.round(Number(m) || 0));
 }
 
-/** Return the i18n key and values for an estimate: none, under a minute, or about N minutes. */
-export function etaText(minutes, waiting) {
+/**
+ * Return the i18n key and values for an estimate: none, under a minute, or about N minutes.
+ * While no window that serves it is open (notOpen), the estimate counts from opening time,
+ * and "no wait" would be untrue.
+ */
+export function etaText(minutes, waiting, notOpen = false) {
   const n = etaMinutes(minutes);
-  if (n > 0) return ["eta_n", { n }];
+  if (n > 0) return [notOpen ? "eta_n_open" : "eta_n", { n }];
+  if (notOpen) return ["eta_closed", {}];
   return [waiting > 0 ? "eta_soon" : "eta_none", {}];
+}
+
+/**
+ * Tell whether one of these window numbers is open or paused, given the hall's windows
+ * ([{number, status}]); null when the hall's windows are not known.
+ */
+export function servesNow(windows, numbers) {
+  if (!Array.isArray(windows) || windows.length === 0) return null;
+  const wanted = new Set((numbers || []).map(Number));
+  return windows.some((w) => wanted.has(Number(w.number)) && (w.status === "open" || w.status === "paused"));
 }
 
 /** Write window numbers compactly: runs of three or more become ranges (1–18). */

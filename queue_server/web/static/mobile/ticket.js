@@ -3,7 +3,7 @@
 import { api } from "/static/common/api.js";
 import { backoffDelay } from "/static/common/hallsocket.js";
 import { setupLang } from "./i18n.js";
-import { initialState, reduce, view, etaText, windowList } from "./state.js";
+import { initialState, reduce, view, etaText, servesNow, windowList } from "./state.js";
 import * as store from "./store.js";
 import { chime, soundBlocked, unlockSound, vibrate } from "./alert.js";
 
@@ -14,6 +14,9 @@ const params = new URLSearchParams(location.search);
 let token = params.get("token") || store.token(id);
 let state = initialState({ seenCalls: store.seenCalls(id), evaluated: store.evaluated(id) });
 let lastAlerted = 0;
+let windowsAsking = false; // a question about the windows is on its way
+let windowsAgain = false; // and another is due once it is answered
+const WINDOWS_EVERY_MS = 60_000; // a waiting ticket rechecks the windows this often
 
 if (token && !params.get("token")) {
   // Put the token back into the address so a bookmark or a shared-to-self link keeps working.
@@ -29,6 +32,25 @@ function dispatch(msg) {
   }
   store.setSeenCalls(id, state.seenCalls);
   render();
+  // A window opening changes the estimate, so the ticket changes: ask again then. Once one is
+  // open, only closing is left to notice, and the minute's check does that.
+  if (msg.type === "ticket" && state.windowsOpen !== true) checkWindows();
+}
+
+/** Ask the hall whether a window that serves this waiting ticket is open. */
+async function checkWindows() {
+  if (!state.ticket || state.ticket.status !== "waiting") return;
+  if (windowsAsking) { windowsAgain = true; return; }
+  windowsAsking = true;
+  try {
+    const queue = await api("/api/queue");
+    dispatch({ type: "windows", open: servesNow(queue.windows, state.ticket.windows) });
+  } catch (e) {
+    // Not known: the page keeps what it shows, and the next change or minute asks again.
+  } finally {
+    windowsAsking = false;
+    if (windowsAgain) { windowsAgain = false; checkWindows(); }
+  }
 }
 
 function render() {
@@ -50,13 +72,13 @@ function render() {
   $("f-ahead").hidden = !v.showFigures;
   $("f-eta").hidden = !v.showFigures;
   $("t-ahead").textContent = t("ahead_n", { n: tk.ahead });
-  $("t-eta").textContent = t(...etaText(tk.eta_minutes, tk.ahead));
+  $("t-eta").textContent = t(...etaText(tk.eta_minutes, tk.ahead, v.notOpen));
   // Where to look first: the windows that serve this in their first tier, else any that can.
   const wins = tk.status === "called" || tk.status === "serving" ? [tk.window]
     : ((tk.preferred_windows && tk.preferred_windows.length) ? tk.preferred_windows : (tk.windows || []));
   $("t-windows").textContent = t("windows_list", { list: windowList(wins) });
   $("f-windows").hidden = !v.active || wins.length === 0;
-  const hint = { waiting: t("hint_waiting"), called: t("hint_called", { w: tk.window }),
+  const hint = { waiting: t(v.notOpen ? "hint_not_open" : "hint_waiting"), called: t("hint_called", { w: tk.window }),
     no_show: t("hint_no_show") }[tk.status] || "";
   $("t-hint").textContent = hint;
   $("t-hint").hidden = !hint;
@@ -166,6 +188,7 @@ async function main() {
   if (!token) { dispatch({ type: "missing" }); return; }
   unlockSound().then(render);
   if (await load()) connect();
+  setInterval(checkWindows, WINDOWS_EVERY_MS);
 }
 
 main();
