@@ -18,6 +18,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "services_title": "{category}：请选择具体事项",
         "eta": "约 {m} 分钟",
         "eta_none": "无需等候",
+        "eta_closed": "窗口还没开始办理",
+        "eta_after_open": "开始办理后约 {m} 分钟",
         "materials": "请准备以下材料：",
         "materials_n": "请准备以下材料（共 {n} 项，可上下滑动）：",
         "no_materials": "无需特别材料，带身份证即可",
@@ -38,6 +40,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "ahead_none": "前面没有人，请留意叫号",
         "eta_issued": "预计等候约 {m} 分钟",
         "eta_soon": "即将叫号，请留意",
+        "eta_issued_closed": "窗口还没开始办理，开始后按顺序叫号",
+        "eta_issued_after_open": "开始办理后约 {m} 分钟叫到",
         "windows": "请到 {w} 号窗口办理",
         "printing": "正在打印…",
         "printed": "请取走凭条",
@@ -75,6 +79,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "services_title": "{category}: choose a service",
         "eta": "about {m} min",
         "eta_none": "no wait",
+        "eta_closed": "windows not open yet",
+        "eta_after_open": "about {m} min after opening",
         "materials": "Please bring:",
         "materials_n": "Please bring ({n} items, scroll to see all):",
         "no_materials": "Just bring your ID card",
@@ -95,6 +101,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "ahead_none": "Nobody ahead. Watch the board.",
         "eta_issued": "Estimated wait about {m} min",
         "eta_soon": "You will be called shortly",
+        "eta_issued_closed": "Windows not open yet; calls start in order when they open",
+        "eta_issued_after_open": "Called about {m} min after opening",
         "windows": "Go to window {w}",
         "printing": "Printing…",
         "printed": "Please take your ticket",
@@ -142,10 +150,23 @@ def minutes(value: float | None) -> int:
     return 0 if not value else max(1, math.ceil(value))
 
 
-def eta_line(language: str, value: float | None) -> str:
-    """Say how long the wait is, or that the call is near when the estimate is zero."""
+def eta_line(language: str, value: float | None, not_open: bool = False) -> str:
+    """Say how long the wait is, or that the call is near when the estimate is zero.
+
+    While no window that serves the ticket is open (not_open), the estimate counts from opening.
+    """
     m = minutes(value)
+    if not_open:
+        return t(language, "eta_issued_after_open", m=m) if m else t(language, "eta_issued_closed")
     return t(language, "eta_issued", m=m) if m else t(language, "eta_soon")
+
+
+def eta_choice(language: str, value: float | None, not_open: bool = False) -> str:
+    """Give a service button's estimate: about N minutes, no wait, or counted from opening."""
+    m = minutes(value)
+    if not_open:
+        return t(language, "eta_after_open", m=m) if m else t(language, "eta_closed")
+    return t(language, "eta", m=m) if m else t(language, "eta_none")
 
 
 def windows_text(language: str, windows: list[int]) -> str:

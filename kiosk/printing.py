@@ -5,11 +5,12 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import qrcode
 
+from kiosk.catalog import serves_now
 from printer.errors import PrinterError, PrinterFault
 from printer.receipt import Receipt, materials_for_service, receipt_from_ticket
 from printer.service import print_receipt
@@ -50,7 +51,7 @@ def build_receipt(ticket: Mapping[str, Any], catalog: Mapping[str, Any],
     data = dict(ticket)
     # The receipt names where to look first, not all 18 windows that could serve it.
     data["windows"] = ticket.get("preferred_windows") or ticket.get("windows") or []
-    return receipt_from_ticket(
+    receipt = receipt_from_ticket(
         data,
         hall_name=str(hall.get("name", "")),
         service_name=str(service.get("name", "")),
@@ -58,6 +59,9 @@ def build_receipt(ticket: Mapping[str, Any], catalog: Mapping[str, Any],
         materials=materials_for_service(service),
         footer=footer,
     )
+    if serves_now(catalog, ticket.get("windows") or []) is False:
+        receipt = replace(receipt, windows_open=False)
+    return receipt
 
 
 def print_ticket(receipt: Receipt, settings: PrinterSettings) -> PrintOutcome:

@@ -85,7 +85,12 @@ def receipt_blocks(receipt: Receipt) -> list[Block]:
     if receipt.appointment_start is not None:
         blocks.append(Line(f" 预约 {receipt.appointment_start:%H:%M} 时段 ", "large", bold=True, invert=True))
     blocks += [Rule(), Line(f"前面还有 {receipt.ahead} 人等候", "medium", bold=True, align="left")]
-    if receipt.eta_minutes is not None:
+    if not receipt.windows_open:
+        # The estimate assumes every window that serves it is open, so it counts from opening.
+        minutes = math.floor(receipt.eta_minutes + 0.5) if receipt.eta_minutes is not None else 0
+        text = f"开始办理后约 {minutes} 分钟叫到" if minutes else "窗口还没开始办理，开始后按顺序叫号"
+        blocks.append(Line(text, "medium", bold=True, align="left"))
+    elif receipt.eta_minutes is not None:
         minutes = max(1, math.floor(receipt.eta_minutes + 0.5))
         blocks.append(Line(f"预计等候约 {minutes} 分钟", "medium", bold=True, align="left"))
     where = "请留意叫号"

@@ -34,6 +34,8 @@ class Receipt:
     title: str = "排队取号凭条"
     appointment_start: datetime | None = None  # a checked-in 预约: its slot's start
     qr_caption: str = "手机扫码查看进度和完整材料"
+    # False while no window that serves it is open: the estimate then counts from opening time.
+    windows_open: bool = True
 
     def __post_init__(self) -> None:
         if self.issued_at.tzinfo is None:

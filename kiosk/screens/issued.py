@@ -7,6 +7,7 @@ from typing import Any
 
 from kivy.core.image import Image as CoreImage
 
+from kiosk.catalog import serves_now
 from kiosk.i18n import eta_line, name, t, windows_text
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.widgets import GREEN, RED, load_kv
@@ -36,7 +37,8 @@ class IssuedScreen(KioskScreen):
         self.ids.service_name.text = label
         ahead = int(ticket.get("ahead") or 0)
         self.ids.ahead.text = t(lang, "ahead", n=ahead) if ahead else t(lang, "ahead_none")
-        self.ids.eta.text = eta_line(lang, ticket.get("eta_minutes"))
+        not_open = serves_now(app.catalog, ticket.get("windows") or []) is False
+        self.ids.eta.text = eta_line(lang, ticket.get("eta_minutes"), not_open)
         windows = ticket.get("preferred_windows") or ticket.get("windows") or []
         self.ids.windows.text = t(lang, "windows", w=windows_text(lang, windows))
         status = self.ids.print_status

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiosk.i18n import minutes, name, t
+from kiosk.catalog import serves_now
+from kiosk.i18n import eta_choice, name, t
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.widgets import KButton, load_kv
 
@@ -23,8 +24,8 @@ class ServicesScreen(KioskScreen):
         box.clear_widgets()
         self.forget("svc_")
         for service in category.get("services", []):
-            m = minutes(service.get("eta_minutes"))
-            eta = t(lang, "eta", m=m) if m else t(lang, "eta_none")
+            not_open = serves_now(app.catalog, service.get("windows") or []) is False
+            eta = eta_choice(lang, service.get("eta_minutes"), not_open)
             waiting = t(lang, "waiting", n=service.get("waiting", 0))
             button = KButton(height=260, font_size=42,
                              text=f"[size=56]{name(service, lang)}[/size]\n{waiting} · {eta}")

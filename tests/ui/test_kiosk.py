@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from kiosk.i18n import eta_line
+from kiosk.i18n import eta_choice, eta_line
 from printer.status import PrinterStatus
 from printer.virtual import VirtualPrinter
 from tests.conftest import ARTIFACTS
@@ -85,6 +85,21 @@ def waiting(api: Api, service: str = SERVICE) -> int:
             if s["code"] == service:
                 return int(s["waiting"])
     raise KeyError(service)
+
+
+def service_eta(api: Api, service: str) -> float:
+    """Return the catalogue's estimate for a new ticket of a service."""
+    for cat in api.http.get("/api/catalog").json()["categories"]:
+        for s in cat["services"]:
+            if s["code"] == service:
+                return float(s["eta_minutes"])
+    raise KeyError(service)
+
+
+def serving_open(api: Api, ticket: dict[str, Any]) -> bool:
+    """Tell whether a window that serves the ticket is open or paused."""
+    windows = {w["number"]: w["status"] for w in api.http.get("/api/catalog").json()["windows"]}
+    return any(windows.get(n) in ("open", "paused") for n in ticket["windows"])
 
 
 def shot(k: Kiosk, name: str) -> dict[str, Any]:
@@ -214,7 +229,8 @@ def test_screenshots_of_every_screen_in_both_languages(hall: Hall, k: Kiosk) -> 
         audit = shot(k, f"{lang}-issued")
         assert audit["largest"]["id"] == "number"
         eta = k.call("text", id="eta")["text"]
-        assert eta and eta == eta_line(lang, ticket.get("eta_minutes")), (lang, eta, ticket)
+        not_open = not serving_open(hall.api, ticket)
+        assert eta and eta == eta_line(lang, ticket.get("eta_minutes"), not_open), (lang, eta, ticket)
         k.tap("done")
         k.wait_screen("home")
         k.tap("guide")
@@ -234,6 +250,43 @@ def test_screenshots_of_every_screen_in_both_languages(hall: Hall, k: Kiosk) -> 
     for lang in ("zh", "en"):
         for name in names:
             assert (SHOTS / f"{lang}-{name}.png").stat().st_size > 10_000, (lang, name)
+
+
+def test_before_its_windows_open_the_kiosk_and_the_slip_count_from_opening(hall: Hall, k: Kiosk) -> None:
+    # No test in this module opens a window, and none takes a forestry ticket before this one.
+    button, receipts = "svc_forestry-permit", len(hall.printer.receipts)
+    k.tap("cat_D")
+    k.wait_screen("services")
+    assert k.call("text", id=button)["text"].endswith("等候 0 人 · 窗口还没开始办理")
+    shot(k, "zh-services-before-opening")
+    k.tap(button)
+    k.wait_screen("confirm")
+    k.tap("take")
+    first = issued(k)["ticket"]
+    assert round(first["eta_minutes"]) == 0, first  # every window that serves it counted as open
+    assert k.call("text", id="eta")["text"] == "窗口还没开始办理，开始后按顺序叫号"
+    shot(k, "zh-issued-before-opening")
+    slip = hall.printer.wait_for(receipts + 1)[-1]
+    assert "窗口还没开始办理，开始后按顺序叫号" in "".join(slip.lines) and "预计等候" not in slip.transcript
+
+    assert hall.api.http.post("/api/windows/10/open", headers=hall.admin).status_code == 200
+    try:
+        k.tap("done")
+        k.wait_screen("home")
+        k.tap("cat_D")
+        k.wait_screen("services")
+        k.wait(lambda s: "开始办理" not in k.call("text", id=button)["text"], what="the wait once 10 opens")
+        eta = service_eta(hall.api, "forestry-permit")
+        assert eta > 0 and k.call("text", id=button)["text"].endswith(f"等候 1 人 · {eta_choice('zh', eta)}")
+        k.tap(button)
+        k.wait_screen("confirm")
+        k.tap("take")
+        second = issued(k)["ticket"]
+        assert second["ahead"] == 1 and second["eta_minutes"] > 0, second
+        assert k.call("text", id="eta")["text"] == eta_line("zh", second["eta_minutes"])
+        assert "预计等候约" in hall.printer.wait_for(receipts + 2)[-1].transcript
+    finally:
+        hall.api.http.post("/api/windows/10/close", headers=hall.admin)
 
 
 def test_server_down_shows_out_of_service_and_recovers(hall: Hall, k: Kiosk) -> None:

@@ -86,6 +86,14 @@ def test_receipt_names_the_preferred_windows_and_the_catalogue_names() -> None:
     assert receipt.priority == "elderly" and receipt.number == "A007"
 
 
+def test_the_receipt_counts_the_wait_from_opening_while_no_serving_window_is_open() -> None:
+    hall = [{"number": n, "status": "closed"} for n in range(1, 19)]
+    assert build_receipt(TICKET, {**CATALOG, "windows": hall}).windows_open is False
+    hall[16]["status"] = "paused"  # window 17 serves pension insurance
+    assert build_receipt(TICKET, {**CATALOG, "windows": hall}).windows_open is True
+    assert build_receipt(TICKET, CATALOG).windows_open is True  # windows not known: no claim
+
+
 def test_every_text_exists_in_both_languages() -> None:
     assert set(STRINGS["zh"]) == set(STRINGS["en"])
 

@@ -173,3 +173,14 @@ def test_appointment_mark_names_the_slot_only_for_a_checked_in_appointment() -> 
     start = RECEIPT.issued_at.replace(hour=9, minute=30)
     booked = render_receipt(replace(RECEIPT, appointment_start=start), GB[58])
     assert "预约 09:30 时段".encode("gb18030") in booked
+
+
+@pytest.mark.parametrize("width", [58, 80])
+def test_before_its_windows_open_the_wait_counts_from_opening(width: int) -> None:
+    # The estimate assumes every window that serves it is open until one is (API.md).
+    first = "".join(printed_lines(replace(RECEIPT, windows_open=False, eta_minutes=0.0, ahead=0), GB[width]))
+    assert "窗口还没开始办理，开始后按顺序叫号" in first
+    assert "预计等候" not in first
+    later = "".join(printed_lines(replace(RECEIPT, windows_open=False, eta_minutes=12.4), GB[width]))
+    assert "开始办理后约 12 分钟叫到" in later and "预计等候" not in later
+    assert "预计等候约 12 分钟" in "".join(printed_lines(replace(RECEIPT, eta_minutes=12.4), GB[width]))
