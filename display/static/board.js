@@ -29,7 +29,7 @@ const tiles = new Map([...document.querySelectorAll(".tile")].map((el) => [Numbe
   el, ticket: el.querySelector(".tile-ticket"), status: el.querySelector(".tile-status"),
 }]));
 const cats = new Map([...document.querySelectorAll(".cat")].map((el) => [el.dataset.cat, {
-  waiting: el.querySelector(".cat-waiting"), eta: el.querySelector(".cat-eta"),
+  el, waiting: el.querySelector(".cat-waiting"), eta: el.querySelector(".cat-eta"),
 }]));
 
 function setText(el, text) {
@@ -106,6 +106,7 @@ function renderCats(s) {
     if (!el) continue;
     setText(el.waiting, String(c.waiting));
     setText(el.eta, String(Math.round(c.eta_minutes || 0)));
+    setAttr(el.el, "data-open", S.categoryOpen(s, c.code) ? "yes" : "no");
   }
 }
 

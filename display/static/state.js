@@ -15,6 +15,8 @@ export function initialBoard(config = {}) {
     connected: false,
     windows: (config.windows || []).map((w) => ({ ...w, status: "closed", current: null })),
     categories: (config.categories || []).map((c) => ({ ...c, waiting: 0, eta_minutes: 0 })),
+    // Which windows serve each category: from the configuration, so snapshots keep it.
+    serving: Object.fromEntries((config.categories || []).map((c) => [c.code, c.windows || []])),
     recent: [],
     pickup: [],
     banner: null,
@@ -265,4 +267,15 @@ export function callPhrase(number, window) {
 /** Return the words to speak for a call, with numbers spelt for a Mandarin voice. */
 export function spokenPhrase(number, window, digits = true) {
   return `请 ${spokenTicket(number, digits)} 号 到 ${chineseNumber(window)} 号窗口 办理`;
+}
+
+/**
+ * Tell whether a window that serves the category is open or paused. Until one is, the
+ * category's estimate assumes they all are, so the board says they have not started instead.
+ * A category the configuration names no windows for counts as open.
+ */
+export function categoryOpen(state, code) {
+  const numbers = new Set((state.serving || {})[code] || []);
+  if (numbers.size === 0) return true;
+  return state.windows.some((w) => numbers.has(w.number) && (w.status === "open" || w.status === "paused"));
 }

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   initialBoard, reduceBoard, callsToAnnounce, stillCurrent, initialWindow, reduceWindow,
-  chineseNumber, spokenTicket, spokenPhrase, callPhrase, RECENT_LIMIT,
+  chineseNumber, spokenTicket, spokenPhrase, callPhrase, RECENT_LIMIT, categoryOpen,
 } from "../../display/static/state.js";
 
 const cfg = {
@@ -202,4 +202,18 @@ test("numbers are spoken digit by digit by default, or as a whole number", () =>
   assert.equal(callPhrase("A007", 3), "请 A007 号 到 3 号窗口 办理");
   assert.equal(spokenPhrase("A007", 3), "请 A 零零七 号 到 三 号窗口 办理");
   assert.equal(spokenPhrase("A007", 10, false), "请 A 七 号 到 十 号窗口 办理");
+});
+
+test("a category is open once a window that serves it opens or pauses, whatever the snapshots say", () => {
+  const served = { ...cfg, categories: [{ code: "A", windows: [1, 2] }, { code: "D", windows: [3] }, { code: "X" }] };
+  let s = initialBoard(served);
+  assert.equal(categoryOpen(s, "A"), false);
+  assert.equal(categoryOpen(s, "X"), true); // no windows configured: no claim
+  s = reduceBoard(s, snap(10)); // 1 open, 2 paused, 3 closed; snapshots carry no windows per category
+  assert.equal(categoryOpen(s, "A"), true);
+  assert.equal(categoryOpen(s, "D"), false);
+  s = reduceBoard(s, { type: "window.opened", seq: 11, at: "t11", window: 3 });
+  assert.equal(categoryOpen(s, "D"), true);
+  s = reduceBoard(s, { type: "window.closed", seq: 12, at: "t12", window: 3 });
+  assert.equal(categoryOpen(s, "D"), false);
 });

@@ -165,6 +165,30 @@ def test_paused_and_closed_windows_look_different(
     assert "暂停" in screen.locator("#ws-status").inner_text()
 
 
+def test_before_a_category_has_an_open_window_the_board_says_it_has_not_started(
+        browser: Browser, live: LiveServer, hall: Hall, artifacts: Path) -> None:
+    # Its estimate assumes every window that serves it is open until one is: 「约 0 分钟」 read as
+    # "no wait" at 8:20.
+    hall.issue("forestry-permit")
+    board = open_board(browser, live, hall)
+    forestry = board.locator('.cat[data-cat="D"]')
+    expect(forestry).to_have_attribute("data-open", "no")
+    expect(forestry.locator(".cat-waiting")).to_have_text("1")
+    expect(forestry.locator(".cat-closed")).to_be_visible()
+    expect(forestry.locator(".cat-closed")).to_have_text("未开始办理")
+    expect(forestry.locator(".cat-wait")).to_be_hidden()
+    (artifacts / "display").mkdir(parents=True, exist_ok=True)
+    board.screenshot(path=str(artifacts / "display" / "board-before-opening.png"), animations="disabled")
+    expect(board.locator('.cat[data-open="no"]')).to_have_count(8)
+    # In this hall every window serves every category in some tier, so one open window opens
+    # them all (which windows serve which is configuration: tests/js/display_state.test.mjs).
+    hall.open(10)
+    expect(forestry).to_have_attribute("data-open", "yes")
+    expect(forestry.locator(".cat-closed")).to_be_hidden()
+    expect(forestry.locator(".cat-wait")).to_be_visible()
+    expect(board.locator('.cat[data-open="no"]')).to_have_count(0)
+
+
 def test_the_board_survives_a_server_restart_and_catches_up_without_a_reload(
         browser: Browser, live: LiveServer, hall: Hall) -> None:
     for service in ("invoice", "invoice", "forestry-permit"):
