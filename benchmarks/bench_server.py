@@ -20,6 +20,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -297,46 +298,64 @@ class Figures(dict[str, str]):
         super().__setitem__(key, value)
 
 
+@dataclass
+class Pooled:
+    """Issuing measured on several fresh servers, pooled: every latency, and totals."""
+
+    latencies: list[float] = field(default_factory=list)
+    seconds: float = 0.0  # time spent issuing, all servers together
+    cpu: float = 0.0  # the servers' CPU time meanwhile
+    each: list[str] = field(default_factory=list)  # each server's rate and p99
+
+    @property
+    def rate(self) -> float:
+        """Return tickets a second over all servers."""
+        return len(self.latencies) / self.seconds
+
+    @property
+    def cpu_ms(self) -> float:
+        """Return the servers' CPU time a ticket, in milliseconds."""
+        return self.cpu / len(self.latencies) * 1000
+
+
+def pooled(env: dict[str, str], clients: int, tickets: int, servers: int, backlog: int = 0,
+           database_url: str | None = None, workers: int = 1) -> Pooled:
+    """Issue ``tickets`` from ``clients`` clients on each of ``servers`` fresh servers; pool the figures."""
+    out = Pooled()
+    for _ in range(servers):
+        with served(backlog=backlog, env=env, database_url=database_url, workers=workers) as (base, _):
+            kiosk = kiosk_headers(base, admin_headers(base))
+            asyncio.run(issue_load(base, kiosk, clients, 32))  # warm-up
+            before = cpu_seconds(base)
+            rate, some = asyncio.run(issue_load(base, kiosk, clients, tickets))
+            out.cpu += cpu_seconds(base) - before
+            out.seconds += tickets / rate
+            out.latencies += some
+            out.each.append(f"{rate:.0f}/s p99 {pct(some, 99) * 1000:.0f} ms")
+    return out
+
+
 def issue_figures(env: dict[str, str], label: str, database_url: str | None = None, workers: int = 1,
                   monday: bool = True) -> dict[str, str]:
     """Measure issuing (and the Monday morning) on fresh servers; return printable figures."""
     out = Figures(label)
     # One client is measured on three fresh servers and pooled: a single server's figure moves
     # by a third from one start to the next on this machine.
-    lat, cpu, elapsed = [], 0.0, 0.0
-    for _ in range(1 if database_url else SERVERS):
-        with served(env=env, database_url=database_url, workers=workers) as (base, _):
-            kiosk = kiosk_headers(base, admin_headers(base))
-            asyncio.run(issue_load(base, kiosk, 1, 30))  # warm-up
-            before = cpu_seconds(base)
-            rate, some = asyncio.run(issue_load(base, kiosk, 1, 300))
-            cpu += cpu_seconds(base) - before
-            elapsed += 300 / rate
-            lat += some
-    out["issue, 1 client"] = f"{len(lat) / elapsed:5.0f}/s · {ms(lat)}"
+    one = pooled(env, 1, 300, 1 if database_url else SERVERS, database_url=database_url, workers=workers)
+    out["issue, 1 client"] = f"{one.rate:5.0f}/s · {ms(one.latencies)}"
     if workers == 1:
-        out["  server CPU a ticket, 1 client"] = f"{cpu / len(lat) * 1000:.2f} ms"
+        out["  server CPU a ticket, 1 client"] = f"{one.cpu_ms:.2f} ms"
     if database_url:
         return out  # one database per run: the backlog figures below need a fresh one each
     # So are 16 clients, for their tail: 16 requests in flight share each commit, so a single
     # fsync stall of 100 ms holds 16 of 1,000 answers, more than the 1 % a p99 leaves out. Three
     # servers' worth tells how often that happens rather than whether it did in one 1.5 s.
     for backlog in (300, 2000):
-        lat, cpu, elapsed, each = [], 0.0, 0.0, []
-        for _ in range(SERVERS):
-            with served(backlog=backlog, env=env) as (base, _):
-                kiosk = kiosk_headers(base, admin_headers(base))
-                asyncio.run(issue_load(base, kiosk, 16, 32))  # warm-up
-                before = cpu_seconds(base)
-                rate, some = asyncio.run(issue_load(base, kiosk, 16, 1000))
-                cpu += cpu_seconds(base) - before
-                elapsed += 1000 / rate
-                lat += some
-                each.append(f"{rate:.0f}/s p99 {pct(some, 99) * 1000:.0f} ms")
-        per = cpu / len(lat) * 1000
-        out[f"issue, 16 clients, backlog {backlog:,}"] = f"{len(lat) / elapsed:5.0f}/s · {ms(lat)}"
-        out[f"  each server, backlog {backlog:,}"] = ", ".join(each)
-        out[f"  server CPU a ticket, backlog {backlog:,}"] = f"{per:.2f} ms (one core: {1000 / per:.0f}/s at most)"
+        many = pooled(env, 16, 1000, SERVERS, backlog)
+        out[f"issue, 16 clients, backlog {backlog:,}"] = f"{many.rate:5.0f}/s · {ms(many.latencies)}"
+        out[f"  each server, backlog {backlog:,}"] = ", ".join(many.each)
+        out[f"  server CPU a ticket, backlog {backlog:,}"] = (
+            f"{many.cpu_ms:.2f} ms (one core: {1000 / many.cpu_ms:.0f}/s at most)")
     if monday:
         with served(backlog=300, env=env) as (base, _):
             admin = admin_headers(base)
