@@ -384,3 +384,24 @@ def test_before_its_windows_open_the_phone_says_so_instead_of_no_wait(
     expect(page.locator("#t-eta")).to_have_text(re.compile(r"^约 \d+ 分钟$"))
     expect(page.locator("#t-hint")).to_contain_text("可以离开显示屏附近")
     page.screenshot(path=str(shots / "m_closed_03_opened.png"))
+
+
+def test_the_first_in_line_sees_the_windows_open_within_the_next_check(
+        live: LiveServer, api: Api, phone: BrowserContext) -> None:
+    # First in line, its estimate is 0 before and after a window opens: no ticket message comes,
+    # so the page finds out by asking again (every 15 s while none is open; the clock is faked).
+    kiosk, _ = api.device("kiosk")
+    admin = api.admin()
+    mine = api.issue(kiosk, "invoice")
+    assert (mine["ahead"], round(mine["eta_minutes"])) == (0, 0), mine
+    page = phone.new_page()
+    page.clock.install()
+    page.goto(mine["track_url"])
+    expect(page.locator("#t-eta")).to_have_text("窗口还没开始办理")
+    window = mine["preferred_windows"][0]
+    assert api.http.post(f"/api/windows/{window}/open", headers=admin).status_code == 200
+    page.clock.run_for(10_000)
+    expect(page.locator("#t-eta")).to_have_text("窗口还没开始办理")  # not yet asked again
+    page.clock.run_for(6_000)
+    expect(page.locator("#t-eta")).to_have_text("无需等候")
+    expect(page.locator("#t-hint")).to_contain_text("可以离开显示屏附近")

@@ -16,7 +16,9 @@ let state = initialState({ seenCalls: store.seenCalls(id), evaluated: store.eval
 let lastAlerted = 0;
 let windowsAsking = false; // a question about the windows is on its way
 let windowsAgain = false; // and another is due once it is answered
-const WINDOWS_EVERY_MS = 60_000; // a waiting ticket rechecks the windows this often
+// How often a waiting ticket rechecks the windows: often until one is known open, since the first in
+// line's estimate (0) does not change when one opens, so no ticket message says so.
+const WINDOWS_EVERY_MS = { closed: 15_000, open: 60_000 };
 
 if (token && !params.get("token")) {
   // Put the token back into the address so a bookmark or a shared-to-self link keeps working.
@@ -51,6 +53,11 @@ async function checkWindows() {
     windowsAsking = false;
     if (windowsAgain) { windowsAgain = false; checkWindows(); }
   }
+}
+
+function watchWindows() {
+  const wait = state.windowsOpen === true ? WINDOWS_EVERY_MS.open : WINDOWS_EVERY_MS.closed;
+  setTimeout(() => { checkWindows().finally(watchWindows); }, wait);
 }
 
 function render() {
@@ -188,7 +195,7 @@ async function main() {
   if (!token) { dispatch({ type: "missing" }); return; }
   unlockSound().then(render);
   if (await load()) connect();
-  setInterval(checkWindows, WINDOWS_EVERY_MS);
+  watchWindows();
 }
 
 main();
