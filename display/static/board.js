@@ -170,6 +170,8 @@ function dispatch(msg) {
     });
   }
   if (state !== prev) render(prev, state);
+  // A window opening, pausing or closing changes every estimate, and events carry none.
+  if (typeof msg.type === "string" && msg.type.startsWith("window.")) refreshQueueSoon();
 }
 
 // ---- the socket, recorded so a test can see that a reconnect resumes with ?since=
@@ -203,6 +205,13 @@ connectHall({
 
 async function refreshQueue() {
   try { dispatch({ ...(await api("/api/queue")), type: "queue" }); } catch (e) { /* next round */ }
+}
+
+let queueSoon = null;
+/** Ask for the estimates once a burst of window events (the hall opening at 8:30) has passed. */
+function refreshQueueSoon() {
+  if (queueSoon !== null) return;
+  queueSoon = setTimeout(() => { queueSoon = null; refreshQueue(); }, 500);
 }
 
 async function refreshConfig() {

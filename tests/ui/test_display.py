@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 import time
 from pathlib import Path
 from typing import Any
@@ -187,6 +188,12 @@ def test_before_a_category_has_an_open_window_the_board_says_it_has_not_started(
     expect(forestry.locator(".cat-closed")).to_be_hidden()
     expect(forestry.locator(".cat-wait")).to_be_visible()
     expect(board.locator('.cat[data-open="no"]')).to_have_count(0)
+    # The window event brings the new estimates at once, not at the next 30 s poll: one window
+    # for the one waiting forestry ticket, so a new one waits a handling time.
+    queue = hall.api.http.get("/api/queue").json()
+    eta = next(c["eta_minutes"] for c in queue["categories"] if c["code"] == "D")
+    assert eta >= 0.5, queue["categories"]
+    expect(forestry.locator(".cat-eta")).to_have_text(str(math.floor(eta + 0.5)))  # as Math.round
 
 
 def test_the_board_survives_a_server_restart_and_catches_up_without_a_reload(
