@@ -35,16 +35,10 @@ def board_config(rt: Runtime) -> dict[str, Any]:
         "windows": [{"number": w.number, "name": w.name, "name_en": w.name_en}
                     for w in cfg.windows],
         "categories": [{"code": c.code, "name": c.name, "name_en": c.name_en,
-                        "windows": serving_windows(rt, [s.code for s in c.services])}
+                        "windows": sorted({n for s in c.services
+                                           for n in rt.hall.windows_by_service.get(s.code, [])})}
                        for c in cfg.categories],
     }
-
-
-def serving_windows(rt: Runtime, services: list[str]) -> list[int]:
-    """Return the windows that can serve one of these services, in any tier."""
-    wanted = set(services)
-    return [number for number, profile in sorted(rt.hall.profiles.items())
-            if any(wanted & tier for tier in profile.tiers)]
 
 
 @router.get("/display", include_in_schema=False)
