@@ -318,12 +318,11 @@ class Pooled:
         return self.cpu / len(self.latencies) * 1000
 
 
-def pooled(env: dict[str, str], clients: int, tickets: int, servers: int, backlog: int = 0,
-           database_url: str | None = None, workers: int = 1) -> Pooled:
-    """Issue ``tickets`` from ``clients`` clients on each of ``servers`` fresh servers; pool the figures."""
+def pooled(env: dict[str, str], clients: int, tickets: int, backlog: int = 0) -> Pooled:
+    """Issue ``tickets`` from ``clients`` clients on each of SERVERS fresh servers; pool the figures."""
     out = Pooled()
-    for _ in range(servers):
-        with served(backlog=backlog, env=env, database_url=database_url, workers=workers) as (base, _):
+    for _ in range(SERVERS):
+        with served(backlog=backlog, env=env) as (base, _):
             kiosk = kiosk_headers(base, admin_headers(base))
             asyncio.run(issue_load(base, kiosk, clients, 32))  # warm-up
             before = cpu_seconds(base)
@@ -335,35 +334,30 @@ def pooled(env: dict[str, str], clients: int, tickets: int, servers: int, backlo
     return out
 
 
-def issue_figures(env: dict[str, str], label: str, database_url: str | None = None, workers: int = 1,
-                  monday: bool = True) -> dict[str, str]:
-    """Measure issuing (and the Monday morning) on fresh servers; return printable figures."""
+def issue_figures(env: dict[str, str], label: str) -> dict[str, str]:
+    """Measure issuing and the Monday morning on fresh servers; return printable figures."""
     out = Figures(label)
     # One client is measured on three fresh servers and pooled: a single server's figure moves
     # by a third from one start to the next on this machine.
-    one = pooled(env, 1, 300, 1 if database_url else SERVERS, database_url=database_url, workers=workers)
+    one = pooled(env, 1, 300)
     out["issue, 1 client"] = f"{one.rate:5.0f}/s · {ms(one.latencies)}"
-    if workers == 1:
-        out["  server CPU a ticket, 1 client"] = f"{one.cpu_ms:.2f} ms"
-    if database_url:
-        return out  # one database per run: the backlog figures below need a fresh one each
+    out["  server CPU a ticket, 1 client"] = f"{one.cpu_ms:.2f} ms"
     # So are 16 clients, for their tail: 16 requests in flight share each commit, so a single
     # fsync stall of 100 ms holds 16 of 1,000 answers, more than the 1 % a p99 leaves out. Three
     # servers' worth tells how often that happens rather than whether it did in one 1.5 s.
     for backlog in (300, 2000):
-        many = pooled(env, 16, 1000, SERVERS, backlog)
+        many = pooled(env, 16, 1000, backlog)
         out[f"issue, 16 clients, backlog {backlog:,}"] = f"{many.rate:5.0f}/s · {ms(many.latencies)}"
         out[f"  each server, backlog {backlog:,}"] = ", ".join(many.each)
         out[f"  server CPU a ticket, backlog {backlog:,}"] = (
             f"{many.cpu_ms:.2f} ms (one core: {1000 / many.cpu_ms:.0f}/s at most)")
-    if monday:
-        with served(backlog=300, env=env) as (base, _):
-            admin = admin_headers(base)
-            kiosk, clerks = kiosk_headers(base, admin), clerk_headers(base, admin)
-            issued, called, finished = asyncio.run(busy_monday(base, kiosk, clerks, 20.0))
-            out["Monday: residents finished"] = f"{finished:5d} in 20 s"
-            out["Monday: issue (4 kiosks)"] = f"{len(issued) / 20:5.0f}/s · {ms(issued)}"
-            out["Monday: call-next (18 windows)"] = f"{len(called) / 20:5.0f}/s · {ms(called)}"
+    with served(backlog=300, env=env) as (base, _):
+        admin = admin_headers(base)
+        kiosk, clerks = kiosk_headers(base, admin), clerk_headers(base, admin)
+        issued, called, finished = asyncio.run(busy_monday(base, kiosk, clerks, 20.0))
+        out["Monday: residents finished"] = f"{finished:5d} in 20 s"
+        out["Monday: issue (4 kiosks)"] = f"{len(issued) / 20:5.0f}/s · {ms(issued)}"
+        out["Monday: call-next (18 windows)"] = f"{len(called) / 20:5.0f}/s · {ms(called)}"
     return out
 
 
