@@ -82,9 +82,12 @@ def _writer_turn(engine: Engine) -> Iterator[None]:
 
 
 @contextmanager
-def write_session(engine: Engine) -> Iterator[Session]:
-    """Open a session for one write transaction; commit on success, roll back on error."""
-    with _writer_turn(engine), Session(engine, expire_on_commit=False) as session:
+def write_session(engine: Engine, connection: Connection | None = None) -> Iterator[Session]:
+    """Open a session for one write transaction; commit on success, roll back on error.
+
+    It takes a connection from the pool, or runs on ``connection`` (the group-commit writer's own).
+    """
+    with _writer_turn(engine), Session(connection or engine, expire_on_commit=False) as session:
         try:
             # The option is set on the connection, not on a copy of the engine (a copy per
             # transaction copied its event dispatch): the begin hook reads it for BEGIN IMMEDIATE.

@@ -188,6 +188,20 @@ class Estimator:
         with self._lock:
             self._settle_locked()
 
+    def discard(self) -> None:
+        """Forget the simulations: tickets were deferred whose batch then failed to commit.
+
+        The next issuer waits for a full simulation, read from what did commit. First estimates
+        not yet recorded are dropped too (some may be of those tickets); the next full simulation
+        records the waiting tickets' own.
+        """
+        with self._lock:
+            self._deferred.clear()
+            self._cache = EstimateCache()
+            self._recent.clear()
+            self._recent_complete = False  # a simulation being read now replays none of them
+            self._pending.clear()
+
     def _settle_locked(self) -> None:
         deferred, self._deferred = self._deferred, []
         results: dict[int, dict[int, tuple[bool, Estimate | None]]] = {}

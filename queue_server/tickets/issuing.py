@@ -37,9 +37,10 @@ class Issuer:
 
     async def _issue_resuming(self, use_case: Callable[[UnitOfWork], Issued]
                               ) -> tuple[Issued, Estimate | None]:
-        # Resuming the simulation is cheap, so it runs right after the commit, in seq order
-        # (the group-commit writer answers a batch in that order), and once for a whole batch:
-        # each ticket is deferred, then the batch is settled. When the simulation does not hold
+        # Resuming the simulation is cheap, so it runs with the commit, in seq order, and once for
+        # a whole batch: each ticket is deferred, then the batch is settled. The group-commit
+        # writer has the event loop do it during the batch's fsync, and answers after both; a
+        # commit that fails discards it. When the simulation does not hold
         # the queue just before this ticket, the ticket waits for a full one, shared with every
         # issuer that arrives meanwhile.
         def defer(issued: Issued, events: list[Envelope]) -> Deferred | None:
@@ -47,7 +48,7 @@ class Issuer:
                 return None
             return self._estimator.defer(issued.ticket, events[-1].seq)
 
-        issued, deferred = await self._db.write_then(use_case, defer, settle=self._estimator.settle)
+        issued, deferred = await self._db.write_then(use_case, defer, settler=self._estimator)
         est = deferred.estimate if deferred is not None else None
         if deferred is None or not deferred.hit:
             current = await self._estimator.current(max_age=PROBE_MAX_AGE,

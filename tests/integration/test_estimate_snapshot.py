@@ -92,3 +92,31 @@ def test_tickets_issued_while_a_simulation_is_computed_are_replayed_into_it(tmp_
         third, third_seq = _issue(db)
         hit, est = estimator.extend(third, third_seq)
         assert hit and est is not None and est.ahead == 2
+
+
+def test_tickets_of_a_batch_that_failed_to_commit_are_forgotten(tmp_path: Path, any_db: str) -> None:
+    # The group-commit writer has the simulation take a batch's tickets while the batch commits;
+    # when the commit fails, the estimator discards them and the next ticket counts only the
+    # tickets that exist.
+    with database(tmp_path, any_db) as db:
+        db.run_write(lambda uow: windows.open_window(uow, number=2, who=clerk("li"), now=NOON))
+        first, first_seq = _issue(db)
+        latest = [first_seq]
+        estimator = Estimator(db.engine, db.hall, lambda: NOON, lambda: latest[0], incremental=True)
+        estimator.compute()
+        phantom = first.model_copy(update={"id": (first.id or 0) + 100, "number": "G999"})
+        deferred = estimator.defer(phantom, first_seq + 1)
+        estimator.settle()
+        assert deferred.hit and deferred.estimate is not None and deferred.estimate.ahead == 1
+        estimator.discard()
+        second, second_seq = _issue(db)
+        latest[0] = second_seq
+        assert second_seq == first_seq + 1
+        assert estimator.extend(second, second_seq) == (False, None), "it waits for a full simulation"
+        cache = estimator.compute(min_seq=second_seq)
+        assert set(cache.tickets) == {first.id, second.id}
+        assert cache.tickets[second.id or 0].ahead == 1
+        estimator.flush()
+        with db.engine.connect() as conn:
+            recorded = conn.exec_driver_sql("SELECT id, ahead_at_issue FROM ticket ORDER BY id").all()
+        assert [tuple(r) for r in recorded] == [(first.id, 0), (second.id, 1)]
