@@ -134,6 +134,18 @@ test("before a window that serves it opens, the estimate never says there is no 
   assert.equal(servesNow(undefined, [9]), null);
 });
 
+test("only a ticket message that moves the ticket asks about the windows again", async () => {
+  const { ticketMoved } = await import("../../queue_server/web/static/mobile/state.js");
+  const first = { id: 1, status: "waiting", ahead: 0, eta_minutes: 0, number: "G001" };
+  assert.equal(ticketMoved(undefined, first), true);
+  assert.equal(ticketMoved(first, { ...first }), false);
+  assert.equal(ticketMoved(first, { ...first, service_name: "x" }), false);
+  assert.equal(ticketMoved({ ...first, ahead: 2, eta_minutes: 14 }, { ...first, ahead: 2, eta_minutes: 7 }), true);
+  assert.equal(ticketMoved(first, { ...first, ahead: 1 }), true);
+  assert.equal(ticketMoved(first, { ...first, status: "called" }), true);
+  assert.equal(ticketMoved(first, undefined), false);
+});
+
 test("a waiting ticket says the windows are not open only once the hall said so", () => {
   let s = reduce(initialState(), { type: "ticket", ticket: waiting });
   assert.equal(view(s).notOpen, false);

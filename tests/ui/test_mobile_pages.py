@@ -395,13 +395,20 @@ def test_the_first_in_line_sees_the_windows_open_within_the_next_check(
     mine = api.issue(kiosk, "invoice")
     assert (mine["ahead"], round(mine["eta_minutes"])) == (0, 0), mine
     page = phone.new_page()
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "/api/queue" in r.url else None)
     page.clock.install()
     page.goto(mine["track_url"])
     expect(page.locator("#t-eta")).to_have_text("窗口还没开始办理")
+    # The socket's first view of the ticket just loaded moves nothing, so it asks nothing: a
+    # question it asked could otherwise reach the hall after the window opens, at any time.
+    before = len(asked)
     window = mine["preferred_windows"][0]
     assert api.http.post(f"/api/windows/{window}/open", headers=admin).status_code == 200
     page.clock.run_for(10_000)
     expect(page.locator("#t-eta")).to_have_text("窗口还没开始办理")  # not yet asked again
+    assert len(asked) == before
     page.clock.run_for(6_000)
     expect(page.locator("#t-eta")).to_have_text("无需等候")
+    assert len(asked) == before + 1
     expect(page.locator("#t-hint")).to_contain_text("可以离开显示屏附近")

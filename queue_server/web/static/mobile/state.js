@@ -121,6 +121,17 @@ export function servesNow(windows, numbers) {
   return windows.some((w) => wanted.has(Number(w.number)) && (w.status === "open" || w.status === "paused"));
 }
 
+/**
+ * Tell whether a ticket message moved the ticket: its status, place or estimate. A window that
+ * opens moves the estimate of every ticket but the first in line; a message that moved nothing
+ * (the socket's first view of a ticket just loaded) says nothing about the windows.
+ */
+export function ticketMoved(before, after) {
+  if (!before || !after) return Boolean(after);
+  return before.status !== after.status || before.ahead !== after.ahead
+    || before.eta_minutes !== after.eta_minutes;
+}
+
 /** Write window numbers compactly: runs of three or more become ranges (1–18). */
 export function windowList(numbers) {
   const ns = [...new Set((numbers || []).map(Number))].sort((a, b) => a - b);

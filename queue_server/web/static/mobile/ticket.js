@@ -3,7 +3,7 @@
 import { api } from "/static/common/api.js";
 import { backoffDelay } from "/static/common/hallsocket.js";
 import { setupLang } from "./i18n.js";
-import { initialState, reduce, view, etaText, servesNow, windowList } from "./state.js";
+import { initialState, reduce, view, etaText, servesNow, ticketMoved, windowList } from "./state.js";
 import * as store from "./store.js";
 import { chime, soundBlocked, unlockSound, vibrate } from "./alert.js";
 
@@ -27,6 +27,7 @@ if (token && !params.get("token")) {
 }
 
 function dispatch(msg) {
+  const before = state.ticket;
   state = reduce(state, msg);
   if (state.ticket) {
     store.keep({ id: state.ticket.id, token, number: state.ticket.number, status: state.ticket.status,
@@ -34,9 +35,9 @@ function dispatch(msg) {
   }
   store.setSeenCalls(id, state.seenCalls);
   render();
-  // A window opening changes the estimate, so the ticket changes: ask again then. Once one is
+  // A window opening moves the estimate, so the ticket moves: ask again then. Once one is
   // open, only closing is left to notice, and the minute's check does that.
-  if (msg.type === "ticket" && state.windowsOpen !== true) checkWindows();
+  if (msg.type === "ticket" && state.windowsOpen !== true && ticketMoved(before, state.ticket)) checkWindows();
 }
 
 /** Ask the hall whether a window that serves this waiting ticket is open. */
