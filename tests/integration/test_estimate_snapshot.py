@@ -23,6 +23,16 @@ def _issue(db: Database) -> tuple[Ticket, int]:
     return issued.ticket, events[-1].seq
 
 
+def _one_waiting_estimated(db: Database) -> tuple[Ticket, int, list[int], Estimator]:
+    """Open window 2, issue one ticket and simulate; the estimator's newest seq is latest[0]."""
+    db.run_write(lambda uow: windows.open_window(uow, number=2, who=clerk("li"), now=NOON))
+    first, first_seq = _issue(db)
+    latest = [first_seq]
+    estimator = Estimator(db.engine, db.hall, lambda: NOON, lambda: latest[0], incremental=True)
+    estimator.compute()
+    return first, first_seq, latest, estimator
+
+
 def test_a_ticket_committed_while_the_queue_is_read_is_estimated_once(tmp_path: Path, any_db: str) -> None:
     with database(tmp_path, any_db) as db:
         db.run_write(lambda uow: windows.open_window(uow, number=2, who=clerk("li"), now=NOON))
@@ -56,11 +66,7 @@ def test_a_ticket_committed_while_the_queue_is_read_is_estimated_once(tmp_path: 
 
 def test_tickets_issued_while_a_simulation_is_computed_are_replayed_into_it(tmp_path: Path, any_db: str) -> None:
     with database(tmp_path, any_db) as db:
-        db.run_write(lambda uow: windows.open_window(uow, number=2, who=clerk("li"), now=NOON))
-        first, first_seq = _issue(db)
-        latest = [first_seq]
-        estimator = Estimator(db.engine, db.hall, lambda: NOON, lambda: latest[0], incremental=True)
-        estimator.compute()
+        first, _, latest, estimator = _one_waiting_estimated(db)
         late: list[tuple[Ticket, int, bool]] = []
         seq_read: list[str] = []
 
@@ -99,11 +105,7 @@ def test_tickets_of_a_batch_that_failed_to_commit_are_forgotten(tmp_path: Path, 
     # when the commit fails, the estimator discards them and the next ticket counts only the
     # tickets that exist.
     with database(tmp_path, any_db) as db:
-        db.run_write(lambda uow: windows.open_window(uow, number=2, who=clerk("li"), now=NOON))
-        first, first_seq = _issue(db)
-        latest = [first_seq]
-        estimator = Estimator(db.engine, db.hall, lambda: NOON, lambda: latest[0], incremental=True)
-        estimator.compute()
+        first, first_seq, latest, estimator = _one_waiting_estimated(db)
         phantom = first.model_copy(update={"id": (first.id or 0) + 100, "number": "G999"})
         deferred = estimator.defer(phantom, first_seq + 1)
         estimator.settle()
