@@ -104,9 +104,10 @@ class Database:
     async def write_then(self, fn: Callable[[UnitOfWork], T],
                          after: Callable[[T, list[Envelope]], U],
                          settler: Settler | None = None) -> tuple[T, U]:
-        """Run a use case, then ``after`` once it committed; publish.
+        """Run a use case, then ``after``; return both once it committed, and publish.
 
-        ``settler.settle`` follows ``after``: once for a whole group-commit batch, else right away.
+        ``settler.settle`` follows ``after``: once for a whole group-commit batch (in the event
+        loop, while the batch commits), else right away in the worker thread after the commit.
         """
         if self.group is not None:
             value, result, events = await self.group.submit(fn, after, settler)

@@ -157,10 +157,11 @@ class Estimator:
         return deferred.hit, deferred.estimate
 
     def defer(self, ticket: Ticket, seq: int) -> Deferred:
-        """Push a ticket just committed at ``seq`` into the simulations; ``settle`` estimates it.
+        """Push a ticket given ``seq`` into the simulations; ``settle`` estimates it.
 
-        The group-commit writer defers every ticket of a batch, then settles once: the
-        simulation resumes once for the batch, not once for each ticket.
+        The group-commit writer defers every ticket of a batch, then settles once (in the event
+        loop, while the batch commits): the simulation resumes once for the batch, not once for
+        each ticket. Should the commit fail, ``discard`` forgets them.
         """
         deferred = Deferred(ticket.id or 0, seq)
         with self._lock:

@@ -40,9 +40,9 @@ class Issuer:
         # Resuming the simulation is cheap, so it runs with the commit, in seq order, and once for
         # a whole batch: each ticket is deferred, then the batch is settled. The group-commit
         # writer has the event loop do it during the batch's fsync, and answers after both; a
-        # commit that fails discards it. When the simulation does not hold
-        # the queue just before this ticket, the ticket waits for a full one, shared with every
-        # issuer that arrives meanwhile.
+        # commit that fails discards it. When the simulation does not hold the queue just before
+        # this ticket, the ticket waits for a full one, shared with every issuer that arrives
+        # meanwhile.
         def defer(issued: Issued, events: list[Envelope]) -> Deferred | None:
             if not events:  # an idempotent replay
                 return None
