@@ -159,9 +159,8 @@ class Estimator:
     def defer(self, ticket: Ticket, seq: int) -> Deferred:
         """Push a ticket given ``seq`` into the simulations; ``settle`` estimates it.
 
-        The group-commit writer defers every ticket of a batch, then settles once (in the event
-        loop, while the batch commits): the simulation resumes once for the batch, not once for
-        each ticket. Should the commit fail, ``discard`` forgets them.
+        The group-commit writer defers every ticket of a batch, then settles once, while the batch
+        commits (``discard`` if it fails): one resumption for the batch, not one for each ticket.
         """
         deferred = Deferred(ticket.id or 0, seq)
         with self._lock:
