@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, Route, expect
 
 from tests.conftest import ARTIFACTS
 from tests.support.live import ADMIN_PASSWORD, Api, LiveServer
@@ -25,6 +26,14 @@ def shots() -> Iterator[Path]:
 
 
 def manager_page(browser: Browser, live: LiveServer, api: Api) -> Page:
+    """Sign a manager in on /manage#feedback, with nothing yet to follow."""
+    page = manager_page_with_items(browser, live, api)
+    expect(page.locator("#fb-items")).to_contain_text("暂无需要跟进")
+    return page
+
+
+def manager_page_with_items(browser: Browser, live: LiveServer, api: Api) -> Page:
+    """Sign a manager in on /manage#feedback."""
     api.user("zhang", role="manager", display_name="张主任")
     page = browser.new_page(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
     page.goto(live.url + "/manage#feedback")
@@ -32,7 +41,6 @@ def manager_page(browser: Browser, live: LiveServer, api: Api) -> Page:
     page.fill("input[name=password]", "password-123")
     page.click("button[type=submit]")
     page.wait_for_selector("#conn[data-state='on']")
-    expect(page.locator("#fb-items")).to_contain_text("暂无需要跟进")
     return page
 
 
@@ -82,15 +90,19 @@ def test_a_bad_grade_and_a_phone_report_are_followed_to_a_close_on_manage(
     # The manager reveals the phone (audited), visits, rectifies and closes.
     item.locator("[data-fb-reveal]").click()
     expect(item).to_contain_text("13812341234")
-    for action, note in (("visit", "电话回访，群众对等候时态度不满"), ("rectify", "已对窗口人员谈话提醒"),
-                         ("close", "已电话反馈整改情况，群众表示认可")):
+    for action, note, status in (("visit", "电话回访，群众对等候时态度不满", "visited"),
+                                 ("rectify", "已对窗口人员谈话提醒", "rectified"),
+                                 ("close", "已电话反馈整改情况，群众表示认可", "")):
         item = manage.locator(".fb-item").first
         open_step(item, action)
         item.locator("textarea[name=note]").fill(note)
         if action == "visit":
             manage.screenshot(path=str(shots / "manage_visit_form.png"))
         item.locator(".fb-step button[type=submit]").click()
-        expect(manage.locator(".fb-item")).to_have_count(0 if action == "close" else 1)
+        if status:  # the next step is offered once this one is saved and the item redrawn
+            expect(item).to_have_attribute("data-status", status)
+        else:
+            expect(manage.locator(".fb-item")).to_have_count(0)
     expect(manage.locator("[data-fb-kpi='visited_pct'] .value")).to_have_text("100.0%")
     expect(manage.locator("[data-fb-kpi='rectified_on_time_pct'] .value")).to_have_text("100.0%")
     expect(manage.locator("[data-fb-kpi='open'] .value")).to_have_text("0")
@@ -146,6 +158,39 @@ def test_a_bad_grade_and_a_phone_report_are_followed_to_a_close_on_manage(
     phone.click("#fb-find")
     expect(phone.locator("#fb-matters button").first).to_be_visible()
     phone.screenshot(path=str(shots / "phone_form_en.png"), full_page=True)
+
+
+def test_a_step_clicked_while_the_last_one_is_saved_waits_for_it(
+        browser: Browser, live: LiveServer, api: Api, shots: Path) -> None:
+    r = api.http.post("/api/feedback", json={"kind": "cannot_do", "description": "补办身份证要跑县里，没人说清楚"})
+    assert r.status_code == 201
+    manage = manager_page_with_items(browser, live, api)
+    item = manage.locator(".fb-item").first
+    expect(item).to_contain_text(r.json()["number"])
+    open_step(item, "visit")
+    item.locator("textarea[name=note]").fill("电话回访")
+    item.locator(".fb-step button[type=submit]").click()
+    expect(item).to_have_attribute("data-status", "visited")
+
+    # The rectify step's answer is held back: meanwhile 「结案」 cannot be clicked into its form.
+    held: list[Route] = []
+    manage.route("**/api/feedback/*/rectify", lambda route: held.append(route))
+    open_step(item, "rectify")
+    item.locator("textarea[name=note]").fill("已谈话提醒")
+    with manage.expect_request("**/api/feedback/*/rectify"):
+        item.locator(".fb-step button[type=submit]").click()
+    expect(item.locator("[data-fb-action='close']")).to_be_disabled()
+    expect(item).to_have_class(re.compile(r"\bsaving\b"))
+    manage.locator("#feedback").screenshot(path=str(shots / "manage_saving.png"))
+    assert len(held) == 1
+    held[0].continue_()
+    expect(item).to_have_attribute("data-status", "rectified")
+    expect(item.locator("[data-fb-action='close']")).to_be_enabled()
+    open_step(item, "close")
+    item.locator("textarea[name=note]").fill("已反馈整改情况")
+    item.locator(".fb-step button[type=submit]").click()
+    expect(manage.locator(".fb-item")).to_have_count(0)
+    assert api.http.get(f"/api/feedback/{r.json()['id']}", headers=api.admin()).json()["status"] == "closed"
 
 
 def test_the_board_shows_a_feedback_qr(browser: Browser, live: LiveServer, shots: Path) -> None:

@@ -135,19 +135,29 @@ function onItemClick(ev) {
 async function onStepSubmit(ev) {
   ev.preventDefault();
   const form = ev.target;
-  const id = Number(form.closest("[data-feedback]").dataset.feedback);
+  const li = form.closest("[data-feedback]");
+  const id = Number(li.dataset.feedback);
   const action = form.dataset.action;
   const body = { note: form.elements.note.value.trim() };
   if (form.elements.method) body.method = form.elements.method.value;
   const problem = checkStep(action, body, ctx.lang());
   if (problem) { form.querySelector(".error").textContent = problem; return; }
+  // While the step is saved, the item's buttons wait: a second step clicked now would be drawn
+  // into this form and then hidden with it. After a save the item waits for the redraw.
+  setBusy(li, true);
   try {
     await api(`/api/feedback/${id}/${action}`, { method: "POST", body });
     form.hidden = true;
     loadFeedback();
   } catch (e) {
+    setBusy(li, false);
     form.querySelector(".error").textContent = e.message;
   }
+}
+
+function setBusy(li, busy) {
+  li.classList.toggle("saving", busy);
+  for (const b of li.querySelectorAll("button")) b.disabled = busy;
 }
 
 async function reveal(id) {
