@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -34,19 +36,25 @@ class Settler:
         self.log.append(("discard", threading.get_ident()))
 
 
+@contextmanager
+def grouped(plain: Database) -> Iterator[Database]:
+    """Yield a group-committing Database on the same engine; stop its writer afterwards."""
+    db = Database(plain.engine, plain.hall, group_commit=True)
+    try:
+        yield db
+    finally:
+        db.close()
+
+
 def test_a_batch_is_settled_once_however_many_requests_it_holds(tmp_path: Path) -> None:
-    with database(tmp_path) as plain:
-        db = Database(plain.engine, plain.hall, group_commit=True)
+    with database(tmp_path) as plain, grouped(plain) as db:
         settler = Settler()
 
         async def forty_at_once() -> list[tuple[None, int]]:
             return await asyncio.gather(*(db.write_then(lambda uow: None, lambda _v, _e: 1,
                                                         settler=settler) for _ in range(40)))
 
-        try:
-            answers = asyncio.run(forty_at_once())
-        finally:
-            db.close()
+        answers = asyncio.run(forty_at_once())
         assert db.group is not None and db.group.units == 40
         assert answers == [(None, 1)] * 40
         assert settler.calls == db.group.batches < 40
@@ -55,8 +63,7 @@ def test_a_batch_is_settled_once_however_many_requests_it_holds(tmp_path: Path) 
 def test_the_event_loop_finishes_a_batch_and_only_then_answers(tmp_path: Path) -> None:
     # `after` and the settle run in the requests' event loop (during the commit's fsync), and
     # the answer comes after both: an answer never carries an estimate still to be computed.
-    with database(tmp_path) as plain:
-        db = Database(plain.engine, plain.hall, group_commit=True)
+    with database(tmp_path) as plain, grouped(plain) as db:
         settler = Settler()
         afters: list[int] = []
 
@@ -68,23 +75,19 @@ def test_the_event_loop_finishes_a_batch_and_only_then_answers(tmp_path: Path) -
             _, settled_before_after = await db.write_then(lambda uow: None, after, settler=settler)
             return threading.get_ident(), settled_before_after, list(settler.log)
 
-        try:
-            loop_thread, settled_before_after, log_at_answer = asyncio.run(issue())
-        finally:
-            db.close()
+        loop_thread, settled_before_after, log_at_answer = asyncio.run(issue())
         assert afters == [loop_thread]
         assert settled_before_after == 0
         assert log_at_answer == [("settle", loop_thread)]
 
 
 def test_a_batch_whose_commit_fails_is_discarded_and_its_request_gets_the_error(tmp_path: Path) -> None:
-    with database(tmp_path) as plain:
+    with database(tmp_path) as plain, grouped(plain) as db:
         # A deferred foreign key is checked at COMMIT: the unit of work runs, the commit fails.
         with plain.engine.begin() as conn:
             conn.exec_driver_sql("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
             conn.exec_driver_sql("CREATE TABLE child (parent INTEGER REFERENCES parent (id) "
                                  "DEFERRABLE INITIALLY DEFERRED)")
-        db = Database(plain.engine, plain.hall, group_commit=True)
         settler = Settler()
 
         def orphan(uow: UnitOfWork) -> None:
@@ -104,10 +107,7 @@ def test_a_batch_whose_commit_fails_is_discarded_and_its_request_gets_the_error(
             await db.write_then(adopted, lambda _v, _e: 2, settler=settler)  # the writer goes on
             return threading.get_ident(), failed
 
-        try:
-            loop_thread, failed = asyncio.run(both())
-        finally:
-            db.close()
+        loop_thread, failed = asyncio.run(both())
         assert failed is not None and "FOREIGN KEY" in str(failed)
         assert settler.log == [("settle", loop_thread), ("discard", loop_thread), ("settle", loop_thread)]
         with plain.engine.connect() as conn:
@@ -115,8 +115,7 @@ def test_a_batch_whose_commit_fails_is_discarded_and_its_request_gets_the_error(
 
 
 def test_a_unit_of_work_that_raises_alone_is_neither_settled_nor_discarded(tmp_path: Path) -> None:
-    with database(tmp_path) as plain:
-        db = Database(plain.engine, plain.hall, group_commit=True)
+    with database(tmp_path) as plain, grouped(plain) as db:
         settler = Settler()
 
         def refuse(_uow: UnitOfWork) -> None:
@@ -125,9 +124,6 @@ def test_a_unit_of_work_that_raises_alone_is_neither_settled_nor_discarded(tmp_p
         async def one() -> None:
             await db.write_then(refuse, lambda _v, _e: 1, settler=settler)
 
-        try:
-            with pytest.raises(ValueError, match="refused"):
-                asyncio.run(one())
-        finally:
-            db.close()
+        with pytest.raises(ValueError, match="refused"):
+            asyncio.run(one())
         assert settler.log == []
