@@ -108,7 +108,7 @@ class _Batch:
         """Answer every request, in seq order, once the answers are noted."""
         def answer_all() -> None:
             for item, value, error in self.answers:
-                _settle_future(item, value, error)
+                _resolve(item, value, error)
 
         if (loop := self.loop) is not None:
             with contextlib.suppress(RuntimeError):  # the event loop closed meanwhile
@@ -254,7 +254,8 @@ class GroupCommit:
         batch.answer()
 
 
-def _settle_future(item: _Pending, value: Done | None, error: BaseException | None) -> None:
+def _resolve(item: _Pending, value: Done | None, error: BaseException | None) -> None:
+    """Give the request its answer or its error, unless it already has one (in its event loop)."""
     if item.future.done():
         return
     if error is not None:
@@ -264,5 +265,6 @@ def _settle_future(item: _Pending, value: Done | None, error: BaseException | No
 
 
 def _answer(item: _Pending, *, value: Done | None = None, error: BaseException | None = None) -> None:
+    """Hand the request's answer or error to its event loop."""
     with contextlib.suppress(RuntimeError):  # the event loop closed while the request waited
-        item.loop.call_soon_threadsafe(_settle_future, item, value, error)
+        item.loop.call_soon_threadsafe(_resolve, item, value, error)
