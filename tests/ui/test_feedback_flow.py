@@ -27,12 +27,12 @@ def shots() -> Iterator[Path]:
 
 def manager_page(browser: Browser, live: LiveServer, api: Api) -> Page:
     """Sign a manager in on /manage#feedback, with nothing yet to follow."""
-    page = manager_page_with_items(browser, live, api)
+    page = signed_in_manager(browser, live, api)
     expect(page.locator("#fb-items")).to_contain_text("暂无需要跟进")
     return page
 
 
-def manager_page_with_items(browser: Browser, live: LiveServer, api: Api) -> Page:
+def signed_in_manager(browser: Browser, live: LiveServer, api: Api) -> Page:
     """Sign a manager in on /manage#feedback."""
     api.user("zhang", role="manager", display_name="张主任")
     page = browser.new_page(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
@@ -164,7 +164,7 @@ def test_a_step_clicked_while_the_last_one_is_saved_waits_for_it(
         browser: Browser, live: LiveServer, api: Api, shots: Path) -> None:
     r = api.http.post("/api/feedback", json={"kind": "cannot_do", "description": "补办身份证要跑县里，没人说清楚"})
     assert r.status_code == 201
-    manage = manager_page_with_items(browser, live, api)
+    manage = signed_in_manager(browser, live, api)
     item = manage.locator(".fb-item").first
     expect(item).to_contain_text(r.json()["number"])
     open_step(item, "visit")
