@@ -10,13 +10,12 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import text
 from sqlmodel import Session
-from stdnum.cn import ric
-from stdnum.exceptions import ValidationError as IdNumberError
 
 from queue_server.auth.service import Principal
 from queue_server.cases.models import Case, CaseBatch, CaseCounter, CaseCreate, CaseStep
 from queue_server.domain.cases import format_case_number
 from queue_server.domain.model import CaseChannel, CaseResult, CaseStatus, Delivery, MatterMode
+from queue_server.domain.privacy import IdNumberError, normalise_id_number
 from queue_server.domain.workdays import due_date
 from queue_server.errors import Forbidden, Invalid, NotFound
 from queue_server.events.schema import CaseAccepted, CaseBrief
@@ -93,13 +92,13 @@ def _channel(hall: Hall, body: CaseCreate, who: Principal) -> tuple[CaseChannel,
     return CaseChannel.WINDOW, None
 
 
-def _id_number(value: str | None) -> str | None:
+def _id_number(value: str | None, today: date) -> str | None:
     if value is None or not value.strip():
         return None
     try:
-        return str(ric.validate(value.strip().upper()))
+        return normalise_id_number(value, today=today)
     except IdNumberError as exc:
-        raise Invalid("身份证号码不正确（未通过 GB 11643 校验），请核对") from exc
+        raise Invalid(f"身份证号码不正确：{exc}") from exc
 
 
 def create(uow: UnitOfWork, *, body: CaseCreate, who: Principal, now: datetime,
@@ -110,7 +109,7 @@ def create(uow: UnitOfWork, *, body: CaseCreate, who: Principal, now: datetime,
     matter = hall.matters.get(body.matter)
     if matter is None:
         raise Invalid(f"没有这个事项：{body.matter}")
-    id_number = _id_number(body.applicant.id_number)
+    id_number = _id_number(body.applicant.id_number, hall.local_date(now))
     if body.ticket is not None:
         ticket = session.get(Ticket, body.ticket)
         if ticket is None or ticket.hall != hall.code:

@@ -20,6 +20,7 @@ from tests.support.cases import (
     act,
     applicant,
     hold_clock,
+    id_number,
     new_case,
 )
 from tests.support.http import assert_error, assert_refused, kiosk
@@ -258,3 +259,24 @@ def test_the_applicants_socket_follows_the_case(server: LiveServer, api: Api) ->
         update = json.loads(ws.recv(timeout=5))
         assert update["type"] == "case" and update["case"]["status"] == "completed"
         assert update["case"]["pickup_window"] == 18
+
+
+def test_residents_born_before_their_county_code_existed_or_with_retired_codes_get_a_case(
+        server: LiveServer, api: Api) -> None:
+    hold_clock(server, "2026-12-01 10:00")
+    clerk = api.user("clerk1")
+    for region, birth in (("510823", "19480305"), ("412723", "19600512"), ("510802", "19550808")):
+        number = id_number(birth, "201", region)
+        case = new_case(api, clerk, "M002", applicant=applicant(id_no=number))
+        assert case["applicant"]["id_number"] == number[:6] + "********" + number[-4:]
+        # Staff read it back in full from the stored case, masked in every answer.
+        got = api.http.get(f"/api/cases/{case['id']}", headers=clerk).json()
+        assert got["applicant"]["id_number"] == case["applicant"]["id_number"]
+    lower_x = id_number("19491231", "002", "110105")
+    assert lower_x.endswith("X")
+    case = new_case(api, clerk, "M002", applicant=applicant(id_no=lower_x.lower()))
+    assert case["applicant"]["id_number"].endswith("002X")
+    r = api.http.post("/api/cases", headers=clerk, json={
+        "matter": "M002", "applicant": applicant(id_no=id_number("20261202", "201"))})
+    assert_error(r, 422, "invalid")
+    assert "出生日期" in r.json()["error"]["message"]

@@ -1,0 +1,38 @@
+"""Personal data rules: the resident ID number (居民身份证号码); pure."""
+
+from __future__ import annotations
+
+from datetime import date
+
+# GB 11643-1999: weight of each of the first 17 digits, and the check character for sum mod 11.
+_WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
+_CHECK = "10X98765432"
+
+
+class IdNumberError(ValueError):
+    """Raised when a string is not a valid resident ID number."""
+
+
+def id_check_digit(first17: str) -> str:
+    """Return the GB 11643 check character for the first 17 digits of an ID number."""
+    return _CHECK[sum(int(c) * w for c, w in zip(first17, _WEIGHTS, strict=True)) % 11]
+
+
+def normalise_id_number(value: str, *, today: date) -> str:
+    """Return an ID number in its stored form (upper-case X), or raise IdNumberError.
+
+    The region code (first 6 digits) is checked for shape only: residents keep the code of the
+    county that registered them, which may be younger than they are or retired since.
+    """
+    number = value.strip().upper()
+    if len(number) != 18 or not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+        raise IdNumberError("身份证号码应为 18 位：17 位数字加 1 位数字或 X")
+    if id_check_digit(number[:17]) != number[17]:
+        raise IdNumberError("身份证号码校验位不正确，请核对")
+    try:
+        born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError as exc:
+        raise IdNumberError("身份证号码中的出生日期不存在，请核对") from exc
+    if born > today:
+        raise IdNumberError("身份证号码中的出生日期晚于今天，请核对")
+    return number
