@@ -94,8 +94,8 @@ def fill_backlog(url: str, count: int) -> None:
     from sqlalchemy import insert
 
     from queue_server.db.engine import make_engine
-    from queue_server.hall import Hall
     from queue_server.hallconfig.loader import bundled_yaml, parse
+    from queue_server.halls.hall import Hall
     from queue_server.tickets.models import Ticket
 
     hall = Hall(parse(bundled_yaml()), b"x")

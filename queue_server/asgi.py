@@ -1,5 +1,5 @@
 """ASGI entry point for multi-worker servers: the app is built from HALL_* settings."""
 
-from queue_server.app import create_app
+from queue_server.app.factory import create_app
 
 app = create_app()

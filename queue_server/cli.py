@@ -13,8 +13,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Run the queue server."""
     import uvicorn
 
-    from queue_server.logs import log_config
-    from queue_server.settings import ServerSettings
+    from queue_server.core.logs import log_config
+    from queue_server.core.settings import ServerSettings
 
     settings = ServerSettings()
     if args.workers > 1 and settings.resolved_database_url().startswith("sqlite"):
@@ -27,7 +27,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
                     access_log=settings.access_log,
                     log_config=log_config(), forwarded_allow_ips=args.forwarded_allow_ips)
         return 0
-    from queue_server.app import create_app
+    from queue_server.app.factory import create_app
 
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info",
                 ws_max_size=settings.ws_max_size, log_config=log_config(), access_log=settings.access_log,
@@ -36,9 +36,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _prepared_engine() -> tuple[Any, Any]:
+    from queue_server.core.settings import ServerSettings
     from queue_server.db.engine import make_engine
     from queue_server.db.migrate import upgrade
-    from queue_server.settings import ServerSettings
 
     settings = ServerSettings()
     engine = make_engine(settings.resolved_database_url())
@@ -57,13 +57,13 @@ def cmd_users_add(args: argparse.Namespace) -> int:
     """Add a staff user, asking for the password or reading it from standard input."""
     from pydantic import ValidationError
 
+    from queue_server.app.bootstrap import choose_config, load_secret
     from queue_server.auth.models import UserCreate
     from queue_server.auth.service import add_user
-    from queue_server.bootstrap import choose_config, load_secret
-    from queue_server.clock import utcnow
-    from queue_server.errors import ApiError
-    from queue_server.hall import Hall
-    from queue_server.uow import Database
+    from queue_server.core.clock import utcnow
+    from queue_server.core.errors import ApiError
+    from queue_server.db.uow import Database
+    from queue_server.halls.hall import Hall
 
     password = _read_password()
     if password is None:
@@ -88,10 +88,10 @@ def cmd_users_add(args: argparse.Namespace) -> int:
 
 
 def _user_command(args: argparse.Namespace, change: Any) -> int:
-    from queue_server.bootstrap import choose_config, load_secret
-    from queue_server.errors import ApiError
-    from queue_server.hall import Hall
-    from queue_server.uow import Database
+    from queue_server.app.bootstrap import choose_config, load_secret
+    from queue_server.core.errors import ApiError
+    from queue_server.db.uow import Database
+    from queue_server.halls.hall import Hall
 
     settings, engine = _prepared_engine()
     hall = Hall(choose_config(settings, engine), load_secret(settings))
@@ -131,8 +131,8 @@ def cmd_users_disable(args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     """Write a consistent copy of the live database to FILE."""
-    from queue_server.backup import BackupError, backup
-    from queue_server.settings import ServerSettings
+    from queue_server.core.settings import ServerSettings
+    from queue_server.jobs.backup import BackupError, backup
 
     try:
         backup(ServerSettings().resolved_database_url(), Path(args.file))
@@ -145,8 +145,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     """Restore FILE into the stopped server's database."""
-    from queue_server.backup import BackupError, restore
-    from queue_server.settings import ServerSettings
+    from queue_server.core.settings import ServerSettings
+    from queue_server.jobs.backup import BackupError, restore
 
     try:
         restore(ServerSettings().resolved_database_url(), Path(args.file))
@@ -159,7 +159,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def cmd_config_export(args: argparse.Namespace) -> int:
     """Write the hall configuration in use to a YAML file."""
-    from queue_server.bootstrap import choose_config
+    from queue_server.app.bootstrap import choose_config
     from queue_server.hallconfig.loader import dump
 
     settings, engine = _prepared_engine()
@@ -194,7 +194,7 @@ def cmd_config_import(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser with every subcommand."""
-    from queue_server import demo
+    from queue_server.devtools import demo
 
     parser = argparse.ArgumentParser(prog="hall", description="乡镇便民服务中心排队叫号系统")
     sub = parser.add_subparsers(dest="command", required=True)

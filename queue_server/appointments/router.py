@@ -8,11 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 from sqlmodel import Session, col, select
 
-from queue_server.appointments import service
-from queue_server.appointments.models import Appointment, AppointmentCreate, AppointmentPublic, SlotPublic
-from queue_server.appointments.slots import slot_views
-from queue_server.appointments.stats import AppointmentStats, appointment_stats
-from queue_server.deps import (
+from queue_server.app.deps import (
     BaseUrlDep,
     CallerDep,
     ManagerDep,
@@ -22,8 +18,12 @@ from queue_server.deps import (
     StaffDep,
     client_ip,
 )
-from queue_server.errors import Forbidden, Invalid, Unauthorized
-from queue_server.hall import Hall
+from queue_server.appointments import service
+from queue_server.appointments.models import Appointment, AppointmentCreate, AppointmentPublic, SlotPublic
+from queue_server.appointments.slots import slot_views
+from queue_server.appointments.stats import AppointmentStats, appointment_stats
+from queue_server.core.errors import Forbidden, Invalid, Unauthorized
+from queue_server.halls.hall import Hall
 from queue_server.stats.ranges import day_range
 from queue_server.tickets.views import mask_phone
 

@@ -11,9 +11,10 @@ from sqlmodel import Session, col, select
 
 from queue_server.appointments.models import Appointment, AppointmentCreate, AppointmentIpDay, AppointmentSlot
 from queue_server.appointments.slots import offered
+from queue_server.core.errors import ApiError, Conflict, Forbidden, Invalid, NotFound, RateLimited
+from queue_server.db.uow import UnitOfWork
 from queue_server.domain.appointments import NO_SHOW_DAYS, CheckIn, check_in, format_code
 from queue_server.domain.model import AppointmentStatus
-from queue_server.errors import ApiError, Conflict, Forbidden, Invalid, NotFound, RateLimited
 from queue_server.events.schema import (
     AppointmentBooked,
     AppointmentBrief,
@@ -21,8 +22,7 @@ from queue_server.events.schema import (
     AppointmentMissed,
     AppointmentUsed,
 )
-from queue_server.hall import Hall
-from queue_server.uow import UnitOfWork
+from queue_server.halls.hall import Hall
 
 NOT_ACTIVE = "appointment_not_active"
 

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from queue_server.appointments.models import Appointment
 from queue_server.domain.model import AppointmentStatus
-from queue_server.hall import Hall
+from queue_server.halls.hall import Hall
 
 
 class AppointmentStats(BaseModel):

@@ -14,9 +14,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from queue_server.auth import service
 from queue_server.auth.models import User
-from queue_server.errors import RateLimited, Unauthorized
-from queue_server.ratelimit import RateLimiter
-from queue_server.uow import Database
+from queue_server.core.errors import RateLimited, Unauthorized
+from queue_server.core.limits import RateLimiter
+from queue_server.db.uow import Database
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("timing-equaliser")

@@ -7,6 +7,17 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request, Response
 from sqlmodel import col, select
 
+from queue_server.app.deps import (
+    SESSION_COOKIE,
+    AdminDep,
+    AnyCallerDep,
+    DeviceDep,
+    ManagerDep,
+    RowId,
+    RuntimeDep,
+    bearer_token,
+    client_ip,
+)
 from queue_server.auth import service
 from queue_server.auth.models import (
     Device,
@@ -22,18 +33,7 @@ from queue_server.auth.models import (
     UserCreate,
     UserPublic,
 )
-from queue_server.deps import (
-    SESSION_COOKIE,
-    AdminDep,
-    AnyCallerDep,
-    DeviceDep,
-    ManagerDep,
-    RowId,
-    RuntimeDep,
-    bearer_token,
-    client_ip,
-)
-from queue_server.hall import Hall
+from queue_server.halls.hall import Hall
 
 router = APIRouter(prefix="/api", tags=["auth"])
 UserName = Annotated[str, Path(min_length=1, max_length=64)]

@@ -20,11 +20,11 @@ from queue_server.auth.models import (
     User,
     UserCreate,
 )
+from queue_server.core.errors import Conflict, Invalid, NotFound
+from queue_server.db.uow import UnitOfWork
 from queue_server.domain.model import DeviceKind, Role
-from queue_server.errors import Conflict, Invalid, NotFound
 from queue_server.events.schema import DeviceStatusChanged
-from queue_server.hall import Hall
-from queue_server.uow import UnitOfWork
+from queue_server.halls.hall import Hall
 
 _hasher = PasswordHasher()
 

@@ -7,9 +7,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from queue_server.app.deps import RuntimeDep
 from queue_server.calendar.models import CalendarCoverage, CalendarDay
-from queue_server.deps import RuntimeDep
-from queue_server.errors import Invalid
+from queue_server.core.errors import Invalid
 
 router = APIRouter(prefix="/api/calendar", tags=["calendar"])
 MAX_DAYS = 400

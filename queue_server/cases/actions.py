@@ -21,10 +21,11 @@ from queue_server.cases.models import (
     WithdrawBody,
 )
 from queue_server.cases.service import add_step, brief, get_case, principal_station, who_name
+from queue_server.core.errors import Forbidden, Invalid, conflict
+from queue_server.db.uow import UnitOfWork
 from queue_server.domain.cases import CaseAction, CaseTransitionError, agent_may, transition
 from queue_server.domain.model import CaseChannel, CaseResult, CaseStatus, Delivery
 from queue_server.domain.workdays import due_date, on_time, suspended_working_days
-from queue_server.errors import Forbidden, Invalid, conflict
 from queue_server.events.schema import (
     CaseCompleted,
     CaseDelivered,
@@ -34,7 +35,6 @@ from queue_server.events.schema import (
     CaseSuspended,
     CaseWithdrawn,
 )
-from queue_server.uow import UnitOfWork
 
 B = TypeVar("B", bound=BaseModel)
 BODIES: dict[CaseAction, type[BaseModel]] = {

@@ -16,9 +16,9 @@ from sqlmodel import col, select
 from queue_server.auth.service import Principal
 from queue_server.cases import service
 from queue_server.cases.models import Case, CaseBatch, CaseCreate
-from queue_server.errors import Invalid
+from queue_server.core.errors import Invalid
+from queue_server.db.uow import UnitOfWork
 from queue_server.stations.models import CaseKey
-from queue_server.uow import UnitOfWork
 
 
 def _hash(kind: str, payload: Any) -> str:

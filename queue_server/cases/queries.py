@@ -16,9 +16,9 @@ from queue_server.auth.service import Principal
 from queue_server.cases.models import Case, CaseStep
 from queue_server.cases.service import get_case, principal_station
 from queue_server.cases.views import is_overdue
+from queue_server.core.errors import Forbidden, Unauthorized
 from queue_server.domain.model import CaseChannel, CaseStatus, MatterMode
-from queue_server.errors import Forbidden, Unauthorized
-from queue_server.hall import Hall
+from queue_server.halls.hall import Hall
 
 MASKED_PHONE = re.compile(r"^(1\d{2})\*{4}(\d{4})$")
 RUNNING = (CaseStatus.ACCEPTED, CaseStatus.PROCESSING)

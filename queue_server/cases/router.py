@@ -10,6 +10,16 @@ from pydantic import BaseModel
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
+from queue_server.app.deps import (
+    MAX_ID,
+    AgentOrStaffDep,
+    BaseUrlDep,
+    PrincipalDep,
+    RowId,
+    RuntimeDep,
+    StaffDep,
+    get_runtime,
+)
 from queue_server.cases import actions, idempotency, printing
 from queue_server.cases.models import (
     BatchPublic,
@@ -23,21 +33,11 @@ from queue_server.cases.models import (
 )
 from queue_server.cases.queries import CaseFilter, list_cases, read_case, steps_of, token_matches
 from queue_server.cases.views import case_public
-from queue_server.deps import (
-    MAX_ID,
-    AgentOrStaffDep,
-    BaseUrlDep,
-    PrincipalDep,
-    RowId,
-    RuntimeDep,
-    StaffDep,
-    get_runtime,
-)
+from queue_server.core.errors import Invalid
 from queue_server.domain.cases import CaseAction
 from queue_server.domain.model import CaseStatus
-from queue_server.errors import Invalid
 from queue_server.events.sockets import close_quietly, run_until_either
-from queue_server.hall import Hall
+from queue_server.halls.hall import Hall
 
 router = APIRouter(tags=["cases"])
 KeyHeader = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]

@@ -13,15 +13,15 @@ from sqlmodel import Session
 
 from queue_server.auth.service import Principal
 from queue_server.cases.models import Case, CaseBatch, CaseCounter, CaseCreate, CaseStep
+from queue_server.core.errors import Forbidden, Invalid, NotFound
+from queue_server.db.uow import UnitOfWork
 from queue_server.domain.cases import format_case_number
 from queue_server.domain.model import CaseChannel, CaseResult, CaseStatus, Delivery, MatterMode
 from queue_server.domain.privacy import IdNumberError, normalise_id_number
 from queue_server.domain.workdays import due_date
-from queue_server.errors import Forbidden, Invalid, NotFound
 from queue_server.events.schema import CaseAccepted, CaseBrief
-from queue_server.hall import Hall
+from queue_server.halls.hall import Hall
 from queue_server.tickets.models import Ticket
-from queue_server.uow import UnitOfWork
 
 
 def brief(case: Case) -> CaseBrief:

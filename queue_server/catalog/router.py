@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query
 
-from queue_server.deps import RuntimeDep
+from queue_server.app.deps import RuntimeDep
 from queue_server.readmodel.models import Catalog, GuideResult
 from queue_server.readmodel.queue import catalog, search_guide
 

@@ -6,13 +6,13 @@ import logging
 
 from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
 
-from queue_server.deps import MAX_ID, RuntimeDep, get_runtime, public_base
+from queue_server.app.deps import MAX_ID, RuntimeDep, get_runtime, public_base
+from queue_server.app.runtime import Runtime
 from queue_server.events import service as events
 from queue_server.events.hub import Subscriber
 from queue_server.events.sockets import close_quietly, run_until_either
 from queue_server.readmodel.models import QueueSnapshot
 from queue_server.readmodel.queue import queue_snapshot
-from queue_server.runtime import Runtime
 from queue_server.tickets.models import Ticket
 from queue_server.tickets.service import token_matches
 

@@ -10,7 +10,7 @@ from sqlmodel import Session, SQLModel, col, select
 from queue_server.db.driver import Driver, DriverStatement, insert_returning_id
 from queue_server.events.models import Event, HallState
 from queue_server.events.schema import CALL_TYPES, Envelope, HallEvent, TicketBrief
-from queue_server.hall import Hall
+from queue_server.halls.hall import Hall
 from queue_server.tickets.models import Ticket
 
 NOTIFY_CHANNEL = "hall_events"

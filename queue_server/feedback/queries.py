@@ -12,9 +12,9 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from queue_server.auth.models import User
+from queue_server.core.errors import NotFound
 from queue_server.domain.feedback import ItemFacts, figures, format_feedback_number, is_overdue
 from queue_server.domain.model import FeedbackKind, FeedbackStatus, GradeSource, TicketStatus
-from queue_server.errors import NotFound
 from queue_server.feedback.models import (
     FeedbackItem,
     FeedbackPublic,
@@ -23,7 +23,7 @@ from queue_server.feedback.models import (
     StepPublic,
     WindowRank,
 )
-from queue_server.hall import Hall
+from queue_server.halls.hall import Hall
 from queue_server.tickets.models import Evaluation, Ticket
 from queue_server.tickets.views import mask_phone
 

@@ -11,11 +11,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from sqlmodel import Session, select
 
+from queue_server.app.deps import ManagerDep, RowId, RuntimeDep, client_ip
+from queue_server.app.runtime import Runtime
 from queue_server.cases.queries import read_case
-from queue_server.deps import ManagerDep, RowId, RuntimeDep, client_ip
+from queue_server.core.errors import ApiError, Invalid, RateLimited
 from queue_server.domain.feedback import FeedbackAction
 from queue_server.domain.model import CaseStatus, FeedbackStatus
-from queue_server.errors import ApiError, Invalid, RateLimited
 from queue_server.feedback import queries, service
 from queue_server.feedback.models import (
     CaseEvaluation,
@@ -32,7 +33,6 @@ from queue_server.feedback.models import (
     ReportCreate,
     VisitBody,
 )
-from queue_server.runtime import Runtime
 from queue_server.stats.ranges import day_range
 
 router = APIRouter(tags=["feedback"])

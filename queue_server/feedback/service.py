@@ -16,10 +16,11 @@ from queue_server.cases.models import Case
 from queue_server.cases.queries import token_matches
 from queue_server.cases.service import brief as case_brief
 from queue_server.cases.service import get_case
+from queue_server.core.errors import Forbidden, Invalid, conflict
+from queue_server.db.uow import UnitOfWork
 from queue_server.domain.feedback import FeedbackAction, FeedbackTransitionError, opens_item, transition
 from queue_server.domain.model import CaseStatus, FeedbackKind, FeedbackStatus, GradeSource
 from queue_server.domain.workdays import add_working_days
-from queue_server.errors import Forbidden, Invalid, conflict
 from queue_server.events.schema import (
     CaseEvaluated,
     FeedbackBrief,
@@ -40,7 +41,6 @@ from queue_server.feedback.models import (
 )
 from queue_server.feedback.queries import find_item
 from queue_server.tickets.models import Ticket
-from queue_server.uow import UnitOfWork
 
 SYSTEM = "system"
 FeedbackEventType = (type[FeedbackOpened] | type[FeedbackVisited] | type[FeedbackRectified]

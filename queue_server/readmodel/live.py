@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from queue_server.auth.models import Device
 from queue_server.domain.estimate import Estimate
 from queue_server.domain.model import TicketStatus, WindowStatus
-from queue_server.hall import Hall
+from queue_server.halls.hall import Hall
 from queue_server.readmodel.models import ClerkRef
 from queue_server.readmodel.queue import category_eta
 from queue_server.readmodel.windows import window_rows

@@ -9,8 +9,8 @@ from queue_server.domain.estimate import Estimate
 from queue_server.domain.model import CaseChannel, CaseStatus
 from queue_server.domain.policy import ordered_queue
 from queue_server.events import service as log
-from queue_server.hall import Hall
 from queue_server.hallconfig.schema import Matter
+from queue_server.halls.hall import Hall
 from queue_server.readmodel.models import (
     BoardCategory,
     BoardWindow,

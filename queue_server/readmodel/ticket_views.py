@@ -7,7 +7,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from queue_server.domain.estimate import Estimate
-from queue_server.hall import Hall
+from queue_server.halls.hall import Hall
 from queue_server.tickets.models import Ticket
 from queue_server.tickets.views import ticket_public
 

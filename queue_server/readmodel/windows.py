@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from queue_server.auth.models import User
 from queue_server.domain.model import TicketStatus, WindowStatus
-from queue_server.hall import Hall
+from queue_server.halls.hall import Hall
 from queue_server.readmodel.models import ClerkRef, WindowPublic
 from queue_server.tickets.models import Ticket
 from queue_server.tickets.views import ticket_public

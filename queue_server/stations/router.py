@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from queue_server.deps import ManagerDep, RuntimeDep
+from queue_server.app.deps import ManagerDep, RuntimeDep
 from queue_server.stations.models import StationList
 from queue_server.stations.service import list_stations
 

@@ -9,9 +9,9 @@ from sqlmodel import Session, col, select
 
 from queue_server.auth.models import User
 from queue_server.auth.service import Principal
+from queue_server.core.errors import Forbidden, RateLimited, Unauthorized
 from queue_server.domain.model import Role
-from queue_server.errors import Forbidden, RateLimited, Unauthorized
-from queue_server.hall import Hall
+from queue_server.halls.hall import Hall
 from queue_server.stations.models import AgentDay, AgentPublic, StationList, StationPublic
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from queue_server.hall import Hall
+from queue_server.halls.hall import Hall
 from queue_server.stats import queries
 from queue_server.stats.service import summarize
 

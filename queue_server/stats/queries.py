@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from queue_server.auth.models import User
 from queue_server.domain.model import GradeSource
-from queue_server.hall import Hall
+from queue_server.halls.hall import Hall
 from queue_server.stats.service import Facts, Group, fold_tickets
 from queue_server.tickets.models import Evaluation, Ticket
 from queue_server.tickets.views import mask_phone

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from queue_server.domain.estimate import Estimate, SimWindow, free_at, run_simulation
 from queue_server.domain.model import Priority, QueuedTicket, WindowStatus
-from queue_server.hall import Hall
+from queue_server.halls.hall import Hall
 from queue_server.readmodel.windows import window_rows
 from queue_server.tickets.models import ServiceStat
 

@@ -17,7 +17,7 @@ from queue_server.db.engine import snapshot_session, write_session
 from queue_server.domain.estimate import Estimate
 from queue_server.domain.model import QueuedTicket
 from queue_server.events.schema import Envelope
-from queue_server.hall import Hall
+from queue_server.halls.hall import Hall
 from queue_server.tickets.estimates import QueueTracker, estimate_queue
 from queue_server.tickets.live import Deferred, EstimateCache, LiveEstimates, queued
 from queue_server.tickets.models import Ticket

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from queue_server.db.uow import Database, UnitOfWork
 from queue_server.domain.estimate import Estimate
 from queue_server.events.schema import Envelope
 from queue_server.tickets.estimator import PROBE_MAX_AGE, Estimator
 from queue_server.tickets.live import Deferred
 from queue_server.tickets.service import Issued
-from queue_server.uow import Database, UnitOfWork
 
 
 class Issuer:

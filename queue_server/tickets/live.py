@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from queue_server.domain.estimate import Estimate
 from queue_server.domain.model import QueuedTicket
 from queue_server.domain.resume import ResumableSimulation
-from queue_server.hall import Hall
+from queue_server.halls.hall import Hall
 from queue_server.tickets.estimates import QueueView, _sim_windows
 from queue_server.tickets.models import Ticket
 

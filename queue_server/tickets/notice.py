@@ -10,9 +10,9 @@ from pydantic import Field as PField
 from sqlmodel import Session
 
 from printer.documents import MaterialsNotice
+from queue_server.core.errors import Invalid, conflict
 from queue_server.domain.model import Outcome, TicketStatus
-from queue_server.errors import Invalid, conflict
-from queue_server.hall import Hall
+from queue_server.halls.hall import Hall
 from queue_server.tickets.service import get_ticket
 from queue_server.windows.printer import send as to_window
 from queue_server.windows.printer import window_printer

@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import func, or_, text
 from sqlmodel import Session, select
 
+from queue_server.core.errors import RateLimited
 from queue_server.domain.model import Channel, TicketStatus
 from queue_server.domain.passes import pass_period_start
-from queue_server.errors import RateLimited
-from queue_server.hall import Hall
+from queue_server.halls.hall import Hall
 from queue_server.tickets.models import MobileIpDay, Ticket, TicketCreate
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from queue_server.deps import (
+from queue_server.app.deps import (
     BaseUrlDep,
     DisplayDep,
     PrincipalDep,
@@ -20,9 +20,9 @@ from queue_server.deps import (
     phone_device,
     public_base,
 )
+from queue_server.core.errors import RateLimited
 from queue_server.domain.model import Channel
 from queue_server.domain.passes import make_pass
-from queue_server.errors import RateLimited
 from queue_server.tickets import notice, service
 from queue_server.tickets.models import (
     EvaluationPublic,

@@ -13,17 +13,18 @@ from sqlmodel import Session, SQLModel, select
 
 from queue_server.appointments import service as appointments
 from queue_server.auth.service import Principal
+from queue_server.core.errors import ApiError, Forbidden, Invalid, NotFound, Unauthorized
 from queue_server.db.driver import Driver, DriverStatement, insert_returning_id
 from queue_server.db.rows import transient
+from queue_server.db.uow import UnitOfWork
 from queue_server.domain.model import Channel, GradeSource, MobileEntry, TicketStatus
 from queue_server.domain.numbering import format_number
 from queue_server.domain.passes import check_pass
 from queue_server.domain.states import Action
-from queue_server.errors import ApiError, Forbidden, Invalid, NotFound, Unauthorized
 from queue_server.events.schema import TicketCancelled, TicketEvaluated, TicketIssued
 from queue_server.events.service import brief
 from queue_server.feedback import service as feedback
-from queue_server.hall import Hall
+from queue_server.halls.hall import Hall
 from queue_server.stations import service as agents
 from queue_server.tickets import phones
 from queue_server.tickets.models import (
@@ -35,7 +36,6 @@ from queue_server.tickets.models import (
     TicketEvaluationCreate,
 )
 from queue_server.tickets.states import step
-from queue_server.uow import UnitOfWork
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from queue_server.core.errors import ApiError, conflict
 from queue_server.domain.model import TicketStatus
 from queue_server.domain.states import Action, TransitionError, transition
-from queue_server.errors import ApiError, conflict
 from queue_server.tickets.models import Ticket
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from queue_server.domain.estimate import Estimate
 from queue_server.domain.model import TicketStatus
-from queue_server.hall import Hall
+from queue_server.halls.hall import Hall
 from queue_server.tickets.models import Ticket, TicketPublic
 
 

@@ -12,9 +12,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from display.tts import TtsUnavailable, spoken_call
-from queue_server.deps import RuntimeDep, client_ip, public_base
-from queue_server.errors import ApiError, Invalid, NotFound, RateLimited
-from queue_server.runtime import Runtime
+from queue_server.app.deps import RuntimeDep, client_ip, public_base
+from queue_server.app.runtime import Runtime
+from queue_server.core.errors import ApiError, Invalid, NotFound, RateLimited
 from queue_server.web.pages import templates
 
 router = APIRouter()

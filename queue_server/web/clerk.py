@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from queue_server.deps import RuntimeDep
+from queue_server.app.deps import RuntimeDep
+from queue_server.core.errors import NotFound
 from queue_server.domain.model import PauseReason
-from queue_server.errors import NotFound
 from queue_server.web.pages import templates
 
 router = APIRouter(include_in_schema=False)

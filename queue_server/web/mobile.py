@@ -8,10 +8,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 
-from queue_server.deps import PhoneDeviceDep, RuntimeDep, give_device_cookie
+from queue_server.app.deps import PhoneDeviceDep, RuntimeDep, give_device_cookie
+from queue_server.app.runtime import Runtime
 from queue_server.domain.model import MobileEntry
 from queue_server.domain.passes import classify_pass
-from queue_server.runtime import Runtime
 from queue_server.web.pages import templates
 
 router = APIRouter()

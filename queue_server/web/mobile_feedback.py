@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from queue_server.deps import RuntimeDep
+from queue_server.app.deps import RuntimeDep
 from queue_server.web.pages import templates
 
 router = APIRouter()

@@ -10,14 +10,14 @@ from sqlalchemy import TextClause, text, update
 from sqlmodel import Session, col
 
 from queue_server.auth.service import Principal
+from queue_server.core.errors import ApiError, Forbidden, conflict
+from queue_server.db.uow import UnitOfWork
 from queue_server.domain.model import TicketStatus, WindowStatus
 from queue_server.domain.states import Action, transition
-from queue_server.errors import ApiError, Forbidden, conflict
 from queue_server.events import schema as ev
-from queue_server.hall import Hall
+from queue_server.halls.hall import Hall
 from queue_server.tickets.models import Ticket
 from queue_server.tickets.service import get_ticket
-from queue_server.uow import UnitOfWork
 from queue_server.windows.models import WindowState
 from queue_server.windows.service import owned, ticket_event
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from printer.documents import Document
 from printer.errors import PrinterError
 from printer.service import print_document
-from queue_server.errors import ApiError, Invalid
-from queue_server.hall import Hall
+from queue_server.core.errors import ApiError, Invalid
+from queue_server.halls.hall import Hall
 
 
 def window_printer(hall: Hall, window: int) -> str:

@@ -7,11 +7,12 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
-from queue_server.deps import BaseUrlDep, CallerDep, PadOrStaffDep, RuntimeDep, StaffDep
+from queue_server.app.deps import BaseUrlDep, CallerDep, PadOrStaffDep, RuntimeDep, StaffDep
+from queue_server.app.runtime import Runtime
+from queue_server.db.uow import UnitOfWork
 from queue_server.readmodel.models import WindowPublic
 from queue_server.readmodel.queue import window_queue
 from queue_server.readmodel.windows import window_by_number, windows_public
-from queue_server.runtime import Runtime
 from queue_server.tickets.models import (
     EvaluationCreate,
     EvaluationPublic,
@@ -20,7 +21,6 @@ from queue_server.tickets.models import (
     TicketPublic,
 )
 from queue_server.tickets.views import ticket_public
-from queue_server.uow import UnitOfWork
 from queue_server.windows import calling, service, serving
 from queue_server.windows.models import CallBody, FinishBody, PauseBody, TransferBody, WindowState
 

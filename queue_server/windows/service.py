@@ -12,17 +12,17 @@ from typing import Any
 from sqlmodel import Session, select
 
 from queue_server.auth.service import Principal
+from queue_server.core.errors import ApiError, Conflict, Forbidden, NotFound, conflict
+from queue_server.db.uow import UnitOfWork
 from queue_server.domain.model import DeviceKind, GradeSource, TicketStatus, WindowStatus
 from queue_server.domain.states import Action
-from queue_server.errors import ApiError, Conflict, Forbidden, NotFound, conflict
 from queue_server.events import schema as ev
 from queue_server.events import service as log
 from queue_server.events.service import brief
-from queue_server.hall import Hall
+from queue_server.halls.hall import Hall
 from queue_server.tickets.models import Evaluation, EvaluationCreate, Ticket
 from queue_server.tickets.service import evaluate
 from queue_server.tickets.states import step
-from queue_server.uow import UnitOfWork
 from queue_server.windows.models import WindowState
 
 

@@ -7,15 +7,15 @@ from datetime import datetime
 from sqlmodel import Session
 
 from queue_server.auth.service import Principal
+from queue_server.core.errors import Invalid, conflict
+from queue_server.db.uow import UnitOfWork
 from queue_server.domain.estimate import ewma
 from queue_server.domain.model import Outcome
 from queue_server.domain.states import Action
-from queue_server.errors import Invalid, conflict
 from queue_server.events import schema as ev
-from queue_server.hall import Hall
+from queue_server.halls.hall import Hall
 from queue_server.tickets.models import ServiceStat, Ticket
 from queue_server.tickets.states import step
-from queue_server.uow import UnitOfWork
 from queue_server.windows.models import WindowState
 from queue_server.windows.service import owned, ticket_event
 

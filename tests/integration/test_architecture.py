@@ -10,8 +10,8 @@ from typing import Any
 
 from starlette.routing import Match, Mount
 
-from queue_server.app import create_app
-from queue_server.settings import ServerSettings
+from queue_server.app.factory import create_app
+from queue_server.core.settings import ServerSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVER = ROOT / "queue_server"
@@ -84,14 +84,14 @@ def test_no_path_belongs_to_two_routers_so_their_order_is_free(tmp_path: Path) -
 
 def test_only_the_app_factory_imports_routers() -> None:
     offenders = [f"{p.relative_to(ROOT)} imports {name}" for p in _modules(SERVER)
-                 if p.name != "app.py" for name in _imports(p)
+                 if p.name != "factory.py" for name in _imports(p)
                  if name.endswith(".router") or ".router." in name]
     assert not offenders, offenders
 
 
 def test_only_the_dependency_module_touches_app_state() -> None:
     offenders = [str(p.relative_to(ROOT)) for p in _modules(SERVER)
-                 if "app.state" in p.read_text(encoding="utf-8") and p.name not in ("deps.py", "app.py")]
+                 if "app.state" in p.read_text(encoding="utf-8") and p.name not in ("deps.py", "factory.py")]
     assert not offenders, offenders
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import event
 from queue_server.auth.cache import AuthCache
 from queue_server.auth.models import DeviceCreate
 from queue_server.auth.service import add_device, raise_epoch
-from queue_server.clock import Clock
+from queue_server.core.clock import Clock
 from tests.support.inprocess import NOON, database
 from tests.support.live import Api, LiveServer
 

@@ -18,7 +18,7 @@ import pytest
 import sqlalchemy as sa
 from websockets.sync.client import connect
 
-from queue_server.backup import backup, restore
+from queue_server.jobs.backup import backup, restore
 from tests.support.http import bearer, kiosk, staff
 from tests.support.live import Api, LiveServer, pg_create_database, pg_drop_database
 

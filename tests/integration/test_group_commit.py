@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from queue_server.uow import Database, UnitOfWork
+from queue_server.db.uow import Database, UnitOfWork
 from tests.support.inprocess import database
 
 

@@ -22,8 +22,8 @@ import yaml
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
+from queue_server.core.settings import ServerSettings
 from queue_server.domain.passes import make_pass
-from queue_server.settings import ServerSettings
 from tests.support.http import PASSWORD, add_user, assert_error, bearer, issue, kiosk, login, staff
 from tests.support.live import ADMIN_PASSWORD, Api, LiveServer, ServedProcess, free_port
 
@@ -159,7 +159,7 @@ def test_2_a_retry_after_a_lost_answer_gets_the_same_ticket(live: LiveServer) ->
 # ---- 3. the demo --------------------------------------------------------------------------------
 
 def test_3_simulated_clerks_have_random_passwords(live: LiveServer) -> None:
-    from queue_server.simulate import simulate
+    from queue_server.devtools.simulate import simulate
 
     api = Api(live.url)
     admin = api.admin()
@@ -579,7 +579,7 @@ def test_13_the_kiosks_printer_detail_reaches_the_manager(live: LiveServer) -> N
 
 def test_13_the_secret_key_file_is_created_private_in_one_step(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from queue_server.bootstrap import load_secret
+    from queue_server.app.bootstrap import load_secret
 
     monkeypatch.setattr(Path, "chmod", lambda *_a, **_k: None)  # no second step to rely on
     old = os.umask(0o022)
@@ -611,7 +611,7 @@ def test_13_old_sessions_keys_device_ids_and_comments_are_pruned_at_the_rollover
     real = rt.clock
     rt.clock = lambda: real() + timedelta(days=400)
     try:
-        from queue_server.rollover import rollover
+        from queue_server.jobs.rollover import rollover
         rt.db.run_write(lambda uow: rollover(uow, rt.clock()))
     finally:
         rt.clock = real

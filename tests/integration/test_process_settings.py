@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from queue_server.logs import BackgroundStreamHandler
+from queue_server.core.logs import BackgroundStreamHandler
 from tests.support.live import LiveServer
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from queue_server.retention import prune
+from queue_server.db.uow import UnitOfWork
+from queue_server.jobs.retention import prune
 from queue_server.stations.models import AgentDay, CaseKey
-from queue_server.uow import UnitOfWork
 from tests.support.inprocess import NOON, database
 
 

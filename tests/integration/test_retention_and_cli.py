@@ -15,7 +15,7 @@ import httpx
 import yaml
 
 from queue_server.db.engine import write_session
-from queue_server.rollover import forget_phones
+from queue_server.jobs.rollover import forget_phones
 from queue_server.tickets.models import Ticket
 from tests.support.live import Api, LiveServer, free_port
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from queue_server.db.uow import UnitOfWork
 from queue_server.domain.model import FeedbackKind, FeedbackStatus
 from queue_server.feedback.models import CaseEvaluation, FeedbackItem
-from queue_server.retention import prune
-from queue_server.uow import UnitOfWork
+from queue_server.jobs.retention import prune
 from tests.support.inprocess import NOON, database
 
 

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from websockets.sync.client import connect
 
-from queue_server.rollover import rollover
+from queue_server.jobs.rollover import rollover
 from tests.support.http import issue, kiosk, staff
 from tests.support.live import Api, LiveServer
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from queue_server.simulate_cases import simulate_cases
+from queue_server.devtools.cases import simulate_cases
 from tests.support.cases import hold_clock
 from tests.support.live import Api, LiveServer
 

@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, select
 
+from queue_server.core.errors import ApiError
+from queue_server.db.uow import Database, UnitOfWork
 from queue_server.domain.model import Channel, Outcome, TicketStatus, WindowStatus
-from queue_server.errors import ApiError
 from queue_server.events import schema as ev
 from queue_server.events.models import Event
-from queue_server.rollover import rollover
+from queue_server.jobs.rollover import rollover
 from queue_server.tickets import service as tickets
 from queue_server.tickets.models import Ticket, TicketCreate
-from queue_server.uow import Database, UnitOfWork
 from queue_server.windows import calling, serving
 from queue_server.windows import service as windows
 from tests.support.inprocess import ADMIN, KIOSK, NOON, clerk, database

@@ -7,11 +7,11 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from queue_server.app.bootstrap import prepare
 from queue_server.auth.service import Principal
-from queue_server.bootstrap import prepare
+from queue_server.core.settings import ServerSettings
 from queue_server.db.engine import make_engine
-from queue_server.settings import ServerSettings
-from queue_server.uow import Database
+from queue_server.db.uow import Database
 
 ADMIN = Principal("user", "admin", "admin", "管理员")
 KIOSK = Principal("device", "kiosk", device_id=1, display_name="kiosk")

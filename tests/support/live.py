@@ -15,8 +15,8 @@ from typing import Any
 import httpx
 import uvicorn
 
-from queue_server.app import create_app
-from queue_server.settings import ServerSettings
+from queue_server.app.factory import create_app
+from queue_server.core.settings import ServerSettings
 
 ADMIN_PASSWORD = "admin-pass-123"
 PG_ADMIN_URL = os.environ.get(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, expect
 
-from queue_server.simulate import simulate
+from queue_server.devtools.simulate import simulate
 from tests.support.live import ADMIN_PASSWORD, Api, LiveServer
 
 

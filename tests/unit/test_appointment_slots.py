@@ -16,8 +16,8 @@ from queue_server.domain.appointments import (
     slots_on,
 )
 from queue_server.domain.model import WindowProfile
-from queue_server.hall import Hall
 from queue_server.hallconfig.loader import bundled_yaml, parse
+from queue_server.halls.hall import Hall
 
 TZ = ZoneInfo("Asia/Shanghai")
 CAL = WorkCalendar()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from queue_server.logs import redact
+from queue_server.core.logs import redact
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -19,8 +19,8 @@ from queue_server.domain.workdays import (
     suspended_working_days,
     working_days_between,
 )
-from queue_server.hall import Hall
 from queue_server.hallconfig.loader import bundled_yaml, dump, parse
+from queue_server.halls.hall import Hall
 
 D = date.fromisoformat
 CAL = WorkCalendar()

@@ -20,7 +20,7 @@ from queue_server.db.engine import write_session
 from queue_server.events.schema import Envelope
 
 if TYPE_CHECKING:
-    from queue_server.uow import UnitOfWork
+    from queue_server.db.uow import UnitOfWork
 
 logger = logging.getLogger(__name__)
 Done = tuple[Any, Any, list[Envelope]]

@@ -10,7 +10,7 @@ from sqlmodel import Session, col
 from queue_server.auth.models import AuthSession
 from queue_server.domain.model import FeedbackStatus
 from queue_server.feedback.models import CaseEvaluation, FeedbackItem
-from queue_server.hall import Hall
+from queue_server.halls.hall import Hall
 from queue_server.stations.models import AgentDay, CaseKey
 from queue_server.tickets.models import Evaluation, IdempotencyKey, MobileIpDay, Ticket
 

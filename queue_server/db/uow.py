@@ -12,10 +12,10 @@ from starlette.concurrency import run_in_threadpool
 
 from queue_server.db.driver import Driver
 from queue_server.db.engine import read_session, write_session
+from queue_server.db.group_commit import GroupCommit, Settler
 from queue_server.events import service as log
 from queue_server.events.schema import Envelope, HallEvent
-from queue_server.group_commit import GroupCommit, Settler
-from queue_server.hall import Hall
+from queue_server.halls.hall import Hall
 
 T = TypeVar("T")
 U = TypeVar("U")

@@ -9,11 +9,11 @@ from fastapi import Depends, Path, Request, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import HTTPConnection
 
+from queue_server.app.runtime import Runtime
 from queue_server.auth.service import Principal
+from queue_server.core.errors import Forbidden, Unauthorized
 from queue_server.db.types import MAX_INT
 from queue_server.domain.passes import sign_device, verified_device
-from queue_server.errors import Forbidden, Unauthorized
-from queue_server.runtime import Runtime
 
 SESSION_COOKIE = "hall_session"
 DEVICE_COOKIE = "hall_device"

@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx
 
-from queue_server.settings import ServerSettings
+from queue_server.core.settings import ServerSettings
 
 
 def register(sub: Any) -> None:
@@ -120,9 +120,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _simulate(base: str, headers: dict[str, str], clock: Any, stopping: threading.Event) -> None:
     """Make four weeks of cases (village agents' too) first, moving the clock back; then run the hall."""
-    from queue_server import simulate
-    from queue_server.clock import utcnow
-    from queue_server.simulate_cases import simulate_cases
+    from queue_server.core.clock import utcnow
+    from queue_server.devtools import simulate
+    from queue_server.devtools.cases import simulate_cases
 
     def set_time(at: Any) -> None:
         clock.source = utcnow if at is None else (lambda: at)
@@ -137,8 +137,8 @@ def _run(args: argparse.Namespace, var: Path) -> int:
     import uvicorn
 
     from printer.virtual import VirtualPrinter
-    from queue_server.app import create_app
-    from queue_server.clock import Clock
+    from queue_server.app.factory import create_app
+    from queue_server.core.clock import Clock
 
     settings = demo_settings(ServerSettings(), var)
     state = _demo_state(var)

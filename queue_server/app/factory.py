@@ -17,22 +17,22 @@ from pydantic import BaseModel
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from queue_server.app.bootstrap import save_admin_password
+from queue_server.app.deps import RuntimeDep
+from queue_server.app.runtime import Runtime
 from queue_server.appointments.router import router as appointments_router
 from queue_server.auth.router import router as auth_router
-from queue_server.bootstrap import save_admin_password
 from queue_server.calendar.router import router as calendar_router
 from queue_server.cases.router import router as cases_router
 from queue_server.catalog.router import router as catalog_router
-from queue_server.clock import Clock
-from queue_server.deps import RuntimeDep
-from queue_server.errors import ApiError
+from queue_server.core.clock import Clock
+from queue_server.core.errors import ApiError
+from queue_server.core.logs import install_access_filter
+from queue_server.core.middleware import BodyLimit, SecurityHeaders
+from queue_server.core.settings import ServerSettings
 from queue_server.events.router import router as live_router
 from queue_server.feedback.router import router as feedback_router
-from queue_server.logs import install_access_filter
-from queue_server.middleware import BodyLimit, SecurityHeaders
-from queue_server.rollover import rollover
-from queue_server.runtime import Runtime
-from queue_server.settings import ServerSettings
+from queue_server.jobs.rollover import rollover
 from queue_server.stations.router import router as stations_router
 from queue_server.stats.case_router import router as case_stats_router
 from queue_server.stats.router import router as stats_router

@@ -106,9 +106,9 @@ def log_config() -> dict[str, Any]:
     from uvicorn.config import LOGGING_CONFIG
 
     config = copy.deepcopy(LOGGING_CONFIG)
-    config.setdefault("filters", {})["redact_tokens"] = {"()": "queue_server.logs.RedactTokens"}
+    config.setdefault("filters", {})["redact_tokens"] = {"()": "queue_server.core.logs.RedactTokens"}
     config["handlers"]["access"]["filters"] = ["redact_tokens"]
-    config["handlers"]["access"]["class"] = "queue_server.logs.BackgroundStreamHandler"
+    config["handlers"]["access"]["class"] = "queue_server.core.logs.BackgroundStreamHandler"
     return config
 
 

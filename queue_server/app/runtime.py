@@ -10,24 +10,24 @@ from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from display.tts import Synthesiser
+from queue_server.app.bootstrap import prepare
 from queue_server.auth.cache import AuthCache
 from queue_server.auth.liveness import DeviceLiveness
 from queue_server.auth.passwords import LoginGate
-from queue_server.bootstrap import prepare
-from queue_server.clock import Clock
+from queue_server.core.clock import Clock
+from queue_server.core.limits import Limiters
+from queue_server.core.settings import ServerSettings
 from queue_server.db.engine import make_engine
+from queue_server.db.uow import Database
 from queue_server.events import service as events
 from queue_server.events.hub import Hub
 from queue_server.events.listener import EventListener
 from queue_server.events.schema import Envelope
 from queue_server.events.ticket_feed import SocketCaps, TicketFeed, View
-from queue_server.hall import Hall
-from queue_server.ratelimit import Limiters
+from queue_server.halls.hall import Hall
 from queue_server.readmodel.ticket_views import ticket_views
-from queue_server.settings import ServerSettings
 from queue_server.tickets.estimator import Estimator
 from queue_server.tickets.issuing import Issuer
-from queue_server.uow import Database
 
 
 class Runtime:

@@ -13,14 +13,14 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from queue_server.auth.service import ensure_admin
+from queue_server.core.settings import ServerSettings
 from queue_server.db.engine import read_session, write_session
 from queue_server.db.migrate import startup_lock, upgrade
 from queue_server.events import service as events
 from queue_server.events.models import HallState
-from queue_server.hall import Hall
 from queue_server.hallconfig.loader import bundled_yaml, load_file, parse
 from queue_server.hallconfig.schema import HallConfig
-from queue_server.settings import ServerSettings
+from queue_server.halls.hall import Hall
 from queue_server.windows.service import ensure_windows
 
 

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from queue_server.simulate_agents import VillageAgents
+from queue_server.devtools.agents import VillageAgents
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 GIVEN = ["秀英", "建国", "桂兰", "志强", "淑珍", "德明", "玉兰", "国华", "春梅", "文斌", "小芳", "永福"]
