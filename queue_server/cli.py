@@ -58,6 +58,7 @@ def cmd_users_add(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
     from queue_server.app.bootstrap import choose_config, load_secret
+    from queue_server.app.handlers import message_bus
     from queue_server.auth.models import UserCreate
     from queue_server.auth.service import add_user
     from queue_server.core.clock import utcnow
@@ -79,7 +80,7 @@ def cmd_users_add(args: argparse.Namespace) -> int:
     settings, engine = _prepared_engine()
     hall = Hall(choose_config(settings, engine), load_secret(settings))
     try:
-        Database(engine, hall).run_write(lambda uow: add_user(uow, body, utcnow()), lock=False)
+        Database(engine, hall, bus=message_bus()).run_write(lambda uow: add_user(uow, body, utcnow()), lock=False)
     except ApiError as exc:
         print(exc.message, file=sys.stderr)
         return 1
@@ -89,6 +90,7 @@ def cmd_users_add(args: argparse.Namespace) -> int:
 
 def _user_command(args: argparse.Namespace, change: Any) -> int:
     from queue_server.app.bootstrap import choose_config, load_secret
+    from queue_server.app.handlers import message_bus
     from queue_server.core.errors import ApiError
     from queue_server.db.uow import Database
     from queue_server.halls.hall import Hall
@@ -96,7 +98,7 @@ def _user_command(args: argparse.Namespace, change: Any) -> int:
     settings, engine = _prepared_engine()
     hall = Hall(choose_config(settings, engine), load_secret(settings))
     try:
-        Database(engine, hall).run_write(change, lock=False)
+        Database(engine, hall, bus=message_bus()).run_write(change, lock=False)
     except ApiError as exc:
         print(exc.message, file=sys.stderr)
         return 1
@@ -171,7 +173,7 @@ def cmd_config_export(args: argparse.Namespace) -> int:
 def cmd_config_import(args: argparse.Namespace) -> int:
     """Validate a hall YAML file and make it the hall's configuration."""
     from queue_server.db.engine import write_session
-    from queue_server.events.models import HallState
+    from queue_server.db.eventlog import HallState
     from queue_server.hallconfig.loader import ConfigError, dump, load_file
 
     try:

@@ -15,9 +15,8 @@ from sqlmodel import col, select
 from queue_server.auth.service import ensure_admin
 from queue_server.core.settings import ServerSettings
 from queue_server.db.engine import read_session, write_session
+from queue_server.db.eventlog import HallState, ensure_hall_row
 from queue_server.db.migrate import startup_lock, upgrade
-from queue_server.events import service as events
-from queue_server.events.models import HallState
 from queue_server.hallconfig.loader import bundled_yaml, load_file, parse
 from queue_server.hallconfig.schema import HallConfig
 from queue_server.halls.hall import Hall
@@ -93,7 +92,7 @@ def prepare(settings: ServerSettings, engine: Engine, now: datetime) -> Prepared
         upgrade(engine)
         hall = Hall(choose_config(settings, engine), load_secret(settings))
         with write_session(engine) as session:
-            events.ensure_hall_row(session, hall.code)
+            ensure_hall_row(session, hall.code)
             ensure_windows(session, hall, now)
             password = ensure_admin(session, settings.admin_password, now)
     return Prepared(hall, password)

@@ -30,9 +30,9 @@ from queue_server.core.errors import ApiError
 from queue_server.core.logs import install_access_filter
 from queue_server.core.middleware import BodyLimit, SecurityHeaders
 from queue_server.core.settings import ServerSettings
-from queue_server.events.router import router as live_router
 from queue_server.feedback.router import router as feedback_router
 from queue_server.jobs.rollover import rollover
+from queue_server.realtime.router import router as live_router
 from queue_server.stations.router import router as stations_router
 from queue_server.stats.case_router import router as case_stats_router
 from queue_server.stats.router import router as stats_router

@@ -11,21 +11,23 @@ from starlette.concurrency import run_in_threadpool
 
 from display.tts import Synthesiser
 from queue_server.app.bootstrap import prepare
+from queue_server.app.handlers import message_bus
+from queue_server.app.messages import CODEC
 from queue_server.auth.cache import AuthCache
 from queue_server.auth.liveness import DeviceLiveness
 from queue_server.auth.passwords import LoginGate
 from queue_server.core.clock import Clock
+from queue_server.core.events import Envelope
 from queue_server.core.limits import Limiters
 from queue_server.core.settings import ServerSettings
 from queue_server.db.engine import make_engine
+from queue_server.db.eventlog import events_after_in, last_seq_in
 from queue_server.db.uow import Database
-from queue_server.events import service as events
-from queue_server.events.hub import Hub
-from queue_server.events.listener import EventListener
-from queue_server.events.schema import Envelope
-from queue_server.events.ticket_feed import SocketCaps, TicketFeed, View
 from queue_server.halls.hall import Hall
 from queue_server.readmodel.ticket_views import ticket_views
+from queue_server.realtime.feeds import SocketCaps, TicketFeed, View
+from queue_server.realtime.hub import Hub
+from queue_server.realtime.listener import EventListener
 from queue_server.tickets.estimator import Estimator
 from queue_server.tickets.issuing import Issuer
 
@@ -41,10 +43,10 @@ class Runtime:
         self._clock = clock
         self.hub = hub
         self.generated_admin_password = generated_admin_password
-        self.db = Database(engine, hall, group_commit=settings.group_commit)
+        self.codec = CODEC
+        self.db = Database(engine, hall, bus=message_bus())
         self.db.publish_to(hub.publish)
-        self.estimator = Estimator(engine, hall, clock, lambda: hub.last_seq,
-                                   incremental=settings.incremental_estimates)
+        self.estimator = Estimator(engine, hall, clock, lambda: hub.last_seq)
         hub.on_batch(self.estimator.saw)
         self.tickets = Issuer(self.db, self.estimator)
         self.liveness = DeviceLiveness(engine, clock)
@@ -83,12 +85,11 @@ class Runtime:
         clock = clock or Clock()
         engine = make_engine(settings.resolved_database_url())
         ready = await asyncio.to_thread(prepare, settings, engine, clock())
-        seq = await asyncio.to_thread(events.last_seq_in, engine, ready.hall.code)
+        seq = await asyncio.to_thread(last_seq_in, engine, ready.hall.code)
 
         async def fetch_after(since: int) -> list[Envelope]:
             return await run_in_threadpool(
-                lambda: events.events_after_in(engine, ready.hall.code, since,
-                                               settings.replay_limit + 1))
+                lambda: events_after_in(engine, ready.hall.code, since, settings.replay_limit + 1, CODEC))
 
         hub = Hub(queue_size=settings.hub_queue_size, fetch_after=fetch_after, last_seq=seq)
         return cls(settings, engine, ready.hall, clock, hub, ready.generated_admin_password)

@@ -9,19 +9,19 @@ from typing import Any
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from queue_server.appointments.models import Appointment, AppointmentCreate, AppointmentIpDay, AppointmentSlot
-from queue_server.appointments.slots import offered
-from queue_server.core.errors import ApiError, Conflict, Forbidden, Invalid, NotFound, RateLimited
-from queue_server.db.uow import UnitOfWork
-from queue_server.domain.appointments import NO_SHOW_DAYS, CheckIn, check_in, format_code
-from queue_server.domain.model import AppointmentStatus
-from queue_server.events.schema import (
+from queue_server.appointments.events import (
     AppointmentBooked,
     AppointmentBrief,
     AppointmentCancelled,
     AppointmentMissed,
     AppointmentUsed,
 )
+from queue_server.appointments.models import Appointment, AppointmentCreate, AppointmentIpDay, AppointmentSlot
+from queue_server.appointments.slots import offered
+from queue_server.core.errors import ApiError, Conflict, Forbidden, Invalid, NotFound, RateLimited
+from queue_server.db.uow import UnitOfWork
+from queue_server.domain.appointments import NO_SHOW_DAYS, CheckIn, check_in, format_code
+from queue_server.domain.model import AppointmentStatus
 from queue_server.halls.hall import Hall
 
 NOT_ACTIVE = "appointment_not_active"

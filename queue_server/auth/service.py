@@ -11,6 +11,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
+from queue_server.auth.events import DeviceStatusChanged
 from queue_server.auth.models import (
     AuthEpoch,
     AuthSession,
@@ -23,7 +24,6 @@ from queue_server.auth.models import (
 from queue_server.core.errors import Conflict, Invalid, NotFound
 from queue_server.db.uow import UnitOfWork
 from queue_server.domain.model import DeviceKind, Role
-from queue_server.events.schema import DeviceStatusChanged
 from queue_server.halls.hall import Hall
 
 _hasher = PasswordHasher()

@@ -12,6 +12,15 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from queue_server.auth.service import Principal
+from queue_server.cases.events import (
+    CaseCompleted,
+    CaseDelivered,
+    CaseEvent,
+    CaseProcessing,
+    CaseResumed,
+    CaseSuspended,
+    CaseWithdrawn,
+)
 from queue_server.cases.models import (
     Case,
     CompleteBody,
@@ -26,15 +35,6 @@ from queue_server.db.uow import UnitOfWork
 from queue_server.domain.cases import CaseAction, CaseTransitionError, agent_may, transition
 from queue_server.domain.model import CaseChannel, CaseResult, CaseStatus, Delivery
 from queue_server.domain.workdays import due_date, on_time, suspended_working_days
-from queue_server.events.schema import (
-    CaseCompleted,
-    CaseDelivered,
-    CaseEvent,
-    CaseProcessing,
-    CaseResumed,
-    CaseSuspended,
-    CaseWithdrawn,
-)
 
 B = TypeVar("B", bound=BaseModel)
 BODIES: dict[CaseAction, type[BaseModel]] = {

@@ -21,6 +21,7 @@ from queue_server.app.deps import (
     get_runtime,
 )
 from queue_server.cases import actions, idempotency, printing
+from queue_server.cases.events import CaseEvent
 from queue_server.cases.models import (
     BatchPublic,
     Case,
@@ -36,8 +37,8 @@ from queue_server.cases.views import case_public
 from queue_server.core.errors import Invalid
 from queue_server.domain.cases import CaseAction
 from queue_server.domain.model import CaseStatus
-from queue_server.events.sockets import close_quietly, run_until_either
 from queue_server.halls.hall import Hall
+from queue_server.realtime.sockets import close_quietly, run_until_either
 
 router = APIRouter(tags=["cases"])
 KeyHeader = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
@@ -212,7 +213,7 @@ async def case_socket(ws: WebSocket, case_id: int, token: str = Query(default=""
                 await ws.close(code=1013)
                 return
             event = message.event
-            if getattr(event, "case", None) is None or event.case.id != case_id:  # type: ignore[union-attr]
+            if not isinstance(event, CaseEvent) or event.case.id != case_id:
                 continue
             current = await view()
             if current != last:

@@ -12,6 +12,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from queue_server.auth.service import Principal
+from queue_server.cases.events import CaseAccepted, CaseBrief
 from queue_server.cases.models import Case, CaseBatch, CaseCounter, CaseCreate, CaseStep
 from queue_server.core.errors import Forbidden, Invalid, NotFound
 from queue_server.db.uow import UnitOfWork
@@ -19,7 +20,6 @@ from queue_server.domain.cases import format_case_number
 from queue_server.domain.model import CaseChannel, CaseResult, CaseStatus, Delivery, MatterMode
 from queue_server.domain.privacy import IdNumberError, normalise_id_number
 from queue_server.domain.workdays import due_date
-from queue_server.events.schema import CaseAccepted, CaseBrief
 from queue_server.halls.hall import Hall
 from queue_server.tickets.models import Ticket
 

@@ -36,10 +36,6 @@ class ServerSettings(BaseSettings):
     hub_queue_size: int = 500
     replay_limit: int = 1000
     tts_command: str = "espeak-ng"
-    # Issuing at speed (docs/decisions.md): SQLite writers that arrive together share one commit,
-    # and a new ticket's estimate resumes the cached simulation. Off: the path before both.
-    group_commit: bool = True
-    incremental_estimates: bool = True
     # A login is looked up once and then checked against the auth epoch (one integer) on each
     # request, for at most this long; 0 looks every request up in full. Revocation is immediate.
     auth_cache_seconds: float = 30.0

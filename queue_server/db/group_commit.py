@@ -15,9 +15,9 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
+from queue_server.core.events import Envelope
 from queue_server.db.driver import Driver
 from queue_server.db.engine import write_session
-from queue_server.events.schema import Envelope
 
 if TYPE_CHECKING:
     from queue_server.db.uow import UnitOfWork

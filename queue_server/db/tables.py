@@ -3,7 +3,7 @@
 from queue_server.appointments.models import Appointment, AppointmentIpDay, AppointmentSlot
 from queue_server.auth.models import AuthEpoch, AuthSession, Device, User
 from queue_server.cases.models import Case, CaseBatch, CaseCounter, CaseStep
-from queue_server.events.models import Event, HallState
+from queue_server.db.eventlog import Event, HallState
 from queue_server.feedback.models import CaseEvaluation, FeedbackItem, FeedbackStep
 from queue_server.stations.models import AgentDay, CaseKey
 from queue_server.tickets.models import (

@@ -10,11 +10,12 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
+from queue_server.core.events import Envelope, EventBase
+from queue_server.db import eventlog
+from queue_server.db.bus import Emitted, MessageBus
 from queue_server.db.driver import Driver
 from queue_server.db.engine import read_session, write_session
 from queue_server.db.group_commit import GroupCommit, Settler
-from queue_server.events import service as log
-from queue_server.events.schema import Envelope, HallEvent
 from queue_server.halls.hall import Hall
 
 T = TypeVar("T")
@@ -25,12 +26,14 @@ Publish = Callable[[list[Envelope]], Awaitable[None]]
 class UnitOfWork:
     """A write transaction a use case runs in; it emits events here and never commits itself."""
 
-    def __init__(self, session: Session, hall: Hall, driver: Driver | None = None) -> None:
+    def __init__(self, session: Session, hall: Hall, bus: MessageBus, driver: Driver | None = None) -> None:
         self.session = session
         self.hall = hall
         self.events: list[Envelope] = []
+        self._bus = bus
         self._locked = False
         self._driver = driver
+        self._handling: list[tuple[EventBase, Emitted]] | None = None
 
     @property
     def driver(self) -> Driver:
@@ -42,27 +45,44 @@ class UnitOfWork:
     def lock(self) -> None:
         """Take the hall lock, so event seq order is commit order (once per transaction)."""
         if not self._locked:
-            log.lock_hall(self.driver, self.hall.code)
+            eventlog.lock_hall(self.driver, self.hall.code)
             self._locked = True
 
-    def emit(self, event: HallEvent, *, at: datetime, actor: str) -> Envelope:
-        """Append an event to the log; it is published once the transaction commits."""
+    def emit(self, event: EventBase, *, at: datetime, actor: str) -> Envelope:
+        """Append an event to the log, run its handlers here; it is published after the commit."""
         self.lock()
-        envelope = log.append(self.session, self.hall, event, at=at, actor=actor, driver=self.driver)
+        envelope = eventlog.append(self.hall, event, at=at, actor=actor, driver=self.driver)
         self.events.append(envelope)
+        if self._bus.handlers(envelope.event):
+            self._handle(envelope.event, Emitted(at=at, actor=actor))
         return envelope
+
+    def _handle(self, event: EventBase, emitted: Emitted) -> None:
+        # Events a handler emits are handled after it returns, in order, not inside it.
+        if self._handling is not None:
+            self._handling.append((event, emitted))
+            return
+        self._handling = [(event, emitted)]
+        try:
+            while self._handling:
+                current, context = self._handling.pop(0)
+                for handler in self._bus.handlers(current):
+                    handler(self, current, context)
+        finally:
+            self._handling = None
 
 
 class Database:
     """Run reads and units of work in worker threads; publish events after each commit."""
 
-    def __init__(self, engine: Engine, hall: Hall, *, group_commit: bool = False) -> None:
+    def __init__(self, engine: Engine, hall: Hall, *, bus: MessageBus) -> None:
         self.engine = engine
         self.hall = hall
+        self.bus = bus
         self._publish: Publish | None = None
         # SQLite only: PostgreSQL commits concurrent transactions by itself.
-        self.group = (GroupCommit(engine, lambda session, driver: UnitOfWork(session, hall, driver))
-                      if group_commit and engine.dialect.name == "sqlite" else None)
+        self.group = (GroupCommit(engine, lambda session, driver: UnitOfWork(session, hall, bus, driver))
+                      if engine.dialect.name == "sqlite" else None)
 
     def close(self) -> None:
         """Commit what is queued and stop the group-commit writer."""
@@ -81,7 +101,7 @@ class Database:
     def run_write(self, fn: Callable[[UnitOfWork], T], *, lock: bool = True) -> tuple[T, list[Envelope]]:
         """Run a use case in one transaction in this thread; return its value and events."""
         with write_session(self.engine) as session:
-            uow = UnitOfWork(session, self.hall)
+            uow = UnitOfWork(session, self.hall, self.bus)
             if lock:
                 uow.lock()
             value = fn(uow)

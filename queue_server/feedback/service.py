@@ -12,6 +12,7 @@ from typing import Any
 from sqlmodel import select
 
 from queue_server.auth.service import Principal
+from queue_server.cases.events import CaseEvaluated
 from queue_server.cases.models import Case
 from queue_server.cases.queries import token_matches
 from queue_server.cases.service import brief as case_brief
@@ -21,8 +22,7 @@ from queue_server.db.uow import UnitOfWork
 from queue_server.domain.feedback import FeedbackAction, FeedbackTransitionError, opens_item, transition
 from queue_server.domain.model import CaseStatus, FeedbackKind, FeedbackStatus, GradeSource
 from queue_server.domain.workdays import add_working_days
-from queue_server.events.schema import (
-    CaseEvaluated,
+from queue_server.feedback.events import (
     FeedbackBrief,
     FeedbackClosed,
     FeedbackOpened,

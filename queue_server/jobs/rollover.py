@@ -8,16 +8,16 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from queue_server.appointments.service import forget_personal, mark_missed
+from queue_server.db.eventlog import HallState
 from queue_server.db.uow import UnitOfWork
 from queue_server.domain.model import OPEN_STATUSES, WindowStatus
 from queue_server.domain.states import Action
-from queue_server.events.models import HallState
-from queue_server.events.schema import TicketExpired, WindowClosed
-from queue_server.events.service import brief
 from queue_server.halls.hall import Hall
 from queue_server.jobs.retention import prune
+from queue_server.tickets.events import TicketExpired, brief
 from queue_server.tickets.models import Ticket
 from queue_server.tickets.states import step
+from queue_server.windows.events import WindowClosed
 from queue_server.windows.models import WindowState
 
 

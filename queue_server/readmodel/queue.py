@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from pydantic import Field, TypeAdapter
 from sqlmodel import Session, col, select
 
 from queue_server.cases.models import Case
+from queue_server.db.eventlog import Event, last_seq
 from queue_server.domain.estimate import Estimate
 from queue_server.domain.model import CaseChannel, CaseStatus
 from queue_server.domain.policy import ordered_queue
-from queue_server.events import service as log
 from queue_server.hallconfig.schema import Matter
 from queue_server.halls.hall import Hall
 from queue_server.readmodel.models import (
@@ -28,6 +31,7 @@ from queue_server.readmodel.models import (
 )
 from queue_server.readmodel.windows import waiting_by_service, waiting_in_category, window_rows
 from queue_server.tickets.estimates import read_queue
+from queue_server.tickets.events import CALL_TYPES, TicketCalled, TicketRecalled
 from queue_server.tickets.models import Ticket
 from queue_server.windows.service import get_window
 
@@ -40,7 +44,7 @@ def category_eta(hall: Hall, etas: dict[str, Estimate], category: str) -> float:
 
 def queue_snapshot(session: Session, hall: Hall, etas: dict[str, Estimate]) -> QueueSnapshot:
     """Build the public state of the hall: numbers only, never a name or a phone number."""
-    seq = log.last_seq(session, hall.code)
+    seq = last_seq(session, hall.code)
     windows = [
         BoardWindow(number=r.number, name=w.name, name_en=w.name_en, status=r.status,
                     current=CurrentNumber(number=r.current.number, status=r.current.status)
@@ -55,7 +59,7 @@ def queue_snapshot(session: Session, hall: Hall, etas: dict[str, Estimate]) -> Q
         for c in hall.config.categories
     ]
     calls = [RecentCall(number=e.ticket.number, window=e.window, at=e.at)
-             for e in log.recent_calls(session, hall) if e.ticket is not None]
+             for e in recent_calls(session, hall) if e.ticket is not None]
     return QueueSnapshot(seq=seq, windows=windows, categories=categories, recent_calls=calls,
                          pickup=pickup_cases(session, hall))
 
@@ -131,3 +135,18 @@ def window_queue(session: Session, hall: Hall, number: int) -> list[Ticket]:
     rows = {t.id: t for t in session.exec(
         select(Ticket).where(col(Ticket.id).in_([q.id for q in order]))).all()}
     return [rows[q.id] for q in order]
+
+
+_CALLS: TypeAdapter[TicketCalled | TicketRecalled] = TypeAdapter(
+    Annotated[TicketCalled | TicketRecalled, Field(discriminator="type")])
+
+
+def recent_calls(session: Session, hall: Hall, limit: int = 10) -> list[TicketCalled | TicketRecalled]:
+    """Return the last calls and recalls, newest first."""
+    rows = session.exec(
+        select(Event.data)
+        .where(Event.hall == hall.code, col(Event.type).in_(CALL_TYPES))
+        .order_by(col(Event.seq).desc())
+        .limit(limit)
+    ).all()
+    return [_CALLS.validate_json(r) for r in rows]

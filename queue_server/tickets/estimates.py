@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from queue_server.domain.estimate import Estimate, SimWindow, free_at, run_simulation
+from queue_server.domain.estimate import SimWindow, free_at
 from queue_server.domain.model import Priority, QueuedTicket, WindowStatus
 from queue_server.halls.hall import Hall
 from queue_server.readmodel.windows import window_rows
@@ -82,7 +82,7 @@ class QueueTracker:
 
     def view(self, session: Session, hall: Hall) -> tuple[int, QueueView]:
         """Return the newest seq and the queue as of that seq (exactly, in a snapshot session)."""
-        from queue_server.events.service import last_seq
+        from queue_server.db.eventlog import last_seq
 
         upto = last_seq(session, hall.code)
         conn = session.connection()
@@ -137,33 +137,3 @@ def _sim_windows(view: QueueView, hall: Hall, now: datetime, everyone: bool) -> 
         at = free_at(now, busy[0], view.means.get(busy[1], 420.0)) if busy else now
         out.append(SimWindow(profile, at))
     return out
-
-
-@dataclass(frozen=True)
-class QueueEstimates:
-    """Estimates for every waiting ticket, and for a ticket of each service taken now."""
-
-    tickets: dict[int, Estimate]
-    services: dict[str, Estimate]
-
-
-def estimate_queue(view: QueueView, hall: Hall, now: datetime) -> QueueEstimates:
-    """Estimate the whole queue with one simulation (two when some service has no open window).
-
-    The open and paused windows are simulated. Tickets none of them can serve are estimated as
-    if every window that serves them were open (before opening time, say).
-    """
-    active_windows = _sim_windows(view, hall, now, False)
-    active = run_simulation(active_windows, view.waiting if active_windows else [], now,
-                            hall.bonus, view.means)
-    tickets = dict(active.estimates)
-    services = {code: est for code in hall.services if (est := active.probe(code)) is not None}
-    if len(tickets) < len(view.waiting) or len(services) < len(hall.services):
-        everyone = run_simulation(_sim_windows(view, hall, now, True), view.waiting, now,
-                                  hall.bonus, view.means)
-        for ticket_id, est in everyone.estimates.items():
-            tickets.setdefault(ticket_id, est)
-        for code in hall.services:
-            if code not in services and (est := everyone.probe(code)) is not None:
-                services[code] = est
-    return QueueEstimates(tickets, services)

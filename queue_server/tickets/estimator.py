@@ -13,12 +13,12 @@ from datetime import datetime
 from sqlalchemy import Engine, text
 from starlette.concurrency import run_in_threadpool
 
+from queue_server.core.events import Envelope
 from queue_server.db.engine import snapshot_session, write_session
 from queue_server.domain.estimate import Estimate
 from queue_server.domain.model import QueuedTicket
-from queue_server.events.schema import Envelope
 from queue_server.halls.hall import Hall
-from queue_server.tickets.estimates import QueueTracker, estimate_queue
+from queue_server.tickets.estimates import QueueTracker
 from queue_server.tickets.live import Deferred, EstimateCache, LiveEstimates, queued
 from queue_server.tickets.models import Ticket
 
@@ -34,8 +34,7 @@ class Estimator:
     """Estimate the queue from a cached simulation, and write each ticket's first estimate back."""
 
     def __init__(self, engine: Engine, hall: Hall, clock: Callable[[], datetime],
-                 latest_seq: Callable[[], int], *, incremental: bool = True) -> None:
-        self.incremental = incremental
+                 latest_seq: Callable[[], int]) -> None:
         self._engine = engine
         self._hall = hall
         self._clock = clock
@@ -96,20 +95,16 @@ class Estimator:
             started = _time.monotonic()
             with snapshot_session(self._engine) as session:
                 seq, view = self._queue.view(session, self._hall)
-            live = LiveEstimates(view, self._hall, self._clock()) if self.incremental else None
-            if live is None:
-                full = estimate_queue(view, self._hall, self._clock())
+            live: LiveEstimates | None = LiveEstimates(view, self._hall, self._clock())
+            assert live is not None
             with self._lock:
                 self._settle_locked()
-                if live is not None:
-                    result = (live.tickets(), live.services())
-                    caught = self._catch_up(live, seq)
-                    if caught is None:
-                        live = None  # the next ticket computes afresh
-                    elif caught > seq:
-                        seq, result = caught, (live.tickets(), live.services())
-                else:
-                    result = (full.tickets, full.services)
+                result = (live.tickets(), live.services())
+                caught = self._catch_up(live, seq)
+                if caught is None:
+                    live = None  # the next ticket computes afresh
+                elif caught > seq:
+                    seq, result = caught, (live.tickets(), live.services())
                 for ticket_id in view.unestimated:
                     if ticket_id in result[0] and ticket_id not in self._pending:
                         self._pending[ticket_id] = result[0][ticket_id]
@@ -145,16 +140,6 @@ class Estimator:
                                                 cache.live.services(), cache.live)
         self._dirty = False
         return cache
-
-    def extend(self, ticket: Ticket, seq: int) -> tuple[bool, Estimate | None]:
-        """Give a ticket just committed at ``seq`` its estimate by resuming the simulations.
-
-        Return (False, None) when they do not hold the queue just before it (something else
-        changed, or they aged): the caller then waits for a full simulation.
-        """
-        deferred = self.defer(ticket, seq)
-        self.settle()
-        return deferred.hit, deferred.estimate
 
     def defer(self, ticket: Ticket, seq: int) -> Deferred:
         """Push a ticket given ``seq`` into the simulations; ``settle`` estimates it.
@@ -220,8 +205,6 @@ class Estimator:
 
     def saw(self, batch: list[Envelope]) -> None:
         """Follow committed events: skip those that change no estimate, refresh after the others."""
-        if not self.incremental:
-            return
         changed = False
         if self._lock.acquire(blocking=False):
             try:
@@ -236,25 +219,6 @@ class Estimator:
             changed = True
         if changed:
             self.refresh_soon()
-
-    def for_new_ticket(self, ticket: Ticket, seq: int) -> tuple[Estimate | None, bool]:
-        """Estimate a ticket just committed at ``seq``; tell whether the cache needs a refresh.
-
-        When the cached simulation is exactly the queue before this ticket, the ticket's estimate
-        is that simulation's probe for its service (exact: see Simulation.probe), and the full
-        simulation is redone off the request path.
-        """
-        with self._lock:
-            cache = self._cache
-            probe = (cache.seq == seq - 1 and ticket.priority is None
-                     and ticket.designated_window is None
-                     and _time.monotonic() - cache.computed < PROBE_MAX_AGE)
-            est = cache.services.get(ticket.service) if probe else None
-            if est is not None and ticket.id is not None:
-                self._pending[ticket.id] = est
-        if est is not None:
-            return est, True
-        return self.compute(min_seq=seq).tickets.get(ticket.id or 0), False
 
     def refresh_soon(self) -> None:
         """Recompute the simulation off the request path; call inside the event loop."""

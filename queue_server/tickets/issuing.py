@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from queue_server.core.events import Envelope
 from queue_server.db.uow import Database, UnitOfWork
 from queue_server.domain.estimate import Estimate
-from queue_server.events.schema import Envelope
 from queue_server.tickets.estimator import PROBE_MAX_AGE, Estimator
 from queue_server.tickets.live import Deferred
 from queue_server.tickets.service import Issued
@@ -20,29 +20,14 @@ class Issuer:
         self._estimator = estimator
 
     async def issue(self, use_case: Callable[[UnitOfWork], Issued]) -> tuple[Issued, Estimate | None]:
-        """Issue a ticket; return it with its estimate (None when nothing can serve it)."""
-        if self._estimator.incremental:
-            return await self._issue_resuming(use_case)
+        """Issue a ticket; return it with its estimate (None when nothing can serve it).
 
-        def estimate(issued: Issued, events: list[Envelope]) -> tuple[Estimate | None, bool]:
-            ticket_id = issued.ticket.id or 0
-            if not events:  # an idempotent replay
-                return self._estimator.compute().tickets.get(ticket_id), False
-            return self._estimator.for_new_ticket(issued.ticket, events[-1].seq)
-
-        issued, (est, refresh) = await self._db.write_then(use_case, estimate)
-        if refresh:
-            self._estimator.refresh_soon()
-        return issued, est
-
-    async def _issue_resuming(self, use_case: Callable[[UnitOfWork], Issued]
-                              ) -> tuple[Issued, Estimate | None]:
-        # Resuming the simulation is cheap, so it runs with the commit, in seq order, and once for
-        # a whole batch: each ticket is deferred, then the batch is settled. The group-commit
-        # writer has the event loop do it during the batch's fsync, and answers after both; a
-        # commit that fails discards it. When the simulation does not hold the queue just before
-        # this ticket, the ticket waits for a full one, shared with every issuer that arrives
-        # meanwhile.
+        The new ticket resumes the cached simulation with the commit, in seq order, once for a
+        whole batch: each ticket is deferred, then the batch is settled. The group-commit writer
+        has the event loop do it during the batch's fsync, and answers after both; a commit that
+        fails discards it. When the simulation does not hold the queue just before this ticket,
+        the ticket waits for a full one, shared with every issuer that arrives meanwhile.
+        """
         def defer(issued: Issued, events: list[Envelope]) -> Deferred | None:
             if not events:  # an idempotent replay
                 return None

@@ -23,8 +23,8 @@ def queued(ticket: Ticket) -> QueuedTicket:
 class LiveEstimates:
     """The open windows' simulation, and every window's when some ticket or service needs it.
 
-    The same two simulations as ``estimate_queue``, kept step by step: ``add`` gives a new
-    ticket exactly the estimates simulating the whole queue again would.
+    Kept step by step: ``push`` then ``settle`` give a new ticket exactly the estimates that
+    simulating the whole queue again would.
     """
 
     def __init__(self, view: QueueView, hall: Hall, now: datetime) -> None:

@@ -21,12 +21,10 @@ from queue_server.domain.model import Channel, GradeSource, MobileEntry, TicketS
 from queue_server.domain.numbering import format_number
 from queue_server.domain.passes import check_pass
 from queue_server.domain.states import Action
-from queue_server.events.schema import TicketCancelled, TicketEvaluated, TicketIssued
-from queue_server.events.service import brief
-from queue_server.feedback import service as feedback
 from queue_server.halls.hall import Hall
 from queue_server.stations import service as agents
 from queue_server.tickets import phones
+from queue_server.tickets.events import TicketCancelled, TicketEvaluated, TicketIssued, brief
 from queue_server.tickets.models import (
     Evaluation,
     EvaluationCreate,
@@ -272,11 +270,9 @@ def evaluate(
         comment=body.comment, source=source, at=now,
     )
     session.add(row)
+    # A grade of 1 or 2 opens a feedback item in this same transaction (feedback.handlers).
     uow.emit(TicketEvaluated(ticket=brief(ticket), window=ticket.window, grade=body.grade),
              at=now, actor=actor)
-    # A grade of 1 or 2 opens a feedback item in this same transaction (好差评整改).
-    feedback.open_for_grade(uow, ticket=ticket, grade=row.grade, reasons=row.reasons,
-                            comment=row.comment, source=source, actor=actor, now=now)
     return row
 
 

@@ -14,8 +14,8 @@ from queue_server.core.errors import ApiError, Forbidden, conflict
 from queue_server.db.uow import UnitOfWork
 from queue_server.domain.model import TicketStatus, WindowStatus
 from queue_server.domain.states import Action, transition
-from queue_server.events import schema as ev
 from queue_server.halls.hall import Hall
+from queue_server.tickets.events import TicketCalled
 from queue_server.tickets.models import Ticket
 from queue_server.tickets.service import get_ticket
 from queue_server.windows.models import WindowState
@@ -95,7 +95,7 @@ def call_next(uow: UnitOfWork, *, number: int, who: Principal, now: datetime) ->
             if ticket is None:
                 continue  # another window took it first; look again
             _mark_called(ticket, state, who, now)
-            ticket_event(uow, ev.TicketCalled, state, ticket, who, now)
+            ticket_event(uow, TicketCalled, state, ticket, who, now)
             return ticket
     return None
 
@@ -119,5 +119,5 @@ def call_specific(uow: UnitOfWork, *, number: int, ticket_id: int, who: Principa
     if claimed is None:
         raise ApiError(f"{ticket.number} 号已被其他窗口叫走", status=409, code="ticket_not_waiting")
     _mark_called(claimed, state, who, now)
-    ticket_event(uow, ev.TicketCalled, state, claimed, who, now)
+    ticket_event(uow, TicketCalled, state, claimed, who, now)
     return claimed

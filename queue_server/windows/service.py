@@ -13,16 +13,18 @@ from sqlmodel import Session, select
 
 from queue_server.auth.service import Principal
 from queue_server.core.errors import ApiError, Conflict, Forbidden, NotFound, conflict
+from queue_server.core.events import EventBase
+from queue_server.db.driver import Driver
+from queue_server.db.eventlog import append
 from queue_server.db.uow import UnitOfWork
 from queue_server.domain.model import DeviceKind, GradeSource, TicketStatus, WindowStatus
 from queue_server.domain.states import Action
-from queue_server.events import schema as ev
-from queue_server.events import service as log
-from queue_server.events.service import brief
 from queue_server.halls.hall import Hall
+from queue_server.tickets.events import TicketTransferred, brief
 from queue_server.tickets.models import Evaluation, EvaluationCreate, Ticket
 from queue_server.tickets.service import evaluate
 from queue_server.tickets.states import step
+from queue_server.windows.events import PAUSE_REASONS, WindowClosed, WindowOpened, WindowPaused, WindowResumed
 from queue_server.windows.models import WindowState
 
 
@@ -47,16 +49,15 @@ def _retire(session: Session, hall: Hall, state: WindowState, now: datetime) -> 
         if ticket is not None and ticket.status in (TicketStatus.CALLED, TicketStatus.SERVING):
             step(ticket, Action.TRANSFER)
             ticket.window = ticket.clerk = ticket.started_at = None
-            log.append(session, hall, ev.TicketTransferred(ticket=brief(ticket), window=n),
-                       at=now, actor="system")
+            append(hall, TicketTransferred(ticket=brief(ticket), window=n), at=now, actor="system",
+                   driver=Driver(session))
     for ticket in session.exec(select(Ticket).where(
             Ticket.hall == hall.code, Ticket.designated_window == n,
             Ticket.status == TicketStatus.WAITING)).all():
         ticket.designated_window = None
-        log.append(session, hall, ev.TicketTransferred(ticket=brief(ticket), window=n),
-                   at=now, actor="system")
+        append(hall, TicketTransferred(ticket=brief(ticket), window=n), at=now, actor="system", driver=Driver(session))
     if state.status != WindowStatus.CLOSED:
-        log.append(session, hall, ev.WindowClosed(window=n), at=now, actor="system")
+        append(hall, WindowClosed(window=n), at=now, actor="system", driver=Driver(session))
     session.delete(state)
     session.flush()
 
@@ -83,10 +84,10 @@ def owned(uow: UnitOfWork, number: int, who: Principal) -> WindowState:
     return state
 
 
-def ticket_event(uow: UnitOfWork, kind: type[ev.EventBase], state: WindowState, ticket: Ticket,
+def ticket_event(uow: UnitOfWork, kind: type[EventBase], state: WindowState, ticket: Ticket,
                   who: Principal, now: datetime, **extra: Any) -> None:
     event = kind(ticket=brief(ticket), window=state.number, **extra)
-    uow.emit(event, at=now, actor=who.actor)  # type: ignore[arg-type]
+    uow.emit(event, at=now, actor=who.actor)
 
 
 def open_window(uow: UnitOfWork, *, number: int, who: Principal, now: datetime) -> WindowState:
@@ -110,7 +111,7 @@ def open_window(uow: UnitOfWork, *, number: int, who: Principal, now: datetime) 
         state.status = WindowStatus.OPEN
     state.clerk = who.username
     state.updated_at = now
-    uow.emit(ev.WindowOpened(window=number, status=state.status), at=now, actor=who.actor)
+    uow.emit(WindowOpened(window=number, status=state.status), at=now, actor=who.actor)
     return state
 
 
@@ -124,8 +125,8 @@ def pause(uow: UnitOfWork, *, number: int, who: Principal, reason: str | None,
         return state
     state.status, state.pause_reason, state.updated_at = WindowStatus.PAUSED, reason, now
     # Only a reason from the fixed list may reach the public board; typed text stays a note.
-    listed = reason if reason in ev.PAUSE_REASONS else None
-    uow.emit(ev.WindowPaused(window=number, reason=listed, note=None if listed else reason),
+    listed = reason if reason in PAUSE_REASONS else None
+    uow.emit(WindowPaused(window=number, reason=listed, note=None if listed else reason),
              at=now, actor=who.actor)
     return state
 
@@ -138,7 +139,7 @@ def resume(uow: UnitOfWork, *, number: int, who: Principal, now: datetime) -> Wi
     if state.status == WindowStatus.OPEN:
         return state
     state.status, state.pause_reason, state.updated_at = WindowStatus.OPEN, None, now
-    uow.emit(ev.WindowResumed(window=number), at=now, actor=who.actor)
+    uow.emit(WindowResumed(window=number), at=now, actor=who.actor)
     return state
 
 
@@ -151,7 +152,7 @@ def close(uow: UnitOfWork, *, number: int, who: Principal, now: datetime) -> Win
         raise conflict("window_busy", "请先办结或转移当前号码，再关闭窗口")
     state.status, state.clerk, state.pause_reason, state.updated_at = (
         WindowStatus.CLOSED, None, None, now)
-    uow.emit(ev.WindowClosed(window=number), at=now, actor=who.actor)
+    uow.emit(WindowClosed(window=number), at=now, actor=who.actor)
     return state
 
 

@@ -12,8 +12,8 @@ from queue_server.db.uow import UnitOfWork
 from queue_server.domain.estimate import ewma
 from queue_server.domain.model import Outcome
 from queue_server.domain.states import Action
-from queue_server.events import schema as ev
 from queue_server.halls.hall import Hall
+from queue_server.tickets.events import TicketFinished, TicketNoShow, TicketRecalled, TicketStarted, TicketTransferred
 from queue_server.tickets.models import ServiceStat, Ticket
 from queue_server.tickets.states import step
 from queue_server.windows.models import WindowState
@@ -35,7 +35,7 @@ def recall(uow: UnitOfWork, *, number: int, who: Principal, now: datetime) -> Ti
     step(ticket, Action.RECALL)
     ticket.call_count += 1
     ticket.called_at = now
-    ticket_event(uow, ev.TicketRecalled, state, ticket, who, now)
+    ticket_event(uow, TicketRecalled, state, ticket, who, now)
     return ticket
 
 
@@ -44,7 +44,7 @@ def start(uow: UnitOfWork, *, number: int, who: Principal, now: datetime) -> Tic
     state, ticket = _current(uow, number, who)
     step(ticket, Action.START)
     ticket.started_at = now
-    ticket_event(uow, ev.TicketStarted, state, ticket, who, now)
+    ticket_event(uow, TicketStarted, state, ticket, who, now)
     return ticket
 
 
@@ -73,7 +73,7 @@ def finish(uow: UnitOfWork, *, number: int, who: Principal, outcome: Outcome,
     state.current_ticket_id = None
     state.last_finished_ticket_id = ticket.id
     state.updated_at = now
-    ticket_event(uow, ev.TicketFinished, state, ticket, who, now, outcome=outcome)
+    ticket_event(uow, TicketFinished, state, ticket, who, now, outcome=outcome)
     return ticket
 
 
@@ -84,7 +84,7 @@ def no_show(uow: UnitOfWork, *, number: int, who: Principal, now: datetime) -> T
     ticket.closed_at = now
     state.current_ticket_id = None
     state.updated_at = now
-    ticket_event(uow, ev.TicketNoShow, state, ticket, who, now)
+    ticket_event(uow, TicketNoShow, state, ticket, who, now)
     return ticket
 
 
@@ -109,6 +109,6 @@ def transfer(uow: UnitOfWork, *, number: int, who: Principal, service: str | Non
     ticket.started_at = None
     state.current_ticket_id = None
     state.updated_at = now
-    ticket_event(uow, ev.TicketTransferred, state, ticket, who, now, to_service=service,
+    ticket_event(uow, TicketTransferred, state, ticket, who, now, to_service=service,
                   to_window=window)
     return ticket

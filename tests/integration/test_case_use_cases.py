@@ -9,11 +9,11 @@ import pytest
 from sqlmodel import select
 
 from queue_server.cases import actions, service
+from queue_server.cases.events import CaseCompleted, CaseSuspended
 from queue_server.cases.models import ApplicantIn, Case, CaseCreate, CaseStep
 from queue_server.core.errors import ApiError, Invalid
+from queue_server.db.eventlog import Event
 from queue_server.domain.cases import CaseAction
-from queue_server.events.models import Event
-from queue_server.events.schema import CaseCompleted, CaseSuspended
 from tests.support.cases import ID_NUMBER
 from tests.support.inprocess import NOON, clerk, database
 

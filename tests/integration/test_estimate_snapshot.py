@@ -7,6 +7,7 @@ from pathlib import Path
 from sqlalchemy import event
 
 from queue_server.db.uow import Database
+from queue_server.domain.estimate import Estimate
 from queue_server.domain.model import Channel
 from queue_server.tickets import service as tickets
 from queue_server.tickets.estimator import Estimator
@@ -23,12 +24,19 @@ def _issue(db: Database) -> tuple[Ticket, int]:
     return issued.ticket, events[-1].seq
 
 
+def extend(estimator: Estimator, ticket: Ticket, seq: int) -> tuple[bool, Estimate | None]:
+    """Resume the simulation with one ticket committed at seq, as a batch of one does."""
+    deferred = estimator.defer(ticket, seq)
+    estimator.settle()
+    return deferred.hit, deferred.estimate
+
+
 def _one_waiting_estimated(db: Database) -> tuple[Ticket, int, list[int], Estimator]:
     """Open window 2, issue one ticket and simulate; the estimator's newest seq is latest[0]."""
     db.run_write(lambda uow: windows.open_window(uow, number=2, who=clerk("li"), now=NOON))
     first, first_seq = _issue(db)
     latest = [first_seq]
-    estimator = Estimator(db.engine, db.hall, lambda: NOON, lambda: latest[0], incremental=True)
+    estimator = Estimator(db.engine, db.hall, lambda: NOON, lambda: latest[0])
     estimator.compute()
     return first, first_seq, latest, estimator
 
@@ -37,7 +45,7 @@ def test_a_ticket_committed_while_the_queue_is_read_is_estimated_once(tmp_path: 
     with database(tmp_path, any_db) as db:
         db.run_write(lambda uow: windows.open_window(uow, number=2, who=clerk("li"), now=NOON))
         first, first_seq = _issue(db)
-        estimator = Estimator(db.engine, db.hall, lambda: NOON, lambda: first_seq, incremental=True)
+        estimator = Estimator(db.engine, db.hall, lambda: NOON, lambda: first_seq)
         late: list[tuple[Ticket, int]] = []
 
         def commit_another_before_the_waiting_tickets_are_read(_c: object, _cur: object, sql: str,
@@ -57,10 +65,10 @@ def test_a_ticket_committed_while_the_queue_is_read_is_estimated_once(tmp_path: 
         assert cache.seq == first_seq and second_seq == first_seq + 1
         assert set(cache.tickets) == {first.id}, "the simulation holds exactly the queue as of its seq"
         # The late ticket's own request then resumes the simulation with it, once.
-        hit, est = estimator.extend(second, second_seq)
+        hit, est = extend(estimator, second, second_seq)
         assert hit and est is not None and est.ahead == 1
         third, third_seq = _issue(db)
-        hit, est = estimator.extend(third, third_seq)
+        hit, est = extend(estimator, third, third_seq)
         assert hit and est is not None and est.ahead == 2
 
 
@@ -79,7 +87,7 @@ def test_tickets_issued_while_a_simulation_is_computed_are_replayed_into_it(tmp_
             elif seq_read and not late:
                 late.append((first, 0, False))  # taken: this request's own statements pass by
                 ticket, seq = _issue(db)
-                hit, _ = estimator.extend(ticket, seq)
+                hit, _ = extend(estimator, ticket, seq)
                 late[0] = (ticket, seq, hit)
 
         event.listen(db.engine, "before_cursor_execute", issue_while_the_queue_is_read)
@@ -93,10 +101,10 @@ def test_tickets_issued_while_a_simulation_is_computed_are_replayed_into_it(tmp_
         assert cache.seq == second_seq, "the new simulation holds the ticket issued meanwhile"
         assert set(cache.tickets) == {first.id, second.id}
         latest[0] = second_seq
-        fresh = Estimator(db.engine, db.hall, lambda: NOON, lambda: second_seq, incremental=False)
+        fresh = Estimator(db.engine, db.hall, lambda: NOON, lambda: second_seq)
         assert cache.tickets == fresh.compute().tickets
         third, third_seq = _issue(db)
-        hit, est = estimator.extend(third, third_seq)
+        hit, est = extend(estimator, third, third_seq)
         assert hit and est is not None and est.ahead == 2
 
 
@@ -114,7 +122,7 @@ def test_tickets_of_a_batch_that_failed_to_commit_are_forgotten(tmp_path: Path, 
         second, second_seq = _issue(db)
         latest[0] = second_seq
         assert second_seq == first_seq + 1
-        assert estimator.extend(second, second_seq) == (False, None), "it waits for a full simulation"
+        assert extend(estimator, second, second_seq) == (False, None), "it waits for a full simulation"
         cache = estimator.compute(min_seq=second_seq)
         assert set(cache.tickets) == {first.id, second.id}
         assert cache.tickets[second.id or 0].ahead == 1

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
+from queue_server.app.handlers import message_bus
 from queue_server.db.uow import Database, UnitOfWork
 from tests.support.inprocess import database
 
@@ -39,7 +40,7 @@ class Settler:
 @contextmanager
 def grouped(plain: Database) -> Iterator[Database]:
     """Yield a group-committing Database on the same engine; stop its writer afterwards."""
-    db = Database(plain.engine, plain.hall, group_commit=True)
+    db = Database(plain.engine, plain.hall, bus=message_bus())
     try:
         yield db
     finally:

@@ -11,7 +11,7 @@ import httpx
 from openpyxl import load_workbook
 from sqlmodel import Session, col, select
 
-from queue_server.events.models import Event
+from queue_server.db.eventlog import Event
 from queue_server.tickets.models import Evaluation, Ticket
 from tests.support.live import Api, LiveServer
 

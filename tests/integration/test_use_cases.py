@@ -10,12 +10,13 @@ import pytest
 from sqlmodel import col, select
 
 from queue_server.core.errors import ApiError
+from queue_server.core.events import Envelope
+from queue_server.db.eventlog import Event
 from queue_server.db.uow import Database, UnitOfWork
 from queue_server.domain.model import Channel, Outcome, TicketStatus, WindowStatus
-from queue_server.events import schema as ev
-from queue_server.events.models import Event
 from queue_server.jobs.rollover import rollover
 from queue_server.tickets import service as tickets
+from queue_server.tickets.events import TicketCalled, TicketExpired, TicketFinished, TicketIssued
 from queue_server.tickets.models import Ticket, TicketCreate
 from queue_server.windows import calling, serving
 from queue_server.windows import service as windows
@@ -23,7 +24,7 @@ from tests.support.inprocess import ADMIN, KIOSK, NOON, clerk, database
 
 
 def _issue(db: Database, service: str = "invoice", *, key: str | None = None
-           ) -> tuple[Ticket, list[ev.Envelope]]:
+           ) -> tuple[Ticket, list[Envelope]]:
     body = TicketCreate(service=service, channel=Channel.KIOSK)
     caller = tickets.Caller(KIOSK, None, "127.0.0.1")
     issued, events = db.run_write(lambda uow: tickets.issue(
@@ -46,7 +47,7 @@ def test_issuing_emits_one_typed_event_with_the_next_seq_and_stores_it(tmp_path:
         first, events = _issue(db)
         second, more = _issue(db)
         assert (first.number, second.number) == ("G001", "G002")  # invoice is category G
-        assert [type(e.event) for e in events + more] == [ev.TicketIssued, ev.TicketIssued]
+        assert [type(e.event) for e in events + more] == [TicketIssued, TicketIssued]
         assert [e.seq for e in events + more] == [1, 2]
         assert events[0].event.ticket is not None and events[0].event.ticket.id == first.id
         assert [e["seq"] for e in _log(db)] == [1, 2]
@@ -85,12 +86,12 @@ def test_calling_serving_and_finishing_go_through_the_state_machine(tmp_path: Pa
         db.run_write(lambda uow: windows.open_window(uow, number=1, who=me, now=NOON))
         called, events = db.run_write(lambda uow: calling.call_next(uow, number=1, who=me, now=NOON))
         assert called is not None and called.id == ticket.id and called.status == TicketStatus.CALLED
-        assert isinstance(events[0].event, ev.TicketCalled) and events[0].event.window == 1
+        assert isinstance(events[0].event, TicketCalled) and events[0].event.window == 1
         later = NOON + timedelta(minutes=4)
         done, events = db.run_write(lambda uow: serving.finish(uow, number=1, who=me,
                                                                outcome=Outcome.DEFERRED, now=later))
         assert done.status == TicketStatus.DONE and done.outcome == Outcome.DEFERRED
-        assert isinstance(events[0].event, ev.TicketFinished)
+        assert isinstance(events[0].event, TicketFinished)
         assert events[0].event.outcome == Outcome.DEFERRED
         assert done.service_seconds == 240
         nothing, quiet = db.run_write(lambda uow: calling.call_next(uow, number=1, who=me, now=later))
@@ -125,7 +126,7 @@ def test_rollover_expires_yesterdays_tickets_once(tmp_path: Path, any_db: str) -
         tomorrow = NOON + timedelta(days=1)
         changed, events = db.run_write(lambda uow: rollover(uow, tomorrow))
         assert changed is True
-        assert [type(e.event) for e in events] == [ev.TicketExpired]
+        assert [type(e.event) for e in events] == [TicketExpired]
         assert _status(db, ticket) == TicketStatus.EXPIRED
         again, none = db.run_write(lambda uow: rollover(uow, tomorrow))
         assert again is False and none == []

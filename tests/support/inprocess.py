@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from queue_server.app.bootstrap import prepare
+from queue_server.app.handlers import message_bus
 from queue_server.auth.service import Principal
 from queue_server.core.settings import ServerSettings
 from queue_server.db.engine import make_engine
@@ -31,6 +32,6 @@ def database(var_dir: Path, url: str = "") -> Iterator[Database]:
     engine = make_engine(settings.resolved_database_url())
     try:
         ready = prepare(settings, engine, NOON)
-        yield Database(engine, ready.hall)
+        yield Database(engine, ready.hall, bus=message_bus())
     finally:
         engine.dispose()

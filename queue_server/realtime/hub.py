@@ -7,7 +7,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
-from queue_server.events.schema import Envelope
+from queue_server.core.events import Envelope
 
 log = logging.getLogger(__name__)
 

@@ -8,11 +8,11 @@ from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
 
 from queue_server.app.deps import MAX_ID, RuntimeDep, get_runtime, public_base
 from queue_server.app.runtime import Runtime
-from queue_server.events import service as events
-from queue_server.events.hub import Subscriber
-from queue_server.events.sockets import close_quietly, run_until_either
+from queue_server.db.eventlog import events_after
 from queue_server.readmodel.models import QueueSnapshot
 from queue_server.readmodel.queue import queue_snapshot
+from queue_server.realtime.hub import Subscriber
+from queue_server.realtime.sockets import close_quietly, run_until_either
 from queue_server.tickets.models import Ticket
 from queue_server.tickets.service import token_matches
 
@@ -76,8 +76,8 @@ async def hall_socket(ws: WebSocket, since: str | None = Query(default=None)) ->
 async def _stream_hall(ws: WebSocket, rt: Runtime, sub: Subscriber, start: int | None) -> None:
     after = -1
     if start is not None and start <= rt.hub.last_seq:
-        missed = await rt.db.read(lambda s: events.events_after(
-            s, rt.hall.code, start, rt.settings.replay_limit + 1))
+        missed = await rt.db.read(lambda s: events_after(
+            s, rt.hall.code, start, rt.settings.replay_limit + 1, rt.codec))
         if len(missed) <= rt.settings.replay_limit and (not missed or missed[0].seq == start + 1):
             for m in missed:
                 await ws.send_text(m.public_text)

@@ -9,8 +9,8 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from queue_server.events.hub import Hub
-from queue_server.events.schema import Envelope
+from queue_server.core.events import Envelope
+from queue_server.realtime.hub import Hub
 
 log = logging.getLogger(__name__)
 View = dict[str, Any]

@@ -8,8 +8,8 @@ import logging
 
 from sqlalchemy import Engine
 
-from queue_server.events import service as log_service
-from queue_server.events.hub import Hub
+from queue_server.db.eventlog import NOTIFY_CHANNEL, last_seq_in
+from queue_server.realtime.hub import Hub
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +42,9 @@ class EventListener:
         while True:
             try:
                 async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
-                    await conn.execute(f"LISTEN {log_service.NOTIFY_CHANNEL}")
+                    await conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
                     # Anything committed while we were not listening is read from the log.
-                    await self._hub.notify(log_service.last_seq_in(self._engine, self._hall))
+                    await self._hub.notify(last_seq_in(self._engine, self._hall))
                     async for note in conn.notifies():
                         hall, _, seq = note.payload.partition(":")
                         if hall == self._hall and seq.isdigit():

@@ -1,19 +1,47 @@
-"""The event log: append typed events inside the caller's transaction, and read them back."""
+"""The append-only event log: its tables, appending inside the caller's transaction, reading back."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Engine
-from sqlmodel import Session, SQLModel, col, select
+from sqlalchemy import Column, Engine, Text, UniqueConstraint
+from sqlmodel import Field, Session, SQLModel, col, select
 
+from queue_server.core.events import Envelope, EventBase, EventCodec
 from queue_server.db.driver import Driver, DriverStatement, insert_returning_id
-from queue_server.events.models import Event, HallState
-from queue_server.events.schema import CALL_TYPES, Envelope, HallEvent, TicketBrief
+from queue_server.db.types import UTCDateTime
 from queue_server.halls.hall import Hall
-from queue_server.tickets.models import Ticket
 
 NOTIFY_CHANNEL = "hall_events"
+
+
+class HallState(SQLModel, table=True):
+    """One row per hall: the last event seq, and an imported configuration if any."""
+
+    __tablename__ = "hall_state"
+
+    hall: str = Field(primary_key=True)
+    last_seq: int = 0
+    config_yaml: str | None = Field(default=None, sa_column=Column(Text))
+    current_day: str | None = None  # the service day the rollover last saw
+
+
+class Event(SQLModel, table=True):
+    """One state change; also the audit trail."""
+
+    __table_args__ = (UniqueConstraint("hall", "seq", name="uq_event_seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    hall: str
+    seq: int
+    type: str
+    at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    ticket_id: int | None = Field(default=None, index=True)
+    window: int | None = None
+    actor: str  # "user:NAME", "device:ID", "resident:TICKET" or "system"
+    data: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+
+
 # Built once: every event runs these, and building a statement is a share of issuing a ticket.
 _LOCK = DriverStatement("SELECT last_seq FROM hall_state WHERE hall = :h FOR UPDATE")
 _NEXT_SEQ = DriverStatement("UPDATE hall_state SET last_seq = last_seq + 1 WHERE hall = :h RETURNING last_seq")
@@ -44,17 +72,8 @@ def lock_hall(driver: Driver, hall: str) -> None:
         driver.run(_LOCK, {"h": hall})
 
 
-def brief(ticket: Ticket) -> TicketBrief:
-    """Return the public, number-only view of a ticket carried in events."""
-    assert ticket.id is not None
-    return TicketBrief(id=ticket.id, number=ticket.number, service=ticket.service,
-                       category=ticket.category, status=ticket.status, window=ticket.window)
-
-
-def append(session: Session, hall: Hall, event: HallEvent, *, at: datetime, actor: str,
-           driver: Driver | None = None) -> Envelope:
+def append(hall: Hall, event: EventBase, *, at: datetime, actor: str, driver: Driver) -> Envelope:
     """Give an event the hall's next seq, store it, and return it as subscribers will see it."""
-    driver = driver or Driver(session)
     seq = int(driver.run(_NEXT_SEQ, {"h": hall.code})[0][0])
     stored = event.model_copy(update={"seq": seq, "at": hall.local_iso(at)})
     envelope = Envelope.of(stored)
@@ -75,7 +94,7 @@ def last_seq(session: Session, hall: str) -> int:
     return state.last_seq if state else 0
 
 
-def events_after(session: Session, hall: str, since: int, limit: int) -> list[Envelope]:
+def events_after(session: Session, hall: str, since: int, limit: int, codec: EventCodec) -> list[Envelope]:
     """Return up to ``limit`` events with seq greater than ``since``, oldest first."""
     rows = session.exec(
         select(Event.data)
@@ -83,21 +102,10 @@ def events_after(session: Session, hall: str, since: int, limit: int) -> list[En
         .order_by(col(Event.seq))
         .limit(limit)
     ).all()
-    return [Envelope.parse(r) for r in rows]
+    return [codec.parse(r) for r in rows]
 
 
-def recent_calls(session: Session, hall: Hall, limit: int = 10) -> list[HallEvent]:
-    """Return the last calls and recalls, newest first."""
-    rows = session.exec(
-        select(Event.data)
-        .where(Event.hall == hall.code, col(Event.type).in_(CALL_TYPES))
-        .order_by(col(Event.seq).desc())
-        .limit(limit)
-    ).all()
-    return [Envelope.parse(r).event for r in rows]
-
-
-def events_after_in(engine: Engine, hall: str, since: int, limit: int) -> list[Envelope]:
+def events_after_in(engine: Engine, hall: str, since: int, limit: int, codec: EventCodec) -> list[Envelope]:
     """Return events after ``since``, reading through a short session of its own."""
     with Session(engine) as session:
-        return events_after(session, hall, since, limit)
+        return events_after(session, hall, since, limit, codec)
