@@ -27,7 +27,7 @@ IDLE = re.compile(r"^(get|wait|select|_worker|_wait_for_tstate_lock|run_forever|
 PARTS = [
     ("commit (fsync)", r"do_commit|sqlite3.Connection' objects}|\.commit \(sqlite"),
     ("event log append", r"append \(queue_server/events/service"),
-    ("issue use case (rest)", r"issue \(queue_server/tickets/service"),
+    ("issue use case (rest)", r"issue \(queue_server/tickets/service/issuing"),
     ("estimate (resume/simulate)", r"queue_server/(tickets/(estimator|live|estimates)|domain/(resume|estimate))"),
     ("authentication", r"get_principal|auth/cache"),
     ("publish to subscribers", r"queue_server/events/(hub|sockets|ticket_feed)"),

@@ -20,7 +20,7 @@ from queue_server.db.migrate import startup_lock, upgrade
 from queue_server.hallconfig.loader import bundled_yaml, load_file, parse
 from queue_server.hallconfig.schema import HallConfig
 from queue_server.halls.hall import Hall
-from queue_server.windows.service import ensure_windows
+from queue_server.windows.service.opening import ensure_windows
 
 
 def write_private(path: Path, text: str, *, replace: bool = True) -> bool:

@@ -23,13 +23,13 @@ from queue_server.core.settings import ServerSettings
 from queue_server.db.engine import make_engine
 from queue_server.db.eventlog import events_after_in, last_seq_in
 from queue_server.db.uow import Database
+from queue_server.estimates.estimator import Estimator
+from queue_server.estimates.issuer import Issuer
 from queue_server.halls.hall import Hall
 from queue_server.readmodel.ticket_views import ticket_views
 from queue_server.realtime.feeds import SocketCaps, TicketFeed, View
 from queue_server.realtime.hub import Hub
 from queue_server.realtime.listener import EventListener
-from queue_server.tickets.estimator import Estimator
-from queue_server.tickets.issuing import Issuer
 
 
 class Runtime:

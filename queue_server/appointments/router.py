@@ -20,12 +20,12 @@ from queue_server.app.deps import (
 )
 from queue_server.appointments import service
 from queue_server.appointments.models import Appointment, AppointmentCreate, AppointmentPublic, SlotPublic
-from queue_server.appointments.slots import slot_views
-from queue_server.appointments.stats import AppointmentStats, appointment_stats
+from queue_server.appointments.queries import slot_views
 from queue_server.core.errors import Forbidden, Invalid, Unauthorized
 from queue_server.halls.hall import Hall
+from queue_server.stats.queries.appointments import AppointmentStats, appointment_stats
 from queue_server.stats.ranges import day_range
-from queue_server.tickets.views import mask_phone
+from queue_server.tickets.queries import mask_phone
 
 router = APIRouter(tags=["appointments"])
 DayParam = Annotated[str, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD")]

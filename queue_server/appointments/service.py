@@ -17,7 +17,7 @@ from queue_server.appointments.events import (
     AppointmentUsed,
 )
 from queue_server.appointments.models import Appointment, AppointmentCreate, AppointmentIpDay, AppointmentSlot
-from queue_server.appointments.slots import offered
+from queue_server.appointments.queries import offered
 from queue_server.core.errors import ApiError, Conflict, Forbidden, Invalid, NotFound, RateLimited
 from queue_server.db.uow import UnitOfWork
 from queue_server.domain.appointments import NO_SHOW_DAYS, CheckIn, check_in, format_code

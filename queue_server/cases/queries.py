@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from queue_server.auth.service import Principal
 from queue_server.cases.models import Case, CaseStep
-from queue_server.cases.service import get_case, principal_station
+from queue_server.cases.service.accepting import get_case, principal_station
 from queue_server.cases.views import is_overdue
 from queue_server.core.errors import Forbidden, Unauthorized
 from queue_server.domain.model import CaseChannel, CaseStatus, MatterMode

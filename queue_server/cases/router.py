@@ -20,7 +20,6 @@ from queue_server.app.deps import (
     StaffDep,
     get_runtime,
 )
-from queue_server.cases import actions, idempotency, printing
 from queue_server.cases.events import CaseEvent
 from queue_server.cases.models import (
     BatchPublic,
@@ -33,6 +32,7 @@ from queue_server.cases.models import (
     PrintPublic,
 )
 from queue_server.cases.queries import CaseFilter, list_cases, read_case, steps_of, token_matches
+from queue_server.cases.service import actions, idempotency, printing
 from queue_server.cases.views import case_public
 from queue_server.core.errors import Invalid
 from queue_server.domain.cases import CaseAction

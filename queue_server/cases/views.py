@@ -11,7 +11,7 @@ from queue_server.domain.cases import mask_id_number
 from queue_server.domain.model import OPEN_CASE_STATUSES, CaseStatus
 from queue_server.domain.workdays import running_due, suspended_working_days
 from queue_server.halls.hall import Hall
-from queue_server.tickets.views import mask_phone
+from queue_server.tickets.queries import mask_phone
 
 
 def track_url(base_url: str, case: Case) -> str:

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 
 from queue_server.app.deps import RuntimeDep
 from queue_server.readmodel.models import Catalog, GuideResult
-from queue_server.readmodel.queue import catalog, search_guide
+from queue_server.readmodel.queries import catalog, search_guide
 
 router = APIRouter(prefix="/api", tags=["catalogue"])
 

@@ -25,7 +25,7 @@ from queue_server.feedback.models import (
 )
 from queue_server.halls.hall import Hall
 from queue_server.tickets.models import Evaluation, Ticket
-from queue_server.tickets.views import mask_phone
+from queue_server.tickets.queries import mask_phone
 
 NOT_CLOSED = (FeedbackStatus.OPEN, FeedbackStatus.VISITED, FeedbackStatus.RECTIFIED)
 

@@ -15,8 +15,8 @@ from queue_server.auth.service import Principal
 from queue_server.cases.events import CaseEvaluated
 from queue_server.cases.models import Case
 from queue_server.cases.queries import token_matches
-from queue_server.cases.service import brief as case_brief
-from queue_server.cases.service import get_case
+from queue_server.cases.service.accepting import brief as case_brief
+from queue_server.cases.service.accepting import get_case
 from queue_server.core.errors import Forbidden, Invalid, conflict
 from queue_server.db.uow import UnitOfWork
 from queue_server.domain.feedback import FeedbackAction, FeedbackTransitionError, opens_item, transition

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from queue_server.domain.estimate import Estimate
 from queue_server.halls.hall import Hall
 from queue_server.tickets.models import Ticket
-from queue_server.tickets.views import ticket_public
+from queue_server.tickets.queries import ticket_public
 
 
 def ticket_views(session: Session, hall: Hall, keys: list[tuple[int, str]],

@@ -10,11 +10,11 @@ from queue_server.app.deps import MAX_ID, RuntimeDep, get_runtime, public_base
 from queue_server.app.runtime import Runtime
 from queue_server.db.eventlog import events_after
 from queue_server.readmodel.models import QueueSnapshot
-from queue_server.readmodel.queue import queue_snapshot
+from queue_server.readmodel.queries import queue_snapshot
 from queue_server.realtime.hub import Subscriber
 from queue_server.realtime.sockets import close_quietly, run_until_either
 from queue_server.tickets.models import Ticket
-from queue_server.tickets.service import token_matches
+from queue_server.tickets.service.issuing import token_matches
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["live"])

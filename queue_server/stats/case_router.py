@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from queue_server.app.deps import ManagerDep, RuntimeDep
 from queue_server.app.runtime import Runtime
 from queue_server.stats.case_models import CaseStats
-from queue_server.stats.case_queries import case_stats, cases_csv, cases_xlsx
+from queue_server.stats.queries.cases import case_stats, cases_csv, cases_xlsx
 from queue_server.stats.ranges import XLSX, DayParam, FromParam, attachment, day_range
 
 router = APIRouter(prefix="/api/stats", tags=["statistics"])

@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlmodel import Session
 
+from queue_server.domain.statistics import summarize
 from queue_server.halls.hall import Hall
-from queue_server.stats import queries
-from queue_server.stats.service import summarize
+from queue_server.stats.queries import tickets as queries
 
 
 def build_summary(session: Session, hall: Hall, first: date, last: date) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from fastapi import Query
 from fastapi.responses import Response
 
 from queue_server.core.errors import Invalid
-from queue_server.stats.service import parse_range
+from queue_server.domain.statistics import parse_range
 
 DayParam = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="day YYYY-MM-DD")]
 FromParam = Annotated[DayParam, Query(alias="from")]

@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from queue_server.app.deps import ManagerDep, RuntimeDep
 from queue_server.app.runtime import Runtime
-from queue_server.readmodel.live import LiveMonitor, live_monitor
+from queue_server.readmodel.monitor import LiveMonitor, live_monitor
 from queue_server.stats.exports import build_summary, tickets_csv, tickets_xlsx
 from queue_server.stats.models import StatsSummary
 from queue_server.stats.ranges import XLSX, DayParam, FromParam, attachment, day_range

@@ -23,7 +23,6 @@ from queue_server.app.deps import (
 from queue_server.core.errors import RateLimited
 from queue_server.domain.model import Channel
 from queue_server.domain.passes import make_pass
-from queue_server.tickets import notice, service
 from queue_server.tickets.models import (
     EvaluationPublic,
     HallPass,
@@ -31,8 +30,9 @@ from queue_server.tickets.models import (
     TicketEvaluationCreate,
     TicketPublic,
 )
-from queue_server.tickets.notice import TicketNoticeBody, TicketNoticePublic
-from queue_server.tickets.views import ticket_public
+from queue_server.tickets.queries import ticket_public
+from queue_server.tickets.service import issuing, notice
+from queue_server.tickets.service.notice import TicketNoticeBody, TicketNoticePublic
 
 router = APIRouter(prefix="/api", tags=["tickets"])
 
@@ -51,7 +51,7 @@ async def issue_ticket(
     request: Request,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
 ) -> Response:
-    """Issue a ticket for a service."""
+    """Issue a ticket for a issuing."""
     # The busiest route calls the dependencies' functions itself: resolved by FastAPI, each
     # one cost 10-20 µs of every ticket. None of them declares a parameter of its own.
     rt, principal = get_runtime(request), await get_principal(request)
@@ -59,9 +59,9 @@ async def issue_ticket(
         raise RateLimited("请求过于频繁，请稍后再试")
     # Without a genuine signed cookie, a phone is its address (limits and Idempotency-Key alike).
     device = await phone_device(request) if body.channel == Channel.MOBILE else None
-    caller = service.Caller(principal, device, client_ip(request))
+    caller = issuing.Caller(principal, device, client_ip(request))
     now = rt.clock()
-    issued, est = await rt.tickets.issue(lambda uow: service.issue(
+    issued, est = await rt.tickets.issue(lambda uow: issuing.issue(
         uow, body=body, caller=caller, idempotency_key=idempotency_key, now=now))
     view = ticket_public(issued.ticket, rt.hall, estimate=est, base_url=public_base(request, rt),
                          with_token=True)
@@ -73,7 +73,7 @@ async def issue_ticket(
 async def get_ticket(ticket_id: RowId, rt: RuntimeDep, principal: PrincipalDep, base: BaseUrlDep,
                      token: str | None = Query(default=None, max_length=200)) -> Response:
     """Return a ticket to its resident (token) or to staff."""
-    ticket = await rt.db.read(lambda s: service.read_ticket(
+    ticket = await rt.db.read(lambda s: issuing.read_ticket(
         s, rt.hall, ticket_id=ticket_id, token=token, principal=principal))
     est = (await rt.estimator.current(max_age=2.0)).tickets.get(ticket_id)
     return _json(ticket_public(ticket, rt.hall, estimate=est, base_url=base,
@@ -86,7 +86,7 @@ async def cancel_ticket(ticket_id: RowId, rt: RuntimeDep, base: BaseUrlDep,
                         token: str | None = Query(default=None, max_length=200)) -> Response:
     """Cancel a waiting ticket."""
     now = rt.clock()
-    ticket = await rt.db.write(lambda uow: service.cancel(uow, ticket_id=ticket_id, token=token,
+    ticket = await rt.db.write(lambda uow: issuing.cancel(uow, ticket_id=ticket_id, token=token,
                                                           now=now))
     return _json(ticket_public(ticket, rt.hall, estimate=None, base_url=base, with_token=True), 200)
 
@@ -97,7 +97,7 @@ async def evaluate_ticket(ticket_id: RowId, body: TicketEvaluationCreate, rt: Ru
                           base: BaseUrlDep) -> EvaluationPublic:
     """Grade a finished ticket from the resident's phone."""
     now = rt.clock()
-    ticket, row = await rt.db.write(lambda uow: service.evaluate_by_token(
+    ticket, row = await rt.db.write(lambda uow: issuing.evaluate_by_token(
         uow, ticket_id=ticket_id, body=body, now=now))
     return EvaluationPublic(ticket=ticket_public(ticket, rt.hall, estimate=None, base_url=base,
                                                  with_token=True),

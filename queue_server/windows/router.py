@@ -11,8 +11,7 @@ from queue_server.app.deps import BaseUrlDep, CallerDep, PadOrStaffDep, RuntimeD
 from queue_server.app.runtime import Runtime
 from queue_server.db.uow import UnitOfWork
 from queue_server.readmodel.models import WindowPublic
-from queue_server.readmodel.queue import window_queue
-from queue_server.readmodel.windows import window_by_number, windows_public
+from queue_server.readmodel.queries import window_queue
 from queue_server.tickets.models import (
     EvaluationCreate,
     EvaluationPublic,
@@ -20,9 +19,10 @@ from queue_server.tickets.models import (
     TicketAction,
     TicketPublic,
 )
-from queue_server.tickets.views import ticket_public
-from queue_server.windows import calling, service, serving
+from queue_server.tickets.queries import ticket_public
 from queue_server.windows.models import CallBody, FinishBody, PauseBody, TransferBody, WindowState
+from queue_server.windows.queries import window_by_number, windows_public
+from queue_server.windows.service import calling, opening, serving
 
 router = APIRouter(prefix="/api/windows", tags=["windows"])
 NOTHING_WAITING: dict[int | str, dict[str, Any]] = {204: {"description": "nothing eligible is waiting"}}
@@ -46,7 +46,7 @@ async def _window(rt: Runtime, base: str, use_case: Callable[[UnitOfWork], Windo
 async def open_window(number: int, rt: RuntimeDep, who: StaffDep, base: BaseUrlDep) -> WindowPublic:
     """Open a window and sign in as its clerk."""
     now = rt.clock()
-    return await _window(rt, base, lambda uow: service.open_window(uow, number=number, who=who, now=now))
+    return await _window(rt, base, lambda uow: opening.open_window(uow, number=number, who=who, now=now))
 
 
 @router.post("/{number}/pause", response_model=WindowPublic)
@@ -54,7 +54,7 @@ async def pause_window(number: int, rt: RuntimeDep, who: StaffDep, base: BaseUrl
                        body: PauseBody | None = None) -> WindowPublic:
     """Pause a window: it stops calling."""
     now, reason = rt.clock(), body.reason if body else None
-    return await _window(rt, base, lambda uow: service.pause(uow, number=number, who=who,
+    return await _window(rt, base, lambda uow: opening.pause(uow, number=number, who=who,
                                                              reason=reason, now=now))
 
 
@@ -62,14 +62,14 @@ async def pause_window(number: int, rt: RuntimeDep, who: StaffDep, base: BaseUrl
 async def resume_window(number: int, rt: RuntimeDep, who: StaffDep, base: BaseUrlDep) -> WindowPublic:
     """Resume a paused window."""
     now = rt.clock()
-    return await _window(rt, base, lambda uow: service.resume(uow, number=number, who=who, now=now))
+    return await _window(rt, base, lambda uow: opening.resume(uow, number=number, who=who, now=now))
 
 
 @router.post("/{number}/close", response_model=WindowPublic)
 async def close_window(number: int, rt: RuntimeDep, who: StaffDep, base: BaseUrlDep) -> WindowPublic:
     """Close a window and sign its clerk out."""
     now = rt.clock()
-    return await _window(rt, base, lambda uow: service.close(uow, number=number, who=who, now=now))
+    return await _window(rt, base, lambda uow: opening.close(uow, number=number, who=who, now=now))
 
 
 async def _ticket(rt: Runtime, base: str, use_case: Callable[[UnitOfWork], Ticket | None]
@@ -152,7 +152,7 @@ async def evaluate_window(number: int, body: EvaluationCreate, rt: RuntimeDep, w
                           base: BaseUrlDep) -> EvaluationPublic:
     """Grade the ticket this window finished most recently."""
     now = rt.clock()
-    ticket, row = await rt.db.write(lambda uow: service.evaluate_last(
+    ticket, row = await rt.db.write(lambda uow: opening.evaluate_last(
         uow, number=number, who=who, body=body, now=now))
     return EvaluationPublic(ticket=ticket_public(ticket, rt.hall, estimate=None, base_url=base,
                                                  with_token=False),

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from queue_server.cases import actions, service
 from queue_server.cases.events import CaseCompleted, CaseSuspended
 from queue_server.cases.models import ApplicantIn, Case, CaseCreate, CaseStep
+from queue_server.cases.service import accepting, actions
 from queue_server.core.errors import ApiError, Invalid
 from queue_server.db.eventlog import Event
 from queue_server.domain.cases import CaseAction
@@ -25,7 +25,7 @@ def body(matter: str = "M002") -> CaseCreate:
 def test_case_actions_emit_typed_events_and_refusals_roll_back(any_db: str, tmp_path: Path) -> None:
     who = clerk("clerk1")
     with database(tmp_path / "var", any_db) as db:
-        case, events = db.run_write(lambda uow: service.create(uow, body=body(), who=who, now=NOON))
+        case, events = db.run_write(lambda uow: accepting.create(uow, body=body(), who=who, now=NOON))
         assert [e.event.type for e in events] == ["case.accepted"]
         assert case.number == "BJ20261201-0001" and case.id is not None
         cid = case.id
@@ -39,7 +39,7 @@ def test_case_actions_emit_typed_events_and_refusals_roll_back(any_db: str, tmp_
                                                  raw={"result": "approved"}, who=who, now=later))
         assert refused.value.code == "invalid_state"
         with pytest.raises(Invalid):
-            db.run_write(lambda uow: service.create(uow, body=body("NOPE"), who=who, now=later))
+            db.run_write(lambda uow: accepting.create(uow, body=body("NOPE"), who=who, now=later))
         db.run_write(lambda uow: actions.act(uow, case_id=cid, action=CaseAction.RESUME, raw=None,
                                              who=who, now=later + timedelta(days=5)))  # Mon 7 Dec
         _, events = db.run_write(lambda uow: actions.act(

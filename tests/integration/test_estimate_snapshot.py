@@ -9,10 +9,10 @@ from sqlalchemy import event
 from queue_server.db.uow import Database
 from queue_server.domain.estimate import Estimate
 from queue_server.domain.model import Channel
-from queue_server.tickets import service as tickets
-from queue_server.tickets.estimator import Estimator
+from queue_server.estimates.estimator import Estimator
 from queue_server.tickets.models import Ticket, TicketCreate
-from queue_server.windows import service as windows
+from queue_server.tickets.service import issuing as tickets
+from queue_server.windows.service import opening as windows
 from tests.support.inprocess import KIOSK, NOON, clerk, database
 
 

@@ -11,12 +11,12 @@ from sqlalchemy import event
 
 from queue_server.db.uow import Database
 from queue_server.domain.model import Channel
-from queue_server.readmodel.queue import queue_snapshot
-from queue_server.readmodel.windows import windows_public
-from queue_server.tickets import service as tickets
+from queue_server.readmodel.queries import queue_snapshot
 from queue_server.tickets.models import TicketCreate
-from queue_server.windows import calling
-from queue_server.windows import service as windows
+from queue_server.tickets.service import issuing as tickets
+from queue_server.windows.queries import windows_public
+from queue_server.windows.service import calling
+from queue_server.windows.service import opening as windows
 from tests.support.inprocess import KIOSK, NOON, clerk, database
 
 

@@ -15,11 +15,11 @@ from queue_server.db.eventlog import Event
 from queue_server.db.uow import Database, UnitOfWork
 from queue_server.domain.model import Channel, Outcome, TicketStatus, WindowStatus
 from queue_server.jobs.rollover import rollover
-from queue_server.tickets import service as tickets
 from queue_server.tickets.events import TicketCalled, TicketExpired, TicketFinished, TicketIssued
 from queue_server.tickets.models import Ticket, TicketCreate
-from queue_server.windows import calling, serving
-from queue_server.windows import service as windows
+from queue_server.tickets.service import issuing as tickets
+from queue_server.windows.service import calling, serving
+from queue_server.windows.service import opening as windows
 from tests.support.inprocess import ADMIN, KIOSK, NOON, clerk, database
 
 

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from queue_server.stats.alerts import device_alerts, idle_alerts, sla_breaches
-from queue_server.stats.service import (
+from queue_server.domain.alerts import device_alerts, idle_alerts, sla_breaches
+from queue_server.domain.statistics import (
     Facts,
     mean,
     nearest_rank,
@@ -107,7 +107,7 @@ def test_idle_alerts_need_an_open_empty_window_with_eligible_residents() -> None
 
 
 def test_fold_tickets_sorts_values_and_groups_in_one_pass() -> None:
-    from queue_server.stats.service import fold_tickets
+    from queue_server.domain.statistics import fold_tickets
 
     rows = [("done", "proxy", "kiosk", 1, "invoice", "c1", "2025-06-10 01", 300.0, 200.0, 4.0),
             ("done", "done", "mobile", 2, "invoice", "c2", "2025-06-10 01", 100.0, 400.0, None),

@@ -12,6 +12,7 @@ from queue_server.db.eventlog import Event, last_seq
 from queue_server.domain.estimate import Estimate
 from queue_server.domain.model import CaseChannel, CaseStatus
 from queue_server.domain.policy import ordered_queue
+from queue_server.estimates.queries import read_queue
 from queue_server.hallconfig.schema import Matter
 from queue_server.halls.hall import Hall
 from queue_server.readmodel.models import (
@@ -29,11 +30,10 @@ from queue_server.readmodel.models import (
     RecentCall,
     WindowBrief,
 )
-from queue_server.readmodel.windows import waiting_by_service, waiting_in_category, window_rows
-from queue_server.tickets.estimates import read_queue
 from queue_server.tickets.events import CALL_TYPES, TicketCalled, TicketRecalled
 from queue_server.tickets.models import Ticket
-from queue_server.windows.service import get_window
+from queue_server.windows.queries import waiting_by_service, waiting_in_category, window_rows
+from queue_server.windows.service.opening import get_window
 
 
 def category_eta(hall: Hall, etas: dict[str, Estimate], category: str) -> float:

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from queue_server.domain.estimate import Estimate
 from queue_server.domain.model import QueuedTicket
 from queue_server.domain.resume import ResumableSimulation
+from queue_server.estimates.queries import QueueView, _sim_windows
 from queue_server.halls.hall import Hall
-from queue_server.tickets.estimates import QueueView, _sim_windows
 from queue_server.tickets.models import Ticket
 
 

@@ -14,8 +14,8 @@ from typing import Any
 from sqlmodel import col, select
 
 from queue_server.auth.service import Principal
-from queue_server.cases import service
 from queue_server.cases.models import Case, CaseBatch, CaseCreate
+from queue_server.cases.service import accepting as service
 from queue_server.core.errors import Invalid
 from queue_server.db.uow import UnitOfWork
 from queue_server.stations.models import CaseKey

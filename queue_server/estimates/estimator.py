@@ -17,9 +17,9 @@ from queue_server.core.events import Envelope
 from queue_server.db.engine import snapshot_session, write_session
 from queue_server.domain.estimate import Estimate
 from queue_server.domain.model import QueuedTicket
+from queue_server.estimates.queries import QueueTracker
+from queue_server.estimates.simulations import Deferred, EstimateCache, LiveEstimates, queued
 from queue_server.halls.hall import Hall
-from queue_server.tickets.estimates import QueueTracker
-from queue_server.tickets.live import Deferred, EstimateCache, LiveEstimates, queued
 from queue_server.tickets.models import Ticket
 
 log = logging.getLogger(__name__)

@@ -23,7 +23,6 @@ from queue_server.domain.passes import check_pass
 from queue_server.domain.states import Action
 from queue_server.halls.hall import Hall
 from queue_server.stations import service as agents
-from queue_server.tickets import phones
 from queue_server.tickets.events import TicketCancelled, TicketEvaluated, TicketIssued, brief
 from queue_server.tickets.models import (
     Evaluation,
@@ -33,6 +32,7 @@ from queue_server.tickets.models import (
     TicketCreate,
     TicketEvaluationCreate,
 )
+from queue_server.tickets.service import phones
 from queue_server.tickets.states import step
 
 

@@ -17,7 +17,7 @@ from queue_server.tickets.events import TicketFinished, TicketNoShow, TicketReca
 from queue_server.tickets.models import ServiceStat, Ticket
 from queue_server.tickets.states import step
 from queue_server.windows.models import WindowState
-from queue_server.windows.service import owned, ticket_event
+from queue_server.windows.service.opening import owned, ticket_event
 
 
 def _current(uow: UnitOfWork, number: int, who: Principal) -> tuple[WindowState, Ticket]:

@@ -17,9 +17,9 @@ from queue_server.domain.states import Action, transition
 from queue_server.halls.hall import Hall
 from queue_server.tickets.events import TicketCalled
 from queue_server.tickets.models import Ticket
-from queue_server.tickets.service import get_ticket
+from queue_server.tickets.service.issuing import get_ticket
 from queue_server.windows.models import WindowState
-from queue_server.windows.service import owned, ticket_event
+from queue_server.windows.service.opening import owned, ticket_event
 
 
 def _ready_to_call(state: WindowState) -> None:

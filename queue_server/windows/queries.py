@@ -12,7 +12,7 @@ from queue_server.domain.model import TicketStatus, WindowStatus
 from queue_server.halls.hall import Hall
 from queue_server.readmodel.models import ClerkRef, WindowPublic
 from queue_server.tickets.models import Ticket
-from queue_server.tickets.views import ticket_public
+from queue_server.tickets.queries import ticket_public
 from queue_server.windows.models import WindowState
 
 

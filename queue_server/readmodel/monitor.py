@@ -11,15 +11,15 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from queue_server.auth.models import Device
+from queue_server.domain.alerts import device_alerts, idle_alerts, sla_breaches
 from queue_server.domain.estimate import Estimate
 from queue_server.domain.model import TicketStatus, WindowStatus
+from queue_server.domain.statistics import rounded
 from queue_server.halls.hall import Hall
 from queue_server.readmodel.models import ClerkRef
-from queue_server.readmodel.queue import category_eta
-from queue_server.readmodel.windows import window_rows
-from queue_server.stats.alerts import device_alerts, idle_alerts, sla_breaches
-from queue_server.stats.service import rounded
+from queue_server.readmodel.queries import category_eta
 from queue_server.tickets.models import Ticket
+from queue_server.windows.queries import window_rows
 
 DEVICE_STALE = timedelta(minutes=10)
 IDLE_ALERT = timedelta(minutes=2)

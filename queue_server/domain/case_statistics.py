@@ -14,8 +14,8 @@ from datetime import date
 from typing import Any
 
 from queue_server.domain.model import CaseChannel, MatterMode
+from queue_server.domain.statistics import ratio_pct, rounded
 from queue_server.domain.workdays import WorkdayIndex, WorkingCalendar, add_working_days
-from queue_server.stats.service import ratio_pct, rounded
 
 DUE_SOON_DAYS = 2
 

@@ -29,7 +29,7 @@ from queue_server.cases.models import (
     SuspendBody,
     WithdrawBody,
 )
-from queue_server.cases.service import add_step, brief, get_case, principal_station, who_name
+from queue_server.cases.service.accepting import add_step, brief, get_case, principal_station, who_name
 from queue_server.core.errors import Forbidden, Invalid, conflict
 from queue_server.db.uow import UnitOfWork
 from queue_server.domain.cases import CaseAction, CaseTransitionError, agent_may, transition

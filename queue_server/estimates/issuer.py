@@ -7,9 +7,9 @@ from collections.abc import Callable
 from queue_server.core.events import Envelope
 from queue_server.db.uow import Database, UnitOfWork
 from queue_server.domain.estimate import Estimate
-from queue_server.tickets.estimator import PROBE_MAX_AGE, Estimator
-from queue_server.tickets.live import Deferred
-from queue_server.tickets.service import Issued
+from queue_server.estimates.estimator import PROBE_MAX_AGE, Estimator
+from queue_server.estimates.simulations import Deferred
+from queue_server.tickets.service.issuing import Issued
 
 
 class Issuer:

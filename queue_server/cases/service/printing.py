@@ -17,13 +17,13 @@ from printer.documents import (
 from queue_server.auth.service import Principal
 from queue_server.cases.models import Case, PrintBody
 from queue_server.cases.queries import steps_of
-from queue_server.cases.service import get_case
+from queue_server.cases.service.accepting import get_case
 from queue_server.cases.views import case_public, track_url
 from queue_server.core.errors import Forbidden, Invalid, conflict
 from queue_server.domain.model import CaseStatus, DocumentKind
 from queue_server.halls.hall import Hall
-from queue_server.windows.printer import send as to_window
-from queue_server.windows.printer import window_printer
+from queue_server.printing.windows import send as to_window
+from queue_server.printing.windows import window_printer
 
 DONE = (CaseStatus.COMPLETED, CaseStatus.DELIVERED)
 
