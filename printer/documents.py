@@ -16,18 +16,6 @@ RESULT_ZH = {"approved": "准予办理", "refused": "不予办理"}
 MODE_ZH = {"onsite": "现场办", "deferred": "延时办", "proxy": "代办"}
 
 
-def mask_name(name: str) -> str:
-    """Mask a person's name for paper: 张* · 张*明 · 欧阳**; a masked name stays as it is."""
-    name = name.strip()
-    if "*" in name or len(name) < 2:
-        return name
-    if len(name) == 2:
-        return name[0] + "*"
-    if len(name) == 3:
-        return name[0] + "*" + name[2]
-    return name[:2] + "*" * (len(name) - 2)
-
-
 def long_date(day: date) -> str:
     """Write a date as 「2026年12月15日」."""
     return f"{day.year}年{day.month}月{day.day}日"
@@ -51,7 +39,7 @@ class AcceptanceReceipt:
     hall_name: str
     number: str
     matter_name: str
-    applicant: str
+    applicant: str  # as it may appear on paper: the server masks it (domain/privacy.mask_name)
     accepted_at: datetime
     due_date: date
     promised_days: int
@@ -63,7 +51,6 @@ class AcceptanceReceipt:
 
     def __post_init__(self) -> None:
         _aware(self.accepted_at)
-        object.__setattr__(self, "applicant", mask_name(self.applicant))
 
 
 @dataclass(frozen=True)
@@ -88,7 +75,6 @@ class MaterialsNotice:
         if not items:
             raise ValueError("a notice lists at least one missing material")
         object.__setattr__(self, "missing", items)
-        object.__setattr__(self, "applicant", mask_name(self.applicant))
 
 
 @dataclass(frozen=True)
@@ -98,7 +84,7 @@ class CompletionNotice:
     hall_name: str
     number: str
     matter_name: str
-    applicant: str
+    applicant: str  # as it may appear on paper: the server masks it (domain/privacy.mask_name)
     result: str
     completed_at: datetime
     pickup_window: int
@@ -111,7 +97,6 @@ class CompletionNotice:
         _aware(self.completed_at)
         if self.result not in RESULT_ZH:
             raise ValueError(f"result must be approved or refused, not {self.result!r}")
-        object.__setattr__(self, "applicant", mask_name(self.applicant))
 
 
 Document = AcceptanceReceipt | MaterialsNotice | CompletionNotice

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import secrets
-from typing import Annotated
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Path, Request, Response
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import HTTPConnection
 
 from queue_server.app.runtime import Runtime
 from queue_server.auth.service import Principal
+from queue_server.core.bodies import Deferred
 from queue_server.core.errors import Forbidden, Unauthorized
 from queue_server.db.types import MAX_INT
 from queue_server.domain.passes import sign_device, verified_device
@@ -190,3 +194,34 @@ def give_device_cookie(response: Response, rt: Runtime) -> str:
                         samesite="lax", secure=rt.settings.cookie_secure, max_age=365 * 86400,
                         path="/")
     return device
+
+
+B = TypeVar("B", bound=BaseModel)
+
+
+def deferred(model: type[B]) -> Callable[[Request], Awaitable[Deferred[B]]]:
+    """Return a dependency that reads the JSON body for a use case to validate after its checks."""
+    async def read(request: Request) -> Deferred[B]:
+        raw = await request.body()
+        if not raw.strip():
+            return Deferred(model)
+        try:
+            return Deferred(model, json.loads(raw))
+        except ValueError:
+            return Deferred(model, malformed=True)
+
+    return read
+
+
+def body_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """Describe a deferred body in /docs, its nested models inlined."""
+    schema = model.model_json_schema()
+    defs = schema.pop("$defs", {})
+    for prop in schema.get("properties", {}).values():
+        ref = prop.pop("$ref", None)
+        if ref:
+            prop.update(defs[ref.rsplit("/", 1)[1]])
+        items = prop.get("items", {})
+        if "$ref" in items:
+            prop["items"] = defs[items["$ref"].rsplit("/", 1)[1]]
+    return {"requestBody": {"content": {"application/json": {"schema": schema}}}}

@@ -24,7 +24,6 @@ from queue_server.appointments.router import router as appointments_router
 from queue_server.auth.router import router as auth_router
 from queue_server.calendar.router import router as calendar_router
 from queue_server.cases.router import router as cases_router
-from queue_server.catalog.router import router as catalog_router
 from queue_server.core.clock import Clock
 from queue_server.core.errors import ApiError
 from queue_server.core.logs import install_access_filter
@@ -32,9 +31,9 @@ from queue_server.core.middleware import BodyLimit, SecurityHeaders
 from queue_server.core.settings import ServerSettings
 from queue_server.feedback.router import router as feedback_router
 from queue_server.jobs.rollover import rollover
+from queue_server.readmodel.router import router as catalog_router
 from queue_server.realtime.router import router as live_router
 from queue_server.stations.router import router as stations_router
-from queue_server.stats.case_router import router as case_stats_router
 from queue_server.stats.router import router as stats_router
 from queue_server.tickets.router import router as tickets_router
 from queue_server.web import mount_pages
@@ -168,7 +167,7 @@ def create_app(settings: ServerSettings | None = None, *, clock: Clock | None = 
     # Routes are tried in this order, a few microseconds each, and no path belongs to two of
     # these routers: the busiest (issuing, calling, the board's reads) come first.
     for router in (tickets_router, windows_router, live_router, auth_router, catalog_router,
-                   stats_router, case_stats_router, calendar_router, cases_router,
+                   stats_router, calendar_router, cases_router,
                    stations_router, feedback_router, appointments_router):
         app.include_router(router)
     mount_pages(app)

@@ -16,6 +16,7 @@ from queue_server.app.messages import CODEC
 from queue_server.auth.cache import AuthCache
 from queue_server.auth.liveness import DeviceLiveness
 from queue_server.auth.passwords import LoginGate
+from queue_server.cases.queries import case_views, touches_cases
 from queue_server.core.clock import Clock
 from queue_server.core.events import Envelope
 from queue_server.core.limits import Limiters
@@ -26,10 +27,10 @@ from queue_server.db.uow import Database
 from queue_server.estimates.estimator import Estimator
 from queue_server.estimates.issuer import Issuer
 from queue_server.halls.hall import Hall
-from queue_server.readmodel.ticket_views import ticket_views
-from queue_server.realtime.feeds import SocketCaps, TicketFeed, View
+from queue_server.realtime.feeds import Feed, Key, SocketCaps, View
 from queue_server.realtime.hub import Hub
 from queue_server.realtime.listener import EventListener
+from queue_server.tickets.queries import ticket_views
 
 
 class Runtime:
@@ -60,8 +61,11 @@ class Runtime:
                                 workers=settings.password_workers)
         self.tts = Synthesiser(settings.tts_command, max_waiting=settings.tts_max_waiting)
         self.hall_sockets = SocketCaps(total=settings.ws_hall_max, per_ip=settings.ws_hall_per_ip)
-        self.ticket_feed = TicketFeed(hub, self._ticket_views, per_ticket=settings.ws_per_ticket,
-                                      per_ip=settings.ws_per_ip)
+        # Residents' own sockets, tickets and cases alike: the same caps per item, address and in total.
+        self.ticket_feed = Feed(hub, self._ticket_views, per_item=settings.ws_per_item,
+                                per_ip=settings.ws_per_ip, total=settings.ws_feed_max)
+        self.case_feed = Feed(hub, self._case_views, per_item=settings.ws_per_item,
+                              per_ip=settings.ws_per_ip, total=settings.ws_feed_max, touches=touches_cases)
         self.listener = (EventListener(engine, hall.code, hub)
                          if engine.dialect.name == "postgresql" else None)
 
@@ -75,9 +79,13 @@ class Runtime:
         # Tests and the simulator move time by giving the shared clock a new source.
         self._clock.source = source
 
-    async def _ticket_views(self, keys: list[tuple[int, str]]) -> dict[tuple[int, str], View]:
+    async def _ticket_views(self, keys: list[Key]) -> dict[Key, View]:
         est = await self.estimator.current(max_age=10.0)
         return await self.db.read(lambda s: ticket_views(s, self.hall, keys, est.tickets))
+
+    async def _case_views(self, keys: list[Key]) -> dict[Key, View]:
+        today = self.hall.local_date(self.clock())
+        return await self.db.read(lambda s: case_views(s, self.hall, keys, today))
 
     @classmethod
     async def create(cls, settings: ServerSettings, clock: Clock | None = None) -> Runtime:
@@ -106,6 +114,7 @@ class Runtime:
             await self.listener.stop()
         await self.estimator.stop()
         await self.ticket_feed.stop()
+        await self.case_feed.stop()
         self.logins.close()
         await asyncio.to_thread(self.db.close)
         self.auth.close()

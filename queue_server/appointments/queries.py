@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from queue_server.appointments.models import AppointmentSlot, SlotPublic
 from queue_server.domain.appointments import Slot, serving_windows, sessions_on, slot_capacity, slots_on
 from queue_server.halls.hall import Hall
-from queue_server.tickets.models import ServiceStat
+from queue_server.halls.models import ServiceStat
 
 
 def mean_seconds(session: Session, hall: Hall, service: str) -> float:

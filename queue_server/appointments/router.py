@@ -11,7 +11,6 @@ from sqlmodel import Session, col, select
 from queue_server.app.deps import (
     BaseUrlDep,
     CallerDep,
-    ManagerDep,
     PrincipalDep,
     RowId,
     RuntimeDep,
@@ -22,10 +21,8 @@ from queue_server.appointments import service
 from queue_server.appointments.models import Appointment, AppointmentCreate, AppointmentPublic, SlotPublic
 from queue_server.appointments.queries import slot_views
 from queue_server.core.errors import Forbidden, Invalid, Unauthorized
+from queue_server.domain.privacy import mask_phone
 from queue_server.halls.hall import Hall
-from queue_server.stats.queries.appointments import AppointmentStats, appointment_stats
-from queue_server.stats.ranges import day_range
-from queue_server.tickets.queries import mask_phone
 
 router = APIRouter(tags=["appointments"])
 DayParam = Annotated[str, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD")]
@@ -53,14 +50,6 @@ def _day(text: str) -> date:
     except ValueError as exc:
         raise Invalid(f"日期不正确：{text}") from exc
 
-
-@router.get("/api/stats/appointments", response_model=AppointmentStats, tags=["statistics"])
-async def stats(rt: RuntimeDep, _: ManagerDep, from_: Annotated[str | None, Query(
-        alias="from", pattern=r"^\d{4}-\d{2}-\d{2}$")] = None, to: Annotated[str | None, Query(
-        pattern=r"^\d{4}-\d{2}-\d{2}$")] = None) -> AppointmentStats:
-    """Count bookings for slots in the range: booked, used, missed, cancelled and the no-show rate."""
-    first, last = day_range(from_, to, rt.hall.local_date(rt.clock()))
-    return await rt.db.read(lambda s: appointment_stats(s, rt.hall, first, last))
 
 
 @router.get("/api/appointments/slots", response_model=list[SlotPublic])

@@ -22,6 +22,7 @@ from queue_server.core.errors import ApiError, Conflict, Forbidden, Invalid, Not
 from queue_server.db.uow import UnitOfWork
 from queue_server.domain.appointments import NO_SHOW_DAYS, CheckIn, check_in, format_code
 from queue_server.domain.model import AppointmentStatus
+from queue_server.domain.privacy import token_matches
 from queue_server.halls.hall import Hall
 
 NOT_ACTIVE = "appointment_not_active"
@@ -125,7 +126,7 @@ def get(session: Session, hall: Hall, appointment_id: int) -> Appointment:
 
 def check_token(row: Appointment, token: str | None) -> None:
     """Refuse a resident token that does not belong to the appointment."""
-    if not token or not secrets.compare_digest(token.encode(), row.token.encode()):
+    if not token_matches(row.token, token):
         raise Forbidden("预约凭证不正确")
 
 

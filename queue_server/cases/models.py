@@ -24,6 +24,20 @@ from queue_server.domain.model import (
 ShortText = Annotated[str, StringConstraints(max_length=200)]  # every free-text item is bounded
 
 
+class CaseKey(SQLModel, table=True):
+    """A caller's Idempotency-Key for POST /api/cases or /api/cases/batch, kept for the day."""
+
+    __tablename__ = "case_idempotency"
+
+    hall: str = Field(primary_key=True)
+    day: date = Field(primary_key=True)
+    caller: str = Field(primary_key=True)
+    key: str = Field(primary_key=True)
+    body_hash: str
+    case_id: int | None = None  # a single case
+    batch_id: int | None = None  # or a batch
+
+
 class CaseCounter(SQLModel, table=True):
     """The last case number drawn per (hall, acceptance day); numbers are never reused."""
 

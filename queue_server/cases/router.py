@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Header, Query, Response, WebSocket, WebSocketDisconnect
-from pydantic import BaseModel
+from fastapi import APIRouter, Depends, Header, Query, Response, WebSocket
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -18,9 +17,11 @@ from queue_server.app.deps import (
     RowId,
     RuntimeDep,
     StaffDep,
+    body_schema,
+    deferred,
     get_runtime,
+    public_base,
 )
-from queue_server.cases.events import CaseEvent
 from queue_server.cases.models import (
     BatchPublic,
     Case,
@@ -28,17 +29,22 @@ from queue_server.cases.models import (
     CaseCreate,
     CaseList,
     CasePublic,
+    CompleteBody,
+    DeliverBody,
+    EmptyBody,
     PrintBody,
     PrintPublic,
+    SuspendBody,
+    WithdrawBody,
 )
-from queue_server.cases.queries import CaseFilter, list_cases, read_case, steps_of, token_matches
+from queue_server.cases.queries import CaseFilter, case_public, list_cases, read_case, steps_of
 from queue_server.cases.service import actions, idempotency, printing
-from queue_server.cases.views import case_public
+from queue_server.core.bodies import Deferred
 from queue_server.core.errors import Invalid
-from queue_server.domain.cases import CaseAction
 from queue_server.domain.model import CaseStatus
+from queue_server.domain.privacy import token_matches
 from queue_server.halls.hall import Hall
-from queue_server.realtime.sockets import close_quietly, run_until_either
+from queue_server.realtime.feeds import serve
 
 router = APIRouter(tags=["cases"])
 KeyHeader = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
@@ -51,20 +57,6 @@ def _public(session: Session, hall: Hall, case: Case, now: datetime,
     assert case.id is not None
     steps = steps_of(session, [case.id])[case.id]
     return case_public(case, steps, hall, today=hall.local_date(now), base_url=base_url)
-
-
-def _schema(model: type[BaseModel]) -> dict[str, Any]:
-    """Describe a body that is validated inside the use case (after the 404, 403 and 409 checks)."""
-    schema = model.model_json_schema()
-    defs = schema.pop("$defs", {})
-    for prop in schema.get("properties", {}).values():
-        ref = prop.pop("$ref", None)
-        if ref:
-            prop.update(defs[ref.rsplit("/", 1)[1]])
-        items = prop.get("items", {})
-        if "$ref" in items:
-            prop["items"] = defs[items["$ref"].rsplit("/", 1)[1]]
-    return {"requestBody": {"content": {"application/json": {"schema": schema}}}}
 
 
 @router.post("/api/cases", status_code=201, response_model=CasePublic,
@@ -103,22 +95,64 @@ async def create_batch(body: CaseBatchCreate, rt: RuntimeDep, who: AgentOrStaffD
     return await rt.db.write(run)
 
 
-def _add_action(action: CaseAction) -> None:
-    async def take(case_id: RowId, rt: RuntimeDep, who: AgentOrStaffDep,
-                   raw: Annotated[Any, Body()] = None) -> CasePublic:
-        now = rt.clock()
-        return await rt.db.write(lambda uow: _public(uow.session, rt.hall, actions.act(
-            uow, case_id=case_id, action=action, raw=raw, who=who, now=now), now))
-
-    take.__name__ = f"case_{action.value}"
-    take.__doc__ = f"{action.value.capitalize()} a case ({actions.ACTION_WORDS[action]})."
-    router.add_api_route(f"/api/cases/{{case_id}}/{action.value}", take, methods=["POST"],
-                         response_model=CasePublic, response_model_exclude_unset=True,
-                         openapi_extra=_schema(actions.BODIES[action]))
+@router.post("/api/cases/{case_id}/process", response_model=CasePublic,
+             response_model_exclude_unset=True, openapi_extra=body_schema(EmptyBody))
+async def case_process(case_id: RowId, rt: RuntimeDep, who: AgentOrStaffDep,
+                       body: Annotated[Deferred[EmptyBody], Depends(deferred(EmptyBody))]) -> CasePublic:
+    """Start work on an accepted case (开始办理)."""
+    now = rt.clock()
+    return await rt.db.write(lambda uow: _public(uow.session, rt.hall, actions.process(
+        uow, case_id=case_id, body=body, who=who, now=now), now))
 
 
-for _action in CaseAction:
-    _add_action(_action)
+@router.post("/api/cases/{case_id}/suspend", response_model=CasePublic,
+             response_model_exclude_unset=True, openapi_extra=body_schema(SuspendBody))
+async def case_suspend(case_id: RowId, rt: RuntimeDep, who: AgentOrStaffDep,
+                       body: Annotated[Deferred[SuspendBody], Depends(deferred(SuspendBody))]) -> CasePublic:
+    """Stop the clock while the applicant brings the missing materials (补正)."""
+    now = rt.clock()
+    return await rt.db.write(lambda uow: _public(uow.session, rt.hall, actions.suspend(
+        uow, case_id=case_id, body=body, who=who, now=now), now))
+
+
+@router.post("/api/cases/{case_id}/resume", response_model=CasePublic,
+             response_model_exclude_unset=True, openapi_extra=body_schema(EmptyBody))
+async def case_resume(case_id: RowId, rt: RuntimeDep, who: AgentOrStaffDep,
+                      body: Annotated[Deferred[EmptyBody], Depends(deferred(EmptyBody))]) -> CasePublic:
+    """Restart the clock once the materials came (恢复办理)."""
+    now = rt.clock()
+    return await rt.db.write(lambda uow: _public(uow.session, rt.hall, actions.resume(
+        uow, case_id=case_id, body=body, who=who, now=now), now))
+
+
+@router.post("/api/cases/{case_id}/complete", response_model=CasePublic,
+             response_model_exclude_unset=True, openapi_extra=body_schema(CompleteBody))
+async def case_complete(case_id: RowId, rt: RuntimeDep, who: AgentOrStaffDep,
+                        body: Annotated[Deferred[CompleteBody], Depends(deferred(CompleteBody))]) -> CasePublic:
+    """Record the result (办结); a refusal needs its reason."""
+    now = rt.clock()
+    return await rt.db.write(lambda uow: _public(uow.session, rt.hall, actions.complete(
+        uow, case_id=case_id, body=body, who=who, now=now), now))
+
+
+@router.post("/api/cases/{case_id}/deliver", response_model=CasePublic,
+             response_model_exclude_unset=True, openapi_extra=body_schema(DeliverBody))
+async def case_deliver(case_id: RowId, rt: RuntimeDep, who: AgentOrStaffDep,
+                       body: Annotated[Deferred[DeliverBody], Depends(deferred(DeliverBody))]) -> CasePublic:
+    """Record how the result reached the resident (送达)."""
+    now = rt.clock()
+    return await rt.db.write(lambda uow: _public(uow.session, rt.hall, actions.deliver(
+        uow, case_id=case_id, body=body, who=who, now=now), now))
+
+
+@router.post("/api/cases/{case_id}/withdraw", response_model=CasePublic,
+             response_model_exclude_unset=True, openapi_extra=body_schema(WithdrawBody))
+async def case_withdraw(case_id: RowId, rt: RuntimeDep, who: AgentOrStaffDep,
+                        body: Annotated[Deferred[WithdrawBody], Depends(deferred(WithdrawBody))]) -> CasePublic:
+    """Withdraw a case at the applicant's request (撤回), with the reason."""
+    now = rt.clock()
+    return await rt.db.write(lambda uow: _public(uow.session, rt.hall, actions.withdraw(
+        uow, case_id=case_id, body=body, who=who, now=now), now))
 
 
 @router.get("/api/cases", response_model=CaseList, response_model_exclude_unset=True)
@@ -190,41 +224,9 @@ async def case_socket(ws: WebSocket, case_id: int, token: str = Query(default=""
     """Stream one applicant's case: now, and on every change to it."""
     rt = get_runtime(ws)
     case = await rt.db.read(lambda s: s.get(Case, case_id)) if 1 <= case_id <= MAX_ID else None
-    if case is None or case.hall != rt.hall.code or not token_matches(case, token):
+    if case is None or case.hall != rt.hall.code or not token_matches(case.token, token):
         await ws.close(code=1008)  # before accept: the handshake is refused with 403
         return
-    await ws.accept()
-    sub = rt.hub.subscribe()
-
-    async def view() -> dict[str, Any]:
-        def run(session: Session) -> CasePublic:
-            row = session.get(Case, case_id)
-            assert row is not None
-            return _public(session, rt.hall, row, rt.clock())
-
-        return (await rt.db.read(run)).model_dump(mode="json", exclude_unset=True)
-
-    async def pump() -> None:
-        last = await view()
-        await ws.send_json({"type": "case", "case": last})
-        while True:
-            message = await sub.queue.get()
-            if message is None:  # dropped for falling behind; the page reconnects
-                await ws.close(code=1013)
-                return
-            event = message.event
-            if not isinstance(event, CaseEvent) or event.case.id != case_id:
-                continue
-            current = await view()
-            if current != last:
-                await ws.send_json({"type": "case", "case": current})
-                last = current
-
-    try:
-        await run_until_either(ws, pump())
-    except WebSocketDisconnect:
-        pass
-    finally:
-        rt.hub.unsubscribe(sub)
-        await close_quietly(ws)
+    # The same feed and caps as a resident's ticket: per case, per address and in total.
+    await serve(ws, rt.case_feed, item_id=case_id, base=public_base(ws, rt), kind="case")
 

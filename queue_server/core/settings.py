@@ -26,8 +26,9 @@ class ServerSettings(BaseSettings):
     cookie_secure: bool = False  # set behind TLS (docs/deployment.md)
     max_body_bytes: int = 64 * 1024
     ws_max_size: int = 4096  # clients never send big frames
-    ws_per_ticket: int = 3
-    ws_per_ip: int = 20
+    ws_per_item: int = 3  # a resident's sockets on one ticket or case (the contract allows up to 10)
+    ws_per_ip: int = 20  # residents' ticket and case sockets from one address
+    ws_feed_max: int = 5000  # residents' ticket and case sockets in all
     ws_hall_max: int = 500
     ws_hall_per_ip: int = 50  # a PC may drive the board and many window screens
     tts_ip_per_minute: int = 30

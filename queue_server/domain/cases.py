@@ -65,15 +65,3 @@ def agent_may(action: CaseAction, *, own_station: bool, method: Delivery | None 
 def format_case_number(day: date, n: int) -> str:
     """Format a case number such as BJ20261201-0007 (办件, acceptance day, running number)."""
     return f"BJ{day:%Y%m%d}-{n:04d}"
-
-
-def mask_id_number(value: str | None) -> str | None:
-    """Mask a resident ID number as 510823********1234."""
-    if not value:
-        return None
-    return value[:6] + "*" * max(0, len(value) - 10) + value[-4:] if len(value) > 10 else "****"
-
-
-def mask_name(name: str) -> str:
-    """Mask a name for exports: the first character, then a star for each other one."""
-    return name[:1] + "*" * (len(name) - 1) if len(name) > 1 else name

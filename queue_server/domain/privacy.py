@@ -1,7 +1,8 @@
-"""Personal data rules: the resident ID number (居民身份证号码); pure."""
+"""Personal data rules: ID numbers, masking names, phones and ID numbers, and residents' tokens; pure."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 
 # GB 11643-1999: weight of each of the first 17 digits, and the check character for sum mod 11.
@@ -36,3 +37,39 @@ def normalise_id_number(value: str, *, today: date) -> str:
     if born > today:
         raise IdNumberError("身份证号码中的出生日期晚于今天，请核对")
     return number
+
+
+def mask_phone(phone: str | None) -> str | None:
+    """Mask a phone number as 138****1234."""
+    if not phone:
+        return None
+    return phone[:3] + "****" + phone[-4:] if len(phone) >= 7 else "****"
+
+
+def mask_id_number(value: str | None) -> str | None:
+    """Mask a resident ID number as 510823********1234."""
+    if not value:
+        return None
+    return value[:6] + "*" * max(0, len(value) - 10) + value[-4:] if len(value) > 10 else "****"
+
+
+def mask_name(name: str) -> str:
+    """Mask a person's name: 张* · 王*英 · 欧阳**; a masked name stays as it is.
+
+    The one rule for names on screens, exports and paper: the surname stays (two characters
+    for a four-character name, which is most often a compound surname such as 欧阳).
+    """
+    name = name.strip()
+    if "*" in name or len(name) < 2:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    if len(name) == 3:
+        return name[0] + "*" + name[2]
+    return name[:2] + "*" * (len(name) - 2)
+
+
+def token_matches(expected: str | None, given: str | None) -> bool:
+    """Tell whether a resident's token is the one expected, in constant time."""
+    # Compare bytes: compare_digest refuses non-ASCII str, and a token is whatever was typed.
+    return bool(expected) and bool(given) and secrets.compare_digest(str(given).encode(), str(expected).encode())

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from queue_server.domain.estimate import SimWindow, free_at
 from queue_server.domain.model import Priority, QueuedTicket, WindowStatus
 from queue_server.halls.hall import Hall
-from queue_server.tickets.models import ServiceStat
+from queue_server.halls.models import ServiceStat
 from queue_server.windows.queries import window_rows
 
 

@@ -175,35 +175,3 @@ class CaseEvaluationState(BaseModel):
     evaluation: CaseEvaluationPublic | None
 
 
-class FeedbackStats(BaseModel):
-    """GET /api/stats/feedback."""
-
-    bad: int
-    cannot_do: int
-    visited_pct: float | None
-    rectified_on_time_pct: float | None
-    open: int
-    overdue: int
-
-
-class WindowRank(BaseModel):
-    """One window's line in the monthly ranking (月度排名通报)."""
-
-    rank: int | None  # None: no resident graded this window in the month, so it is not ranked
-    window: int
-    name: str
-    served: int
-    grades: int
-    satisfied_pct: float | None
-    bad: int
-    overdue: int
-
-
-class MonthlyReport(BaseModel):
-    """A month's feedback figures and the window ranking."""
-
-    month: str
-    first: str  # the month's first day
-    last: str  # and its last
-    feedback: FeedbackStats
-    ranking: list[WindowRank]

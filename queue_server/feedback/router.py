@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import calendar
 import json
-import re
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -26,14 +23,11 @@ from queue_server.feedback.models import (
     FeedbackItem,
     FeedbackList,
     FeedbackPublic,
-    FeedbackStats,
-    MonthlyReport,
     NoteBody,
     PhoneRevealed,
     ReportCreate,
     VisitBody,
 )
-from queue_server.stats.ranges import day_range
 
 router = APIRouter(tags=["feedback"])
 DayParam = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD")]
@@ -138,39 +132,5 @@ async def case_evaluation(case_id: RowId, rt: RuntimeDep,
         done = case.status in (CaseStatus.COMPLETED, CaseStatus.DELIVERED)
         return CaseEvaluationState(case=case_id, can_evaluate=done and row is None,
                                    evaluation=_evaluation(row, rt) if row else None)
-
-    return await rt.db.read(run)
-
-
-def _days(rt: Runtime, first: str | None, last: str | None) -> tuple[date, date]:
-    return day_range(first, last, rt.hall.day(rt.clock()))
-
-
-@router.get("/api/stats/feedback", response_model=FeedbackStats, tags=["statistics"])
-async def feedback_stats(rt: RuntimeDep, _: ManagerDep,
-                         from_: Annotated[DayParam, Query(alias="from")] = None,
-                         to: DayParam = None) -> FeedbackStats:
-    """Return the feedback loop's figures over a range of days (both inclusive)."""
-    first, last = _days(rt, from_, to)
-    today = rt.hall.local_date(rt.clock())
-    return await rt.db.read(lambda s: queries.stats(s, rt.hall, first, last, today))
-
-
-@router.get("/api/stats/feedback/monthly", response_model=MonthlyReport, tags=["statistics"])
-async def monthly(rt: RuntimeDep, _: ManagerDep,
-                  month: Annotated[str | None, Query(description="YYYY-MM")] = None) -> MonthlyReport:
-    """Return a month's feedback figures and the window ranking (月度排名通报)."""
-    today = rt.hall.local_date(rt.clock())
-    month = month or f"{today:%Y-%m}"
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
-        raise Invalid("月份格式应为 YYYY-MM")
-    year, mon = int(month[:4]), int(month[5:])
-    first = date(year, mon, 1)
-    last = date(year, mon, calendar.monthrange(year, mon)[1])
-
-    def run(session: Session) -> MonthlyReport:
-        return MonthlyReport(month=month, first=first.isoformat(), last=last.isoformat(),
-                             feedback=queries.stats(session, rt.hall, first, last, today),
-                             ranking=queries.ranking(session, rt.hall, first, last, today))
 
     return await rt.db.read(run)

@@ -14,13 +14,13 @@ from sqlmodel import select
 from queue_server.auth.service import Principal
 from queue_server.cases.events import CaseEvaluated
 from queue_server.cases.models import Case
-from queue_server.cases.queries import token_matches
+from queue_server.cases.queries import get_case
 from queue_server.cases.service.accepting import brief as case_brief
-from queue_server.cases.service.accepting import get_case
 from queue_server.core.errors import Forbidden, Invalid, conflict
 from queue_server.db.uow import UnitOfWork
 from queue_server.domain.feedback import FeedbackAction, FeedbackTransitionError, opens_item, transition
 from queue_server.domain.model import CaseStatus, FeedbackKind, FeedbackStatus, GradeSource
+from queue_server.domain.privacy import token_matches
 from queue_server.domain.workdays import add_working_days
 from queue_server.feedback.events import (
     FeedbackBrief,
@@ -148,7 +148,7 @@ def evaluate_case(uow: UnitOfWork, *, case_id: int, body: CaseEvaluationCreate,
     """Store the applicant's one grade for a completed case; a bad grade opens an item."""
     session = uow.session
     case = get_case(session, uow.hall, case_id)
-    if not token_matches(case, body.token):
+    if not token_matches(case.token, body.token):
         raise Forbidden("办件凭证不正确")
     if case.status not in DONE_CASE:
         raise conflict("case_not_done", "办件办结后才能评价")

@@ -8,10 +8,11 @@ from sqlalchemy import delete, update
 from sqlmodel import Session, col
 
 from queue_server.auth.models import AuthSession
+from queue_server.cases.models import CaseKey
 from queue_server.domain.model import FeedbackStatus
 from queue_server.feedback.models import CaseEvaluation, FeedbackItem
 from queue_server.halls.hall import Hall
-from queue_server.stations.models import AgentDay, CaseKey
+from queue_server.stations.models import AgentDay
 from queue_server.tickets.models import Evaluation, IdempotencyKey, MobileIpDay, Ticket
 
 

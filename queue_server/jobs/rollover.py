@@ -16,7 +16,7 @@ from queue_server.halls.hall import Hall
 from queue_server.jobs.retention import prune
 from queue_server.tickets.events import TicketExpired, brief
 from queue_server.tickets.models import Ticket
-from queue_server.tickets.states import step
+from queue_server.tickets.service.states import step
 from queue_server.windows.events import WindowClosed
 from queue_server.windows.models import WindowState
 

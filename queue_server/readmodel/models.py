@@ -5,27 +5,6 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from queue_server.domain.model import MatterMode, TicketStatus, WindowStatus
-from queue_server.tickets.models import TicketPublic
-
-
-class ClerkRef(BaseModel):
-    """The clerk signed in at a window."""
-
-    username: str
-    display_name: str
-
-
-class WindowPublic(BaseModel):
-    """A window for staff: its status, clerk, current ticket and work profile."""
-
-    number: int
-    name: str
-    status: WindowStatus
-    pause_reason: str | None
-    clerk: ClerkRef | None
-    current: TicketPublic | None
-    services: list[str]
-    profile: list[list[str]]
 
 
 class CurrentNumber(BaseModel):

@@ -16,9 +16,9 @@ from queue_server.domain.estimate import Estimate
 from queue_server.domain.model import TicketStatus, WindowStatus
 from queue_server.domain.statistics import rounded
 from queue_server.halls.hall import Hall
-from queue_server.readmodel.models import ClerkRef
 from queue_server.readmodel.queries import category_eta
 from queue_server.tickets.models import Ticket
+from queue_server.windows.models import ClerkRef
 from queue_server.windows.queries import window_rows
 
 DEVICE_STALE = timedelta(minutes=10)

@@ -1,4 +1,5 @@
-"""Residents' ticket sockets: capped per ticket and per address, one shared view per ticket."""
+"""Residents' sockets on their own ticket or case: capped per item, per address and in total,
+one shared view per item, recomputed once per burst of events."""
 
 from __future__ import annotations
 
@@ -9,13 +10,19 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
 from queue_server.core.events import Envelope
 from queue_server.realtime.hub import Hub
+from queue_server.realtime.sockets import close_quietly, run_until_either
 
 log = logging.getLogger(__name__)
 View = dict[str, Any]
-# Build the current views of these (ticket id, base URL) pairs; a missing ticket is left out.
-Compute = Callable[[list[tuple[int, str]]], Awaitable[dict[tuple[int, str], View]]]
+Key = tuple[int, str]  # (ticket or case id, the public base URL its links carry)
+# Build the current views of these keys; a missing ticket or case is left out.
+Compute = Callable[[list[Key]], Awaitable[dict[Key, View]]]
+# Tell whether a batch of events may change any of the followed items; None: every batch may.
+Touches = Callable[[list[Envelope], set[int]], bool]
 
 
 class SocketCaps:
@@ -40,7 +47,7 @@ class SocketCaps:
 
 
 class Watch:
-    """One socket following one ticket: the latest view it has not sent yet."""
+    """One socket following one ticket or case: the latest view it has not sent yet."""
 
     def __init__(self, key: tuple[int, str], ip: str) -> None:
         self.key, self.ip = key, ip
@@ -60,13 +67,18 @@ class Watch:
         return self.latest
 
 
-class TicketFeed:
-    """Recompute each followed ticket's view once per burst of events and share it among its sockets."""
+class Feed:
+    """Recompute each followed item's view once per burst of events and share it among its sockets.
 
-    def __init__(self, hub: Hub, compute: Compute, *, per_ticket: int, per_ip: int,
-                 total: int = 5000) -> None:
+    One feed follows tickets (every event may move a ticket's place or estimate) and one follows
+    cases (only events about a followed case can change it). Both keep the same caps.
+    """
+
+    def __init__(self, hub: Hub, compute: Compute, *, per_item: int, per_ip: int, total: int,
+                 touches: Touches | None = None) -> None:
         self._compute = compute
-        self.per_ticket = per_ticket
+        self._touches = touches
+        self.per_item = per_item
         self.caps = SocketCaps(total=total, per_ip=per_ip)
         self._watches: dict[tuple[int, str], set[Watch]] = {}
         self._views: dict[tuple[int, str], View] = {}
@@ -75,10 +87,10 @@ class TicketFeed:
         self.computed = 0  # views built; each is shared by every socket of its ticket
         hub.on_batch(self._on_batch)
 
-    def open(self, ticket_id: int, base: str, ip: str) -> Watch | None:
-        """Follow a ticket from an address; None when the ticket or the address is at its cap."""
-        key = (ticket_id, base)
-        if len(self._watches.get(key, ())) >= self.per_ticket or not self.caps.take(ip):
+    def open(self, item_id: int, base: str, ip: str) -> Watch | None:
+        """Follow an item from an address; None when the item, the address or the total is at its cap."""
+        key = (item_id, base)
+        if len(self._watches.get(key, ())) >= self.per_item or not self.caps.take(ip):
             return None
         watch = Watch(key, ip)
         self._watches.setdefault(key, set()).add(watch)
@@ -105,8 +117,10 @@ class TicketFeed:
                 self._views[watch.key] = view
         return view
 
-    def _on_batch(self, _batch: list[Envelope]) -> None:
+    def _on_batch(self, batch: list[Envelope]) -> None:
         if not self._watches:
+            return
+        if self._touches is not None and not self._touches(batch, {item for item, _ in self._watches}):
             return
         self._dirty.set()
         if self._task is None or self._task.done():
@@ -119,9 +133,9 @@ class TicketFeed:
             if not keys:
                 return
             try:
-                views = await self._compute(keys)  # one read for every followed ticket
+                views = await self._compute(keys)  # one read for every followed item
             except Exception:
-                log.exception("ticket views could not be refreshed")
+                log.exception("views could not be refreshed")
                 return
             self.computed += len(views)
             for key, view in views.items():
@@ -137,3 +151,34 @@ class TicketFeed:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+
+
+async def serve(ws: WebSocket, feed: Feed, *, item_id: int, base: str, kind: str) -> None:
+    """Stream one item to a resident's socket: on connect, then each time its view changes.
+
+    Over a cap the handshake is refused (403), before any data; the open sockets stay open.
+    """
+    watch = feed.open(item_id, base, ws.client.host if ws.client else "unknown")
+    if watch is None:
+        await ws.close(code=1008)
+        return
+    await ws.accept()
+
+    async def pump() -> None:
+        last = await feed.first(watch)
+        if last is None:
+            return
+        await ws.send_json({"type": kind, kind: last})
+        while True:
+            current = await watch.next()
+            if current != last:
+                await ws.send_json({"type": kind, kind: current})
+                last = current
+
+    try:
+        await run_until_either(ws, pump())
+    except WebSocketDisconnect:
+        pass
+    finally:
+        feed.close(watch)
+        await close_quietly(ws)

@@ -9,12 +9,13 @@ from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
 from queue_server.app.deps import MAX_ID, RuntimeDep, get_runtime, public_base
 from queue_server.app.runtime import Runtime
 from queue_server.db.eventlog import events_after
+from queue_server.domain.privacy import token_matches
 from queue_server.readmodel.models import QueueSnapshot
 from queue_server.readmodel.queries import queue_snapshot
+from queue_server.realtime.feeds import serve
 from queue_server.realtime.hub import Subscriber
 from queue_server.realtime.sockets import close_quietly, run_until_either
 from queue_server.tickets.models import Ticket
-from queue_server.tickets.service.issuing import token_matches
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["live"])
@@ -94,32 +95,7 @@ async def ticket_socket(ws: WebSocket, ticket_id: int, token: str = Query(defaul
     """Stream one resident's ticket: now, and on every change to it or its estimate."""
     rt = get_runtime(ws)
     ticket = await rt.db.read(lambda s: s.get(Ticket, ticket_id)) if 1 <= ticket_id <= MAX_ID else None
-    if ticket is None or ticket.hall != rt.hall.code or not token_matches(ticket, token):
+    if ticket is None or ticket.hall != rt.hall.code or not token_matches(ticket.token, token):
         await ws.close(code=1008)  # before accept: the handshake is refused with 403
         return
-    base = public_base(ws, rt)
-    watch = rt.ticket_feed.open(ticket_id, base, ws.client.host if ws.client else "unknown")
-    if watch is None:  # too many sockets on this ticket or from this address
-        await ws.close(code=1013)
-        return
-    await ws.accept()
-
-    async def pump() -> None:
-        last = await rt.ticket_feed.first(watch)
-        if last is None:
-            return
-        await ws.send_json({"type": "ticket", "ticket": last})
-        while True:
-            # The feed computes one view per ticket per burst of events, shared by its sockets.
-            current = await watch.next()
-            if current != last:
-                await ws.send_json({"type": "ticket", "ticket": current})
-                last = current
-
-    try:
-        await run_until_either(ws, pump())
-    except WebSocketDisconnect:
-        pass
-    finally:
-        rt.ticket_feed.close(watch)
-        await close_quietly(ws)
+    await serve(ws, rt.ticket_feed, item_id=ticket_id, base=public_base(ws, rt), kind="ticket")

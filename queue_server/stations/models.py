@@ -19,20 +19,6 @@ class AgentDay(SQLModel, table=True):
     tickets: int = 0
 
 
-class CaseKey(SQLModel, table=True):
-    """A caller's Idempotency-Key for POST /api/cases or /api/cases/batch, kept for the day."""
-
-    __tablename__ = "case_idempotency"
-
-    hall: str = Field(primary_key=True)
-    day: date = Field(primary_key=True)
-    caller: str = Field(primary_key=True)
-    key: str = Field(primary_key=True)
-    body_hash: str
-    case_id: int | None = None  # a single case
-    batch_id: int | None = None  # or a batch
-
-
 class AgentPublic(BaseModel):
     """An agent as /manage lists it under its station."""
 

@@ -100,3 +100,100 @@ class StatsSummary(BaseModel):
     by_hour: list[ByHour]
     by_channel: dict[str, int]
     by_clerk: list[ByClerk]
+
+
+# Cases (办件): GET /api/stats/cases
+class CaseModes(BaseModel):
+    onsite: int
+    deferred: int
+    proxy: int
+
+
+class CaseChannels(BaseModel):
+    window: int
+    agent: int
+    home: int
+
+
+class CaseByDepartment(BaseModel):
+    department: str
+    name: str
+    completed: int
+    on_time_pct: float | None
+
+
+class CaseByStation(BaseModel):
+    station: str
+    name: str = ""  # the station's name from the hall YAML
+    accepted: int
+    completed: int
+    on_time_pct: float | None
+    km_saved: float | None
+
+
+class CaseStats(BaseModel):
+    """Matters accepted and completed, and the share completed on time (definitions in docs/cases.md)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: str = Field(alias="from")
+    to: str
+    accepted: int
+    completed: int
+    completed_on_time: int
+    on_time_pct: float | None
+    open: int
+    overdue_open: int
+    due_soon: int
+    avg_working_days: float | None
+    by_mode: CaseModes
+    by_channel: CaseChannels
+    by_department: list[CaseByDepartment]
+    by_station: list[CaseByStation]
+
+
+# Feedback (好差评整改): GET /api/stats/feedback and /api/stats/feedback/monthly
+class FeedbackStats(BaseModel):
+    """GET /api/stats/feedback."""
+
+    bad: int
+    cannot_do: int
+    visited_pct: float | None
+    rectified_on_time_pct: float | None
+    open: int
+    overdue: int
+
+
+class WindowRank(BaseModel):
+    """One window's line in the monthly ranking (月度排名通报)."""
+
+    rank: int | None  # None: no resident graded this window in the month, so it is not ranked
+    window: int
+    name: str
+    served: int
+    grades: int
+    satisfied_pct: float | None
+    bad: int
+    overdue: int
+
+
+class MonthlyReport(BaseModel):
+    """A month's feedback figures and the window ranking."""
+
+    month: str
+    first: str  # the month's first day
+    last: str  # and its last
+    feedback: FeedbackStats
+    ranking: list[WindowRank]
+
+
+# Appointments (预约): GET /api/stats/appointments
+class AppointmentStats(BaseModel):
+    """GET /api/stats/appointments: bookings whose slot falls in the range, by what became of them."""
+
+    booked: int
+    used: int
+    missed: int
+    cancelled: int
+    waiting: int  # still booked: the slot is ahead, or today's has not ended or been rolled over
+    no_show_pct: float | None

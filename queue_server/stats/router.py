@@ -1,18 +1,26 @@
-"""Manager statistics: the summary, exports and the live monitor's figures."""
+"""Manager statistics: tickets, cases, feedback and appointments, their exports, and the live monitor."""
 
 from __future__ import annotations
 
+import calendar
+import re
 from datetime import date
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from queue_server.app.deps import ManagerDep, RuntimeDep
 from queue_server.app.runtime import Runtime
+from queue_server.core.errors import Invalid
 from queue_server.readmodel.monitor import LiveMonitor, live_monitor
 from queue_server.stats.exports import build_summary, tickets_csv, tickets_xlsx
-from queue_server.stats.models import StatsSummary
+from queue_server.stats.models import AppointmentStats, CaseStats, FeedbackStats, MonthlyReport, StatsSummary
+from queue_server.stats.queries.appointments import appointment_stats
+from queue_server.stats.queries.cases import case_stats, cases_csv, cases_xlsx
+from queue_server.stats.queries.feedback import feedback_stats, ranking
 from queue_server.stats.ranges import XLSX, DayParam, FromParam, attachment, day_range
 
 router = APIRouter(prefix="/api/stats", tags=["statistics"])
@@ -57,3 +65,75 @@ async def live(rt: RuntimeDep, _: ManagerDep) -> LiveMonitor:
     est = await rt.estimator.current()
     now = rt.clock()
     return await rt.db.read(lambda s: live_monitor(s, rt.hall, now, est.services))
+
+
+def _local_range(rt: Runtime, first: str | None, last: str | None) -> tuple[date, date]:
+    return day_range(first, last, rt.hall.local_date(rt.clock()))
+
+
+@router.get("/cases", response_model=CaseStats, response_model_by_alias=True)
+async def stats_cases(rt: RuntimeDep, _: ManagerDep, from_: FromParam = None,
+                      to: DayParam = None) -> CaseStats:
+    """Return matters accepted and completed, and the on-time rate, over a range of days."""
+    first, last = _local_range(rt, from_, to)
+    now = rt.clock()
+    data = await rt.db.read(lambda s: case_stats(s, rt.hall, first, last, now))
+    return CaseStats.model_validate(data)
+
+
+@router.get("/cases.csv", response_class=Response, responses={200: {"content": {"text/csv": {}}}})
+async def stats_cases_csv(rt: RuntimeDep, _: ManagerDep, from_: FromParam = None,
+                          to: DayParam = None) -> Response:
+    """Export one row per case accepted in the range, personal data masked, as CSV with a BOM."""
+    first, last = _local_range(rt, from_, to)
+    now = rt.clock()
+    body = await rt.db.read(lambda s: cases_csv(s, rt.hall, first, last, now))
+    return attachment(body, "text/csv; charset=utf-8", "cases", first, last, "csv")
+
+
+@router.get("/cases.xlsx", response_class=Response, responses={200: {"content": {XLSX: {}}}})
+async def stats_cases_xlsx(rt: RuntimeDep, _: ManagerDep, from_: FromParam = None,
+                           to: DayParam = None) -> Response:
+    """Export the case figures and one row per case, personal data masked, as an Excel workbook."""
+    first, last = _local_range(rt, from_, to)
+    now = rt.clock()
+    body = await rt.db.read(lambda s: cases_xlsx(s, rt.hall, first, last, now))
+    return attachment(body, XLSX, "cases", first, last, "xlsx")
+
+
+@router.get("/feedback", response_model=FeedbackStats)
+async def stats_feedback(rt: RuntimeDep, _: ManagerDep, from_: FromParam = None,
+                         to: DayParam = None) -> FeedbackStats:
+    """Return the feedback loop's figures over a range of days (both inclusive)."""
+    first, last = day_range(from_, to, rt.hall.day(rt.clock()))
+    today = rt.hall.local_date(rt.clock())
+    return await rt.db.read(lambda s: feedback_stats(s, rt.hall, first, last, today))
+
+
+@router.get("/feedback/monthly", response_model=MonthlyReport)
+async def stats_feedback_monthly(rt: RuntimeDep, _: ManagerDep,
+                                 month: Annotated[str | None, Query(description="YYYY-MM")] = None
+                                 ) -> MonthlyReport:
+    """Return a month's feedback figures and the window ranking (月度排名通报)."""
+    today = rt.hall.local_date(rt.clock())
+    month = month or f"{today:%Y-%m}"
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+        raise Invalid("月份格式应为 YYYY-MM")
+    year, mon = int(month[:4]), int(month[5:])
+    first = date(year, mon, 1)
+    last = date(year, mon, calendar.monthrange(year, mon)[1])
+
+    def run(session: Session) -> MonthlyReport:
+        return MonthlyReport(month=month, first=first.isoformat(), last=last.isoformat(),
+                             feedback=feedback_stats(session, rt.hall, first, last, today),
+                             ranking=ranking(session, rt.hall, first, last, today))
+
+    return await rt.db.read(run)
+
+
+@router.get("/appointments", response_model=AppointmentStats)
+async def stats_appointments(rt: RuntimeDep, _: ManagerDep, from_: FromParam = None,
+                             to: DayParam = None) -> AppointmentStats:
+    """Count bookings for slots in the range: booked, used, missed, cancelled and the no-show rate."""
+    first, last = _local_range(rt, from_, to)
+    return await rt.db.read(lambda s: appointment_stats(s, rt.hall, first, last))

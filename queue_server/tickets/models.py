@@ -92,15 +92,6 @@ class MobileIpDay(SQLModel, table=True):
     tickets: int = 0
 
 
-class ServiceStat(SQLModel, table=True):
-    """The running mean handling time of a service."""
-
-    hall: str = Field(primary_key=True)
-    service: str = Field(primary_key=True)
-    mean_seconds: float
-    samples: int = 0
-
-
 class Evaluation(SQLModel, table=True):
     """A resident's grade for one finished ticket (好差评)."""
 

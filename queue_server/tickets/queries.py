@@ -1,20 +1,18 @@
-"""How tickets look in API responses."""
+"""Reading tickets: one ticket for its resident or staff, and how tickets look in answers."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from sqlmodel import Session, col, select
+
+from queue_server.auth.service import Principal
+from queue_server.core.errors import Forbidden, NotFound, Unauthorized
 from queue_server.domain.estimate import Estimate
 from queue_server.domain.model import TicketStatus
+from queue_server.domain.privacy import mask_phone, token_matches
 from queue_server.halls.hall import Hall
 from queue_server.tickets.models import Ticket, TicketPublic
-
-
-def mask_phone(phone: str | None) -> str | None:
-    """Mask a phone number as 138****1234."""
-    if not phone:
-        return None
-    return phone[:3] + "****" + phone[-4:] if len(phone) >= 7 else "****"
 
 
 def track_url(base_url: str, ticket: Ticket) -> str:
@@ -82,3 +80,46 @@ def ticket_public(
         out["token"] = ticket.token
         out["track_url"] = track_url(base_url, ticket)
     return TicketPublic(**out)
+
+
+def ticket_views(session: Session, hall: Hall, keys: list[tuple[int, str]],
+                 estimates: dict[int, Estimate]) -> dict[tuple[int, str], dict[str, Any]]:
+    """Return the resident's view of each (ticket id, base URL), in one query."""
+    ids = sorted({ticket_id for ticket_id, _ in keys})
+    rows = {t.id: t for t in session.exec(select(Ticket).where(col(Ticket.id).in_(ids))).all()}
+    views = {}
+    for ticket_id, base in keys:
+        ticket = rows.get(ticket_id)
+        if ticket is not None:
+            views[(ticket_id, base)] = ticket_public(
+                ticket, hall, estimate=estimates.get(ticket_id), base_url=base,
+                with_token=True).model_dump(mode="json", exclude_unset=True)
+    return views
+
+
+def get_ticket(session: Session, hall: Hall, ticket_id: int) -> Ticket:
+    """Return a ticket of this hall, or raise NotFound."""
+    ticket = session.get(Ticket, ticket_id)
+    if ticket is None or ticket.hall != hall.code:
+        raise NotFound("没有这个号码")
+    return ticket
+
+
+def read_ticket(session: Session, hall: Hall, *, ticket_id: int, token: str | None,
+                principal: Principal | None) -> Ticket:
+    """Return a ticket to its resident (by token) or to staff, or refuse."""
+    ticket = get_ticket(session, hall, ticket_id)
+    if token is None and principal is not None and principal.is_staff:
+        return ticket
+    if token is None and principal is None:
+        raise Unauthorized("需要号码凭证 (token)")
+    if token is None:
+        raise Forbidden("无权查看这个号码")
+    check_token(ticket, token)
+    return ticket
+
+
+def check_token(ticket: Ticket, token: str | None) -> None:
+    """Refuse a resident token that does not belong to the ticket."""
+    if not token_matches(ticket.token, token):
+        raise Forbidden("号码凭证不正确")

@@ -23,6 +23,7 @@ from queue_server.app.deps import (
 from queue_server.core.errors import RateLimited
 from queue_server.domain.model import Channel
 from queue_server.domain.passes import make_pass
+from queue_server.tickets import queries
 from queue_server.tickets.models import (
     EvaluationPublic,
     HallPass,
@@ -31,7 +32,7 @@ from queue_server.tickets.models import (
     TicketPublic,
 )
 from queue_server.tickets.queries import ticket_public
-from queue_server.tickets.service import issuing, notice
+from queue_server.tickets.service import grading, issuing, notice
 from queue_server.tickets.service.notice import TicketNoticeBody, TicketNoticePublic
 
 router = APIRouter(prefix="/api", tags=["tickets"])
@@ -73,7 +74,7 @@ async def issue_ticket(
 async def get_ticket(ticket_id: RowId, rt: RuntimeDep, principal: PrincipalDep, base: BaseUrlDep,
                      token: str | None = Query(default=None, max_length=200)) -> Response:
     """Return a ticket to its resident (token) or to staff."""
-    ticket = await rt.db.read(lambda s: issuing.read_ticket(
+    ticket = await rt.db.read(lambda s: queries.read_ticket(
         s, rt.hall, ticket_id=ticket_id, token=token, principal=principal))
     est = (await rt.estimator.current(max_age=2.0)).tickets.get(ticket_id)
     return _json(ticket_public(ticket, rt.hall, estimate=est, base_url=base,
@@ -97,7 +98,7 @@ async def evaluate_ticket(ticket_id: RowId, body: TicketEvaluationCreate, rt: Ru
                           base: BaseUrlDep) -> EvaluationPublic:
     """Grade a finished ticket from the resident's phone."""
     now = rt.clock()
-    ticket, row = await rt.db.write(lambda uow: issuing.evaluate_by_token(
+    ticket, row = await rt.db.write(lambda uow: grading.evaluate_by_token(
         uow, ticket_id=ticket_id, body=body, now=now))
     return EvaluationPublic(ticket=ticket_public(ticket, rt.hall, estimate=None, base_url=base,
                                                  with_token=True),

@@ -11,6 +11,7 @@ from sqlmodel import Field, SQLModel
 
 from queue_server.db.types import MAX_INT, StrEnumType, UTCDateTime
 from queue_server.domain.model import Outcome, WindowStatus
+from queue_server.tickets.models import TicketPublic
 
 
 class WindowState(SQLModel, table=True):
@@ -62,3 +63,23 @@ class TransferBody(BaseModel):
         if (self.service is None) == (self.window is None):
             raise ValueError("name exactly one of service or window")
         return self
+
+
+class ClerkRef(BaseModel):
+    """The clerk signed in at a window."""
+
+    username: str
+    display_name: str
+
+
+class WindowPublic(BaseModel):
+    """A window for staff: its status, clerk, current ticket and work profile."""
+
+    number: int
+    name: str
+    status: WindowStatus
+    pause_reason: str | None
+    clerk: ClerkRef | None
+    current: TicketPublic | None
+    services: list[str]
+    profile: list[list[str]]

@@ -10,10 +10,9 @@ from sqlmodel import Session, col, select
 from queue_server.auth.models import User
 from queue_server.domain.model import TicketStatus, WindowStatus
 from queue_server.halls.hall import Hall
-from queue_server.readmodel.models import ClerkRef, WindowPublic
 from queue_server.tickets.models import Ticket
 from queue_server.tickets.queries import ticket_public
-from queue_server.windows.models import WindowState
+from queue_server.windows.models import ClerkRef, WindowPublic, WindowState
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ from fastapi import APIRouter, Response
 from queue_server.app.deps import BaseUrlDep, CallerDep, PadOrStaffDep, RuntimeDep, StaffDep
 from queue_server.app.runtime import Runtime
 from queue_server.db.uow import UnitOfWork
-from queue_server.readmodel.models import WindowPublic
 from queue_server.readmodel.queries import window_queue
 from queue_server.tickets.models import (
     EvaluationCreate,
@@ -20,7 +19,7 @@ from queue_server.tickets.models import (
     TicketPublic,
 )
 from queue_server.tickets.queries import ticket_public
-from queue_server.windows.models import CallBody, FinishBody, PauseBody, TransferBody, WindowState
+from queue_server.windows.models import CallBody, FinishBody, PauseBody, TransferBody, WindowPublic, WindowState
 from queue_server.windows.queries import window_by_number, windows_public
 from queue_server.windows.service import calling, opening, serving
 

@@ -9,11 +9,19 @@ import pytest
 from sqlmodel import select
 
 from queue_server.cases.events import CaseCompleted, CaseSuspended
-from queue_server.cases.models import ApplicantIn, Case, CaseCreate, CaseStep
+from queue_server.cases.models import (
+    ApplicantIn,
+    Case,
+    CaseCreate,
+    CaseStep,
+    CompleteBody,
+    EmptyBody,
+    SuspendBody,
+)
 from queue_server.cases.service import accepting, actions
+from queue_server.core.bodies import Deferred
 from queue_server.core.errors import ApiError, Invalid
 from queue_server.db.eventlog import Event
-from queue_server.domain.cases import CaseAction
 from tests.support.cases import ID_NUMBER
 from tests.support.inprocess import NOON, clerk, database
 
@@ -30,20 +38,20 @@ def test_case_actions_emit_typed_events_and_refusals_roll_back(any_db: str, tmp_
         assert case.number == "BJ20261201-0001" and case.id is not None
         cid = case.id
         later = NOON + timedelta(days=1)
-        _, events = db.run_write(lambda uow: actions.act(
-            uow, case_id=cid, action=CaseAction.SUSPEND, raw={"missing": ["户口簿"]}, who=who, now=later))
+        _, events = db.run_write(lambda uow: actions.suspend(
+            uow, case_id=cid, body=Deferred(SuspendBody, {"missing": ["户口簿"]}), who=who, now=later))
         assert isinstance(events[0].event, CaseSuspended) and events[0].event.case.status == "suspended"
         # A refused action (complete from suspended) raises and leaves no trace.
         with pytest.raises(ApiError) as refused:
-            db.run_write(lambda uow: actions.act(uow, case_id=cid, action=CaseAction.COMPLETE,
-                                                 raw={"result": "approved"}, who=who, now=later))
+            db.run_write(lambda uow: actions.complete(
+                uow, case_id=cid, body=Deferred(CompleteBody, {"result": "approved"}), who=who, now=later))
         assert refused.value.code == "invalid_state"
         with pytest.raises(Invalid):
             db.run_write(lambda uow: accepting.create(uow, body=body("NOPE"), who=who, now=later))
-        db.run_write(lambda uow: actions.act(uow, case_id=cid, action=CaseAction.RESUME, raw=None,
-                                             who=who, now=later + timedelta(days=5)))  # Mon 7 Dec
-        _, events = db.run_write(lambda uow: actions.act(
-            uow, case_id=cid, action=CaseAction.COMPLETE, raw={"result": "approved"}, who=who,
+        db.run_write(lambda uow: actions.resume(uow, case_id=cid, body=Deferred(EmptyBody), who=who,
+                                                now=later + timedelta(days=5)))  # Mon 7 Dec
+        _, events = db.run_write(lambda uow: actions.complete(
+            uow, case_id=cid, body=Deferred(CompleteBody, {"result": "approved"}), who=who,
             now=later + timedelta(days=7)))
         completed = events[0].event
         assert isinstance(completed, CaseCompleted) and completed.pickup_window == 18

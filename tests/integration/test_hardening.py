@@ -308,6 +308,43 @@ def test_6_sockets_are_capped_per_address_and_on_the_hall_stream(hall_with: Any)
     api.close()
 
 
+def test_6_case_sockets_have_the_caps_of_ticket_sockets(hall_with: Any) -> None:
+    # Per case (ws_per_item) and per address, through the same feed as tickets: one case token
+    # can no longer hold sockets without limit, and the open ones keep receiving.
+    live = hall_with(server={"ws_per_item": 3, "ws_per_ip": 4})
+    api = Api(live.url)
+    admin = api.admin()
+    clerk = staff(live, api, admin, "clerk1")
+    made = []
+    for _ in range(2):
+        r = api.http.post("/api/cases", headers=clerk, json={"matter": "M002", "applicant": {"name": "王秀英"}})
+        assert r.status_code == 201, r.text
+        made.append(r.json())
+    first, second = made
+    url = f"{live.ws_url}/ws/cases/{first['id']}?token={first['token']}"
+    sockets = [connect(url) for _ in range(3)]
+    try:
+        for ws in sockets:
+            assert recv(ws)["case"]["id"] == first["id"]
+        with pytest.raises(InvalidStatus):  # a fourth on the same case
+            connect(url).close()
+        other = connect(f"{live.ws_url}/ws/cases/{second['id']}?token={second['token']}")
+        assert recv(other)["case"]["id"] == second["id"]
+        with pytest.raises(InvalidStatus):  # a fifth from the same address
+            connect(f"{live.ws_url}/ws/cases/{second['id']}?token={second['token']}").close()
+        other.close()
+        r = api.http.post(f"/api/cases/{first['id']}/process", headers=clerk)
+        assert r.status_code == 200, r.text
+        for ws in sockets:
+            while recv(ws)["case"]["status"] != "processing":
+                pass
+        assert live.runtime.case_feed.computed >= 2
+    finally:
+        for ws in sockets:
+            ws.close()
+    api.close()
+
+
 # ---- 7. staff grading themselves ----------------------------------------------------------------
 
 def test_7_a_residents_grade_replaces_a_staff_grade_which_never_counts_for_the_clerk(

@@ -7,9 +7,10 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
+from queue_server.cases.models import CaseKey
 from queue_server.db.uow import UnitOfWork
 from queue_server.jobs.retention import prune
-from queue_server.stations.models import AgentDay, CaseKey
+from queue_server.stations.models import AgentDay
 from tests.support.inprocess import NOON, database
 
 

@@ -16,7 +16,7 @@ def acceptance() -> AcceptanceReceipt:
     """Return a 受理回执 for a deferred rural-housing matter."""
     return AcceptanceReceipt(
         hall_name=HALL, number="BJ20241008-0007", matter_name="农村村民宅基地和建房（规划许可）审批",
-        applicant="王秀英", accepted_at=datetime(2024, 9, 27, 9, 30, tzinfo=TZ),
+        applicant="王*英", accepted_at=datetime(2024, 9, 27, 9, 30, tzinfo=TZ),
         due_date=date(2024, 10, 14), promised_days=7, window=1, pickup_window=18,
         track_url=TRACK_URL, footer="只进一扇门 最多跑一次｜服务热线 0839-0000000",
     )
@@ -26,7 +26,7 @@ def notice() -> MaterialsNotice:
     """Return a 一次性告知书 listing more materials than fit a ticket receipt."""
     return MaterialsNotice(
         hall_name=HALL, number="BJ20241008-0007", matter_name="农村村民宅基地和建房（规划许可）审批",
-        applicant="王秀英", window=1, issued_at=datetime(2024, 9, 27, 9, 42, tzinfo=TZ),
+        applicant="王*英", window=1, issued_at=datetime(2024, 9, 27, 9, 42, tzinfo=TZ),
         missing=[
             "户口簿（首页及本人页）复印件",
             "宅基地申请书（村民小组签署意见）",
@@ -46,7 +46,7 @@ def completion(result: str = "approved", delivery: str = "pickup") -> Completion
     """Return a 办结通知."""
     return CompletionNotice(
         hall_name=HALL, number="BJ20241008-0007", matter_name="农村村民宅基地和建房（规划许可）审批",
-        applicant="王秀英", result=result, completed_at=datetime(2024, 10, 12, 15, 5, tzinfo=TZ),
+        applicant="王*英", result=result, completed_at=datetime(2024, 10, 12, 15, 5, tzinfo=TZ),
         pickup_window=18, delivery=delivery,
         note="准予建房，请按批准面积施工" if result == "approved" else "申请地块属于基本农田，不予批准",
         track_url=TRACK_URL,

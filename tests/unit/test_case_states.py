@@ -1,4 +1,4 @@
-"""The case state machine, numbering and masking: pure rules."""
+"""The case state machine and numbering: pure rules."""
 
 from __future__ import annotations
 
@@ -11,8 +11,6 @@ from queue_server.domain.cases import (
     CaseTransitionError,
     agent_may,
     format_case_number,
-    mask_id_number,
-    mask_name,
     transition,
 )
 from queue_server.domain.model import CaseStatus as S
@@ -54,9 +52,6 @@ def test_an_agent_may_only_deliver_by_agent_or_withdraw_its_own_stations_cases()
     assert not agent_may(CaseAction.COMPLETE, own_station=True)
 
 
-def test_numbers_and_masks() -> None:
+def test_case_numbers() -> None:
     assert format_case_number(date(2026, 12, 1), 7) == "BJ20261201-0007"
     assert format_case_number(date(2026, 12, 1), 12345) == "BJ20261201-12345"
-    assert mask_id_number("510823199001011238") == "510823********1238"
-    assert mask_id_number(None) is None
-    assert mask_name("张三丰") == "张**"

@@ -14,7 +14,8 @@ from sqlmodel import Session
 from queue_server.auth.service import Principal
 from queue_server.cases.events import CaseAccepted, CaseBrief
 from queue_server.cases.models import Case, CaseBatch, CaseCounter, CaseCreate, CaseStep
-from queue_server.core.errors import Forbidden, Invalid, NotFound
+from queue_server.cases.queries import principal_station
+from queue_server.core.errors import Forbidden, Invalid
 from queue_server.db.uow import UnitOfWork
 from queue_server.domain.cases import format_case_number
 from queue_server.domain.model import CaseChannel, CaseResult, CaseStatus, Delivery, MatterMode
@@ -30,14 +31,6 @@ def brief(case: Case) -> CaseBrief:
     return CaseBrief(id=case.id, number=case.number, status=case.status, station=case.station)
 
 
-def get_case(session: Session, hall: Hall, case_id: int) -> Case:
-    """Return a case of this hall, or raise NotFound."""
-    case = session.get(Case, case_id)
-    if case is None or case.hall != hall.code:
-        raise NotFound("没有这个办件")
-    return case
-
-
 def who_name(who: Principal) -> str:
     """Return how a case's history names whoever acted."""
     return who.username or who.actor
@@ -46,11 +39,6 @@ def who_name(who: Principal) -> str:
 def station_codes(hall: Hall) -> set[str]:
     """Return the village stations the hall YAML lists."""
     return {s.code for s in hall.config.stations}
-
-
-def principal_station(who: Principal) -> str | None:
-    """Return the station an agent belongs to (None for anyone else)."""
-    return who.station if who.is_agent else None
 
 
 def add_step(session: Session, case: Case, *, at: datetime, by: str, note: str | None = None) -> None:

@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any, TypeVar
-
-from pydantic import BaseModel, ValidationError
 
 from queue_server.auth.service import Principal
 from queue_server.cases.events import (
@@ -29,19 +26,15 @@ from queue_server.cases.models import (
     SuspendBody,
     WithdrawBody,
 )
-from queue_server.cases.service.accepting import add_step, brief, get_case, principal_station, who_name
+from queue_server.cases.queries import get_case, principal_station
+from queue_server.cases.service.accepting import add_step, brief, who_name
+from queue_server.core.bodies import Deferred
 from queue_server.core.errors import Forbidden, Invalid, conflict
 from queue_server.db.uow import UnitOfWork
 from queue_server.domain.cases import CaseAction, CaseTransitionError, agent_may, transition
 from queue_server.domain.model import CaseChannel, CaseResult, CaseStatus, Delivery
 from queue_server.domain.workdays import due_date, on_time, suspended_working_days
 
-B = TypeVar("B", bound=BaseModel)
-BODIES: dict[CaseAction, type[BaseModel]] = {
-    CaseAction.PROCESS: EmptyBody, CaseAction.SUSPEND: SuspendBody,
-    CaseAction.RESUME: EmptyBody, CaseAction.COMPLETE: CompleteBody,
-    CaseAction.DELIVER: DeliverBody, CaseAction.WITHDRAW: WithdrawBody,
-}
 STATE_WORDS = {
     CaseStatus.ACCEPTED: "已受理", CaseStatus.PROCESSING: "办理中", CaseStatus.SUSPENDED: "补正中",
     CaseStatus.COMPLETED: "已办结", CaseStatus.DELIVERED: "已送达", CaseStatus.WITHDRAWN: "已撤回",
@@ -52,81 +45,100 @@ ACTION_WORDS = {
 }
 
 
-def parse_body(model: type[B], raw: Any) -> B:
-    """Validate an action's body once the state allows the action; refuse it with 422."""
-    try:
-        return model.model_validate({} if raw is None else raw)
-    except ValidationError as exc:
-        parts = []
-        for err in exc.errors()[:3]:
-            where = ".".join(str(p) for p in err.get("loc", ()))
-            parts.append(f"{where}: {err.get('msg')}" if where else str(err.get("msg")))
-        raise Invalid("请求内容不正确 (invalid request): " + "; ".join(parts)) from exc
-
-
-def _authorise(who: Principal, case: Case, action: CaseAction, raw: Any) -> None:
+def _begin(uow: UnitOfWork, *, case_id: int, action: CaseAction, who: Principal,
+           method: object = None) -> tuple[Case, CaseStatus]:
+    """Find the case (404), check who acts (403) and the state (409); return it and its next state."""
+    case = get_case(uow.session, uow.hall, case_id)
     if not (who.is_staff or who.is_agent):
         raise Forbidden("需要工作人员账号")
-    if not who.is_agent:
-        return  # clerks, managers and admins may take every action
-    method = raw.get("method") if isinstance(raw, dict) else None
-    own = case.station is not None and case.station == principal_station(who)
-    allowed = agent_may(action, own_station=own,
-                        method=Delivery.AGENT if method == Delivery.AGENT.value else None)
-    if not allowed or (action == CaseAction.DELIVER and method != Delivery.AGENT.value):
-        raise Forbidden("代办员只能对本村站的办件确认代办送达或撤回")
-
-
-def act(uow: UnitOfWork, *, case_id: int, action: CaseAction, raw: Any, who: Principal,
-        now: datetime) -> Case:
-    """Take one action on a case, through the state machine, and record it in the history."""
-    session, hall = uow.session, uow.hall
-    case = get_case(session, hall, case_id)
-    _authorise(who, case, action, raw)
+    if who.is_agent:  # clerks, managers and admins may take every action
+        own = case.station is not None and case.station == principal_station(who)
+        by_agent = method == Delivery.AGENT.value
+        allowed = agent_may(action, own_station=own, method=Delivery.AGENT if by_agent else None)
+        if not allowed or (action == CaseAction.DELIVER and not by_agent):
+            raise Forbidden("代办员只能对本村站的办件确认代办送达或撤回")
     try:
         target = transition(case.status, action, suspended_from=case.suspended_from)
     except CaseTransitionError as exc:
         raise conflict("invalid_state", f"办件{STATE_WORDS[case.status]}，不能{ACTION_WORDS[action]}") from exc
-    body = parse_body(BODIES[action], raw)
-    today = hall.local_date(now)
-    note: str | None = None
-    event: CaseEvent
-    if isinstance(body, SuspendBody):
-        missing = [m.strip() for m in body.missing if m.strip()]
-        if not missing:
-            raise Invalid("补正需要列出缺少的材料 (missing)")
-        case.suspended_from, case.suspended_at, case.suspended_on = case.status, now, today
-        case.missing = json.dumps(missing, ensure_ascii=False)
-        note = "缺少材料：" + "、".join(missing) + (f"；{body.note}" if body.note else "")
-        event = CaseSuspended(case=brief(case))
-    elif action == CaseAction.RESUME:
-        assert case.suspended_on is not None
-        case.suspended_days += suspended_working_days(case.suspended_on, today, hall.calendar)
-        case.due_date = due_date(case.accepted_on, case.promised_days, case.suspended_days,
-                                 hall.calendar)
-        case.suspended_from = case.suspended_at = case.suspended_on = None
-        event = CaseResumed(case=brief(case))
-    elif isinstance(body, CompleteBody):
-        if body.result == CaseResult.REFUSED and not (body.note or "").strip():
-            raise Invalid("不予办理需要写明理由 (note)")
-        case.result, case.result_note = body.result, body.note
-        case.completed_at, case.completed_on = now, today
-        case.on_time = on_time(today, case.due_date)
-        note = body.note
-        pickup = case.channel == CaseChannel.WINDOW
-        event = CaseCompleted(case=brief(case),
-                              pickup_window=hall.config.pickup_window() if pickup else None)
-    elif isinstance(body, DeliverBody):
-        case.delivery, case.delivered_at = body.method, now
-        event = CaseDelivered(case=brief(case))
-    elif isinstance(body, WithdrawBody):
-        note = body.note.strip()
-        if not note:
-            raise Invalid("撤回需要写明原因 (note)")
-        event = CaseWithdrawn(case=brief(case))
-    else:
-        event = CaseProcessing(case=brief(case))
+    return case, target
+
+
+def _finish(uow: UnitOfWork, case: Case, target: CaseStatus, event: CaseEvent, *, who: Principal,
+            now: datetime, note: str | None = None) -> Case:
+    """Move the case to its new state, record the step, and emit the event."""
     case.status = target
-    add_step(session, case, at=now, by=who_name(who), note=note)
+    add_step(uow.session, case, at=now, by=who_name(who), note=note)
     uow.emit(event.model_copy(update={"case": brief(case)}), at=now, actor=who.actor)
     return case
+
+
+def process(uow: UnitOfWork, *, case_id: int, body: Deferred[EmptyBody], who: Principal,
+            now: datetime) -> Case:
+    """Start work on an accepted case (开始办理)."""
+    case, target = _begin(uow, case_id=case_id, action=CaseAction.PROCESS, who=who)
+    body.get()
+    return _finish(uow, case, target, CaseProcessing(case=brief(case)), who=who, now=now)
+
+
+def suspend(uow: UnitOfWork, *, case_id: int, body: Deferred[SuspendBody], who: Principal,
+            now: datetime) -> Case:
+    """Stop the clock while the applicant brings missing materials (补正)."""
+    case, target = _begin(uow, case_id=case_id, action=CaseAction.SUSPEND, who=who)
+    got = body.get()
+    missing = [m.strip() for m in got.missing if m.strip()]
+    if not missing:
+        raise Invalid("补正需要列出缺少的材料 (missing)")
+    case.suspended_from, case.suspended_at, case.suspended_on = case.status, now, uow.hall.local_date(now)
+    case.missing = json.dumps(missing, ensure_ascii=False)
+    note = "缺少材料：" + "、".join(missing) + (f"；{got.note}" if got.note else "")
+    return _finish(uow, case, target, CaseSuspended(case=brief(case)), who=who, now=now, note=note)
+
+
+def resume(uow: UnitOfWork, *, case_id: int, body: Deferred[EmptyBody], who: Principal,
+           now: datetime) -> Case:
+    """Restart the clock once the materials came; the due date moves by the days suspended."""
+    case, target = _begin(uow, case_id=case_id, action=CaseAction.RESUME, who=who)
+    body.get()
+    hall = uow.hall
+    assert case.suspended_on is not None
+    case.suspended_days += suspended_working_days(case.suspended_on, hall.local_date(now), hall.calendar)
+    case.due_date = due_date(case.accepted_on, case.promised_days, case.suspended_days, hall.calendar)
+    case.suspended_from = case.suspended_at = case.suspended_on = None
+    return _finish(uow, case, target, CaseResumed(case=brief(case)), who=who, now=now)
+
+
+def complete(uow: UnitOfWork, *, case_id: int, body: Deferred[CompleteBody], who: Principal,
+             now: datetime) -> Case:
+    """Record the result (办结); a refusal needs its reason."""
+    case, target = _begin(uow, case_id=case_id, action=CaseAction.COMPLETE, who=who)
+    got = body.get()
+    if got.result == CaseResult.REFUSED and not (got.note or "").strip():
+        raise Invalid("不予办理需要写明理由 (note)")
+    hall, today = uow.hall, uow.hall.local_date(now)
+    case.result, case.result_note = got.result, got.note
+    case.completed_at, case.completed_on = now, today
+    case.on_time = on_time(today, case.due_date)
+    pickup = case.channel == CaseChannel.WINDOW
+    event = CaseCompleted(case=brief(case), pickup_window=hall.config.pickup_window() if pickup else None)
+    return _finish(uow, case, target, event, who=who, now=now, note=got.note)
+
+
+def deliver(uow: UnitOfWork, *, case_id: int, body: Deferred[DeliverBody], who: Principal,
+            now: datetime) -> Case:
+    """Record how the result reached the resident (送达): at the window, by mail, or by the agent."""
+    case, target = _begin(uow, case_id=case_id, action=CaseAction.DELIVER, who=who,
+                          method=body.peek("method"))
+    got = body.get()
+    case.delivery, case.delivered_at = got.method, now
+    return _finish(uow, case, target, CaseDelivered(case=brief(case)), who=who, now=now)
+
+
+def withdraw(uow: UnitOfWork, *, case_id: int, body: Deferred[WithdrawBody], who: Principal,
+             now: datetime) -> Case:
+    """Withdraw a case at the applicant's request (撤回), with the reason."""
+    case, target = _begin(uow, case_id=case_id, action=CaseAction.WITHDRAW, who=who)
+    note = body.get().note.strip()
+    if not note:
+        raise Invalid("撤回需要写明原因 (note)")
+    return _finish(uow, case, target, CaseWithdrawn(case=brief(case)), who=who, now=now, note=note)

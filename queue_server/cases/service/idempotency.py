@@ -14,11 +14,11 @@ from typing import Any
 from sqlmodel import col, select
 
 from queue_server.auth.service import Principal
-from queue_server.cases.models import Case, CaseBatch, CaseCreate
+from queue_server.cases.models import Case, CaseBatch, CaseCreate, CaseKey
+from queue_server.cases.queries import get_case
 from queue_server.cases.service import accepting as service
 from queue_server.core.errors import Invalid
 from queue_server.db.uow import UnitOfWork
-from queue_server.stations.models import CaseKey
 
 
 def _hash(kind: str, payload: Any) -> str:
@@ -50,7 +50,7 @@ def create_once(uow: UnitOfWork, *, body: CaseCreate, who: Principal, key: str |
     digest = _hash("case", body.model_dump(mode="json"))
     seen = _seen(uow, who, key, digest, now)
     if seen is not None and seen.case_id is not None:
-        return service.get_case(uow.session, uow.hall, seen.case_id), False
+        return get_case(uow.session, uow.hall, seen.case_id), False
     case = service.create(uow, body=body, who=who, now=now)
     _remember(uow, who, key, digest, now, case_id=case.id)
     return case, True

@@ -16,11 +16,10 @@ from printer.documents import (
 )
 from queue_server.auth.service import Principal
 from queue_server.cases.models import Case, PrintBody
-from queue_server.cases.queries import steps_of
-from queue_server.cases.service.accepting import get_case
-from queue_server.cases.views import case_public, track_url
+from queue_server.cases.queries import case_public, get_case, steps_of, track_url
 from queue_server.core.errors import Forbidden, Invalid, conflict
 from queue_server.domain.model import CaseStatus, DocumentKind
+from queue_server.domain.privacy import mask_name
 from queue_server.halls.hall import Hall
 from queue_server.printing.windows import send as to_window
 from queue_server.printing.windows import window_printer
@@ -63,6 +62,7 @@ def prepare(session: Session, hall: Hall, *, case_id: int, body: PrintBody, who:
     today = hall.local_date(now)
     view = case_public(case, steps_of(session, [case.id])[case.id], hall, today=today).model_dump(
         mode="json")
+    view["applicant"]["name"] = mask_name(case.applicant_name)  # paper can be lost: mask the name
     link = track_url(base_url, case)
     name, pickup = hall.config.hall.name, hall.config.pickup_window()
     doc: Document

@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
-import queue_server.db.tables  # noqa: F401  (registers every table)
+import queue_server.app.tables  # noqa: F401  (registers every table)
 
 config = context.config
 target_metadata = SQLModel.metadata

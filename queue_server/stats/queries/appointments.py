@@ -4,24 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from queue_server.appointments.models import Appointment
 from queue_server.domain.model import AppointmentStatus
 from queue_server.halls.hall import Hall
-
-
-class AppointmentStats(BaseModel):
-    """GET /api/stats/appointments: bookings whose slot falls in the range, by what became of them."""
-
-    booked: int
-    used: int
-    missed: int
-    cancelled: int
-    waiting: int  # still booked: the slot is ahead, or today's has not ended or been rolled over
-    no_show_pct: float | None
+from queue_server.stats.models import AppointmentStats
 
 
 def appointment_stats(session: Session, hall: Hall, first: date, last: date) -> AppointmentStats:

@@ -13,13 +13,12 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from queue_server.cases.models import Case
-from queue_server.cases.views import current_due
+from queue_server.cases.queries import current_due
 from queue_server.domain.case_statistics import CaseFacts, as_date, fold_cases
-from queue_server.domain.cases import mask_id_number, mask_name
 from queue_server.domain.model import CaseStatus
+from queue_server.domain.privacy import mask_id_number, mask_name, mask_phone
 from queue_server.domain.workdays import WorkdayIndex
 from queue_server.halls.hall import Hall
-from queue_server.tickets.queries import mask_phone
 
 RUNNING = (CaseStatus.ACCEPTED, CaseStatus.PROCESSING)
 

@@ -12,10 +12,10 @@ from sqlmodel import Session, col, select
 
 from queue_server.auth.models import User
 from queue_server.domain.model import GradeSource
+from queue_server.domain.privacy import mask_phone
 from queue_server.domain.statistics import Facts, Group, fold_tickets
 from queue_server.halls.hall import Hall
 from queue_server.tickets.models import Evaluation, Ticket
-from queue_server.tickets.queries import mask_phone
 
 
 def _in_range(hall: Hall, first: date, last: date) -> Any:

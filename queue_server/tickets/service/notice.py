@@ -15,7 +15,7 @@ from queue_server.domain.model import Outcome, TicketStatus
 from queue_server.halls.hall import Hall
 from queue_server.printing.windows import send as to_window
 from queue_server.printing.windows import window_printer
-from queue_server.tickets.service.issuing import get_ticket
+from queue_server.tickets.queries import get_ticket
 
 # A notice belongs to a resident in front of a clerk, or to one just sent home to fetch papers.
 NOTICE_STATES = (TicketStatus.CALLED, TicketStatus.SERVING)

@@ -17,7 +17,7 @@ from queue_server.domain.states import Action, transition
 from queue_server.halls.hall import Hall
 from queue_server.tickets.events import TicketCalled
 from queue_server.tickets.models import Ticket
-from queue_server.tickets.service.issuing import get_ticket
+from queue_server.tickets.queries import get_ticket
 from queue_server.windows.models import WindowState
 from queue_server.windows.service.opening import owned, ticket_event
 

@@ -22,8 +22,8 @@ from queue_server.domain.states import Action
 from queue_server.halls.hall import Hall
 from queue_server.tickets.events import TicketTransferred, brief
 from queue_server.tickets.models import Evaluation, EvaluationCreate, Ticket
-from queue_server.tickets.service.issuing import evaluate
-from queue_server.tickets.states import step
+from queue_server.tickets.service.grading import evaluate
+from queue_server.tickets.service.states import step
 from queue_server.windows.events import PAUSE_REASONS, WindowClosed, WindowOpened, WindowPaused, WindowResumed
 from queue_server.windows.models import WindowState
 

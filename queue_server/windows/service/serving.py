@@ -13,9 +13,10 @@ from queue_server.domain.estimate import ewma
 from queue_server.domain.model import Outcome
 from queue_server.domain.states import Action
 from queue_server.halls.hall import Hall
+from queue_server.halls.models import ServiceStat
 from queue_server.tickets.events import TicketFinished, TicketNoShow, TicketRecalled, TicketStarted, TicketTransferred
-from queue_server.tickets.models import ServiceStat, Ticket
-from queue_server.tickets.states import step
+from queue_server.tickets.models import Ticket
+from queue_server.tickets.service.states import step
 from queue_server.windows.models import WindowState
 from queue_server.windows.service.opening import owned, ticket_event
 

@@ -1,4 +1,4 @@
-"""Resident ID numbers: check digit and birth date; the region code is checked for shape only."""
+"""Personal data rules: ID numbers, masks and residents' tokens."""
 
 from __future__ import annotations
 
@@ -7,7 +7,15 @@ from datetime import date
 import pytest
 from stdnum.cn import ric
 
-from queue_server.domain.privacy import IdNumberError, id_check_digit, normalise_id_number
+from queue_server.domain.privacy import (
+    IdNumberError,
+    id_check_digit,
+    mask_id_number,
+    mask_name,
+    mask_phone,
+    normalise_id_number,
+    token_matches,
+)
 
 TODAY = date(2026, 12, 7)
 
@@ -72,3 +80,26 @@ def test_the_check_digit_matches_python_stdnum_for_many_numbers() -> None:
     for n in range(0, 100_000, 997):
         body = f"5108231948{n:07d}"[:17]
         assert id_check_digit(body) == ric.calc_check_digit(body + "0")
+
+
+@pytest.mark.parametrize(("name", "masked"), [
+    ("王秀英", "王*英"), ("张三", "张*"), ("欧阳娜娜", "欧阳**"), ("李", "李"), ("王*英", "王*英"), (" 张三 ", "张*"),
+    ("张三丰", "张*丰"),
+])
+def test_one_rule_masks_names_on_screens_exports_and_paper(name: str, masked: str) -> None:
+    assert mask_name(name) == masked
+
+
+def test_phones_and_id_numbers_are_masked() -> None:
+    assert mask_phone("13812341234") == "138****1234"
+    assert mask_phone(None) is None and mask_phone("123") == "****"
+    assert mask_id_number("510823199001011238") == "510823********1238"
+    assert mask_id_number(None) is None
+
+
+@pytest.mark.parametrize(("expected", "given", "ok"), [
+    ("abc", "abc", True), ("abc", "abd", False), ("abc", None, False), ("abc", "", False),
+    ("", "", False), (None, "x", False), ("abc", "中文", False),
+])
+def test_a_resident_token_matches_only_its_own(expected: str | None, given: str | None, ok: bool) -> None:
+    assert token_matches(expected, given) is ok

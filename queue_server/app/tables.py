@@ -2,16 +2,16 @@
 
 from queue_server.appointments.models import Appointment, AppointmentIpDay, AppointmentSlot
 from queue_server.auth.models import AuthEpoch, AuthSession, Device, User
-from queue_server.cases.models import Case, CaseBatch, CaseCounter, CaseStep
+from queue_server.cases.models import Case, CaseBatch, CaseCounter, CaseKey, CaseStep
 from queue_server.db.eventlog import Event, HallState
 from queue_server.feedback.models import CaseEvaluation, FeedbackItem, FeedbackStep
-from queue_server.stations.models import AgentDay, CaseKey
+from queue_server.halls.models import ServiceStat
+from queue_server.stations.models import AgentDay
 from queue_server.tickets.models import (
     Counter,
     Evaluation,
     IdempotencyKey,
     MobileIpDay,
-    ServiceStat,
     Ticket,
 )
 from queue_server.windows.models import WindowState
