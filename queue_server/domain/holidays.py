@@ -1,4 +1,4 @@
-"""Mainland China's statutory holidays for a year nobody has announced yet, and adjusted-day pairing.
+"""Mainland China's statutory holidays for a year nobody has announced yet; adjusted days; a weekday's days.
 
 The national rules (全国年节及纪念日放假办法, as revised from 2025) fix which days are holidays:
 元旦 1 January; 春节 New Year's Eve and the first three days of the lunar year; 清明 the day of the
@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import Protocol
 
 from lunar_python import Lunar, Solar
 
@@ -101,3 +102,34 @@ def in_lieu_of_schedule(holidays: Iterable[date], statutory: Iterable[date]) -> 
 def counts_as_weekday(day: date, pairs: Mapping[date, date]) -> int:
     """Return the weekday (0 = Monday) a day counts as: the paired day off's for an adjusted working day."""
     return pairs[day].weekday() if day in pairs else day.weekday()
+
+
+class CountsAs(Protocol):
+    """Tell which weekday a working day counts as (an adjusted working Saturday counts as a weekday)."""
+
+    def counts_as(self, day: date) -> int | None:
+        """Return the weekday (0 = Monday) a working day counts as, or None for a day off."""
+        ...
+
+
+def pick_days(today: date, weekday: int, weeks: int, cal: CountsAs) -> list[date]:
+    """Return the last `weeks` working days (oldest first, today included) counting as ISO weekday 1..7."""
+    if not 1 <= weekday <= 7 or weeks < 1:
+        raise ValueError("星期须为 1–7，周数至少为 1")
+    out: list[date] = []
+    for back in range(7 * (2 * weeks + 4)):  # holidays may take a few of them: look back twice as far, and more
+        day = today - timedelta(days=back)
+        if cal.counts_as(day) == weekday - 1:
+            out.append(day)
+            if len(out) == weeks:
+                break
+    return out[::-1]
+
+
+def days_to_read(today: date, weekday: int, weeks: int, cal: CountsAs) -> list[date]:
+    """Return every day the report and its backtest look at: the chosen days and the days before each."""
+    chosen = pick_days(today, weekday, weeks, cal)
+    every = set(chosen)
+    for day in chosen:
+        every.update(pick_days(day - timedelta(days=1), weekday, weeks, cal))
+    return sorted(every)
