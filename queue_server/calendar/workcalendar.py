@@ -15,6 +15,8 @@ from functools import cache, lru_cache
 import chinese_calendar
 
 from queue_server.domain.holidays import (
+    FIRST_YEAR,
+    LAST_YEAR,
     counts_as_weekday,
     in_lieu_of_schedule,
     pair_adjusted_days,
@@ -45,7 +47,8 @@ def _package() -> tuple[dict[date, str], dict[date, str], frozenset[int], dict[d
 
 @lru_cache(maxsize=32)
 def _provisional(year: int) -> dict[date, str]:
-    return statutory_holidays(year)
+    # Outside the lunar package's sane range (a typo such as 0202) there is nothing to compute: Mon–Fri.
+    return statutory_holidays(year) if FIRST_YEAR <= year <= LAST_YEAR else {}
 
 
 def _near_name(day: date, statutory: Mapping[date, str]) -> str:

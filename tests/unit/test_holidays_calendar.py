@@ -124,3 +124,9 @@ def test_an_adjusted_working_day_counts_as_the_weekday_it_replaces() -> None:
     assert cal.counts_as(D("2027-10-09")) == D("2027-10-05").weekday() == 1
     # A Saturday the hall itself opens counts as a Saturday.
     assert WorkCalendar(extra_workdays=[D("2026-03-07")]).counts_as(D("2026-03-07")) == 5
+
+
+def test_a_year_beyond_the_lunar_range_counts_monday_to_friday_instead_of_failing() -> None:
+    cal = WorkCalendar()
+    assert cal.is_working(D("0202-01-01")) == (D("0202-01-01").weekday() < 5)
+    assert cal.name(D("3500-10-01")) is None and cal.is_provisional(D("3500-10-01"))
