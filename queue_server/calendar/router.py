@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from queue_server.app.deps import RuntimeDep
-from queue_server.calendar.models import CalendarCoverage, CalendarDay
+from queue_server.calendar.models import CalendarCoverage, CalendarDay, CalendarYear
 from queue_server.core.errors import Invalid
 
 router = APIRouter(prefix="/api/calendar", tags=["calendar"])
@@ -34,20 +34,22 @@ async def calendar(rt: RuntimeDep, response: Response,
         raise Invalid(f"一次最多查询 {MAX_DAYS} 天")
     cal = rt.hall.calendar
     uncovered = cal.uncovered(range(first.year, last.year + 1))
-    if uncovered:  # those years count Monday to Friday, plus the hall's overrides
+    if uncovered:  # those years are provisional: the national rules' holidays, no 调休
         response.headers[UNCOVERED_HEADER] = ",".join(str(y) for y in uncovered)
     out = []
     for i in range(days):
         day = first + timedelta(days=i)
-        out.append(CalendarDay(date=day.isoformat(), working=cal.is_working(day), name=cal.name(day)))
+        out.append(CalendarDay(date=day.isoformat(), working=cal.is_working(day), name=cal.name(day),
+                               provisional=True if cal.is_provisional(day) else None))
     return out
 
 
 @router.get("/coverage", response_model=CalendarCoverage)
 async def coverage(rt: RuntimeDep) -> CalendarCoverage:
-    """Tell which years the statutory schedule covers, so /manage can warn before a year starts."""
+    """Tell where this year's and next year's schedules come from, so /manage can warn before a year starts."""
     cal, year = rt.hall.calendar, rt.hall.local_date(rt.clock()).year
     return CalendarCoverage(source=cal.source, first_year=cal.first_year, last_year=cal.last_year,
                             uncovered=cal.uncovered([year, year + 1]),
                             extra_holidays=sorted(d.isoformat() for d in cal.extra_holidays),
-                            extra_workdays=sorted(d.isoformat() for d in cal.extra_workdays))
+                            extra_workdays=sorted(d.isoformat() for d in cal.extra_workdays),
+                            years=[CalendarYear(year=y, source=cal.year_source(y)) for y in (year, year + 1)])

@@ -82,19 +82,25 @@ def test_an_override_cannot_be_both_holiday_and_workday() -> None:
         parse(yaml.safe_dump(data, allow_unicode=True))
 
 
-def test_a_year_the_package_does_not_cover_falls_back_to_monday_to_friday() -> None:
+def test_a_year_nobody_announced_keeps_the_statutory_holidays_and_counts_every_other_weekday() -> None:
     year = CAL.last_year + 1
     assert CAL.covered(CAL.last_year) and not CAL.covered(year)
     assert CAL.uncovered([CAL.last_year, year]) == [year]
     new_year = date(year, 1, 1)
-    # Without an announced schedule, 1 January counts as working if it falls on a weekday.
-    assert CAL.is_working(new_year) == (new_year.weekday() < 5)
-    assert CAL.name(new_year) is None
+    # Without an announced schedule, 1 January is still a holiday by the national rules.
+    assert not CAL.is_working(new_year) and CAL.name(new_year) == "元旦" and CAL.is_provisional(new_year)
+    # Away from the holidays, it counts Monday to Friday.
     start = date(year, 3, 1)
     assert due_date(start, 10, 0, CAL) == due_date(start, 10, 0, WeekdayCalendar())
-    # The hall YAML fills the gap until the package is updated.
-    patched = WorkCalendar(extra_holidays=[new_year])
-    assert not patched.is_working(new_year)
+    # The hall YAML still overrides single dates, either way.
+    patched = WorkCalendar(extra_workdays=[new_year])
+    assert patched.is_working(new_year) and patched.is_provisional(new_year)
+
+
+def test_a_case_accepted_before_the_package_s_last_new_year_skips_new_years_day() -> None:
+    # 20 working days from Tuesday 8 December 2026: 1 January 2027 is 元旦 even before it is announced.
+    assert due_date(D("2026-12-08"), 20, 0, CAL) == D("2027-01-06")
+    assert due_date(D("2026-12-08"), 20, 0, WeekdayCalendar()) == D("2027-01-05")
 
 
 def test_zero_promised_days_is_due_on_the_day_of_acceptance() -> None:
