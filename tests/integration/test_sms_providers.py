@@ -31,8 +31,8 @@ def gateway() -> Iterator[SmsGateway]:
 
 def env_for(gw: SmsGateway | None, timeout: float = 2.0, base: str | None = None) -> SmsEnvSettings:
     base = base or (gw.base if gw else "http://127.0.0.1:9")
-    return SmsEnvSettings(**SECRETS, sdk_app_id="1400000001", aliyun_endpoint=base, tencent_endpoint=base,
-                          timeout_seconds=timeout)
+    return SmsEnvSettings.model_validate({**SECRETS, "sdk_app_id": "1400000001", "aliyun_endpoint": base,
+                                          "tencent_endpoint": base, "timeout_seconds": timeout})
 
 
 def called(template: str = DEFAULT_TEMPLATES[SmsKind.CALLED], msg_id: str = "sms-7") -> OutgoingSms:

@@ -25,7 +25,7 @@ SECRETS = {"access_key_id": "LTAI5tKeyIdValue01", "access_key_secret": "AliSecre
 
 
 def env(**extra: Any) -> SmsEnvSettings:
-    return SmsEnvSettings(**SECRETS, sdk_app_id="1400000001", **extra)
+    return SmsEnvSettings.model_validate({**SECRETS, "sdk_app_id": "1400000001", **extra})
 
 
 def message(template: str = "SMS_480000001", kind: SmsKind = SmsKind.CALLED, **params: str) -> OutgoingSms:
@@ -177,7 +177,7 @@ def test_a_missing_sdk_names_the_extra(monkeypatch: pytest.MonkeyPatch, provider
 def test_missing_credentials_name_the_variables_not_values() -> None:
     settings = SmsSettings(provider="tencent", templates={k: "2101234" for k in SmsKind})
     with pytest.raises(SmsConfigError) as caught:
-        make_provider(settings, SmsEnvSettings(secret_id=SECRETS["secret_id"]))
+        make_provider(settings, SmsEnvSettings.model_validate({"secret_id": SECRETS["secret_id"]}))
     text = str(caught.value)
     assert "HALL_SMS_SECRET_KEY" in text and "HALL_SMS_SDK_APP_ID" in text
     assert SECRETS["secret_id"] not in text
