@@ -104,3 +104,11 @@ def test_it_nests_under_hall_settings_as_the_schema_will() -> None:
     s = Settings.model_validate({"sms": {"provider": "log", "ahead_at": 2}})
     assert s.sms.ahead_at == 2
     assert Settings().sms.provider == "log"
+
+
+def test_it_round_trips_through_the_yaml_export() -> None:
+    s = SmsSettings(provider="tencent", templates={k: f"21012{i}" for i, k in enumerate(SmsKind)},
+                    param_order={SmsKind.CASE_READY: ["case", "matter", "window"]}, quiet_hours=["12:00", "14:00"])
+    text = yaml.safe_dump(s.model_dump(mode="json"), allow_unicode=True, sort_keys=False)
+    assert "case_ready" in text and "SmsKind" not in text
+    assert SmsSettings.model_validate(yaml.safe_load(text)) == s
