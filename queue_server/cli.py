@@ -244,6 +244,7 @@ def build_parser() -> argparse.ArgumentParser:
     from printer.cli import register as register_printer
 
     register_printer(sub)
+    __import__("idreader.cli", fromlist=["register"]).register(sub)  # hall virtual-id-reader
     try:
         import kiosk.cli as kiosk_cli
     except ImportError:  # the kiosk extra (Kivy) is not installed on this machine
