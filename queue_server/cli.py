@@ -244,7 +244,9 @@ def build_parser() -> argparse.ArgumentParser:
     from printer.cli import register as register_printer
 
     register_printer(sub)
-    __import__("idreader.cli", fromlist=["register"]).register(sub)  # hall virtual-id-reader
+    from idreader.cli import register as register_id_reader
+
+    register_id_reader(sub)
     try:
         import kiosk.cli as kiosk_cli
     except ImportError:  # the kiosk extra (Kivy) is not installed on this machine

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import date
 
@@ -73,3 +74,34 @@ def token_matches(expected: str | None, given: str | None) -> bool:
     """Tell whether a resident's token is the one expected, in constant time."""
     # Compare bytes: compare_digest refuses non-ASCII str, and a token is whatever was typed.
     return bool(expected) and bool(given) and secrets.compare_digest(str(given).encode(), str(expected).encode())
+
+
+_PHONE = re.compile(r"^1\d{10}$")
+_SEPARATORS = re.compile(r"[\s\-()]")
+
+
+class PhoneError(ValueError):
+    """Raised when a string is not a mainland mobile number."""
+
+
+def normalise_phone(value: str) -> str:
+    """Return a mainland mobile number as 11 digits, or raise PhoneError with a Chinese message."""
+    number = _SEPARATORS.sub("", value or "")
+    if number.startswith("+86"):
+        number = number[3:]
+    elif number.startswith("0086"):
+        number = number[4:]
+    elif len(number) == 13 and number.startswith("86"):
+        number = number[2:]
+    if not _PHONE.match(number):
+        raise PhoneError("手机号码应为以 1 开头的 11 位数字")
+    return number
+
+
+def is_mobile(value: str) -> bool:
+    """Tell whether a string is a mainland mobile number."""
+    try:
+        normalise_phone(value)
+    except PhoneError:
+        return False
+    return True

@@ -111,42 +111,6 @@ def render(template: str, params: Mapping[str, object]) -> str:
         raise SmsError(f"短信模板 {template!r} 无法填写：{exc!r}") from exc
 
 
-# ---- phone numbers ---------------------------------------------------------------------------
-
-_PHONE = re.compile(r"^1\d{10}$")
-_SEPARATORS = re.compile(r"[\s\-()]")
-
-
-def normalise_phone(value: str) -> str:
-    """Return a mainland mobile number as 11 digits, or raise SmsError with a Chinese message."""
-    number = _SEPARATORS.sub("", value or "")
-    if number.startswith("+86"):
-        number = number[3:]
-    elif number.startswith("0086"):
-        number = number[4:]
-    elif len(number) == 13 and number.startswith("86"):
-        number = number[2:]
-    if not _PHONE.match(number):
-        raise SmsError("手机号码应为以 1 开头的 11 位数字")
-    return number
-
-
-def is_mobile(value: str) -> bool:
-    """Tell whether a string is a mainland mobile number."""
-    try:
-        normalise_phone(value)
-    except SmsError:
-        return False
-    return True
-
-
-def mask_phone(phone: str | None) -> str | None:
-    """Mask a phone number as 138****1234."""
-    if not phone:
-        return None
-    return phone[:3] + "****" + phone[-4:] if len(phone) >= 7 else "****"
-
-
 # ---- when to send ----------------------------------------------------------------------------
 
 

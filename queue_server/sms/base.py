@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from queue_server.domain.sms import SmsKind, mask_phone, render
+from queue_server.domain.privacy import mask_phone
+from queue_server.domain.sms import SmsKind, render
 
 REASON_CHARS = 200
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from queue_server.domain.sms import mask_phone
+from queue_server.domain.privacy import mask_phone
 from queue_server.sms.base import OutgoingSms, Provider, SendResult, SmsConfigError, scrub
 from queue_server.sms.settings import SmsEnvSettings
 

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from stdnum.cn import ric
 
+from queue_server.domain import privacy
 from queue_server.domain.privacy import (
     IdNumberError,
     id_check_digit,
@@ -103,3 +104,27 @@ def test_phones_and_id_numbers_are_masked() -> None:
 ])
 def test_a_resident_token_matches_only_its_own(expected: str | None, given: str | None, ok: bool) -> None:
     assert token_matches(expected, given) is ok
+
+
+# ---- phones ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("raw", ["13812341234", " 138 1234 1234 ", "138-1234-1234", "+8613812341234",
+                                 "008613812341234", "8613812341234"])
+def test_mainland_mobiles_are_normalised(raw: str) -> None:
+    assert privacy.normalise_phone(raw) == "13812341234"
+    assert privacy.is_mobile(raw)
+
+
+@pytest.mark.parametrize("raw", ["", "1381234123", "138123412345", "23812341234", "0839-1234567",
+                                 "1381234123x", "+1 415 555 0100"])
+def test_other_numbers_are_refused_in_chinese(raw: str) -> None:
+    with pytest.raises(privacy.PhoneError, match="11 位"):
+        privacy.normalise_phone(raw)
+    assert not privacy.is_mobile(raw)
+
+
+def test_phones_are_masked_in_the_middle() -> None:
+    assert privacy.mask_phone("13812341234") == "138****1234"
+    assert privacy.mask_phone(None) is None
+    assert privacy.mask_phone("123") == "****"

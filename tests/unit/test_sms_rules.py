@@ -73,30 +73,6 @@ def test_check_params_wants_exactly_the_kind_params_as_strings() -> None:
         sms.check_params(SmsKind.CALLED, {"number": "A007", "window": 5, "phone": "13800001234"})
 
 
-# ---- phones ----------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("raw", ["13812341234", " 138 1234 1234 ", "138-1234-1234", "+8613812341234",
-                                 "008613812341234", "8613812341234"])
-def test_mainland_mobiles_are_normalised(raw: str) -> None:
-    assert sms.normalise_phone(raw) == "13812341234"
-    assert sms.is_mobile(raw)
-
-
-@pytest.mark.parametrize("raw", ["", "1381234123", "138123412345", "23812341234", "0839-1234567",
-                                 "1381234123x", "+1 415 555 0100"])
-def test_other_numbers_are_refused_in_chinese(raw: str) -> None:
-    with pytest.raises(sms.SmsError, match="11 位"):
-        sms.normalise_phone(raw)
-    assert not sms.is_mobile(raw)
-
-
-def test_phones_are_masked_in_the_middle() -> None:
-    assert sms.mask_phone("13812341234") == "138****1234"
-    assert sms.mask_phone(None) is None
-    assert sms.mask_phone("123") == "****"
-
-
 # ---- quiet hours -----------------------------------------------------------------------------
 
 
