@@ -359,8 +359,9 @@ def initial(language: str = "zh") -> State:
 def _home(state: State) -> State:
     """Return the home screen: the mode and an open call for a guide stay, the rest goes."""
     screen = "home" if state.online else "out_of_service"
+    open_help = state.help if state.help is not None and state.help.status != "failed" else None
     return State(language=state.language, default_language=state.default_language,
-                 online=state.online, screen=screen, elder=state.elder, help=state.help)
+                 online=state.online, screen=screen, elder=state.elder, help=open_help)
 
 
 ISSUING_SCREENS = ("confirm", "appointment", "identity")
@@ -429,8 +430,8 @@ def step(state: State, event: Any) -> tuple[State, list[Effect]]:
                 return replace(_home(state), online=True, screen="home"), []
             return replace(state, online=True), []
         case IdleTimeout():
-            if _busy(state) or (state.screen == "home" and state.language
-                                == state.default_language and not state.elder):
+            if _busy(state) or (state.screen == "home" and state.language == state.default_language
+                                and not state.elder and state.identity is None):
                 return state, []
             # The next resident starts afresh: the default language, the ordinary mode.
             return replace(_home(state), language=state.default_language, elder=False), []
@@ -499,7 +500,7 @@ def _help(state: State, event: Any) -> tuple[State, list[Effect]] | None:
     return None
 
 
-CARD_SCREENS = ("home", "services", "guide", "identity", "confirm")
+CARD_SCREENS = ("home", "services", "guide", "identity", "confirm", "appointment")
 
 
 def _card(state: State, event: Any) -> tuple[State, list[Effect]] | None:

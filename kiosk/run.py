@@ -75,8 +75,12 @@ def register_font(regular: str, bold: str) -> None:
     """Make the CJK font Kivy's default, so every label and button uses it."""
     from kivy.core.text import DEFAULT_FONT, LabelBase
 
+    from kiosk.icons import FONT_FILE, FONT_NAME
+
     LabelBase.register(DEFAULT_FONT, fn_regular=regular, fn_bold=bold)
     LabelBase.register("CJK", fn_regular=regular, fn_bold=bold)
+    # The pictograms are glyphs of the bundled Tabler webfont, drawn with [font=TablerIcons].
+    LabelBase.register(FONT_NAME, fn_regular=str(FONT_FILE))
 
 
 def build_app(settings: KioskSettings, printer_url: str | None = None) -> Any:
