@@ -30,6 +30,8 @@ class AppointmentScreen(KioskScreen):
         self.ids.walk_in.text = t(lang, "appt_walk_in")
         self.ids.walk_in.opacity = 1 if state.error else 0
         self.ids.walk_in.disabled = not state.error
+        # Hidden, it takes no room: 长辈模式's larger type needs all of it.
+        self.ids.walk_in.height = 130 if state.error else 0
         nav_text(self, lang)
         self.ids.key_delete.tone = self.ids.key_clear.tone = GREY
 

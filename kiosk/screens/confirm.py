@@ -40,6 +40,8 @@ class ConfirmScreen(KioskScreen):
         self.ids.take.text = t(lang, "taking") if issuing else (
             markup("ticket", 110) + "  " + t(lang, "take"))
         self.ids.take.font_size = 72 if issuing else 110
+        # 长辈模式's larger materials list needs the room more than the button needs 280 px.
+        self.ids.take.height = 200 if state.elder else 280
         self.ids.error.text = t(lang, "take_failed") if state.error else ""
         nav_text(self, lang)
 
