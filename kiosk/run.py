@@ -85,6 +85,9 @@ def register_font(regular: str, bold: str) -> None:
 
 def build_app(settings: KioskSettings, printer_url: str | None = None) -> Any:
     """Configure Kivy and return the App, ready to run()."""
+    from kiosk.speech import parse_quiet_hours
+
+    parse_quiet_hours(settings.quiet_hours)  # a bad setting stops here, with its reason
     fonts = find_fonts(settings)
     configure_kivy(settings)
     register_font(*fonts)
@@ -102,9 +105,11 @@ def build_app(settings: KioskSettings, printer_url: str | None = None) -> Any:
 
 def run_kiosk(settings: KioskSettings) -> int:
     """Run the kiosk until its window closes; return an exit code."""
+    from kiosk.speech import SpeechConfigError
+
     try:
         app = build_app(settings)
-    except KioskFontError as exc:
+    except (KioskFontError, SpeechConfigError) as exc:
         print(exc, file=sys.stderr)
         return 2
     app.run()
