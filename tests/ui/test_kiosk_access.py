@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 import wave
@@ -247,6 +248,9 @@ def test_elder_mode_on_every_screen_meets_the_miit_figures(hall: Hall, k: Kiosk)
     k.tap("elder")
     k.wait(lambda s: not s["elder"], what="ordinary mode again")
     elder = {n: f for n, f in FIGURES.items() if n.startswith("elder-")}
+    (SHOTS / "access-miit.json").write_text(json.dumps(
+        {n: {k: f[k] for k in ("density", "smallest_text_dp", "largest_text_dp", "smallest_target_dp")}
+         for n, f in elder.items()}, indent=1), encoding="utf-8")
     assert len(elder) >= 14
     assert min(f["smallest_text_dp"] for f in elder.values()) >= 18
     assert min(f["smallest_target_dp"] for f in elder.values()) >= 60
