@@ -16,7 +16,8 @@ from kivy.core.window import Window
 from kivy.lang import Builder
 from kivy.uix.screenmanager import NoTransition
 
-from kiosk import flow
+from kiosk import flow, prompts
+from kiosk.access import AccessMixin
 from kiosk.checkin import CheckInMixin
 from kiosk.client import ApiError, HallListener, KioskClient, Unreachable
 from kiosk.i18n import t
@@ -25,19 +26,22 @@ from kiosk.screens.appointment import AppointmentScreen
 from kiosk.screens.confirm import ConfirmScreen
 from kiosk.screens.guide import GuideScreen
 from kiosk.screens.home import HomeScreen
+from kiosk.screens.identity import IdentityScreen
 from kiosk.screens.issued import IssuedScreen
 from kiosk.screens.out_of_service import OutOfServiceScreen
 from kiosk.screens.services import ServicesScreen
+from kiosk.screens.sms import SmsScreen
+from kiosk.screens.widgets import WHITE, elderize
 from kiosk.settings import KioskSettings
 from printer.receipt import materials_for_service
 from printer.settings import PrinterSettings
 
 log = logging.getLogger(__name__)
 SCREEN_CLASSES = (HomeScreen, ServicesScreen, ConfirmScreen, IssuedScreen, GuideScreen,
-                  OutOfServiceScreen, AppointmentScreen)
+                  OutOfServiceScreen, AppointmentScreen, IdentityScreen, SmsScreen)
 
 
-class KioskApp(CheckInMixin, App):
+class KioskApp(AccessMixin, CheckInMixin, App):
     """The ticket kiosk."""
 
     title = "取号机"
@@ -79,10 +83,11 @@ class KioskApp(CheckInMixin, App):
         for cls in SCREEN_CLASSES:
             sm.add_widget(cls())
         self.root_widget = root
-        Window.clearcolor = (1, 1, 1, 1)
+        Window.clearcolor = WHITE
         Window.bind(on_touch_down=self._touched)
         self.bind_scanner()
         Clock.schedule_interval(self._check_idle, 1.0)
+        self.start_access()
         self.pool.submit(self._supervise)
         self.pool.submit(self.printer_watch.report_at_start)
         return root
@@ -90,6 +95,7 @@ class KioskApp(CheckInMixin, App):
     def on_stop(self) -> None:
         """Stop the background threads."""
         self._stopping.set()
+        self.stop_access()
         if self._listener is not None:
             self._listener.stop()
         self.pool.shutdown(wait=False, cancel_futures=True)
@@ -162,11 +168,17 @@ class KioskApp(CheckInMixin, App):
         self.send(flow.ToggleLanguage())
 
     # -- the loop: event -> state -> render + effects -------------------------------------
-    def send(self, event: flow.Event) -> None:
-        """Apply an event on the UI thread, redraw, and start its effects off the UI thread."""
+    def send(self, event: flow.Event, run_effects: bool = True) -> None:
+        """Apply an event on the UI thread, redraw, speak, and start its effects off the UI thread."""
         self.events_log.append(type(event).__name__)
+        old = self.state
         self.state, effects = flow.step(self.state, event)
         self.render()
+        words = prompts.spoken(old, self.state)
+        if words:
+            self.say(words)
+        if not run_effects:
+            return
         for effect in effects:
             if isinstance(effect, flow.IssueTicket):
                 self.pool.submit(self._issue, effect)
@@ -174,16 +186,22 @@ class KioskApp(CheckInMixin, App):
                 self.pool.submit(self._print, effect.ticket, dict(self.catalog))
             elif isinstance(effect, flow.CheckIn):
                 self.pool.submit(self.run_check_in, effect)
+            else:
+                self.run_access_effect(effect)
 
     def render(self) -> None:
         """Show the state's screen and redraw it."""
         self.redraws += 1
         lang = self.state.language
         ids = self.root_widget.ids
-        ids.hall.text = str(self.catalog.get("hall", {}).get("name", "")) or t(lang, "oos_title")
+        hall = self.catalog.get("hall", {})
+        ids.hall.text = str(hall.get("short_name") or hall.get("name") or "") or t(lang, "oos_title")
         ids.language.text = t(lang, "toggle")
+        self.render_footer()
         screen = self.sm.get_screen(self.state.screen)
         screen.refresh(self)
+        elderize(screen, self.state.elder)
+        elderize(ids.header, self.state.elder)
         if self.sm.current != self.state.screen:
             self.sm.current = self.state.screen
 
@@ -195,7 +213,8 @@ class KioskApp(CheckInMixin, App):
     def _issue(self, effect: flow.IssueTicket) -> None:
         self.issue_requests += 1
         try:
-            ticket = self.client.issue(effect.service, effect.priority, effect.key)
+            ticket = self.client.issue(effect.service, effect.priority, effect.key,
+                                       identity=effect.identity, appointment=effect.appointment)
         except (Unreachable, ApiError) as exc:
             log.warning("issuing failed: %s", exc)
             self._post(flow.TicketFailed(str(exc)))
@@ -250,6 +269,9 @@ class KioskApp(CheckInMixin, App):
 
     def _on_hall_message(self, message: dict[str, Any]) -> None:
         """Queue a websocket message (listener thread) and fire the merging trigger."""
+        if str(message.get("type", "")).startswith("help.") and isinstance(message.get("help"), dict):
+            # A guide's answer shows at once, not after the merging delay.
+            self._post(flow.HelpUpdate(dict(message["help"])))
         with self._messages_lock:
             self._pending_messages.append(message)
         self._hall_trigger()
@@ -311,8 +333,13 @@ class KioskApp(CheckInMixin, App):
     def _touched(self, *_args: Any) -> None:
         self.last_touch = time.monotonic()
 
+    def idle_seconds(self) -> float:
+        """Return the idle time before home: twice as long in 长辈模式."""
+        return self.settings.idle_seconds * flow.timeout_factor(self.state)
+
     def _check_idle(self, _dt: float) -> None:
-        if time.monotonic() - self.last_touch >= self.settings.idle_seconds:
+        if time.monotonic() - self.last_touch >= self.idle_seconds():
             self.last_touch = time.monotonic()
-            if self.state.screen != "home" or self.state.language != self.state.default_language:
+            if self.state.screen != "home" or self.state.language != self.state.default_language or (
+                    self.state.elder):
                 self.send(flow.IdleTimeout())

@@ -16,7 +16,7 @@ def settings_from_args(args: argparse.Namespace) -> Any:
 
     overrides: dict[str, Any] = {}
     for key in ("server", "device_token", "printer", "width", "height", "idle_seconds",
-                "font", "language"):
+                "font", "language", "id_reader"):
         value = getattr(args, key, None)
         if value is not None:
             overrides[key] = value
@@ -25,8 +25,25 @@ def settings_from_args(args: argparse.Namespace) -> Any:
     return KioskSettings(**overrides)
 
 
+MISSING_EXTRA = ("hall kiosk 需要安装取号机组件 (the kiosk needs Kivy): "
+                 "pip install 'hall-queue[kiosk]'")
+
+
+def kivy_installed() -> bool:
+    """Tell whether the [kiosk] extra (Kivy) is installed."""
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec("kivy") is not None
+    except (ImportError, ValueError):
+        return False
+
+
 def cmd_kiosk(args: argparse.Namespace) -> int:
     """Run the kiosk window."""
+    if not kivy_installed():
+        print(MISSING_EXTRA, file=sys.stderr)
+        return 2
     from kiosk.run import run_kiosk
 
     return run_kiosk(settings_from_args(args))
@@ -44,6 +61,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--idle-seconds", dest="idle_seconds", type=float)
     parser.add_argument("--font", help="CJK font file (KIOSK_FONT)")
     parser.add_argument("--language", choices=["zh", "en"])
+    parser.add_argument("--id-reader", dest="id_reader",
+                        help="ID card reader, serial:///dev/ttyUSB0?baudrate=115200 or tcp://HOST:PORT "
+                             "(KIOSK_ID_READER)")
 
 
 def register(subparsers: Any) -> None:

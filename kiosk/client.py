@@ -77,12 +77,36 @@ class KioskClient:
         body = self._request("GET", "/api/guide", params={"q": query}).json()
         return list(body["matters"])
 
-    def issue(self, service: str, priority: str | None, key: str) -> dict[str, Any]:
+    def issue(self, service: str, priority: str | None, key: str, *, identity: str | None = None,
+              appointment: str | None = None) -> dict[str, Any]:
         """Issue a kiosk ticket; retry a lost request with the same Idempotency-Key."""
         body: dict[str, Any] = {"service": service, "channel": "kiosk"}
         if priority:
             body["priority"] = priority
+        if identity:
+            body["identity"] = identity
+        if appointment:
+            body["appointment"] = appointment
         return self._post_ticket(body, key)
+
+    def request_help(self, reason: str | None = None) -> dict[str, Any]:
+        """Call a guide (呼叫导办员): 201 a new request, 200 the one already open."""
+        body = {"reason": reason} if reason else {}
+        return dict(self._request("POST", "/api/kiosk/help", json=body).json())
+
+    def help_status(self, help_id: str) -> dict[str, Any]:
+        """Return a help request's current state."""
+        return dict(self._request("GET", f"/api/kiosk/help/{help_id}").json())
+
+    def identify(self, name: str, id_number: str) -> dict[str, Any]:
+        """Match an ID card: its appointments to check in now and its cases ready to collect."""
+        body = {"name": name, "id_number": id_number}
+        return dict(self._request("POST", "/api/kiosk/identify", json=body).json())
+
+    def register_sms(self, ticket_id: str, phone: str) -> dict[str, Any]:
+        """Ask for a text before the ticket is called (短信提醒)."""
+        r = self._request("POST", f"/api/tickets/{ticket_id}/sms", json={"phone": phone})
+        return dict(r.json()) if r.content else {}
 
     def check_in(self, code: str, key: str) -> dict[str, Any]:
         """Check a 预约 in by its code: find its service, then take its ticket."""

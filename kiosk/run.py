@@ -75,12 +75,19 @@ def register_font(regular: str, bold: str) -> None:
     """Make the CJK font Kivy's default, so every label and button uses it."""
     from kivy.core.text import DEFAULT_FONT, LabelBase
 
+    from kiosk.icons import FONT_FILE, FONT_NAME
+
     LabelBase.register(DEFAULT_FONT, fn_regular=regular, fn_bold=bold)
     LabelBase.register("CJK", fn_regular=regular, fn_bold=bold)
+    # The pictograms are glyphs of the bundled Tabler webfont, drawn with [font=TablerIcons].
+    LabelBase.register(FONT_NAME, fn_regular=str(FONT_FILE))
 
 
 def build_app(settings: KioskSettings, printer_url: str | None = None) -> Any:
     """Configure Kivy and return the App, ready to run()."""
+    from kiosk.speech import parse_quiet_hours
+
+    parse_quiet_hours(settings.quiet_hours)  # a bad setting stops here, with its reason
     fonts = find_fonts(settings)
     configure_kivy(settings)
     register_font(*fonts)
@@ -98,9 +105,11 @@ def build_app(settings: KioskSettings, printer_url: str | None = None) -> Any:
 
 def run_kiosk(settings: KioskSettings) -> int:
     """Run the kiosk until its window closes; return an exit code."""
+    from kiosk.speech import SpeechConfigError
+
     try:
         app = build_app(settings)
-    except KioskFontError as exc:
+    except (KioskFontError, SpeechConfigError) as exc:
         print(exc, file=sys.stderr)
         return 2
     app.run()

@@ -15,11 +15,18 @@ from kivy.base import EventLoop
 from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.input.motionevent import MotionEvent
+from kivy.metrics import Metrics
 from kivy.uix.button import Button
 from kivy.uix.label import Label
 from kivy.uix.scrollview import ScrollView
 
-from kiosk.screens.widgets import MIN_TARGET, MIN_TEXT
+from kiosk import flow, prompts
+from kiosk.screens.widgets import ELDER_TEXT, MIN_TARGET, MIN_TEXT
+
+# MIIT 适老化 (互联网应用适老化通用设计规范) for 长辈模式, in dp at the kiosk's density.
+MIIT_MIN_TEXT_DP = 18
+MIIT_LARGEST_TEXT_DP = 30
+MIIT_MIN_TARGET_DP = 60
 
 _ids = itertools.count(1)
 _MARKUP_SIZE = re.compile(r"\[size=(\d+)\]")
@@ -116,7 +123,33 @@ class ControlServer:
                 "ready": self.app.ready_at is not None, "catalog": bool(self.app.catalog),
                 "printer_reported": self.app.printer_watch.reported, "issue_error": s.error,
                 "issue_requests": self.app.issue_requests, "hall_seq": self.app.hall_seq,
-                "hall_settled": self.app.hall_settled(), "code": s.code}
+                "hall_settled": self.app.hall_settled(), "code": s.code, "elder": s.elder,
+                "page": s.page, "help": None if s.help is None else {
+                    "status": s.help.status, "id": s.help.id},
+                "identity": s.identity, "phone": s.phone, "sms_phase": s.sms_phase,
+                "sms_message": s.sms_message, "idle_seconds": self.app.idle_seconds(),
+                "prompt": prompts.prompt(s)}
+
+    def cmd_event(self, name: str, args: dict[str, Any] | None = None,
+                  run_effects: bool = True) -> dict[str, Any]:
+        """Post a flow event by its class name, as a server answer or a card would.
+
+        With run_effects false the event's effects are not started: screens whose server
+        endpoints are missing can still be shown with the answers a test supplies.
+        """
+        event = getattr(flow, name)(**(args or {}))
+        self.app.send(event, run_effects=run_effects)
+        return {"ok": True, "screen": self.app.state.screen}
+
+    def cmd_speech(self) -> dict[str, Any]:
+        """Return what the kiosk said (text, WAV path, length in seconds), oldest first."""
+        return {"spoken": list(self.app.spoken)}
+
+    def cmd_render_prompt(self) -> dict[str, Any]:
+        """Render the current screen's prompt now, on this thread, and return its WAV."""
+        text = prompts.prompt(self.app.state)
+        path = self.app.speaker.renderer.render(text)
+        return {"text": text, "path": None if path is None else str(path)}
 
     def cmd_tap(self, id: str, count: int = 1, gap: float = 0.0) -> dict[str, Any]:
         """Tap the centre of a widget found by id, count times (gap seconds apart)."""
@@ -166,13 +199,21 @@ class ControlServer:
         return {"ok": True}
 
     def cmd_audit(self) -> dict[str, Any]:
-        """Check text sizes, touch targets and clipping on the current screen."""
+        """Check text sizes, touch targets and clipping on the current screen.
+
+        In 长辈模式 it also checks the MIIT figures in dp (text ≥ 18 dp, the largest ≥ 30 dp,
+        targets ≥ 60×60 dp) and the kiosk's own 48 px floor, and reports the smallest figures.
+        """
         problems: list[str] = []
         largest: dict[str, Any] = {"size": 0}
+        elder = bool(self.app.state.elder)
+        density = float(Metrics.density)
+        min_text = ELDER_TEXT if elder else MIN_TEXT
+        smallest_text, smallest_target = 1e9, 1e9
         names = {id(w): str(k) for k, w in self.app.sm.current_screen.ids.items()}
         names.update({id(w): str(k) for k, w in self.app.root_widget.ids.items()})
         screen = self.app.sm.current_screen
-        header = list(self.app.root_widget.ids.header.walk())
+        header = [*self.app.root_widget.ids.header.walk(), *self.app.root_widget.ids.footer.walk()]
         sx, sy = screen.to_window(screen.x, screen.y)
         for w in header + list(screen.walk()):
             # Screen content must stay inside the screen: outside it, it hides under the header.
@@ -183,8 +224,11 @@ class ControlServer:
             wid = names.get(id(w)) or names.get(id(w.proxy_ref), "")
             label = (wid or type(w).__name__) + f"({w.text[:12]!r})"
             sizes = [float(w.font_size)] + [float(s) for s in _MARKUP_SIZE.findall(w.text)]
-            if min(sizes) < MIN_TEXT:
-                problems.append(f"{label}: text {min(sizes)} px < {MIN_TEXT}")
+            smallest_text = min(smallest_text, *sizes)
+            if min(sizes) < min_text:
+                problems.append(f"{label}: text {min(sizes)} px < {min_text}")
+            if elder and min(sizes) / density < MIIT_MIN_TEXT_DP:
+                problems.append(f"{label}: text {min(sizes) / density:.1f} dp < {MIIT_MIN_TEXT_DP}")
             if max(sizes) > largest["size"]:
                 largest = {"size": max(sizes), "id": wid, "text": w.text}
             w.texture_update()
@@ -193,12 +237,21 @@ class ControlServer:
                 problems.append(f"{label}: text {tw}x{th} overflows {w.width}x{w.height}")
             if isinstance(w, Button) and (w.width < MIN_TARGET or w.height < MIN_TARGET):
                 problems.append(f"{label}: target {w.width}x{w.height} < {MIN_TARGET}")
+            if isinstance(w, Button):
+                smallest_target = min(smallest_target, w.width / density, w.height / density)
+                if elder and min(w.width, w.height) / density < MIIT_MIN_TARGET_DP:
+                    problems.append(f"{label}: target {w.width / density:.0f}x{w.height / density:.0f}"
+                                    f" dp < {MIIT_MIN_TARGET_DP}")
             if not any(isinstance(a, ScrollView) for a in _ancestors(w)):
                 x0, y0 = w.to_window(w.x, w.y)
                 if x0 < bx - 1 or y0 < by - 1 or x0 + w.width > bx + bw + 1 or (
                         y0 + w.height > by + bh + 1):
                     problems.append(f"{label}: outside the window at {x0},{y0}")
-        return {"problems": problems, "largest": largest}
+        if elder and largest["size"] / density < MIIT_LARGEST_TEXT_DP:
+            problems.append(f"largest text {largest['size'] / density:.1f} dp < {MIIT_LARGEST_TEXT_DP}")
+        return {"problems": problems, "largest": largest, "density": density, "elder": elder,
+                "smallest_text_dp": smallest_text / density, "smallest_target_dp": smallest_target / density,
+                "largest_text_dp": largest["size"] / density}
 
 
 def wait_port(port: int, timeout: float = 30.0) -> None:

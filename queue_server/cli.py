@@ -249,10 +249,15 @@ def build_parser() -> argparse.ArgumentParser:
     register_id_reader(sub)
     try:
         import kiosk.cli as kiosk_cli
-    except ImportError:  # the kiosk extra (Kivy) is not installed on this machine
+    except ImportError:  # the kiosk package itself is missing from this install
         kiosk_cli = None  # type: ignore[assignment]
     if kiosk_cli is not None:
-        kiosk_cli.register(sub)
+        kiosk_cli.register(sub)  # without Kivy, `hall kiosk` says which extra to install
+    else:
+        missing = sub.add_parser("kiosk", help="run the Kivy ticket kiosk (needs the [kiosk] extra)")
+        missing.set_defaults(func=lambda _args: print(
+            "hall kiosk 需要安装取号机组件 (the kiosk needs Kivy): pip install 'hall-queue[kiosk]'",
+            file=sys.stderr) or 2)
     return parser
 
 

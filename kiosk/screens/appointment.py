@@ -7,7 +7,7 @@ from typing import Any
 from kiosk.appointment_flow import CODE_LENGTH
 from kiosk.i18n import t
 from kiosk.screens.base import KioskScreen
-from kiosk.screens.widgets import GREY, load_kv
+from kiosk.screens.widgets import GREY, load_kv, nav_text
 
 
 class AppointmentScreen(KioskScreen):
@@ -30,9 +30,10 @@ class AppointmentScreen(KioskScreen):
         self.ids.walk_in.text = t(lang, "appt_walk_in")
         self.ids.walk_in.opacity = 1 if state.error else 0
         self.ids.walk_in.disabled = not state.error
-        self.ids.back.text = t(lang, "back")
-        self.ids.home.text = t(lang, "home")
-        self.ids.back.tone = self.ids.home.tone = self.ids.key_delete.tone = self.ids.key_clear.tone = GREY
+        # Hidden, it takes no room: 长辈模式's larger type needs all of it.
+        self.ids.walk_in.height = 130 if state.error else 0
+        nav_text(self, lang)
+        self.ids.key_delete.tone = self.ids.key_clear.tone = GREY
 
 
 load_kv("appointment")

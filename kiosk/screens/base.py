@@ -10,6 +10,8 @@ from kivy.uix.screenmanager import Screen
 class KioskScreen(Screen):
     """A screen that redraws itself from the app's state and data."""
 
+    total = 0  # how many tiles the screen has, over all its pages (长辈模式 shows 4 a page)
+
     def refresh(self, app: Any) -> None:
         """Redraw from app.state, app.catalog and app.guide_matters."""
         raise NotImplementedError

@@ -6,11 +6,9 @@ from typing import Any
 
 from kiosk.flow import PRIORITIES
 from kiosk.i18n import modes_text, name, t
+from kiosk.icons import markup
 from kiosk.screens.base import KioskScreen
-from kiosk.screens.widgets import GREY, KLabel, load_kv
-
-SELECTED = (0.0, 0.36, 0.75, 1)
-UNSELECTED = (0.55, 0.57, 0.62, 1)
+from kiosk.screens.widgets import SELECTED, UNSELECTED, WHITE, KLabel, load_kv, nav_text
 
 
 class ConfirmScreen(KioskScreen):
@@ -37,14 +35,15 @@ class ConfirmScreen(KioskScreen):
             chosen = state.priority == p
             button.text = ("● " if chosen else "") + t(lang, f"prio_{p}")
             button.tone = SELECTED if chosen else UNSELECTED
-            button.color = (1, 1, 1, 1)
+            button.color = WHITE
         issuing = state.phase == "issuing"
-        self.ids.take.text = t(lang, "taking") if issuing else t(lang, "take")
+        self.ids.take.text = t(lang, "taking") if issuing else (
+            markup("ticket", 110) + "  " + t(lang, "take"))
         self.ids.take.font_size = 72 if issuing else 110
+        # 长辈模式's larger materials list needs the room more than the button needs 280 px.
+        self.ids.take.height = 200 if state.elder else 280
         self.ids.error.text = t(lang, "take_failed") if state.error else ""
-        self.ids.back.text = t(lang, "back")
-        self.ids.home.text = t(lang, "home")
-        self.ids.back.tone = self.ids.home.tone = GREY
+        nav_text(self, lang)
 
 
 load_kv("confirm")

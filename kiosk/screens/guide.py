@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from kiosk import flow
 from kiosk.i18n import modes_text, name, t
+from kiosk.icons import markup
 from kiosk.screens.base import KioskScreen
-from kiosk.screens.widgets import GREEN, KButton, KLabel, load_kv
+from kiosk.screens.widgets import GREEN, ORANGE, KButton, KLabel, load_kv, nav_text, show_pager
 
-HERE = (0.0, 0.42, 0.18, 1)
-NOT_HERE = (0.75, 0.33, 0.0, 1)
+HERE = GREEN
+NOT_HERE = ORANGE
 
 
 class GuideScreen(KioskScreen):
@@ -20,20 +22,26 @@ class GuideScreen(KioskScreen):
         state = app.state
         lang = state.language
         self.ids.title.text = t(lang, "guide_title")
-        self.ids.back.text = t(lang, "back")
-        self.ids.home.text = t(lang, "home")
+        nav_text(self, lang)
+        self.total = 0
         body = self.ids.body
         body.clear_widgets()
         self.forget("guide_")
         self.forget("matter_")
         self.ids.scroll.scroll_y = 1
         if state.guide_matter is not None:
+            show_pager(self, lang, state, 0)
             self._matter(app, lang, state.guide_matter)
             return
         if state.guide_category is None:
             self.ids.subtitle.text = t(lang, "guide_pick")
-            for cat in app.catalog.get("categories", []):
-                button = KButton(height=150, text=f"{cat['code']}  {name(cat, lang)}")
+            categories = app.catalog.get("categories", [])
+            self.total = len(categories)
+            show_pager(self, lang, state, self.total)
+            for cat in flow.visible(state, categories):
+                icon = markup(cat.get("icon"), 64)
+                button = KButton(height=170 if state.elder else 150,
+                                 text=f"{icon}  {cat['code']}  {name(cat, lang)}")
                 button.bind(on_release=lambda _w, c=cat["code"]: app.guide_category(c))
                 body.add_widget(self.register(f"guide_cat_{cat['code']}", button))
             return
@@ -41,7 +49,9 @@ class GuideScreen(KioskScreen):
         matters = [m for m in app.guide_matters if m.get("category") == state.guide_category]
         self.ids.subtitle.text = t(lang, "guide_matters", category=name(category, lang),
                                    n=len(matters))
-        for matter in matters:
+        self.total = len(matters)
+        show_pager(self, lang, state, self.total)
+        for matter in flow.visible(state, matters):
             button = KButton(height=170, font_size=40, text=name(matter, lang),
                              tone=HERE if matter.get("handled_here") else NOT_HERE)
             button.bind(on_release=lambda _w, c=matter["code"]: app.guide_matter(c))

@@ -9,11 +9,11 @@ from kivy.core.image import Image as CoreImage
 
 from kiosk.catalog import serves_now
 from kiosk.i18n import eta_line, name, t, windows_text
+from kiosk.icons import markup
 from kiosk.screens.base import KioskScreen
-from kiosk.screens.widgets import GREEN, RED, load_kv
+from kiosk.screens.widgets import GREEN, PRINTING, RED, load_kv
 
 QR_SIZE = 440
-PRINTING = (0.05, 0.2, 0.45, 1)
 
 
 class IssuedScreen(KioskScreen):
@@ -52,7 +52,10 @@ class IssuedScreen(KioskScreen):
             status.text = t(lang, "printed" if state.phase == "printed" else "printing")
             status.tone = GREEN if state.phase == "printed" else PRINTING
             qr.height, qr.opacity = 0, 0
-        self.ids.done.text = t(lang, "done")
+        self.ids.done.text = markup("home", 56) + "  " + t(lang, "done")
+        self.ids.sms.text = markup("device-mobile-message", 60) + "  " + t(lang, "sms_button")
+        # 短信提醒 once the slip is out (or failed): never while the printer still works.
+        self.ids.sms.disabled = state.phase == "printing"
 
     def _show_qr(self, url: str, app: Any) -> None:
         if self._qr_for == url:

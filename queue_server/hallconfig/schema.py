@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -11,6 +12,20 @@ from queue_server.domain.model import MatterMode, MobileEntry
 
 SERVICE_CODE = re.compile(r"^[a-z][a-z0-9-]{1,40}$")
 CATEGORY_CODE = re.compile(r"^[A-Z]$")
+# The pictograms the pages draw (Tabler Icons outline SVGs, vendored); the kiosk's webfont is
+# vendored from the same version, so a name valid here draws everywhere.
+ICONS_DIR = Path(__file__).resolve().parents[1] / "web" / "static" / "vendor" / "tabler-icons" / "outline"
+ICON_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def _check_icon(v: str | None) -> str | None:
+    """Refuse an icon name that is not in the bundled Tabler set, naming it."""
+    if v is None:
+        return v
+    if not ICON_NAME.match(v) or not (ICONS_DIR / f"{v}.svg").is_file():
+        raise ValueError(f"icon {v!r}: 图标 {v!r} 不在内置的 Tabler 图标集中 (not a bundled Tabler "
+                         "outline icon; see queue_server/web/static/vendor/tabler-icons/outline)")
+    return v
 
 
 class _Strict(BaseModel):
@@ -133,6 +148,12 @@ class Service(_Strict):
     name: str
     name_en: str = ""
     mean_service_seconds: int = Field(default=420, gt=0)
+    icon: str | None = None  # a Tabler Icons outline name, e.g. "tree"
+
+    @field_validator("icon")
+    @classmethod
+    def _icon(cls, v: str | None) -> str | None:
+        return _check_icon(v)
 
     @field_validator("code")
     @classmethod
@@ -146,7 +167,13 @@ class Category(_Strict):
     code: str
     name: str
     name_en: str = ""
+    icon: str | None = None  # a Tabler Icons outline name, e.g. "receipt-tax"
     services: list[Service]
+
+    @field_validator("icon")
+    @classmethod
+    def _icon(cls, v: str | None) -> str | None:
+        return _check_icon(v)
 
     @field_validator("code")
     @classmethod

@@ -94,6 +94,7 @@ class CatalogService(BaseModel):
     code: str
     name: str
     name_en: str
+    icon: str | None = None  # a Tabler Icons outline name
     waiting: int
     eta_minutes: float
     windows: list[int]
@@ -106,6 +107,7 @@ class CatalogCategory(BaseModel):
     code: str
     name: str
     name_en: str
+    icon: str | None = None  # a Tabler Icons outline name
     waiting: int
     eta_minutes: float
     services: list[CatalogService]

@@ -89,7 +89,7 @@ def catalog(session: Session, hall: Hall, etas: dict[str, Estimate]) -> Catalog:
     categories = []
     for c in hall.config.categories:
         services = [
-            CatalogService(code=s.code, name=s.name, name_en=s.name_en,
+            CatalogService(code=s.code, name=s.name, name_en=s.name_en, icon=s.icon,
                            waiting=waiting.get(s.code, 0),
                            eta_minutes=etas[s.code].eta_minutes if s.code in etas else 0,
                            windows=hall.windows_by_service.get(s.code, []),
@@ -98,7 +98,7 @@ def catalog(session: Session, hall: Hall, etas: dict[str, Estimate]) -> Catalog:
             for s in c.services
         ]
         categories.append(CatalogCategory(
-            code=c.code, name=c.name, name_en=c.name_en,
+            code=c.code, name=c.name, name_en=c.name_en, icon=c.icon,
             waiting=waiting_in_category(hall, waiting, c.code),
             eta_minutes=max((int(s.eta_minutes) for s in services), default=0),
             services=services))

@@ -58,6 +58,9 @@ class Kiosk:
             "KIVY_NO_CONSOLELOG": "1", "KIOSK_SERVER": server, "KIOSK_DEVICE_TOKEN": token,
             "KIOSK_PRINTER": printer, "KIOSK_CONTROL_PORT": str(self.port),
             "KIOSK_RETRY_INTERVAL": "0.5", "KIOSK_REQUEST_TIMEOUT": "2",
+            # Xvfb has no sound card: SDL's dummy driver plays into nothing, so Kivy still loads
+            # and times every spoken WAV as it would on the kiosk's speaker.
+            "SDL_AUDIODRIVER": "dummy", "KIOSK_SPEECH_CACHE": str(Path(self.home) / "speech"),
             **{f"KIOSK_{k.upper()}": v for k, v in settings.items()},
         }
         self.log = open(log_path, "wb")  # noqa: SIM115 - closed in stop()
