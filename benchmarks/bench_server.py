@@ -1,11 +1,12 @@
 """Queue server benchmarks: ticket issue, call-next against the backlog, websocket fan-out.
 
-Run: .venv/bin/python benchmarks/bench_server.py [--issue-only]  (prints the figures; not a test)
-The server runs in its own process (`hall serve`, SQLite, one worker), as in a hall. Issuing is
-measured twice in the same run: "before" with group commit, resumed estimates, the login cache
-and the collector freeze switched off (BEFORE below: one transaction, one full simulation and one
-login lookup per ticket) and "after" with all on, then on PostgreSQL with two workers when a
-server is reachable. Requests go through loadgen.py, a lean client, so the figures are the server's.
+Run: .venv/bin/python benchmarks/bench_server.py [--issue-only] [--before REF]  (not a test)
+The server runs in its own process (`hall serve`, SQLite, one worker), as in a hall. With
+``--before REF`` issuing is measured side by side in one run: the server as it was at git REF
+(exported to a temporary tree and run with PYTHONPATH pointing at it) and the server of this
+checkout, on fresh servers taken in turn so that the machine's changes of speed fall on both. Then
+on PostgreSQL with two workers when a server is reachable. Requests go through loadgen.py, a lean
+client, so the figures are the server's.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import json
 import math
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -278,11 +280,6 @@ def clerk_headers(base: str, admin: dict[str, str], windows: int = 18) -> dict[i
     return out
 
 
-# "Before" is the server as issue 17 found it: one transaction and one full simulation per ticket,
-# every login looked up in full, and the cyclic collector left to walk everything start-up built.
-BEFORE = {"HALL_GROUP_COMMIT": "0", "HALL_INCREMENTAL_ESTIMATES": "0", "HALL_AUTH_CACHE_SECONDS": "0",
-          "HALL_GC_FREEZE": "0"}
-AFTER = {"HALL_GROUP_COMMIT": "1", "HALL_INCREMENTAL_ESTIMATES": "1"}
 SERVERS = 3  # fresh servers each issuing figure is pooled over
 
 
@@ -318,53 +315,64 @@ class Pooled:
         return self.cpu / len(self.latencies) * 1000
 
 
-def pooled(env: dict[str, str], clients: int, tickets: int, backlog: int = 0) -> Pooled:
-    """Issue ``tickets`` from ``clients`` clients on each of SERVERS fresh servers; pool the figures."""
-    out = Pooled()
+def pooled(envs: list[dict[str, str]], clients: int, tickets: int, backlog: int = 0) -> list[Pooled]:
+    """Issue ``tickets`` from ``clients`` clients on SERVERS fresh servers of each kind, in turn; pool each."""
+    out = [Pooled() for _ in envs]
     for _ in range(SERVERS):
-        with served(backlog=backlog, env=env) as (base, _):
-            kiosk = kiosk_headers(base, admin_headers(base))
-            asyncio.run(issue_load(base, kiosk, clients, 32))  # warm-up
-            before = cpu_seconds(base)
-            rate, some = asyncio.run(issue_load(base, kiosk, clients, tickets))
-            out.cpu += cpu_seconds(base) - before
-            out.seconds += tickets / rate
-            out.latencies += some
-            out.each.append(f"{rate:.0f}/s p99 {pct(some, 99) * 1000:.0f} ms")
+        for env, figures in zip(envs, out, strict=True):
+            with served(backlog=backlog, env=env) as (base, _):
+                kiosk = kiosk_headers(base, admin_headers(base))
+                asyncio.run(issue_load(base, kiosk, clients, 32))  # warm-up
+                before = cpu_seconds(base)
+                rate, some = asyncio.run(issue_load(base, kiosk, clients, tickets))
+                figures.cpu += cpu_seconds(base) - before
+                figures.seconds += tickets / rate
+                figures.latencies += some
+                figures.each.append(f"{rate:.0f}/s p99 {pct(some, 99) * 1000:.0f} ms")
     return out
 
 
-def issue_figures(env: dict[str, str], label: str) -> dict[str, str]:
-    """Measure issuing and the Monday morning on fresh servers; return printable figures."""
-    out = Figures(label)
-    # One client is measured on three fresh servers and pooled: a single server's figure moves
-    # by a third from one start to the next on this machine.
-    one = pooled(env, 1, 300)
-    out["issue, 1 client"] = f"{one.rate:5.0f}/s · {ms(one.latencies)}"
-    out["  server CPU a ticket, 1 client"] = f"{one.cpu_ms:.2f} ms"
+def issue_figures(envs: dict[str, dict[str, str]]) -> dict[str, Figures]:
+    """Measure issuing and the Monday morning for each server kind; return printable figures."""
+    labels = list(envs)
+    out = {label: Figures(label) for label in labels}
+    # One client is measured on three fresh servers of each kind and pooled: a single server's
+    # figure moves by a third from one start to the next on this machine.
+    for label, one in zip(labels, pooled(list(envs.values()), 1, 300), strict=True):
+        out[label]["issue, 1 client"] = f"{one.rate:5.0f}/s · {ms(one.latencies)}"
+        out[label]["  server CPU a ticket, 1 client"] = f"{one.cpu_ms:.2f} ms"
     # So are 16 clients, for their tail: 16 requests in flight share each commit, so a single
-    # fsync stall of 100 ms holds 16 of 1,000 answers, more than the 1 % a p99 leaves out. Three
-    # servers' worth tells how often that happens rather than whether it did in one 1.5 s.
+    # fsync stall holds 16 of 1,000 answers, more than the 1 % a p99 leaves out.
     for backlog in (300, 2000):
-        many = pooled(env, 16, 1000, backlog)
-        out[f"issue, 16 clients, backlog {backlog:,}"] = f"{many.rate:5.0f}/s · {ms(many.latencies)}"
-        out[f"  each server, backlog {backlog:,}"] = ", ".join(many.each)
-        out[f"  server CPU a ticket, backlog {backlog:,}"] = (
-            f"{many.cpu_ms:.2f} ms (one core: {1000 / many.cpu_ms:.0f}/s at most)")
-    with served(backlog=300, env=env) as (base, _):
-        admin = admin_headers(base)
-        kiosk, clerks = kiosk_headers(base, admin), clerk_headers(base, admin)
-        issued, called, finished = asyncio.run(busy_monday(base, kiosk, clerks, 20.0))
-        out["Monday: residents finished"] = f"{finished:5d} in 20 s"
-        out["Monday: issue (4 kiosks)"] = f"{len(issued) / 20:5.0f}/s · {ms(issued)}"
-        out["Monday: call-next (18 windows)"] = f"{len(called) / 20:5.0f}/s · {ms(called)}"
+        for label, many in zip(labels, pooled(list(envs.values()), 16, 1000, backlog), strict=True):
+            out[label][f"issue, 16 clients, backlog {backlog:,}"] = f"{many.rate:5.0f}/s · {ms(many.latencies)}"
+            out[label][f"  each server, backlog {backlog:,}"] = ", ".join(many.each)
+            out[label][f"  server CPU a ticket, backlog {backlog:,}"] = (
+                f"{many.cpu_ms:.2f} ms (one core: {1000 / many.cpu_ms:.0f}/s at most)")
+    for label, env in envs.items():
+        with served(backlog=300, env=env) as (base, _):
+            admin = admin_headers(base)
+            kiosk, clerks = kiosk_headers(base, admin), clerk_headers(base, admin)
+            issued, called, finished = asyncio.run(busy_monday(base, kiosk, clerks, 20.0))
+            out[label]["Monday: residents finished"] = f"{finished:5d} in 20 s"
+            out[label]["Monday: issue (4 kiosks)"] = f"{len(issued) / 20:5.0f}/s · {ms(issued)}"
+            out[label]["Monday: call-next (18 windows)"] = f"{len(called) / 20:5.0f}/s · {ms(called)}"
     return out
 
 
-def side_by_side(before: dict[str, str], after: dict[str, str]) -> None:
+@contextmanager
+def checkout(ref: str) -> Iterator[dict[str, str]]:
+    """Export git REF to a temporary tree; yield the environment that runs its server."""
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref], check=True, capture_output=True)
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
+        yield {"PYTHONPATH": tmp}
+
+
+def side_by_side(before: dict[str, str], after: dict[str, str], ref: str) -> None:
     """Print before and after in two columns."""
     width = max(44, *(len(value) + 1 for value in before.values()))
-    print(f"{'':34} {'before (BEFORE: all four off)':{width}} after")
+    print(f"{'':34} {'before (' + ref + ')':{width}} after (this checkout)")
     for key in after:
         print(f"{key:34} {before.get(key, '-'):{width}} {after[key]}")
 
@@ -380,7 +388,7 @@ def postgres_figures() -> None:
             print(f"PostgreSQL: not measured ({exc.__class__.__name__})")
             return
         try:
-            with served(backlog=backlog, env=AFTER, workers=2, database_url=url) as (base, _):
+            with served(backlog=backlog, workers=2, database_url=url) as (base, _):
                 kiosk = kiosk_headers(base, admin_headers(base))
                 asyncio.run(issue_load(base, kiosk, clients, 32))  # warm-up
                 rate, lat = asyncio.run(issue_load(base, kiosk, clients, 300 if clients == 1 else 1000))
@@ -397,9 +405,13 @@ def main() -> None:
     # The tail matters too: a commit waits for its fsync, and every request in its batch with it.
     print(f"fsync rate of the var dir's filesystem: {len(times) / sum(times):.0f}/s · {ms(times)}"
           f" · slowest {max(times) * 1000:.0f} ms")
-    before = issue_figures(BEFORE, "before")
-    after = issue_figures(AFTER, "after")
-    side_by_side(before, after)
+    if "--before" in sys.argv:
+        ref = sys.argv[sys.argv.index("--before") + 1]
+        with checkout(ref) as old:
+            figures = issue_figures({"before": old, "after": {}})
+        side_by_side(figures["before"], figures["after"], ref)
+    else:
+        issue_figures({"this checkout": {}})
     postgres_figures()
     if "--issue-only" in sys.argv:
         return

@@ -133,7 +133,7 @@ def create_app(settings: ServerSettings | None = None, *, clock: Clock | None = 
         task = asyncio.create_task(_rollover_loop(rt, rollover_interval))
         if config.gc_freeze:
             # Everything built so far lives as long as the process: leave it out of the cyclic
-            # collector, whose full passes over it stalled every request for 100 ms or more.
+            # collector, whose full passes over it stalled every request in flight.
             gc.freeze()
         if config.gc_young_threshold:
             _, middle, oldest = gc.get_threshold()
@@ -164,8 +164,8 @@ def create_app(settings: ServerSettings | None = None, *, clock: Clock | None = 
         await rt.db.read(lambda s: s.connection())
         return Health(status="ok")
 
-    # Routes are tried in this order, a few microseconds each, and no path belongs to two of
-    # these routers: the busiest (issuing, calling, the board's reads) come first.
+    # Routes are tried in this order and no path belongs to two of these routers
+    # (test_architecture): the busiest (issuing, calling, the board's reads) come first.
     for router in (tickets_router, windows_router, live_router, auth_router, catalog_router,
                    stats_router, calendar_router, cases_router,
                    stations_router, feedback_router, appointments_router):

@@ -51,9 +51,9 @@ class AuthCache:
     def cached(self, token: str) -> Principal | None:
         """Return a cached login still valid, checked without blocking; None means "look it up".
 
-        Only where the epoch is a local read (SQLite: one indexed row of a file on this
-        machine, tens of microseconds, under a short busy timeout), so the event loop may do
-        it instead of handing the request to a worker thread, which costs more than the read.
+        Only where the epoch is a local read (SQLite: one indexed row of a file on this machine,
+        under a short busy timeout), so the event loop may do it instead of handing the request
+        to a worker thread, which costs more than the read.
         """
         if not self._local or self._seconds <= 0:
             return None

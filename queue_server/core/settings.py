@@ -41,15 +41,14 @@ class ServerSettings(BaseSettings):
     # request, for at most this long; 0 looks every request up in full. Revocation is immediate.
     auth_cache_seconds: float = 30.0
     # Once started, move what start-up built out of the cyclic garbage collector's way (gc.freeze):
-    # a full collection over it took 100 ms of every request in flight, every few seconds.
+    # a full collection over it stalls every request in flight.
     gc_freeze: bool = True
     # The collector's youngest generation is collected once this many more objects live than
     # before (Python's default: 700). Issuing keeps the simulation's new steps alive, so at 700
-    # it ran every few tickets: 7% of a ticket's CPU at 16 clients with 2,000 waiting. Each pass
-    # is bounded by what lives (a few tens of thousands of objects). 0 keeps Python's default.
+    # it ran every few tickets. Each pass is bounded by what lives. 0 keeps Python's default.
     gc_young_threshold: int = Field(default=50_000, ge=0)
-    # uvicorn's line per request on stdout (tokens redacted). It costs 5–10% of a ticket's CPU
-    # when issuing flat out (0.1–0.2 ms); the event log, not this, is the record of what happened.
+    # uvicorn's line per request on stdout (tokens redacted); it has a cost when issuing flat out
+    # (docs/server.md). The event log, not this, is the record of what happened.
     access_log: bool = True
 
     def resolved_database_url(self) -> str:

@@ -142,7 +142,7 @@ class GroupCommit:
         self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._start = threading.Lock()
-        # The writer's own connection: checking one out of the pool and back cost 50 µs a batch.
+        # The writer's own connection, instead of one from the pool for each batch.
         self._connection: Connection | None = None
         self.batches = 0  # for the benchmark: how many commits served how many units of work
         self.units = 0

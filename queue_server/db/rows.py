@@ -1,7 +1,7 @@
 """Model instances for rows written on the driver, built the way the ORM builds loaded rows.
 
-``Ticket(...)`` costs about 135 µs: SQLModel sends each of its 32 fields through both
-SQLAlchemy's attribute events and pydantic's ``__setattr__``. A row the issue path wrote itself
+``Ticket(...)`` is slow: SQLModel sends each of its 32 fields through both SQLAlchemy's
+attribute events and pydantic's ``__setattr__``. A row the issue path wrote itself
 needs none of that: its values go straight into the instance's ``__dict__``, as SQLAlchemy does
 for a row it loads, and the object is transient (in no session), as ``Ticket(...)`` would be.
 """

@@ -227,8 +227,8 @@ class Estimator:
 
     async def _refresh(self) -> None:
         # Off the request path but not free: in one process the simulation takes the CPU from
-        # requests (70 ms at 10,000 waiting). Spaced by REFRESH_SPACING times its own cost, a
-        # stream of calls costs at most a fifth of a core instead of all of it.
+        # requests. Spaced by REFRESH_SPACING times its own cost, a stream of calls costs at most
+        # a fifth of a core instead of all of it.
         wait = self._next_refresh - _time.monotonic()
         if wait > 0:
             await asyncio.sleep(wait)
