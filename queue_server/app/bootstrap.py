@@ -1,4 +1,4 @@
-"""Start-up: configuration, the secret key, migrations, and the hall's own rows."""
+"""Start-up: configuration, the secret key, migrations, and every hall's own rows."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from queue_server.auth.service import ensure_admin
+from queue_server.calendar.workcalendar import CountyCalendar
 from queue_server.core.settings import ServerSettings
 from queue_server.db.engine import read_session, write_session
 from queue_server.db.eventlog import HallState, ensure_hall_row
@@ -68,31 +69,68 @@ def save_admin_password(settings: ServerSettings, password: str) -> Path:
 
 
 def choose_config(settings: ServerSettings, engine: Engine) -> HallConfig:
-    """Pick HALL_CONFIG if set, else an imported configuration, else the bundled hall."""
+    """Pick the default hall's configuration: HALL_CONFIG if set, else an imported one, else the bundled hall."""
     if settings.config is not None:
         return load_file(Path(settings.config))
     with read_session(engine) as session:
-        state = session.exec(select(HallState).where(col(HallState.config_yaml).is_not(None))).first()
+        state = session.exec(select(HallState).where(col(HallState.is_default).is_(True))).first()
+        if state is None:  # a database older than the county: the hall with an imported configuration
+            state = session.exec(select(HallState).where(col(HallState.config_yaml).is_not(None))).first()
         if state is not None and state.config_yaml:
             return parse(state.config_yaml)
     return parse(bundled_yaml())
 
 
+def other_halls(session: Session, default: str) -> list[HallConfig]:
+    """Return the configurations of the county's halls other than the default one."""
+    rows = session.exec(select(HallState).where(HallState.hall != default, col(HallState.config_yaml).is_not(None))
+                        .order_by(col(HallState.hall))).all()
+    return [parse(r.config_yaml) for r in rows if r.config_yaml]
+
+
+def mark_default(session: Session, code: str, now: datetime) -> None:
+    """Make sure the default hall's row exists and is the one marked default (the first start's hall)."""
+    ensure_hall_row(session, code)
+    if session.exec(select(HallState).where(col(HallState.is_default).is_(True))).first() is None:
+        row = session.get(HallState, code)
+        assert row is not None
+        row.is_default = True
+        row.created_at = row.created_at or now
+
+
 @dataclass(frozen=True)
 class Prepared:
-    """What start-up found or made: the hall, and the admin password if one was generated."""
+    """What start-up found or made: the county's halls (default first), and a generated admin password."""
 
-    hall: Hall
+    halls: list[Hall]
     generated_admin_password: str | None
 
+    @property
+    def default(self) -> Hall:
+        """Return the default hall (the one the server first started with)."""
+        return self.halls[0]
 
-def prepare(settings: ServerSettings, engine: Engine, now: datetime) -> Prepared:
-    """Migrate the database and make sure the hall's rows and an admin exist."""
+
+def prepare(settings: ServerSettings, engine: Engine, now: datetime,
+            county: CountyCalendar | None = None) -> Prepared:
+    """Migrate the database and make sure every hall's rows and a county-wide admin exist."""
     with startup_lock(engine):
         upgrade(engine)
-        hall = Hall(choose_config(settings, engine), load_secret(settings))
+        secret = load_secret(settings)
+        default = Hall(choose_config(settings, engine), secret, county)
         with write_session(engine) as session:
-            ensure_hall_row(session, hall.code)
-            ensure_windows(session, hall, now)
+            mark_default(session, default.code, now)
+            halls = [default] + [Hall(c, secret, county) for c in other_halls(session, default.code)]
+            for hall in halls:
+                ensure_windows(session, hall, now)
             password = ensure_admin(session, settings.admin_password, now)
-    return Prepared(hall, password)
+    return Prepared(halls, password)
+
+
+def load_hall(engine: Engine, code: str, secret: bytes, county: CountyCalendar | None) -> Hall | None:
+    """Read a hall another process added; None when the county has no hall with this code."""
+    with read_session(engine) as session:
+        row = session.get(HallState, code)
+    if row is None or not row.config_yaml:
+        return None
+    return Hall(parse(row.config_yaml), secret, county)

@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from queue_server.app.bootstrap import save_admin_password
 from queue_server.app.deps import RuntimeDep
+from queue_server.app.prefix import HallPrefix
 from queue_server.app.runtime import Runtime
 from queue_server.appointments.router import router as appointments_router
 from queue_server.auth.router import router as auth_router
@@ -106,11 +107,13 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 async def _rollover_loop(rt: Runtime, interval: float) -> None:
+    # Each hall rolls over at its own time, in its own unit of work.
     while True:
-        try:
-            await rt.db.write(lambda uow: rollover(uow, rt.clock()))
-        except Exception:
-            log.exception("rollover failed; will retry")
+        for hall in list(rt.halls.values()):
+            try:
+                await hall.db.write(lambda uow: rollover(uow, rt.clock()))
+            except Exception:
+                log.exception("rollover of hall %s failed; will retry", hall.hall.code)
         await asyncio.sleep(interval)
 
 
@@ -155,6 +158,11 @@ def create_app(settings: ServerSettings | None = None, *, clock: Clock | None = 
         redoc_url=None,
     )
     install_error_handlers(app)
+
+    async def hall_exists(code: str) -> bool:
+        return await app.state.runtime.load_hall(code) is not None
+
+    app.add_middleware(HallPrefix, exists=hall_exists)
     app.add_middleware(BodyLimit, max_bytes=config.max_body_bytes)
     app.add_middleware(SecurityHeaders)
 

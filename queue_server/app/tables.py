@@ -3,6 +3,7 @@
 from queue_server.appointments.models import Appointment, AppointmentIpDay, AppointmentSlot
 from queue_server.auth.models import AuthEpoch, AuthSession, Device, User
 from queue_server.cases.models import Case, CaseBatch, CaseCounter, CaseKey, CaseStep
+from queue_server.county.models import CountyCalendarYear, CountyState
 from queue_server.db.eventlog import Event, HallState
 from queue_server.feedback.models import CaseEvaluation, FeedbackItem, FeedbackStep
 from queue_server.halls.models import ServiceStat
@@ -17,9 +18,31 @@ from queue_server.tickets.models import (
 from queue_server.windows.models import WindowState
 
 __all__ = [
-    "AgentDay", "Appointment", "AppointmentIpDay", "AppointmentSlot",
-    "AuthEpoch", "AuthSession", "Case", "CaseBatch", "CaseCounter", "CaseEvaluation", "CaseKey",
-    "CaseStep", "Counter", "Device", "Evaluation", "Event", "FeedbackItem", "FeedbackStep",
-    "HallState", "IdempotencyKey",
-    "MobileIpDay", "ServiceStat", "Ticket", "User", "WindowState",
+    "AgentDay",
+    "Appointment",
+    "AppointmentIpDay",
+    "AppointmentSlot",
+    "AuthEpoch",
+    "AuthSession",
+    "Case",
+    "CaseBatch",
+    "CaseCounter",
+    "CaseEvaluation",
+    "CaseKey",
+    "CaseStep",
+    "Counter",
+    "CountyCalendarYear",
+    "CountyState",
+    "Device",
+    "Evaluation",
+    "Event",
+    "FeedbackItem",
+    "FeedbackStep",
+    "HallState",
+    "IdempotencyKey",
+    "MobileIpDay",
+    "ServiceStat",
+    "Ticket",
+    "User",
+    "WindowState",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel
 from pydantic import Field as PField
@@ -27,6 +28,7 @@ class User(SQLModel, table=True):
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     disabled: bool = False
     station: str | None = None  # an agent's village station (代办员所属村站)
+    hall: str = Field(default="", index=True)  # the hall's code, or "*" for a county-wide manager or admin
 
 
 class AuthSession(SQLModel, table=True):
@@ -80,6 +82,9 @@ class UserCreate(BaseModel):
     role: Role
     display_name: str = PField(default="", max_length=64)
     station: str | None = PField(default=None, max_length=20)  # required for an agent
+    # "*": a manager or admin who holds the role in every hall of the county. Otherwise the user
+    # belongs to the hall the request names (/h/{code}/…, or the default hall).
+    hall: Literal["*"] | None = None
     model_config = {"extra": "forbid"}
 
 
@@ -116,6 +121,7 @@ class UserPublic(BaseModel):
     display_name: str
     disabled: bool = False  # shown only when true
     station: str | None = None  # an agent's station; shown only for agents
+    hall: str | None = None  # the hall's code, or "*" for a county-wide manager or admin
 
 
 class LoginResult(BaseModel):
@@ -135,6 +141,7 @@ class Me(BaseModel):
     window: int | None
     station: str | None = None  # an agent's village station
     station_name: str | None = None
+    hall: str = ""  # the caller's own hall, or "*" for a county-wide manager or admin
 
 
 class DevicePublic(BaseModel):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response
-from sqlmodel import col, select
 
 from queue_server.app.deps import (
     SESSION_COOKIE,
@@ -41,7 +40,7 @@ UserName = Annotated[str, Path(min_length=1, max_length=64)]
 
 def _user_public(user: User) -> UserPublic:
     return UserPublic(username=user.username, role=user.role, display_name=user.display_name,
-                      disabled=user.disabled, station=user.station)
+                      disabled=user.disabled, station=user.station, hall=user.hall or None)
 
 
 def _device_public(hall: Hall, d: Device) -> DevicePublic:
@@ -80,38 +79,38 @@ async def me(who: AnyCallerDep, rt: RuntimeDep) -> Me:
     names = {s.code: s.name for s in rt.hall.config.stations}
     return Me(kind=who.kind, username=who.username, role=who.role,
               display_name=who.display_name, window=who.window, station=who.station,
-              station_name=names.get(who.station or ""))
+              station_name=names.get(who.station or ""), hall=who.hall)
 
 
 @router.post("/admin/users", status_code=201, response_model=UserPublic,
              response_model_exclude_defaults=True)
-async def add_user(body: UserCreate, rt: RuntimeDep, _: AdminDep) -> UserPublic:
-    """Add a staff user."""
+async def add_user(body: UserCreate, rt: RuntimeDep, who: AdminDep) -> UserPublic:
+    """Add a staff user to this hall, or a county-wide manager or admin ("hall": "*")."""
     now, hashed = rt.clock(), await rt.logins.hash(body.password)
-    user = await rt.db.write(lambda uow: service.add_user(uow, body, now, hashed), lock=False)
+    user = await rt.db.write(lambda uow: service.add_user(uow, body, now, hashed, by=who), lock=False)
     return _user_public(user)
 
 
 @router.post("/admin/users/{username}/disable", response_model=UserPublic)
-async def disable_user(username: UserName, rt: RuntimeDep, _: AdminDep) -> UserPublic:
+async def disable_user(username: UserName, rt: RuntimeDep, who: AdminDep) -> UserPublic:
     """Disable a user; their sessions end at once."""
-    user = await rt.db.write(lambda uow: service.disable_user(uow, username), lock=False)
+    user = await rt.db.write(lambda uow: service.disable_user(uow, username, by=who), lock=False)
     return _user_public(user)
 
 
 @router.post("/admin/users/{username}/password", response_model=UserPublic)
 async def set_password(username: UserName, body: PasswordBody, rt: RuntimeDep,
-                       _: AdminDep) -> UserPublic:
+                       who: AdminDep) -> UserPublic:
     """Set a user's password; their sessions end at once."""
     hashed = await rt.logins.hash(body.password)
-    user = await rt.db.write(lambda uow: service.set_password(uow, username, hashed), lock=False)
+    user = await rt.db.write(lambda uow: service.set_password(uow, username, hashed, by=who), lock=False)
     return _user_public(user)
 
 
 @router.get("/admin/users", response_model=list[UserPublic], response_model_exclude_defaults=True)
 async def list_users(rt: RuntimeDep, _: AdminDep) -> list[UserPublic]:
-    """List staff users."""
-    users = await rt.db.read(lambda s: list(s.exec(select(User).order_by(col(User.id))).all()))
+    """List this hall's staff users."""
+    users = await rt.db.read(lambda s: service.list_users(s, rt.hall.code))
     return [_user_public(u) for u in users]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -21,9 +21,9 @@ from queue_server.auth.models import (
     User,
     UserCreate,
 )
-from queue_server.core.errors import Conflict, Invalid, NotFound
+from queue_server.core.errors import Conflict, Forbidden, Invalid, NotFound
 from queue_server.db.uow import UnitOfWork
-from queue_server.domain.model import DeviceKind, Role
+from queue_server.domain.model import COUNTY_WIDE, DeviceKind, Role
 from queue_server.halls.hall import Hall
 
 _hasher = PasswordHasher()
@@ -40,11 +40,25 @@ class Principal:
     device_id: int | None = None
     window: int | None = None  # a pad's window
     station: str | None = None  # an agent's village station
+    hall: str = ""  # the hall the user or device belongs to, or COUNTY_WIDE
 
     @property
     def actor(self) -> str:
         """Return how the event log names this principal."""
         return f"user:{self.username}" if self.kind == "user" else f"device:{self.device_id}"
+
+    @property
+    def county_wide(self) -> bool:
+        """Tell whether this user holds its role in every hall (a county manager or admin)."""
+        return self.kind == "user" and self.hall == COUNTY_WIDE
+
+    def belongs_to(self, hall: str) -> bool:
+        """Tell whether this user or device may act in a hall."""
+        return self.hall in (hall, COUNTY_WIDE)
+
+    def foreign(self) -> Principal:
+        """Return this caller as seen by another hall: neither staff nor a device there."""
+        return replace(self, kind="foreign")
 
     @property
     def is_staff(self) -> bool:
@@ -73,16 +87,27 @@ def hash_password(password: str) -> str:
 
 
 def add_user(uow: UnitOfWork, body: UserCreate, now: datetime,
-             password_hash: str | None = None) -> User:
-    """Create a staff user, or raise Conflict if the name is taken."""
+             password_hash: str | None = None, *, by: Principal | None = None) -> User:
+    """Create a staff user in the unit of work's hall (or county-wide), or raise Conflict if the name is taken.
+
+    ``by`` is the admin asking (None: the command line, run by whoever runs the server).
+    Usernames are unique across the county: everyone logs in at the same place.
+    """
     session = uow.session
+    hall = uow.hall.code
+    if body.hall == COUNTY_WIDE:
+        if by is not None and not (by.county_wide and by.role == Role.ADMIN):
+            raise Forbidden("只有县级系统管理员可以添加全县通用的账号")
+        if body.role not in (Role.MANAGER, Role.ADMIN):
+            raise Invalid("全县通用的账号只能是管理人员（manager）或系统管理员（admin）")
+        hall = COUNTY_WIDE
     if session.exec(select(User).where(User.username == body.username)).first():
         raise Conflict(f"用户名 {body.username} 已存在")
     check_station(uow.hall, body.role, body.station)
     user = User(
         username=body.username, password_hash=password_hash or hash_password(body.password),
         role=body.role, station=body.station,
-        display_name=body.display_name or body.username, created_at=now,
+        display_name=body.display_name or body.username, created_at=now, hall=hall,
     )
     session.add(user)
     session.flush()
@@ -113,11 +138,23 @@ def open_session(uow: UnitOfWork, user: User, now: datetime, hours: int) -> str:
     return token
 
 
-def _user(session: Session, username: str) -> User:
+def _user(session: Session, username: str, hall: str | None) -> User:
+    """Return a user of this hall (any hall, or county-wide, when hall is None), or raise NotFound."""
     user = session.exec(select(User).where(User.username == username)).first()
-    if user is None:
-        raise NotFound(f"没有用户 {username}")
+    if user is None or (hall is not None and user.hall != hall):
+        raise NotFound(f"本大厅没有用户 {username}")
     return user
+
+
+def _scope(uow: UnitOfWork, by: Principal | None) -> str | None:
+    """Return the hall whose users an admin may manage: None for a county-wide admin or the CLI."""
+    return None if by is None or by.county_wide else uow.hall.code
+
+
+def list_users(session: Session, hall: str) -> list[User]:
+    """List the users who may act in a hall: its own, and the county-wide managers and admins."""
+    return list(session.exec(select(User).where(col(User.hall).in_([hall, COUNTY_WIDE]))
+                             .order_by(col(User.id))).all())
 
 
 def raise_epoch(session: Session) -> None:
@@ -132,18 +169,19 @@ def revoke_sessions(session: Session, user_id: int) -> int:
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def disable_user(uow: UnitOfWork, username: str) -> User:
-    """Disable a user and end their sessions."""
-    user = _user(uow.session, username)
+def disable_user(uow: UnitOfWork, username: str, *, by: Principal | None = None) -> User:
+    """Disable a user and end their sessions; a hall's admin may act only on the hall's users."""
+    user = _user(uow.session, username, _scope(uow, by))
     user.disabled = True
     assert user.id is not None
     revoke_sessions(uow.session, user.id)
     return user
 
 
-def set_password(uow: UnitOfWork, username: str, password_hash: str) -> User:
+def set_password(uow: UnitOfWork, username: str, password_hash: str, *,
+                 by: Principal | None = None) -> User:
     """Give a user a new (already hashed) password and end their sessions."""
-    user = _user(uow.session, username)
+    user = _user(uow.session, username, _scope(uow, by))
     user.password_hash = password_hash
     assert user.id is not None
     revoke_sessions(uow.session, user.id)
@@ -173,11 +211,11 @@ def resolve(session: Session, digest: str, now: datetime) -> Login | None:
         user = session.get(User, auth.user_id)
         if user is not None and not user.disabled:
             return Login(Principal("user", user.role, user.username, user.display_name,
-                                   station=user.station), auth.expires_at)
+                                   station=user.station, hall=user.hall), auth.expires_at)
     device = session.exec(select(Device).where(Device.token_hash == digest)).first()
     if device is not None and not device.revoked:
         return Login(Principal("device", device.kind, device_id=device.id, window=device.window,
-                               display_name=device.name), None)
+                               display_name=device.name, hall=device.hall), None)
     return None
 
 
@@ -199,7 +237,7 @@ def add_device(uow: UnitOfWork, body: DeviceCreate, now: datetime) -> tuple[Devi
 def revoke_device(uow: UnitOfWork, device_id: int) -> None:
     """Revoke a device token."""
     device = uow.session.get(Device, device_id)
-    if device is None or device.revoked:
+    if device is None or device.revoked or device.hall != uow.hall.code:
         raise NotFound("设备不存在")
     device.revoked = True
     raise_epoch(uow.session)
@@ -222,12 +260,12 @@ def list_devices(session: Session, hall: str) -> list[Device]:
 
 
 def ensure_admin(session: Session, password: str | None, now: datetime) -> str | None:
-    """Create user admin if no admin exists; return a generated password to print once."""
+    """Create the county-wide user admin if no admin exists; return a generated password to print once."""
     if session.exec(select(User).where(User.role == Role.ADMIN)).first():
         return None
     generated = None
     if not password:
         generated = password = secrets.token_urlsafe(12)
     session.add(User(username="admin", password_hash=hash_password(password), role=Role.ADMIN,
-                     display_name="管理员", created_at=now))
+                     display_name="管理员", created_at=now, hall=COUNTY_WIDE))
     return generated

@@ -16,7 +16,7 @@ NOTIFY_CHANNEL = "hall_events"
 
 
 class HallState(SQLModel, table=True):
-    """One row per hall: the last event seq, and an imported configuration if any."""
+    """One row per hall of the county: its event seq, its configuration, and the default mark."""
 
     __tablename__ = "hall_state"
 
@@ -24,6 +24,9 @@ class HallState(SQLModel, table=True):
     last_seq: int = 0
     config_yaml: str | None = Field(default=None, sa_column=Column(Text))
     current_day: str | None = None  # the service day the rollover last saw
+    is_default: bool = False  # the hall the server first started with (HALL_CONFIG)
+    name: str | None = None
+    created_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
 
 
 class Event(SQLModel, table=True):

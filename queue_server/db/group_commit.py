@@ -18,6 +18,7 @@ from sqlmodel import Session
 from queue_server.core.events import Envelope
 from queue_server.db.driver import Driver
 from queue_server.db.engine import write_session
+from queue_server.halls.hall import Hall
 
 if TYPE_CHECKING:
     from queue_server.db.uow import UnitOfWork
@@ -38,6 +39,7 @@ class Settler(Protocol):
 
 @dataclass
 class _Pending:
+    hall: Hall
     fn: Callable[[UnitOfWork], Any]
     after: Callable[[Any, list[Envelope]], Any] | None
     settler: Settler | None
@@ -121,7 +123,7 @@ class _Batch:
 class GroupCommit:
     """Group commit for SQLite: units of work that arrive together share one transaction and one fsync.
 
-    One writer thread drains a queue of pending units of work and runs them one after another in
+    One writer thread drains a queue of pending units of work, of whatever hall, and runs them one after another in
     a single write transaction, each inside its own SAVEPOINT, so a refused one rolls back alone
     and gets its own error. One COMMIT (one fsync with synchronous=FULL) ends the batch; only then
     is each request answered, in seq order. Numbering, idempotency and seq order do not change:
@@ -136,7 +138,7 @@ class GroupCommit:
 
     MAX_BATCH = 128
 
-    def __init__(self, engine: Engine, make_uow: Callable[[Session, Driver], UnitOfWork]) -> None:
+    def __init__(self, engine: Engine, make_uow: Callable[[Session, Driver, Hall], UnitOfWork]) -> None:
         self._engine = engine
         self._make_uow = make_uow
         self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
@@ -149,7 +151,7 @@ class GroupCommit:
 
     async def submit(self, fn: Callable[[UnitOfWork], Any],
                      after: Callable[[Any, list[Envelope]], Any] | None,
-                     settler: Settler | None = None) -> Done:
+                     settler: Settler | None = None, *, hall: Hall) -> Done:
         """Queue a unit of work; return its value, ``after``'s result and its events once committed.
 
         ``settler.settle`` runs once a batch, after every ``after`` in it and before any answer.
@@ -161,7 +163,7 @@ class GroupCommit:
                 if self._thread is None:
                     self._thread = threading.Thread(target=self._loop, name="group-commit", daemon=True)
                     self._thread.start()
-        self._queue.put(_Pending(fn, after, settler, loop, future))
+        self._queue.put(_Pending(hall, fn, after, settler, loop, future))
         return await future
 
     def close(self) -> None:
@@ -218,7 +220,7 @@ class GroupCommit:
             with write_session(self._engine, self._connect()) as session:
                 driver = Driver(session)  # one connection serves the whole batch
                 for item in batch.items:
-                    uow = self._make_uow(session, driver)
+                    uow = self._make_uow(session, driver, item.hall)
                     savepoint = None if alone else session.begin_nested()
                     try:
                         uow.lock()

@@ -72,21 +72,32 @@ class UnitOfWork:
             self._handling = None
 
 
-class Database:
-    """Run reads and units of work in worker threads; publish events after each commit."""
+def group_writer(engine: Engine, bus: MessageBus) -> GroupCommit | None:
+    """Return the group-commit writer a process's halls share on SQLite; None on PostgreSQL.
 
-    def __init__(self, engine: Engine, hall: Hall, *, bus: MessageBus) -> None:
+    One SQLite file takes one writer at a time whatever the hall, so the halls share one writer
+    and its batches; PostgreSQL commits concurrent transactions by itself.
+    """
+    if engine.dialect.name != "sqlite":
+        return None
+    return GroupCommit(engine, lambda session, driver, hall: UnitOfWork(session, hall, bus, driver))
+
+
+class Database:
+    """One hall's reads and units of work, run in worker threads; events published after each commit."""
+
+    def __init__(self, engine: Engine, hall: Hall, *, bus: MessageBus,
+                 group: GroupCommit | None = None) -> None:
         self.engine = engine
         self.hall = hall
         self.bus = bus
         self._publish: Publish | None = None
-        # SQLite only: PostgreSQL commits concurrent transactions by itself.
-        self.group = (GroupCommit(engine, lambda session, driver: UnitOfWork(session, hall, bus, driver))
-                      if engine.dialect.name == "sqlite" else None)
+        self._owns_group = group is None
+        self.group = group if group is not None else group_writer(engine, bus)
 
     def close(self) -> None:
-        """Commit what is queued and stop the group-commit writer."""
-        if self.group is not None:
+        """Commit what is queued and stop the group-commit writer, if this database started it."""
+        if self.group is not None and self._owns_group:
             self.group.close()
 
     def publish_to(self, publish: Publish) -> None:
@@ -114,7 +125,7 @@ class Database:
     async def write(self, fn: Callable[[UnitOfWork], T], *, lock: bool = True) -> T:
         """Run a use case in a unit of work, then publish its events."""
         if self.group is not None and lock:
-            value, _, events = await self.group.submit(fn, None)
+            value, _, events = await self.group.submit(fn, None, hall=self.hall)
             await self.publish(events)
             return value
         value, events = await run_in_threadpool(lambda: self.run_write(fn, lock=lock))
@@ -130,7 +141,7 @@ class Database:
         loop, while the batch commits), else right away in the worker thread after the commit.
         """
         if self.group is not None:
-            value, result, events = await self.group.submit(fn, after, settler)
+            value, result, events = await self.group.submit(fn, after, settler, hall=self.hall)
             await self.publish(events)
             return value, result
 

@@ -18,6 +18,10 @@ class TicketStatus(StrEnum):
 
 
 OPEN_STATUSES = (TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING)
+# A user who holds their role in every hall of the county (a county manager or admin).
+COUNTY_WIDE = "*"
+# A hall's code: what its URLs carry (/h/{code}/…).
+HALL_CODE = r"^[a-z0-9-]{2,32}$"
 
 
 class Channel(StrEnum):

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from sqlmodel import Session, select
 
 from queue_server.app.deps import ManagerDep, RowId, RuntimeDep, client_ip
-from queue_server.app.runtime import Runtime
+from queue_server.app.runtime import HallRuntime
 from queue_server.cases.queries import read_case
 from queue_server.core.errors import ApiError, Invalid, RateLimited
 from queue_server.domain.feedback import FeedbackAction
@@ -33,7 +33,7 @@ router = APIRouter(tags=["feedback"])
 DayParam = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD")]
 
 
-def _view(rt: Runtime, session: Session, item: FeedbackItem) -> FeedbackPublic:
+def _view(rt: HallRuntime, session: Session, item: FeedbackItem) -> FeedbackPublic:
     return queries.item_views(session, rt.hall, [item], rt.hall.local_date(rt.clock()))[0]
 
 
@@ -108,7 +108,7 @@ async def reveal_phone(item_id: RowId, rt: RuntimeDep, who: ManagerDep) -> Phone
     return PhoneRevealed(id=item.id, phone=item.phone)
 
 
-def _evaluation(row: CaseEvaluation, rt: Runtime) -> CaseEvaluationPublic:
+def _evaluation(row: CaseEvaluation, rt: HallRuntime) -> CaseEvaluationPublic:
     return CaseEvaluationPublic(case=row.case_id, grade=row.grade,
                                 reasons=json.loads(row.reasons or "[]"),
                                 comment=row.comment, at=rt.hall.local_iso(row.at) or "")

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from queue_server.calendar.workcalendar import WorkCalendar
+from queue_server.calendar.workcalendar import CountyCalendar, WorkCalendar
 from queue_server.domain.model import WindowProfile
 from queue_server.domain.numbering import parse_rollover, service_day
 from queue_server.hallconfig.schema import Category, Department, HallConfig, Matter, Service
@@ -18,6 +18,7 @@ class Hall:
 
     config: HallConfig
     secret: bytes
+    county: CountyCalendar | None = None  # the county's announced years, shared by every hall
     tz: ZoneInfo = field(init=False)
     rollover: time = field(init=False)
     profiles: dict[int, WindowProfile] = field(init=False)
@@ -47,7 +48,7 @@ class Hall:
             self.matters_by_service.setdefault(m.service, []).append(m)
         self.matters = {m.code: m for m in cfg.matters}
         overrides = cfg.settings.calendar
-        self.calendar = WorkCalendar(overrides.extra_holidays, overrides.extra_workdays)
+        self.calendar = WorkCalendar(overrides.extra_holidays, overrides.extra_workdays, county=self.county)
         self.windows_by_service = {
             code: [n for n, p in sorted(self.profiles.items()) if p.serves(code)]
             for code in self.services

@@ -74,12 +74,12 @@ class Feed:
     cases (only events about a followed case can change it). Both keep the same caps.
     """
 
-    def __init__(self, hub: Hub, compute: Compute, *, per_item: int, per_ip: int, total: int,
+    def __init__(self, hub: Hub, compute: Compute, *, per_item: int, caps: SocketCaps,
                  touches: Touches | None = None) -> None:
         self._compute = compute
         self._touches = touches
         self.per_item = per_item
-        self.caps = SocketCaps(total=total, per_ip=per_ip)
+        self.caps = caps  # per address and in total: shared by every hall's feeds
         self._watches: dict[tuple[int, str], set[Watch]] = {}
         self._views: dict[tuple[int, str], View] = {}
         self._dirty = asyncio.Event()

@@ -7,7 +7,7 @@ import logging
 from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
 
 from queue_server.app.deps import MAX_ID, RuntimeDep, get_runtime, public_base
-from queue_server.app.runtime import Runtime
+from queue_server.app.runtime import HallRuntime
 from queue_server.db.eventlog import events_after
 from queue_server.domain.privacy import token_matches
 from queue_server.readmodel.models import QueueSnapshot
@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 router = APIRouter(tags=["live"])
 
 
-async def snapshot(rt: Runtime) -> QueueSnapshot:
+async def snapshot(rt: HallRuntime) -> QueueSnapshot:
     """Return the live snapshot with fresh estimates."""
     est = await rt.estimator.current()
     return await rt.db.read(lambda s: queue_snapshot(s, rt.hall, est.services))
@@ -74,7 +74,7 @@ async def hall_socket(ws: WebSocket, since: str | None = Query(default=None)) ->
         await close_quietly(ws)
 
 
-async def _stream_hall(ws: WebSocket, rt: Runtime, sub: Subscriber, start: int | None) -> None:
+async def _stream_hall(ws: WebSocket, rt: HallRuntime, sub: Subscriber, start: int | None) -> None:
     after = -1
     if start is not None and start <= rt.hub.last_seq:
         missed = await rt.db.read(lambda s: events_after(

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from queue_server.app.deps import ManagerDep, RuntimeDep
-from queue_server.app.runtime import Runtime
+from queue_server.app.runtime import HallRuntime
 from queue_server.core.errors import Invalid
 from queue_server.readmodel.monitor import LiveMonitor, live_monitor
 from queue_server.stats.exports import build_summary, tickets_csv, tickets_xlsx
@@ -25,7 +25,7 @@ from queue_server.stats.ranges import XLSX, DayParam, FromParam, attachment, day
 
 router = APIRouter(prefix="/api/stats", tags=["statistics"])
 
-async def _range(rt: Runtime, first: str | None, last: str | None) -> tuple[date, date]:
+async def _range(rt: HallRuntime, first: str | None, last: str | None) -> tuple[date, date]:
     days = day_range(first, last, rt.hall.day(rt.clock()))
     await run_in_threadpool(rt.estimator.flush)  # first estimates are recorded in batches
     return days
@@ -67,7 +67,7 @@ async def live(rt: RuntimeDep, _: ManagerDep) -> LiveMonitor:
     return await rt.db.read(lambda s: live_monitor(s, rt.hall, now, est.services))
 
 
-def _local_range(rt: Runtime, first: str | None, last: str | None) -> tuple[date, date]:
+def _local_range(rt: HallRuntime, first: str | None, last: str | None) -> tuple[date, date]:
     return day_range(first, last, rt.hall.local_date(rt.clock()))
 
 

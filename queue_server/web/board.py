@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from display.tts import TtsUnavailable, spoken_call
 from queue_server.app.deps import RuntimeDep, client_ip, public_base
-from queue_server.app.runtime import Runtime
+from queue_server.app.runtime import HallRuntime
 from queue_server.core.errors import ApiError, Invalid, NotFound, RateLimited
 from queue_server.web.pages import templates
 
@@ -22,7 +22,7 @@ router = APIRouter()
 MAX_QR_DATA = 400
 
 
-def board_config(rt: Runtime) -> dict[str, Any]:
+def board_config(rt: HallRuntime) -> dict[str, Any]:
     """Return what the board needs from the hall configuration."""
     cfg = rt.hall.config
     return {

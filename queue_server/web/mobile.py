@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 
 from queue_server.app.deps import PhoneDeviceDep, RuntimeDep, give_device_cookie
-from queue_server.app.runtime import Runtime
+from queue_server.app.runtime import HallRuntime
 from queue_server.domain.model import MobileEntry
 from queue_server.domain.passes import classify_pass
 from queue_server.web.pages import templates
@@ -41,7 +41,7 @@ async def hall_pass_check(rt: RuntimeDep,
     return PassCheck(valid=reason == "valid", mode=mode, reason=reason)
 
 
-def _page(request: Request, rt: Runtime, name: str, **context: Any) -> HTMLResponse:
+def _page(request: Request, rt: HallRuntime, name: str, **context: Any) -> HTMLResponse:
     hall = rt.hall.config.hall
     return templates.TemplateResponse(request, name, {
         "hall_name": hall.short_name or hall.name, **context})

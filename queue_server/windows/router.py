@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from queue_server.app.deps import BaseUrlDep, CallerDep, PadOrStaffDep, RuntimeDep, StaffDep
-from queue_server.app.runtime import Runtime
+from queue_server.app.runtime import HallRuntime
 from queue_server.db.uow import UnitOfWork
 from queue_server.readmodel.queries import window_queue
 from queue_server.tickets.models import (
@@ -33,7 +33,7 @@ async def list_windows(rt: RuntimeDep, _: CallerDep, base: BaseUrlDep) -> list[W
     return await rt.db.read(lambda s: windows_public(s, rt.hall, base))
 
 
-async def _window(rt: Runtime, base: str, use_case: Callable[[UnitOfWork], WindowState]) -> WindowPublic:
+async def _window(rt: HallRuntime, base: str, use_case: Callable[[UnitOfWork], WindowState]) -> WindowPublic:
     def run(uow: UnitOfWork) -> WindowPublic:
         state = use_case(uow)
         return window_by_number(uow.session, rt.hall, state.number, base)
@@ -71,7 +71,7 @@ async def close_window(number: int, rt: RuntimeDep, who: StaffDep, base: BaseUrl
     return await _window(rt, base, lambda uow: opening.close(uow, number=number, who=who, now=now))
 
 
-async def _ticket(rt: Runtime, base: str, use_case: Callable[[UnitOfWork], Ticket | None]
+async def _ticket(rt: HallRuntime, base: str, use_case: Callable[[UnitOfWork], Ticket | None]
                   ) -> TicketAction | Response:
     ticket = await rt.db.write(use_case)
     if ticket is None:

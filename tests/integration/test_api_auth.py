@@ -100,7 +100,7 @@ def test_admin_adds_and_lists_users_and_lists_never_show_password_hashes(
     admin = api.admin()
     r = add_user(api, admin, "li.clerk", "clerk", "李办事员")
     assert r.status_code == 201, r.text
-    assert r.json() == {"username": "li.clerk", "role": "clerk", "display_name": "李办事员"}
+    assert r.json() == {"username": "li.clerk", "role": "clerk", "display_name": "李办事员", "hall": "puan"}
     assert add_user(api, admin, "wang.mgr", "manager").status_code == 201
     listing = api.http.get("/api/admin/users", headers=admin)
     assert listing.status_code == 200

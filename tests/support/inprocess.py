@@ -32,6 +32,6 @@ def database(var_dir: Path, url: str = "") -> Iterator[Database]:
     engine = make_engine(settings.resolved_database_url())
     try:
         ready = prepare(settings, engine, NOON)
-        yield Database(engine, ready.hall, bus=message_bus())
+        yield Database(engine, ready.default, bus=message_bus())
     finally:
         engine.dispose()
