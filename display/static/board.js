@@ -1,7 +1,7 @@
 // The hall board: /ws/hall → pure state (state.js) → DOM, with the announcer and the pass QR.
 
-import { adoptFragmentToken, api, ApiError } from "/static/common/api.js";
-import { connectHall } from "/static/common/hallsocket.js";
+import { adoptFragmentToken, api, ApiError } from "../common/api.js";
+import { connectHall } from "../common/hallsocket.js";
 import * as S from "./state.js";
 import { browserVoice, createAnnouncer, webAudioChime } from "./announcer.js";
 

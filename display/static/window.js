@@ -1,6 +1,6 @@
 // The screen above one window: its name, its current number in enormous type, its status.
 
-import { connectHall } from "/static/common/hallsocket.js";
+import { connectHall } from "../common/hallsocket.js";
 import { initialWindow, reduceWindow } from "./state.js";
 
 const cfg = JSON.parse(document.getElementById("window-config").textContent);

@@ -1,0 +1,72 @@
+// @ts-check
+// The pages' one way to find elements and to draw templates into them.
+//
+// Templates are lit-html's: values are escaped by the library, lists are keyed, and an input
+// bound with live() keeps what the user is typing when the template is drawn again.
+
+import { html, nothing, render, svg } from "../vendor/lit-html/lit-html.js";
+import { classMap } from "../vendor/lit-html/directives/class-map.js";
+import { ifDefined } from "../vendor/lit-html/directives/if-defined.js";
+import { live } from "../vendor/lit-html/directives/live.js";
+import { repeat } from "../vendor/lit-html/directives/repeat.js";
+
+export { classMap, html, ifDefined, live, nothing, repeat, svg };
+
+/**
+ * Return the element with this id, checked to be of the given type (HTMLElement by default).
+ * A missing element is a fault of the page shell, so it throws with the id in the message.
+ * @template {Element} [T=HTMLElement]
+ * @param {string} id
+ * @param {{ new (): T, prototype: T }} [type]
+ * @returns {T}
+ */
+export function $(id, type) {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`#${id} is missing from the page`);
+  const want = type || HTMLElement;
+  if (!(el instanceof want)) throw new Error(`#${id} is a ${el.tagName}, not a ${want.name}`);
+  return /** @type {T} */ (/** @type {unknown} */ (el));
+}
+
+/**
+ * Return the first element matching a selector (inside root), checked to be of the given type, or null.
+ * @template {Element} [T=HTMLElement]
+ * @param {string} selector
+ * @param {{ new (): T, prototype: T }} [type]
+ * @param {ParentNode} [root]
+ * @returns {T | null}
+ */
+export function query(selector, type, root = document) {
+  const el = root.querySelector(selector);
+  const want = type || HTMLElement;
+  return el instanceof want ? /** @type {T} */ (el) : null;
+}
+
+/**
+ * Return every element matching a selector (inside root) that is of the given type.
+ * @template {Element} [T=HTMLElement]
+ * @param {string} selector
+ * @param {{ new (): T, prototype: T }} [type]
+ * @param {ParentNode} [root]
+ * @returns {T[]}
+ */
+export function queryAll(selector, type, root = document) {
+  const want = type || HTMLElement;
+  return /** @type {T[]} */ (Array.from(root.querySelectorAll(selector)).filter((el) => el instanceof want));
+}
+
+const drawn = new WeakSet();
+
+/**
+ * Draw a template into a container, updating only what changed since the last draw.
+ * What the page shell had put there (a placeholder, a server-rendered first view) is cleared once.
+ * @param {HTMLElement | DocumentFragment} container
+ * @param {unknown} template
+ */
+export function draw(container, template) {
+  if (!drawn.has(container)) {
+    container.replaceChildren();
+    drawn.add(container);
+  }
+  render(template, container);
+}
