@@ -12,47 +12,85 @@ import { repeat } from "../vendor/lit-html/directives/repeat.js";
 
 export { classMap, html, ifDefined, live, nothing, repeat, svg };
 
+/** @typedef {{ new (): Element, prototype: Element }} ElementType */
+
 /**
- * Return the element with this id, checked to be of the given type (HTMLElement by default).
- * A missing element is a fault of the page shell, so it throws with the id in the message.
- * @template {Element} [T=HTMLElement]
+ * Return the element with this id (an HTMLElement), or fail: a missing element is a fault of the page shell.
+ * @overload
  * @param {string} id
- * @param {{ new (): T, prototype: T }} [type]
+ * @returns {HTMLElement}
+ */
+/**
+ * Return the element with this id, checked to be of the given type.
+ * @template {Element} T
+ * @overload
+ * @param {string} id
+ * @param {{ new (): T, prototype: T }} type
  * @returns {T}
+ */
+/**
+ * @param {string} id
+ * @param {ElementType} [type]
+ * @returns {Element}
  */
 export function $(id, type) {
   const el = document.getElementById(id);
   if (!el) throw new Error(`#${id} is missing from the page`);
   const want = type || HTMLElement;
-  if (!(el instanceof want)) throw new Error(`#${id} is a ${el.tagName}, not a ${want.name}`);
-  return /** @type {T} */ (/** @type {unknown} */ (el));
+  if (!(el instanceof want)) throw new Error(`#${id} is not a ${want.name}`);
+  return el;
 }
 
 /**
- * Return the first element matching a selector (inside root), checked to be of the given type, or null.
- * @template {Element} [T=HTMLElement]
+ * Return the first HTMLElement matching a selector (inside root), or null.
+ * @overload
  * @param {string} selector
- * @param {{ new (): T, prototype: T }} [type]
+ * @returns {HTMLElement | null}
+ */
+/**
+ * Return the first element matching a selector (inside root) if it is of the given type, or null.
+ * @template {Element} T
+ * @overload
+ * @param {string} selector
+ * @param {{ new (): T, prototype: T }} type
  * @param {ParentNode} [root]
  * @returns {T | null}
  */
+/**
+ * @param {string} selector
+ * @param {ElementType} [type]
+ * @param {ParentNode} [root]
+ * @returns {Element | null}
+ */
 export function query(selector, type, root = document) {
   const el = root.querySelector(selector);
-  const want = type || HTMLElement;
-  return el instanceof want ? /** @type {T} */ (el) : null;
+  return el instanceof (type || HTMLElement) ? el : null;
 }
 
 /**
- * Return every element matching a selector (inside root) that is of the given type.
- * @template {Element} [T=HTMLElement]
+ * Return every HTMLElement matching a selector.
+ * @overload
  * @param {string} selector
- * @param {{ new (): T, prototype: T }} [type]
+ * @returns {HTMLElement[]}
+ */
+/**
+ * Return every element matching a selector (inside root) that is of the given type.
+ * @template {Element} T
+ * @overload
+ * @param {string} selector
+ * @param {{ new (): T, prototype: T }} type
  * @param {ParentNode} [root]
  * @returns {T[]}
  */
+/**
+ * @param {string} selector
+ * @param {ElementType} [type]
+ * @param {ParentNode} [root]
+ * @returns {Element[]}
+ */
 export function queryAll(selector, type, root = document) {
   const want = type || HTMLElement;
-  return /** @type {T[]} */ (Array.from(root.querySelectorAll(selector)).filter((el) => el instanceof want));
+  return Array.from(root.querySelectorAll(selector)).filter((el) => el instanceof want);
 }
 
 const drawn = new WeakSet();
