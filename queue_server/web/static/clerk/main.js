@@ -1,7 +1,7 @@
 // @ts-check
 // Clerk console: wires the pure state (state.js) to the DOM, the API and the hall websocket.
 import { api } from "../common/api.js";
-import { $, draw, html, live, nothing, query, repeat } from "../common/dom.js";
+import { $, draw, html, live, nothing, query, repeat, translated } from "../common/dom.js";
 import { connectHall } from "../common/hallsocket.js";
 import * as S from "./state.js";
 import { applyStatic, loadLang, otherLang, saveLang, translator } from "./i18n.js";
@@ -433,16 +433,6 @@ function renderWalkIn(w) {
   draw($("walkin-service"), repeat(opts, (o) => o.code, (o) => html`<option value=${o.code}>${o.category} ${o.name}</option>`));
 }
 
-/**
- * Fill a translation's {keep} with emphasised words (the transfer dialog's hint).
- * @param {string} key
- * @param {string} strongKey
- */
-function emphasised(key, strongKey) {
-  const [before, after = ""] = t(key, { keep: "\u0000" }).split("\u0000");
-  return html`${before}<strong>${t(strongKey)}</strong>${after}`;
-}
-
 let dialogShown = false;
 /** @param {Win | null} w */
 function renderDialog(w) {
@@ -458,7 +448,7 @@ function renderDialog(w) {
   const busy = !!state.pending;
   draw($("dialog-root"), html`<div class="backdrop"><div class="dialog" role="dialog" aria-modal="true" aria-labelledby="transfer-title">
     <h2 id="transfer-title">${t("tr_title", { number: tk.number, svc: svcName(tk) })}</h2>
-    <p class="muted">${emphasised("tr_hint", "tr_hint_keep")}</p>
+    <p class="muted">${translated(t, "tr_hint", { keep: html`<strong>${t("tr_hint_keep")}</strong>` })}</p>
     <div class="row"><label>${t("tr_to_service")}<select id="transfer-service"><option value="">${t("tr_pick_service")}</option>${
       repeat(services, (o) => o.code, (o) => html`<option value=${o.code} ?disabled=${o.code === tk.service}>${o.category} ${o.name}</option>`)}</select></label>
       <button type="button" class="mid primary" data-action="transfer" data-target="service" ?disabled=${busy}>${t("tr_service_btn")}</button></div>

@@ -108,3 +108,17 @@ export function draw(container, template) {
   }
   render(template, container);
 }
+
+/**
+ * Translate a text whose {placeholders} are filled with rendered parts (html`<b>…</b>`), not strings:
+ * the words stay the translator's, the parts stay templates, and nothing is written as HTML.
+ * @param {(key: string, vars?: Record<string, unknown>) => string} t
+ * @param {string} key
+ * @param {Record<string, unknown>} parts
+ * @returns {unknown[]}
+ */
+export function translated(t, key, parts) {
+  const names = Object.keys(parts);
+  const marks = Object.fromEntries(names.map((name, i) => [name, `\u0000${i}\u0000`]));
+  return t(key, marks).split("\u0000").map((piece, i) => (i % 2 ? parts[names[Number(piece)]] : piece));
+}
