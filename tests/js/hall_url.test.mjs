@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { HALL_BASE, hallBase, hallUrl, socketUrl } from "../../queue_server/web/static/common/hall.js";
+import { HALL_BASE, hallBase, hallKey, hallUrl, socketUrl } from "../../queue_server/web/static/common/hall.js";
 
 test("a page under /h/{code}/ belongs to that hall, whatever page it is", () => {
   assert.equal(hallBase("/h/xiasi/clerk"), "/h/xiasi");
@@ -30,4 +30,12 @@ test("API, page and socket URLs carry the hall's prefix; the default hall's stay
 test("outside a browser the hall is the default one", () => {
   assert.equal(HALL_BASE, "");
   assert.equal(hallUrl("/api/tts"), "/api/tts");
+});
+
+test("what a page keeps is kept apart per hall; the default hall keeps its old keys", () => {
+  assert.equal(hallKey("hall.mobile.tickets", "/h/xiasi"), "hall.mobile.tickets@xiasi");
+  assert.equal(hallKey("hall.pad.token.3", "/h/pu-an"), "hall.pad.token.3@pu-an");
+  assert.notEqual(hallKey("hall.pass", "/h/xiasi"), hallKey("hall.pass", "/h/puan"));
+  assert.equal(hallKey("hall.mobile.tickets", ""), "hall.mobile.tickets");
+  assert.equal(hallKey("hall.agent.token"), "hall.agent.token");
 });

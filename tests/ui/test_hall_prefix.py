@@ -29,6 +29,7 @@ def hall_context(browser: Browser, live: LiveServer) -> Iterator[tuple[BrowserCo
     ctx.on("request", lambda r: asked.append(urlsplit(r.url).path))
     ctx.on("page", lambda page: page.on("websocket", lambda ws: asked.append("ws:" + urlsplit(ws.url).path)))
     yield ctx, asked
+    ctx.unroute_all(behavior="ignoreErrors")  # a page's timer may be asking as the context closes
     ctx.close()
 
 

@@ -4,6 +4,7 @@
 
 import { api } from "../common/api.js";
 import { $, draw, html, live, nothing, repeat } from "../common/dom.js";
+import { hallKey } from "../common/hall.js";
 import { connectHall } from "../common/hallsocket.js";
 import * as S from "./state.js";
 import { localName, setupLang } from "./i18n.js";
@@ -11,8 +12,8 @@ import { localName, setupLang } from "./i18n.js";
 /** @typedef {import("../types/api").components["schemas"]} Schemas */
 /** @typedef {import("../common/api.js").ApiError} ApiError */
 
-const TOKEN = "hall.agent.token";
-const DRAFT = "hall.agent.draft";
+const TOKEN = hallKey("hall.agent.token");
+const DRAFT = hallKey("hall.agent.draft");
 const { lang, t } = setupLang();
 
 let token = localStorage.getItem(TOKEN);

@@ -2,23 +2,25 @@
 // Shared HTTP helpers for the hall's pages: bearer tokens, JSON, and Chinese error messages.
 // Every path is the hall's: api("/api/windows") on /h/xiasi/clerk asks /h/xiasi/api/windows.
 
-import { hallUrl } from "./hall.js";
+import { hallKey, hallUrl } from "./hall.js";
 
 export const TOKEN_KEY = "hall.token";
 
 /**
- * Read a token from the URL fragment (#token=…) once, keep it in localStorage, and return it.
+ * Read a token from the URL fragment (#token=…) once, keep it in localStorage (under this hall's
+ * key), and return it.
  * @param {string} [storageKey]
  * @param {Location} [loc]
  * @returns {string | null}
  */
 export function adoptFragmentToken(storageKey = TOKEN_KEY, loc = window.location) {
+  const key = hallKey(storageKey);
   const match = /(?:^|[#&])token=([^&]+)/.exec(loc.hash || "");
   if (match) {
-    localStorage.setItem(storageKey, decodeURIComponent(match[1]));
+    localStorage.setItem(key, decodeURIComponent(match[1]));
     history.replaceState(null, "", loc.pathname + loc.search);
   }
-  return localStorage.getItem(storageKey);
+  return localStorage.getItem(key);
 }
 
 /** An error the server refused with: status, code and a message to show. */

@@ -42,3 +42,15 @@ export function socketUrl(path, loc = location, base = HALL_BASE) {
   const proto = loc.protocol === "https:" ? "wss:" : "ws:";
   return `${proto}//${loc.host}${hallUrl(path, base)}`;
 }
+
+/**
+ * Return the storage key of something kept for this page's hall: a device token, a phone's tickets,
+ * a hall pass. Halls of one county share an origin, so what one hall keeps must not answer another.
+ * The default hall's keys stay as they were.
+ * @param {string} key
+ * @param {string} [base]
+ * @returns {string}
+ */
+export function hallKey(key, base = HALL_BASE) {
+  return base ? `${key}@${base.slice("/h/".length)}` : key;
+}

@@ -1,7 +1,7 @@
 // @ts-check
 // /m/c/{id}?token=T: the resident follows a case live over /ws/cases/{id}.
 import { $, draw, html, nothing, repeat } from "../common/dom.js";
-import { hallUrl, socketUrl } from "../common/hall.js";
+import { hallKey, hallUrl, socketUrl } from "../common/hall.js";
 import { backoffDelay } from "../common/hallsocket.js";
 import { setupLang } from "./i18n.js";
 import { applyCaseStatic, caseView, initialCaseState, reduceCase } from "./case_state.js";
@@ -9,7 +9,7 @@ import { applyCaseStatic, caseView, initialCaseState, reduceCase } from "./case_
 const { lang } = setupLang();
 const section = $("case");
 const caseId = section.dataset.caseId || "";
-const STORE = "hall.mobile.cases";
+const STORE = hallKey("hall.mobile.cases");
 
 applyCaseStatic(document, lang, "ci18n");
 

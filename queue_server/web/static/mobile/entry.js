@@ -3,7 +3,7 @@
 
 import { api } from "../common/api.js";
 import { $, draw, html, repeat } from "../common/dom.js";
-import { hallUrl } from "../common/hall.js";
+import { hallKey, hallUrl } from "../common/hall.js";
 import { setupLang, localName } from "./i18n.js";
 import { activeEntry, etaText, phoneOk, servesNow } from "./state.js";
 import * as store from "./store.js";
@@ -19,7 +19,7 @@ let catalog = null;
 let idemKey = null;
 
 if (hallPass) {
-  try { sessionStorage.setItem("hall.pass", hallPass); } catch (e) { /* ignore */ }
+  try { sessionStorage.setItem(hallKey("hall.pass"), hallPass); } catch (e) { /* ignore */ }
 }
 
 /**

@@ -3,7 +3,7 @@
 
 import { api } from "../common/api.js";
 import { $, draw, html, repeat } from "../common/dom.js";
-import { hallUrl } from "../common/hall.js";
+import { hallKey, hallUrl } from "../common/hall.js";
 import { setupLang, localName } from "./i18n.js";
 
 /** @typedef {import("../types/api").components["schemas"]} Schemas */
@@ -26,7 +26,7 @@ let browsing = null;
 
 function passQuery() {
   let p = null;
-  try { p = sessionStorage.getItem("hall.pass"); } catch (e) { p = null; }
+  try { p = sessionStorage.getItem(hallKey("hall.pass")); } catch (e) { p = null; }
   return p ? "&pass=" + encodeURIComponent(p) : "";
 }
 
