@@ -1,22 +1,27 @@
+// @ts-check
 // The hall board: /ws/hall → pure state (state.js) → DOM, with the announcer and the pass QR.
+// Served at /static/display/, so "../common/" is /static/common/ (the board shares the pages' modules).
 
-import { adoptFragmentToken, api, ApiError } from "/static/common/api.js";
-import { connectHall } from "/static/common/hallsocket.js";
+import { adoptFragmentToken, api, ApiError } from "../common/api.js";
+import { $, draw, html, repeat } from "../common/dom.js";
+import { hallUrl } from "../common/hall.js";
+import { connectHall } from "../common/hallsocket.js";
 import * as S from "./state.js";
 import { browserVoice, createAnnouncer, webAudioChime } from "./announcer.js";
 
-const cfg = JSON.parse(document.getElementById("board-config").textContent);
+const cfg = JSON.parse($("board-config").textContent || "{}");
 const token = adoptFragmentToken();
 if (new URLSearchParams(location.search).get("lang") === "en") document.body.classList.add("show-en");
 
 let state = S.initialBoard(cfg);
+/** @type {{ url: string | URL, opened: number | null, first: string | null }[]} */
 const sockets = []; // the last few connection attempts, for tests and for a technician's console
 
 window.__announcements = [];
 window.__board = { sockets, get state() { return state; } };
 
 const announcer = createAnnouncer({
-  say: browserVoice(),
+  say: browserVoice({ ttsPath: hallUrl("/api/tts") }),
   chime: webAudioChime(),
   isCurrent: (item) => S.stillCurrent(state, item),
   log: window.__announcements,
@@ -24,30 +29,44 @@ const announcer = createAnnouncer({
 
 // ---- rendering: touch only what changed, so a call reaches the screen in a few milliseconds
 
-const $ = (id) => document.getElementById(id);
-const tiles = new Map([...document.querySelectorAll(".tile")].map((el) => [Number(el.dataset.window), {
-  el, ticket: el.querySelector(".tile-ticket"), status: el.querySelector(".tile-status"),
+/** @typedef {ReturnType<typeof S.initialBoard>} Board */
+
+/** @param {Element} el @param {string} selector */
+const part = (el, selector) => /** @type {HTMLElement} */ (el.querySelector(selector));
+const tiles = new Map([...document.querySelectorAll(".tile")].map((el) => [Number(/** @type {HTMLElement} */ (el).dataset.window), {
+  el, ticket: part(el, ".tile-ticket"), status: part(el, ".tile-status"),
 }]));
-const cats = new Map([...document.querySelectorAll(".cat")].map((el) => [el.dataset.cat, {
-  el, waiting: el.querySelector(".cat-waiting"), eta: el.querySelector(".cat-eta"),
+const cats = new Map([...document.querySelectorAll(".cat")].map((el) => [/** @type {HTMLElement} */ (el).dataset.cat, {
+  el, waiting: part(el, ".cat-waiting"), eta: part(el, ".cat-eta"),
 }]));
 
+/**
+ * @param {Element} el
+ * @param {string} text
+ */
 function setText(el, text) {
   if (el.textContent !== text) el.textContent = text;
 }
 
+/**
+ * @param {Element} el
+ * @param {string} name
+ * @param {string} value
+ */
 function setAttr(el, name, value) {
   if (el.getAttribute(name) !== value) el.setAttribute(name, value);
 }
 
+/** @param {HTMLElement | Element} el */
 function flash(el) {
   el.classList.remove("flash");
-  void el.offsetWidth; // restart the CSS animation
+  void (/** @type {HTMLElement} */ (el)).offsetWidth; // restart the CSS animation
   el.classList.add("flash");
 }
 
 const STATUS = { closed: "未开放", paused: "暂停", called: "呼叫中", serving: "办理中", idle: "空闲" };
 
+/** @param {Board["windows"][number]} w */
 function tileView(w) {
   if (w.status === "closed") return { kind: "closed", label: STATUS.closed };
   if (w.status === "paused") return { kind: "paused", label: STATUS.paused };
@@ -55,6 +74,7 @@ function tileView(w) {
   return w.current.status === "serving" ? { kind: "serving", label: STATUS.serving } : { kind: "called", label: STATUS.called };
 }
 
+/** @param {Board} s */
 function renderTiles(s) {
   for (const w of s.windows) {
     const t = tiles.get(w.number);
@@ -66,6 +86,10 @@ function renderTiles(s) {
   }
 }
 
+/**
+ * @param {Board} prev
+ * @param {Board} s
+ */
 function renderBanner(prev, s) {
   const b = s.banner;
   const banner = $("banner");
@@ -83,23 +107,13 @@ function renderBanner(prev, s) {
   }
 }
 
+/** @param {Board} s */
 function renderRecent(s) {
-  const list = $("recent");
   const rows = s.recent.slice(0, 8);
-  const key = rows.map((c) => `${c.number}@${c.window}@${c.at}`).join("|");
-  if (list.dataset.key === key) return;
-  list.dataset.key = key;
-  list.replaceChildren(...rows.map((c) => {
-    const li = document.createElement("li");
-    const num = document.createElement("b");
-    num.textContent = c.number;
-    const to = document.createElement("span");
-    to.textContent = `${c.window} 号窗口`;
-    li.append(num, to);
-    return li;
-  }));
+  draw($("recent"), repeat(rows, (c) => `${c.number}@${c.window}@${c.at}`, (c) => html`<li><b>${c.number}</b><span>${c.window} 号窗口</span></li>`));
 }
 
+/** @param {Board} s */
 function renderCats(s) {
   for (const c of s.categories) {
     const el = cats.get(c.code);
@@ -110,35 +124,33 @@ function renderCats(s) {
   }
 }
 
+/** @type {string | null} */
 let noticeText = null;
+/** @param {Board} s */
 function renderNotice(s) {
   if (s.notice === noticeText) return;
   noticeText = s.notice;
   const el = $("notice");
   el.textContent = s.notice;
   // Scroll at a steady reading speed whatever the length of the notice.
-  const track = el.parentElement;
-  const width = el.scrollWidth + track.parentElement.clientWidth;
+  const track = /** @type {HTMLElement} */ (el.parentElement);
+  const width = el.scrollWidth + /** @type {HTMLElement} */ (track.parentElement).clientWidth;
   track.style.animationDuration = `${Math.max(20, width / 110)}s`;
 }
 
+/** @param {Board} s */
 function renderPickup(s) {
   const rows = (s.pickup || []).slice(-12).reverse();
-  const box = $("pickup-box");
-  const key = rows.map((p) => `${p.number}@${p.window}`).join("|");
-  if (box.dataset.key === key) return;
-  box.dataset.key = key;
-  box.hidden = !rows.length;
+  $("pickup-box").hidden = !rows.length;
   if (rows.length) setText($("pickup-window"), String(rows[0].window));
-  $("pickup").replaceChildren(...rows.map((p) => {
-    const li = document.createElement("li");
-    li.dataset.case = String(p.id);
-    li.textContent = S.shortCaseNumber(p.number);
-    li.title = S.pickupPhrase(p.number, p.window);
-    return li;
-  }));
+  draw($("pickup"), repeat(rows, (p) => p.id, (p) => html`<li data-case=${p.id}
+    title=${S.pickupPhrase(p.number, p.window)}>${S.shortCaseNumber(p.number)}</li>`));
 }
 
+/**
+ * @param {Board} prev
+ * @param {Board} s
+ */
 function render(prev, s) {
   $("offline").hidden = s.connected;
   document.body.classList.toggle("disconnected", !s.connected);
@@ -150,6 +162,7 @@ function render(prev, s) {
   renderNotice(s);
 }
 
+/** @param {{ type?: string, [field: string]: any }} msg */
 function dispatch(msg) {
   const prev = state;
   state = S.reduceBoard(state, msg);
@@ -177,6 +190,7 @@ function dispatch(msg) {
 // ---- the socket, recorded so a test can see that a reconnect resumes with ?since=
 
 class RecordedSocket extends WebSocket {
+  /** @param {string | URL} url */
   constructor(url) {
     super(url);
     sockets.push({ url, opened: null, first: null });
@@ -207,6 +221,7 @@ async function refreshQueue() {
   try { dispatch({ ...(await api("/api/queue")), type: "queue" }); } catch (e) { /* next round */ }
 }
 
+/** @type {ReturnType<typeof setTimeout> | null} */
 let queueSoon = null;
 /** Ask for the estimates once a burst of window events (the hall opening at 8:30) has passed. */
 function refreshQueueSoon() {
@@ -223,17 +238,20 @@ setInterval(refreshConfig, 300000);
 
 // ---- the rotating hall pass: shown only when the board holds a display device token
 
-let passTimer = null;
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let passTimer;
+/** @type {string | null} */
 let passUrl = null;
 let passExpires = 0;
 
+/** @param {string} url */
 function showPass(url) {
   const fig = $("pass");
   if (url === passUrl) { fig.hidden = false; return; }
   // Load the new code off-screen first so the old one never blinks out.
   const img = new Image();
-  img.onload = () => { $("pass-qr").src = img.src; fig.hidden = false; passUrl = url; };
-  img.src = `/display/qr.svg?data=${encodeURIComponent(url)}`;
+  img.onload = () => { $("pass-qr", HTMLImageElement).src = img.src; fig.hidden = false; passUrl = url; };
+  img.src = hallUrl(`/display/qr.svg?data=${encodeURIComponent(url)}`);
 }
 
 async function refreshPass() {

@@ -1,3 +1,4 @@
+// @ts-check
 // Pure state for the hall board and the window screens: (state, message) → state.
 //
 // Messages are what /ws/hall sends (a snapshot or an event) plus a few local ones:
@@ -8,7 +9,50 @@
 export const RECENT_LIMIT = 10;
 export const PICKUP_LIMIT = 30;
 
-/** Return the board state before the first snapshot, from the configured windows. */
+/** @typedef {{ number: string, status: string }} Current */
+/** @typedef {{ number: number, name?: string, name_en?: string, status: string, current: Current | null }} BoardWindow */
+/** @typedef {{ code: string, name?: string, name_en?: string, waiting: number, eta_minutes: number }} BoardCategory */
+/** @typedef {{ number: string, window: number, at?: string }} Call */
+/** @typedef {Call & { kind: string, seq: number }} Banner */
+/** @typedef {{ id: number, number: string, window: number, at?: string }} Pickup */
+/** @typedef {{ type?: string, [field: string]: any }} Msg a hall message or one of the board's own */
+
+/**
+ * What events change, on the board and on a window screen alike.
+ * @typedef {object} Hall
+ * @property {BoardWindow[]} windows
+ * @property {BoardCategory[]} categories
+ * @property {Call[]} recent
+ * @property {Banner | null} banner
+ * @property {Pickup[]} [pickup]
+ */
+
+/**
+ * The board's state.
+ * @typedef {object} BoardExtra
+ * @property {number | null} seq
+ * @property {boolean} connected
+ * @property {Record<string, number[]>} serving which windows serve each category
+ * @property {Pickup[]} pickup
+ * @property {string} notice
+ * @property {{ repeat: number, digits: boolean }} announce
+ */
+/** @typedef {Hall & BoardExtra} BoardState */
+
+/**
+ * The board's configuration (board_config() on the server).
+ * @typedef {object} BoardConfig
+ * @property {{ number: number, name: string, name_en?: string }[]} [windows]
+ * @property {{ code: string, name: string, name_en?: string, windows?: number[] }[]} [categories]
+ * @property {string} [notice]
+ * @property {{ repeat?: number, digits?: boolean }} [announce]
+ */
+
+/**
+ * Return the board state before the first snapshot, from the configured windows.
+ * @param {BoardConfig} [config]
+ * @returns {BoardState}
+ */
 export function initialBoard(config = {}) {
   return {
     seq: null,
@@ -25,32 +69,53 @@ export function initialBoard(config = {}) {
   };
 }
 
+/**
+ * @param {BoardState} state
+ * @param {Msg} snap
+ * @returns {BoardState}
+ */
 function fromSnapshot(state, snap) {
-  const recent = (snap.recent_calls || []).slice(0, RECENT_LIMIT).map((c) => ({ ...c }));
+  /** @type {Call[]} */
+  const recent = (snap.recent_calls || []).slice(0, RECENT_LIMIT).map((/** @type {Call} */ c) => ({ ...c }));
   return {
     ...state,
     seq: snap.seq,
-    windows: (snap.windows || []).map((w) => ({ ...w, current: w.current ? { ...w.current } : null })),
-    categories: (snap.categories || []).map((c) => ({ ...c })),
+    windows: (snap.windows || []).map((/** @type {BoardWindow} */ w) => ({ ...w, current: w.current ? { ...w.current } : null })),
+    categories: (snap.categories || []).map((/** @type {BoardCategory} */ c) => ({ ...c })),
     recent,
     // Completed cases waiting at the pickup window (numbers only); an older server sends none.
-    pickup: Array.isArray(snap.pickup) ? snap.pickup.slice(0, PICKUP_LIMIT).map((p) => ({ ...p })) : state.pickup || [],
+    pickup: Array.isArray(snap.pickup) ? snap.pickup.slice(0, PICKUP_LIMIT).map((/** @type {Pickup} */ p) => ({ ...p })) : state.pickup || [],
     // The banner keeps showing the newest call the snapshot knows of; a fresh board starts
     // with it too, so the hall never sees an empty banner after a restart.
     banner: recent.length ? { ...recent[0], kind: "call", seq: snap.seq } : null,
   };
 }
 
+/**
+ * @param {Hall} state
+ * @param {number} number
+ * @param {(w: BoardWindow) => BoardWindow} fn
+ */
 function mapWindow(state, number, fn) {
   return state.windows.map((w) => (w.number === number ? fn(w) : w));
 }
 
+/**
+ * @param {Hall} state
+ * @param {string | undefined} code
+ * @param {number} delta
+ */
 function addWaiting(state, code, delta) {
   if (!code) return state.categories;
   return state.categories.map((c) =>
     c.code === code ? { ...c, waiting: Math.max(0, c.waiting + delta) } : c);
 }
 
+/**
+ * @param {BoardWindow[]} windows
+ * @param {{ number: string }} ticket
+ * @param {number | null | undefined} number
+ */
 function clearTicket(windows, ticket, number) {
   // Clear the window that holds this ticket: the event's window when known, else any holder.
   return windows.map((w) =>
@@ -58,10 +123,20 @@ function clearTicket(windows, ticket, number) {
       ? { ...w, current: null } : w);
 }
 
+/**
+ * @param {Hall} state
+ * @param {{ number: string }} ticket
+ */
 function holder(state, ticket) {
   return state.windows.find((w) => w.current && w.current.number === ticket.number);
 }
 
+/**
+ * @template {Hall} T
+ * @param {T} state
+ * @param {Msg} ev
+ * @returns {T}
+ */
 function applyEvent(state, ev) {
   const t = ev.ticket;
   const n = ev.window;
@@ -125,7 +200,12 @@ function applyEvent(state, ev) {
   }
 }
 
-/** Apply one message to the board state and return the new state. */
+/**
+ * Apply one message to the board state and return the new state.
+ * @param {BoardState} state
+ * @param {Msg | null | undefined} msg
+ * @returns {BoardState}
+ */
 export function reduceBoard(state, msg) {
   if (!msg || typeof msg !== "object") return state;
   switch (msg.type) {
@@ -146,8 +226,9 @@ export function reduceBoard(state, msg) {
         const next = fromSnapshot(state, msg);
         return { ...next, banner: state.banner && next.banner && state.banner.number === next.banner.number ? state.banner : next.banner };
       }
-      const eta = new Map((msg.categories || []).map((c) => [c.code, c.eta_minutes]));
-      return { ...state, categories: state.categories.map((c) => (eta.has(c.code) ? { ...c, eta_minutes: eta.get(c.code) } : c)) };
+      /** @type {Map<string, number>} */
+      const eta = new Map((msg.categories || []).map((/** @type {BoardCategory} */ c) => [c.code, c.eta_minutes]));
+      return { ...state, categories: state.categories.map((c) => (eta.has(c.code) ? { ...c, eta_minutes: eta.get(c.code) || 0 } : c)) };
     }
     default:
       if (typeof msg.seq !== "number") return state;
@@ -156,7 +237,12 @@ export function reduceBoard(state, msg) {
   }
 }
 
-/** Return the calls to announce because of this message: [{number, window, kind, seq}]. */
+/**
+ * Return the calls to announce because of this message: [{number, window, kind, seq}].
+ * @param {BoardState} prev
+ * @param {Msg | null | undefined} msg
+ * @returns {Banner[]}
+ */
 export function callsToAnnounce(prev, msg) {
   if (!msg) return [];
   if ((msg.type === "ticket.called" || msg.type === "ticket.recalled") && msg.ticket && msg.window != null) {
@@ -167,58 +253,100 @@ export function callsToAnnounce(prev, msg) {
     // A snapshot after a long absence: announce windows that now call someone new.
     const before = new Map(prev.windows.map((w) => [w.number, w.current && w.current.number]));
     return (msg.windows || [])
-      .filter((w) => w.current && w.current.status === "called" && before.get(w.number) !== w.current.number)
-      .map((w) => ({ number: w.current.number, window: w.number, kind: "call", seq: msg.seq }));
+      .filter((/** @type {BoardWindow} */ w) => w.current && w.current.status === "called" && before.get(w.number) !== w.current.number)
+      .map((/** @type {BoardWindow & { current: Current }} */ w) => ({ number: w.current.number, window: w.number, kind: "call", seq: msg.seq }));
   }
   return [];
 }
 
-/** Return the pickup announcements of this message: a case completed for collection at a window. */
+/**
+ * Return the pickup announcements of this message: a case completed for collection at a window.
+ * @param {BoardState} prev
+ * @param {Msg | null | undefined} msg
+ * @returns {Banner[]}
+ */
 export function pickupsToAnnounce(prev, msg) {
   if (!msg || msg.type !== "case.completed" || !msg.case || msg.pickup_window == null) return [];
   if (prev.seq !== null && msg.seq <= prev.seq) return [];
   return [{ number: msg.case.number, window: msg.pickup_window, kind: "pickup", seq: msg.seq }];
 }
 
-/** Shorten a case number for the board and the voice: BJ20261201-0007 → BJ…0007. */
+/**
+ * Shorten a case number for the board and the voice: BJ20261201-0007 → BJ…0007.
+ * @param {string} number
+ */
 export function shortCaseNumber(number) {
   const m = /^([A-Za-z]*)[\d-]*?(\d{4})$/.exec(String(number));
   return m ? `${m[1]}…${m[2]}` : String(number);
 }
 
-/** Return the words on screen for a pickup: BJ…0007 已办结，请到 18 号窗口领取. */
+/**
+ * Return the words on screen for a pickup: BJ…0007 已办结，请到 18 号窗口领取.
+ * @param {string} number
+ * @param {number} window
+ */
 export function pickupPhrase(number, window) {
   return `${shortCaseNumber(number)} 已办结，请到 ${window} 号窗口领取`;
 }
 
-/** Return the words to speak for a pickup, digits spelt out for a Mandarin voice. */
+/**
+ * Return the words to speak for a pickup, digits spelt out for a Mandarin voice.
+ * @param {string} number
+ * @param {number} window
+ */
 export function spokenPickup(number, window) {
   const m = /^([A-Za-z]*)[\d-]*?(\d{4})$/.exec(String(number));
   const who = m ? `${m[1]} ${m[2].split("").map((d) => DIGITS[+d]).join("")}` : String(number);
   return `${who} 已办结，请到 ${chineseNumber(window)} 号窗口 领取`;
 }
 
-/** Tell whether a queued announcement still matches the window (skip it when superseded). */
+/**
+ * Tell whether a queued announcement still matches the window (skip it when superseded).
+ * @param {BoardState} state
+ * @param {{ kind?: string, number: string, window: number }} item
+ */
 export function stillCurrent(state, item) {
   if (item.kind === "pickup") return (state.pickup || []).some((p) => p.number === item.number);
   const w = state.windows.find((x) => x.number === item.window);
   return !!(w && w.current && w.current.number === item.number);
 }
 
-/** Return the window screen's state before the first snapshot. */
+/**
+ * The state of the screen above one window.
+ * @typedef {object} ScreenState
+ * @property {number | null} seq
+ * @property {boolean} connected
+ * @property {number} number
+ * @property {string} name
+ * @property {string} name_en
+ * @property {string} status
+ * @property {Current | null} current
+ * @property {number} flash counts the calls to this window, so each one flashes the screen
+ */
+
+/**
+ * Return the window screen's state before the first snapshot.
+ * @param {{ number: number, name: string, name_en?: string }} window
+ * @returns {ScreenState}
+ */
 export function initialWindow(window) {
   return { seq: null, connected: false, number: window.number, name: window.name,
     name_en: window.name_en || "", status: "closed", current: null, flash: 0 };
 }
 
-/** Apply one message to a window screen's state and return the new state. */
+/**
+ * Apply one message to a window screen's state and return the new state.
+ * @param {ScreenState} state
+ * @param {Msg | null | undefined} msg
+ * @returns {ScreenState}
+ */
 export function reduceWindow(state, msg) {
   if (!msg || typeof msg !== "object") return state;
   if (msg.type === "connection") {
     return state.connected === !!msg.connected ? state : { ...state, connected: !!msg.connected };
   }
   if (msg.type === "snapshot") {
-    const w = (msg.windows || []).find((x) => x.number === state.number);
+    const w = (msg.windows || []).find((/** @type {BoardWindow} */ x) => x.number === state.number);
     return w ? { ...state, seq: msg.seq, status: w.status, name: w.name, name_en: w.name_en || state.name_en,
       current: w.current ? { ...w.current } : null } : { ...state, seq: msg.seq };
   }
@@ -232,7 +360,10 @@ export function reduceWindow(state, msg) {
 
 const DIGITS = "零一二三四五六七八九";
 
-/** Read a whole number the ordinary Chinese way (0 ≤ n < 10000): 10 → 十, 107 → 一百零七. */
+/**
+ * Read a whole number the ordinary Chinese way (0 ≤ n < 10000): 10 → 十, 107 → 一百零七.
+ * @param {number | string} n
+ */
 export function chineseNumber(n) {
   n = Math.floor(Number(n));
   if (!(n >= 0 && n < 10000)) return String(n);
@@ -251,7 +382,11 @@ export function chineseNumber(n) {
   return out;
 }
 
-/** Spell a ticket number for speech: digit by digit (A007 → A 零零七) or as a number (A 七). */
+/**
+ * Spell a ticket number for speech: digit by digit (A007 → A 零零七) or as a number (A 七).
+ * @param {string} number
+ * @param {boolean} [digits]
+ */
 export function spokenTicket(number, digits = true) {
   const m = /^([A-Za-z]*)(\d+)$/.exec(String(number));
   if (!m) return String(number);
@@ -259,12 +394,21 @@ export function spokenTicket(number, digits = true) {
   return (m[1] ? m[1] + " " : "") + body;
 }
 
-/** Return the words on screen for a call: 请 A007 号 到 3 号窗口 办理. */
+/**
+ * Return the words on screen for a call: 请 A007 号 到 3 号窗口 办理.
+ * @param {string} number
+ * @param {number} window
+ */
 export function callPhrase(number, window) {
   return `请 ${number} 号 到 ${window} 号窗口 办理`;
 }
 
-/** Return the words to speak for a call, with numbers spelt for a Mandarin voice. */
+/**
+ * Return the words to speak for a call, with numbers spelt for a Mandarin voice.
+ * @param {string} number
+ * @param {number} window
+ * @param {boolean} [digits]
+ */
 export function spokenPhrase(number, window, digits = true) {
   return `请 ${spokenTicket(number, digits)} 号 到 ${chineseNumber(window)} 号窗口 办理`;
 }
@@ -273,6 +417,8 @@ export function spokenPhrase(number, window, digits = true) {
  * Tell whether a window that serves the category is open or paused. Until one is, the
  * category's estimate assumes they all are, so the board says they have not started instead.
  * A category the configuration names no windows for counts as open.
+ * @param {BoardState} state
+ * @param {string} code
  */
 export function categoryOpen(state, code) {
   const numbers = new Set((state.serving || {})[code] || []);

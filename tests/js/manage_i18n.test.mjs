@@ -65,17 +65,20 @@ test("durations, minutes, window states and codes in English", () => {
   assert.equal(codeLabel("ch_", "fax", "en"), "fax");
 });
 
-test("charts take the empty text, separator and brackets of the language; long labels are cut", () => {
+test("charts take the empty text and brackets of the language; long labels are cut, but not in the tooltip", () => {
   assert.equal(barOption([], { emptyText: "No data in this period" }).title.text, "No data in this period");
   assert.equal(barOption([]).title.text, "本区间暂无数据");
   assert.equal(hbarOption([], { emptyText: "No data" }).title.text, "No data");
   const items = [{ label: "Done", value: 3 }, { label: "Deferred", value: 1 }];
-  const share = shareOption(items, { paren: [" (", ")"], sep: ": " });
+  const share = shareOption(items, { paren: [" (", ")"] });
   const label = share.series[0].label.formatter({ name: "Done", value: 3 });
   assert.ok(label === "Done 3 (75.0%)" && !label.includes("（"));
-  assert.equal(share.tooltip.formatter({ name: "Done", value: 3 }), "Done: 3 (75.0%)");
+  assert.equal(share.tooltip.valueFormatter(3), "3 (75.0%)");
   assert.equal(shareOption([{ label: "办结", value: 1 }]).series[0].label.formatter({ name: "办结", value: 1 }), "办结 1（100.0%）");
   const long = hbarOption([{ label: "Real estate registration and land ownership", value: 2 }], { maxLabel: 20 });
   assert.equal(long.yAxis.axisLabel.formatter(long.yAxis.data[0]), "Real estate registr…");
-  assert.ok(long.tooltip.formatter({ dataIndex: 0, value: 2 }).startsWith("Real estate registration and land ownership"));
+  assert.equal(long.yAxis.data[0], "Real estate registration and land ownership", "the tooltip names the bar by its whole label");
+  assert.equal(long.tooltip.formatter, undefined);
+  const texts = hbarOption([{ label: "A", value: 2, text: "2 people · 5 min" }, { label: "B", value: 1 }]);
+  assert.deepEqual([texts.tooltip.valueFormatter(2, 0), texts.tooltip.valueFormatter(1, 1)], ["2 people · 5 min", "1"]);
 });

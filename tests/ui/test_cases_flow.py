@@ -185,3 +185,32 @@ def test_a_printer_fault_is_explained_in_chinese_and_changes_nothing(
     assert printer.receipts == []
     status = api.http.get(f"/api/cases/{r.json()['id']}", headers=clerk).json()["status"]
     assert status == r.json()["status"]
+
+
+def test_the_new_case_form_keeps_what_was_typed_through_live_updates_and_a_language_switch(
+        browser: Browser, hall: LiveServer) -> None:
+    api = Api(hall.url)
+    clerk = api.user("clerk1", "clerk", "王丽")
+    kiosk, _ = api.device("kiosk", name="大厅取号机")
+    page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    login_clerk(page, hall.url)
+    page.click("[data-action='case-tab'][data-tab='new']")
+    page.fill("#case-matter-q", "建房")
+    page.locator("[data-action='case-pick']").first.click()
+    page.fill("#case-name", "王秀英")
+    page.fill("#case-phone", "1380000")  # half typed
+    page.locator("#case-phone").focus()
+
+    # Another window accepts a case and a resident takes a ticket: the panel and the console redraw.
+    matter = api.http.get("/api/guide", params={"q": "残疾证"}).json()["matters"][0]["code"]
+    with page.expect_response(lambda r: "/api/cases?status=accepted" in r.url):  # the panel reads again
+        other = api.http.post("/api/cases", headers=clerk, json={"matter": matter, "applicant": {"name": "李建国"}})
+        assert other.status_code == 201, other.text
+    api.issue(kiosk, "invoice")
+    expect(page.locator("#queue li[data-number]")).to_have_count(1)
+    page.click("#lang-toggle")
+    expect(page.locator(".newcase h3")).not_to_contain_text("受理")
+
+    expect(page.locator("#case-name")).to_have_value("王秀英")
+    expect(page.locator("#case-phone")).to_have_value("1380000")
+    expect(page.locator("#case-picked .chip")).to_have_count(1)

@@ -193,6 +193,31 @@ def test_a_step_clicked_while_the_last_one_is_saved_waits_for_it(
     assert api.http.get(f"/api/feedback/{r.json()['id']}", headers=api.admin()).json()["status"] == "closed"
 
 
+def test_a_note_being_typed_stays_while_the_list_is_redrawn_live(
+        browser: Browser, live: LiveServer, api: Api) -> None:
+    first = api.http.post("/api/feedback", json={"kind": "cannot_do", "description": "低保年审材料说不清"})
+    assert first.status_code == 201
+    manage = signed_in_manager(browser, live, api)
+    item = manage.locator(f".fb-item[data-feedback='{first.json()['id']}']")
+    expect(item).to_contain_text(first.json()["number"])
+    open_step(item, "visit")
+    note = item.locator("textarea[name=note]")
+    note.fill("电话回访，群众说窗口")  # half a sentence: the manager is still typing
+    # A resident reports meanwhile: the event redraws the list, with the new item on top.
+    second = api.http.post("/api/feedback", json={"kind": "cannot_do", "description": "营业执照要跑两趟"})
+    assert second.status_code == 201
+    expect(manage.locator(".fb-item").first).to_contain_text(second.json()["number"])
+    expect(manage.locator("#fb-count")).to_contain_text("2")
+    expect(note).to_have_value("电话回访，群众说窗口")
+    expect(note).to_be_focused()
+    note.press("End")
+    note.press_sequentially("态度不好")
+    item.locator(".fb-step button[type=submit]").click()
+    expect(item).to_have_attribute("data-status", "visited")
+    history = api.http.get(f"/api/feedback/{first.json()['id']}", headers=api.admin()).json()["history"]
+    assert history[-1]["note"] == "电话回访，群众说窗口态度不好"
+
+
 def test_the_board_shows_a_feedback_qr(browser: Browser, live: LiveServer, shots: Path) -> None:
     page = browser.new_page(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
     page.goto(live.url + "/display")

@@ -322,6 +322,36 @@ def test_a_late_answer_to_an_older_search_never_replaces_the_newer_one(
     expect(page.locator(".matter", has_text="林木采伐许可证核发")).to_have_count(0)
 
 
+def test_tapping_search_for_words_already_being_searched_asks_only_once(
+        live: LiveServer, phone: BrowserContext) -> None:
+    # On a slow phone the typed words' own search goes out before the resident taps 搜索.
+    page = phone.new_page()
+    asked: list[str] = []
+    held: list[Route] = []
+
+    def hold_felling(route: Route) -> None:
+        words = unquote(route.request.url)
+        asked.append(words)
+        if "林木" in words:
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route("**/api/guide?q=*", hold_felling)
+    page.goto(f"{live.url}/m/guide")
+    with page.expect_request(lambda r: "林木" in unquote(r.url)):
+        page.fill("#q", "林木采伐")  # typing stops: the search goes out by itself
+    page.click("#search button[type=submit]")
+    for route in held:
+        route.continue_()
+    expect(page.locator(".matter", has_text="林木采伐许可证核发")).to_be_visible()
+    # A later search goes through the same route after any second request for the first words.
+    page.fill("#q", "残疾证")
+    page.click("#search button[type=submit]")
+    expect(page.locator(".matter", has_text="更换残疾证")).to_be_visible()
+    assert [w for w in asked if "林木" in w] == [asked[0]], asked
+
+
 def test_pages_switch_to_english_and_remember_it(live: LiveServer, phone: BrowserContext) -> None:
     page = phone.new_page()
     page.goto(f"{live.url}/m/guide?lang=en")

@@ -1,3 +1,4 @@
+// @ts-check
 // The village agent's page texts: Chinese first, English on request (?lang=en or the header button);
 // the choice is remembered. Same pattern as the phone pages (static/mobile/i18n.js): the toggle reloads
 // the page, which is safe here because the token and the unsent draft are kept in localStorage.
@@ -6,6 +7,7 @@ import { localName, makeI18n, otherLang, pickLang } from "../common/i18n.js";
 
 export const LANG_KEY = "hall.lang.agent";
 
+/** @type {import("../common/i18n.js").TextTable} */
 export const TEXT = {
   zh: {
     page_title: "村级代办 · {hall}",
@@ -155,23 +157,5 @@ export const TEXT = {
 };
 
 const shared = makeI18n(TEXT, LANG_KEY);
-export const { translator, loadLang, saveLang, applyStatic } = shared;
+export const { translator, loadLang, saveLang, applyStatic, setupLang } = shared;
 export { localName, otherLang, pickLang };
-
-/** Set up the page's language: translate the fixed text and wire the toggle (which reloads). */
-export function setupLang(doc = document) {
-  const lang = loadLang();
-  const t = translator(lang);
-  applyStatic(doc, lang);
-  for (const el of doc.querySelectorAll("[data-i18n-ph]")) el.setAttribute("placeholder", t(el.getAttribute("data-i18n-ph")));
-  const btn = doc.getElementById("lang-toggle");
-  if (btn) {
-    btn.addEventListener("click", () => {
-      saveLang(otherLang(lang));
-      const url = new URL(location.href);
-      url.searchParams.delete("lang");
-      location.replace(url.toString());
-    });
-  }
-  return { lang, t };
-}

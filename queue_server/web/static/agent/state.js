@@ -1,18 +1,58 @@
+// @ts-check
 // The agent page's pure state: the draft (kept until the server accepted it), the station's
 // cases with badges on what changed, and the connection. (state, message) → state; no I/O.
 
 import { translator } from "./i18n.js";
 
+/** @typedef {import("../types/api").components["schemas"]} Schemas */
+/** @typedef {Schemas["CasePublic"]} Case */
+
+/**
+ * One resident's case in the draft, as the agent fills it in.
+ * @typedef {object} Entry
+ * @property {string} matter
+ * @property {string} matter_name
+ * @property {string[]} materials the guide's list, to tick what was received
+ * @property {string} name
+ * @property {string} phone
+ * @property {string} id_number
+ * @property {string} group a 家能办 group, or ""
+ * @property {string[]} received
+ */
+
+/** @typedef {{ entries: Entry[], key: string | null }} Draft */
+
+/**
+ * The agent page's state.
+ * @typedef {object} AgentState
+ * @property {Draft} draft
+ * @property {boolean} submitting
+ * @property {number} attempt
+ * @property {string | null} error
+ * @property {Case[] | null} done the cases of the last accepted submission
+ * @property {Case[]} cases the station's cases
+ * @property {Record<string, string>} seen each case's last version seen
+ * @property {Record<string, boolean>} changed cases changed since the agent last looked
+ * @property {string} filter open | completed | done
+ * @property {boolean} online
+ */
+
+/** @type {Record<string, string>} */
 export const GROUPS = {
   elderly: "老年人", disabled: "残疾人", seriously_ill: "重病患者",
   left_behind: "留守人员", hardship: "困难群众",
 };
+/** @type {Record<string, string>} */
 export const STATUS = {
   accepted: "已受理", processing: "办理中", suspended: "需补材料", completed: "已办结，待送达",
   delivered: "已送达", withdrawn: "已撤回",
 };
 const OPEN = ["accepted", "processing", "suspended"];
 
+/**
+ * @param {Draft | null} [draft] the draft kept on this device
+ * @returns {AgentState}
+ */
 export function initial(draft = null) {
   return {
     draft: draft || { entries: [], key: null },
@@ -21,6 +61,11 @@ export function initial(draft = null) {
   };
 }
 
+/**
+ * Start a resident's case for a matter of the guide.
+ * @param {{ code: string, name: string, materials?: string[] }} matter
+ * @returns {Entry}
+ */
 export function newEntry(matter) {
   return {
     matter: matter.code, matter_name: matter.name, materials: matter.materials || [],
@@ -28,12 +73,17 @@ export function newEntry(matter) {
   };
 }
 
-/** Build the request a draft submits: one case, or a batch for several. */
+/**
+ * Build the request a draft submits: one case, or a batch for several.
+ * @param {Draft} draft
+ */
 export function submission(draft) {
   const bodies = draft.entries.map((e) => {
+    /** @type {{ name: string, phone?: string, id_number?: string }} */
     const applicant = { name: e.name.trim() };
     if (e.phone.trim()) applicant.phone = e.phone.trim();
     if (e.id_number.trim()) applicant.id_number = e.id_number.trim().toUpperCase();
+    /** @type {{ matter: string, applicant: object, received_materials: string[], group?: string }} */
     const body = { matter: e.matter, applicant, received_materials: e.received };
     if (e.group) body.group = e.group;
     return body;
@@ -42,7 +92,11 @@ export function submission(draft) {
     : { path: "/api/cases/batch", body: { cases: bodies } };
 }
 
-/** Return what is missing before a draft can be sent, or null. */
+/**
+ * Return what is missing before a draft can be sent, or null.
+ * @param {Draft} draft
+ * @param {string} [lang]
+ */
 export function draftProblem(draft, lang = "zh") {
   const t = translator(lang);
   if (!draft.entries.length) return t("p_none");
@@ -53,29 +107,53 @@ export function draftProblem(draft, lang = "zh") {
   return null;
 }
 
+/** @param {Case} c */
 function version(c) {
   return `${c.status}|${c.history.length}`;
 }
 
-/** Tell which list a case belongs to on the page. */
+/**
+ * Tell which list a case belongs to on the page.
+ * @param {Pick<Case, "status">} c
+ */
 export function bucket(c) {
   if (OPEN.includes(c.status)) return "open";
   return c.status === "completed" ? "completed" : "done";
 }
 
+/**
+ * Return the cases of the list the agent is looking at.
+ * @param {AgentState} state
+ */
 export function visible(state) {
   return state.cases.filter((c) => bucket(c) === state.filter);
 }
 
+/**
+ * Count the cases changed since the agent last looked.
+ * @param {AgentState} state
+ */
 export function badgeCount(state) {
   return Object.keys(state.changed).length;
 }
 
+/**
+ * @param {AgentState} state
+ * @param {number} i
+ * @param {Partial<Entry>} patch
+ * @returns {AgentState}
+ */
 function setEntry(state, i, patch) {
   const entries = state.draft.entries.map((e, j) => (j === i ? { ...e, ...patch } : e));
   return { ...state, draft: { ...state.draft, entries }, done: null };
 }
 
+/**
+ * Fold one message into the page's state.
+ * @param {AgentState} state
+ * @param {{ type: string, [field: string]: any }} msg
+ * @returns {AgentState}
+ */
 export function reduce(state, msg) {
   switch (msg.type) {
     case "add":
@@ -87,6 +165,7 @@ export function reduce(state, msg) {
       return setEntry(state, msg.index, { [msg.field]: msg.value });
     case "toggle": {
       const e = state.draft.entries[msg.index];
+      /** @type {string[]} */
       const received = e.received.includes(msg.material) ? e.received.filter((m) => m !== msg.material)
         : [...e.received, msg.material];
       return setEntry(state, msg.index, { received });
@@ -130,7 +209,10 @@ export function reduce(state, msg) {
   }
 }
 
-/** Say how long to wait before retrying a submission after a network failure (ms). */
+/**
+ * Say how long to wait before retrying a submission after a network failure (ms).
+ * @param {number} attempt
+ */
 export function retryDelay(attempt) {
   return Math.min(15000, 1000 * 2 ** Math.max(0, attempt - 1));
 }

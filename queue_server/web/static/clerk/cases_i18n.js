@@ -1,5 +1,7 @@
+// @ts-check
 // Texts of the clerk console's 办件 (cases) panel; merged into the console's table by i18n.js.
 
+/** @type {import("../common/i18n.js").TextTable} */
 export const CASE_TEXT = {
   zh: {
     cases_title: "办件",

@@ -1,14 +1,45 @@
+// @ts-check
 // The clerk console's 办件 panel: a pure reducer (state, message) → state, plus pure selectors.
-// No DOM, no network: node --test covers it (tests/js/clerk_cases.test.mjs).
+// No DOM, no network: node --test covers it (tests/js/cases_pages.test.mjs).
 
 import { translator } from "./i18n.js";
+
+/** @typedef {import("../types/api").components["schemas"]} Schemas */
+/** @typedef {Schemas["CasePublic"]} Case */
+/** @typedef {Schemas["GuideMatter"]} Matter */
+/** @typedef {"due" | "overdue" | "suspended" | "pickup" | "proxy" | "search"} ListName */
+/** @typedef {{ kind: "ok" | "error", key?: string, code?: string, message?: string, vars: Record<string, unknown> }} PanelMsg */
+
+/**
+ * The 办件 panel's state.
+ * @typedef {object} CasesState
+ * @property {string} tab
+ * @property {Record<ListName, Case[]>} lists
+ * @property {boolean} loaded
+ * @property {Case | null} selected
+ * @property {string | null} form the action form open under the selected case
+ * @property {Matter[]} guide the matters found for the new-case form
+ * @property {string} guideQuery
+ * @property {Matter[]} picked the matters the new case (or cases) will be for
+ * @property {string | null} busy the request in flight
+ * @property {PanelMsg | null} msg
+ * @property {Case[]} created
+ * @property {string} query
+ * @property {number | null} windowNo
+ * @property {number | null} pickupWindow
+ * @property {number | null} proxyWindow
+ * @property {boolean} chosen whether the clerk picked the tab (rather than the window's default)
+ */
 
 export const TABS = ["new", "due", "overdue", "suspended", "pickup", "proxy", "search"];
 /** The tabs a window may open on by itself; the clerk's own choice wins until the window changes. */
 const AUTO_TABS = ["due", "pickup", "proxy"];
 export const OPEN = ["accepted", "processing", "suspended"];
 
-/** Which actions a case allows in each state (the contract's state machine, as buttons). */
+/**
+ * Which actions a case allows in each state (the contract's state machine, as buttons).
+ * @type {Record<string, string[]>}
+ */
 const ACTIONS = {
   accepted: ["process", "suspend", "complete", "withdraw"],
   processing: ["suspend", "complete", "withdraw"],
@@ -19,6 +50,7 @@ const ACTIONS = {
   withdrawn: [],
 };
 
+/** @returns {CasesState} */
 export function initialCases() {
   return {
     tab: "due", lists: { due: [], overdue: [], suspended: [], pickup: [], proxy: [], search: [] }, loaded: false,
@@ -27,32 +59,51 @@ export function initialCases() {
   };
 }
 
-/** Return the actions the case's state allows, as data-action suffixes. */
+/**
+ * Return the actions the case's state allows, as data-action suffixes.
+ * @param {Case | null | undefined} c
+ * @returns {string[]}
+ */
 export function caseActions(c) {
   if (!c) return [];
   if (c.status === "completed" && isVillage(c)) return ACTIONS.villageCompleted;
   return ACTIONS[c.status] || [];
 }
 
-/** Tell whether a case came from a village: an agent's (村能办) or a home case (家能办). */
+/**
+ * Tell whether a case came from a village: an agent's (村能办) or a home case (家能办).
+ * @param {Pick<Case, "channel">} c
+ */
 export function isVillage(c) {
   return c.channel === "agent" || c.channel === "home";
 }
 
-/** Return the tab a window opens on: 待领取 at the pickup window, 代办件 at the proxy window. */
+/**
+ * Return the tab a window opens on: 待领取 at the pickup window, 代办件 at the proxy window.
+ * @param {number | null} windowNo
+ * @param {number | null} pickupWindow
+ * @param {number | null} proxyWindow
+ */
 export function defaultTab(windowNo, pickupWindow, proxyWindow) {
   if (windowNo && windowNo === proxyWindow) return "proxy";
   if (windowNo && windowNo === pickupWindow) return "pickup";
   return "due";
 }
 
-/** Open the window's own tab unless the clerk has picked one (or is on the form or a search). */
+/**
+ * Open the window's own tab unless the clerk has picked one (or is on the form or a search).
+ * @param {CasesState} state
+ * @returns {CasesState}
+ */
 function autoTab(state) {
   if (state.chosen || !AUTO_TABS.includes(state.tab)) return state;
   return { ...state, tab: defaultTab(state.windowNo, state.pickupWindow, state.proxyWindow) };
 }
 
-/** Return the documents that make sense to print for a case now. */
+/**
+ * Return the documents that make sense to print for a case now.
+ * @param {Case | null | undefined} c
+ */
 export function printKinds(c) {
   if (!c || c.status === "withdrawn") return [];
   const kinds = ["acceptance"];
@@ -61,13 +112,21 @@ export function printKinds(c) {
   return kinds;
 }
 
-/** Tell whether a case is waiting at the pickup window: completed, and collected at the hall. */
+/**
+ * Tell whether a case is waiting at the pickup window: completed, and collected at the hall.
+ * @param {Pick<Case, "status"> & { channel?: Case["channel"] }} c
+ */
 export function awaitsPickup(c) {
   return c.status === "completed" && (c.channel === "window" || c.channel === undefined);
 }
 
-/** Split the server's lists into the panel's tabs, as of today (YYYY-MM-DD in the hall's timezone). */
+/**
+ * Split the server's lists into the panel's tabs, as of today (YYYY-MM-DD in the hall's timezone).
+ * @param {{ open?: Case[], overdue?: Case[], suspended?: Case[], completed?: Case[], proxy?: Case[] }} lists
+ * @param {string} today
+ */
 export function splitLists({ open = [], overdue = [], suspended = [], completed = [], proxy = [] }, today) {
+  /** @type {(a: Case, b: Case) => number} */
   const byDue = (a, b) => (a.due_date < b.due_date ? -1 : a.due_date > b.due_date ? 1 : a.id - b.id);
   return {
     due: open.filter((c) => c.due_date === today && OPEN.includes(c.status)).sort(byDue),
@@ -78,18 +137,31 @@ export function splitLists({ open = [], overdue = [], suspended = [], completed 
   };
 }
 
-/** Order the proxy window's work: open cases by due date first, then those waiting for delivery. */
+/**
+ * Order the proxy window's work: open cases by due date first, then those waiting for delivery.
+ * @param {Case[]} cases
+ */
 export function proxyQueue(cases) {
+  /** @type {(c: Case) => number} */
   const rank = (c) => (OPEN.includes(c.status) ? 0 : c.status === "completed" ? 1 : 2);
   return cases.filter((c) => rank(c) < 2).sort((a, b) => rank(a) - rank(b)
     || String(a.due_date).localeCompare(String(b.due_date)) || a.id - b.id);
 }
 
+/**
+ * @param {Case[]} list
+ * @param {Case} c
+ */
 function replaceIn(list, c) {
   return list.map((x) => (x.id === c.id ? c : x));
 }
 
-/** Apply one message to the panel's state. */
+/**
+ * Apply one message to the panel's state.
+ * @param {CasesState} state
+ * @param {{ type: string, [field: string]: any }} msg
+ * @returns {CasesState}
+ */
 export function reduceCases(state, msg) {
   if (!msg || typeof msg !== "object") return state;
   switch (msg.type) {
@@ -99,14 +171,15 @@ export function reduceCases(state, msg) {
       if (msg.windowNo === state.windowNo) return state;
       return autoTab({ ...state, windowNo: msg.windowNo, chosen: false });
     case "lists":
-      return autoTab({ ...state, loaded: true, lists: { ...state.lists, ...splitLists(msg, msg.today) },
+      return autoTab({ ...state, loaded: true, lists: { ...state.lists, ...splitLists(/** @type {Record<string, Case[]>} */ (msg), msg.today) },
         pickupWindow: msg.pickupWindow ?? state.pickupWindow, proxyWindow: msg.proxyWindow ?? state.proxyWindow });
     case "search":
       return { ...state, tab: "search", query: msg.query, lists: { ...state.lists, search: msg.cases } };
     case "select":
       return { ...state, selected: msg.case, form: null, msg: null };
     case "case": {
-      const lists = Object.fromEntries(Object.entries(state.lists).map(([k, v]) => [k, replaceIn(v, msg.case)]));
+      const lists = /** @type {Record<ListName, Case[]>} */ (
+        Object.fromEntries(Object.entries(state.lists).map(([k, v]) => [k, replaceIn(v, msg.case)])));
       const selected = state.selected && state.selected.id === msg.case.id ? msg.case : state.selected;
       return { ...state, lists, selected };
     }
@@ -122,7 +195,7 @@ export function reduceCases(state, msg) {
       return { ...state, busy: msg.action, msg: null };
     case "created":
       return { ...state, busy: null, picked: [], guide: [], created: msg.cases, selected: msg.cases[0] || state.selected,
-        msg: { kind: "ok", key: "cs_created", vars: { list: msg.cases.map((c) => c.number).join("、") } } };
+        msg: { kind: "ok", key: "cs_created", vars: { list: msg.cases.map((/** @type {Case} */ c) => c.number).join("、") } } };
     case "done":
       return { ...state, busy: null, form: null, msg: msg.key ? { kind: "ok", key: msg.key, vars: msg.vars || {} } : null };
     case "failed":
@@ -134,12 +207,18 @@ export function reduceCases(state, msg) {
   }
 }
 
-/** Tell whether a hall event should make the panel re-read its lists. */
+/**
+ * Tell whether a hall event should make the panel re-read its lists.
+ * @param {{ type?: unknown } | null | undefined} msg
+ */
 export function needsCaseRefresh(msg) {
   return !!msg && typeof msg.type === "string" && (msg.type.startsWith("case.") || msg.type === "snapshot");
 }
 
-/** Check a mainland ID number's GB 11643 check digit (18 characters, the last may be X). */
+/**
+ * Check a mainland ID number's GB 11643 check digit (18 characters, the last may be X).
+ * @param {string | null | undefined} id
+ */
 export function validIdNumber(id) {
   const s = String(id || "").trim().toUpperCase();
   if (!/^\d{17}[\dX]$/.test(s)) return false;
@@ -148,23 +227,38 @@ export function validIdNumber(id) {
   return "10X98765432"[sum % 11] === s[17];
 }
 
+/**
+ * Tell whether a mobile number is 11 digits starting with 1.
+ * @param {string | null | undefined} phone
+ */
 export function validPhone(phone) {
   return /^1\d{10}$/.test(String(phone || "").trim());
 }
 
-/** Build the POST /api/cases bodies of the new-case form (one per matter), or the i18n key of what is wrong. */
+/**
+ * Build the POST /api/cases bodies of the new-case form (one per matter), or the i18n key of what is wrong.
+ * @param {{ code: string }[]} picked
+ * @param {{ name: string, phone?: string, idNumber?: string, ticket?: number | null }} form
+ * @returns {{ error: string, bodies?: undefined } | { bodies: object[], error?: undefined }}
+ */
 export function createBodies(picked, { name, phone, idNumber, ticket }) {
   if (!picked.length) return { error: "cs_no_matter" };
   if (!String(name || "").trim()) return { error: "cs_bad_name" };
   if (phone && !validPhone(phone)) return { error: "cs_bad_phone" };
   if (idNumber && !validIdNumber(idNumber)) return { error: "cs_bad_id" };
+  /** @type {{ name: string, phone?: string, id_number?: string }} */
   const applicant = { name: name.trim() };
   if (phone) applicant.phone = phone.trim();
   if (idNumber) applicant.id_number = idNumber.trim().toUpperCase();
   return { bodies: picked.map((m) => ({ matter: m.code, applicant, ...(ticket ? { ticket } : {}) })) };
 }
 
-/** Build an action's body from the panel's small form, or name what is missing. */
+/**
+ * Build an action's body from the panel's small form, or name what is missing.
+ * @param {string} action
+ * @param {{ missing?: string[], other?: string, note?: string, result?: string }} [form]
+ * @returns {{ error: string, body?: undefined, path?: undefined } | { body: object, path?: string, error?: undefined }}
+ */
 export function actionBody(action, { missing = [], other = "", note = "", result = "approved" } = {}) {
   switch (action) {
     case "suspend": {
@@ -188,7 +282,12 @@ export function actionBody(action, { missing = [], other = "", note = "", result
   }
 }
 
-/** Say when a case is due, relative to today. */
+/**
+ * Say when a case is due, relative to today.
+ * @param {Case | null | undefined} c
+ * @param {string} today
+ * @param {string} [lang]
+ */
 export function dueText(c, today, lang = "zh") {
   const t = translator(lang);
   if (!c || !c.due_date) return "";
@@ -199,7 +298,12 @@ export function dueText(c, today, lang = "zh") {
   return t("cs_due_on", { d: c.due_date });
 }
 
-/** Describe a refusal for the clerk; a printer fault says plainly that nothing was lost. */
+/**
+ * Describe a refusal for the clerk; a printer fault says plainly that nothing was lost.
+ * @param {string | undefined} code
+ * @param {string | undefined} message
+ * @param {string} [lang]
+ */
 export function caseErrorText(code, message, lang = "zh") {
   const t = translator(lang);
   if (code === "printer_fault") return t("cs_printer_fault", { msg: message || "" });
@@ -208,7 +312,10 @@ export function caseErrorText(code, message, lang = "zh") {
   return hint !== key ? hint : message || t("err_unknown");
 }
 
-/** Return the search query for GET /api/cases?q=, trimmed; an empty one is null. */
+/**
+ * Return the search query for GET /api/cases?q=, trimmed; an empty one is null.
+ * @param {string | null | undefined} text
+ */
 export function searchQuery(text) {
   const q = String(text || "").trim();
   return q ? q.slice(0, 40) : null;

@@ -1,3 +1,4 @@
+// @ts-check
 // Clerk console texts: Chinese first, English on request (?lang=en or the header button); the choice is remembered.
 // Same pattern as the phone pages (static/mobile/i18n.js), with the console's own table and key.
 
@@ -6,6 +7,7 @@ import { CASE_TEXT } from "./cases_i18n.js";
 
 export const LANG_KEY = "hall.lang.clerk";
 
+/** @type {import("../common/i18n.js").TextTable} */
 export const TEXT = {
   zh: {
     page_title: "窗口工作台 · 排队叫号",
@@ -93,7 +95,8 @@ export const TEXT = {
     call_this: "叫此号",
     nobody: "没有等候的号码",
     tr_title: "转移 {number}（{svc}）",
-    tr_hint: "转移后号码不变，并<strong>保留原来的排队位置</strong>：目标窗口会先于之后取号的群众叫到他。",
+    tr_hint: "转移后号码不变，并{keep}：目标窗口会先于之后取号的群众叫到他。",
+    tr_hint_keep: "保留原来的排队位置",
     tr_to_service: "转到另一项业务",
     tr_pick_service: "请选择业务",
     tr_service_btn: "转到该业务",
@@ -229,7 +232,8 @@ export const TEXT = {
     call_this: "Call",
     nobody: "Nobody waiting",
     tr_title: "Transfer {number} ({svc})",
-    tr_hint: "The number stays the same and <strong>keeps its place in the queue</strong>: the target window calls it before residents who came later.",
+    tr_hint: "The number stays the same and {keep}: the target window calls it before residents who came later.",
+    tr_hint_keep: "keeps its place in the queue",
     tr_to_service: "To another service",
     tr_pick_service: "Choose a service",
     tr_service_btn: "Transfer to service",

@@ -1,15 +1,20 @@
+// @ts-check
 // Clerk console: wires the pure state (state.js) to the DOM, the API and the hall websocket.
-import { api } from "/static/common/api.js";
-import { connectHall } from "/static/common/hallsocket.js";
-import * as S from "/static/clerk/state.js";
-import { applyStatic, loadLang, otherLang, saveLang, translator } from "/static/clerk/i18n.js";
-import { casesContext, casesOnHall, initCases } from "/static/clerk/cases.js";
+import { api } from "../common/api.js";
+import { $, draw, html, live, nothing, query, repeat, translated } from "../common/dom.js";
+import { connectHall } from "../common/hallsocket.js";
+import * as S from "./state.js";
+import { applyStatic, loadLang, otherLang, saveLang, translator } from "./i18n.js";
+import { casesContext, casesOnHall, initCases } from "./cases.js";
 
+/** @typedef {S.Win} Win */
+/** @typedef {S.Ticket} Ticket */
+
+/** @type {S.ClerkState} */
 let state = { ...S.initialState(), lang: loadLang() };
 let t = translator(state.lang);
-const $ = (id) => document.getElementById(id);
-const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 
+/** @param {S.Msg} msg */
 function dispatch(msg) {
   state = S.reduce(state, msg);
   t = translator(state.lang);
@@ -26,7 +31,8 @@ function toggleLang() {
 
 // ---- data loading ---------------------------------------------------------
 
-let refreshTimer = null;
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let refreshTimer;
 let refreshSeq = 0;
 let actionEpoch = 0;
 
@@ -40,20 +46,23 @@ async function refresh() {
   const mySeq = ++refreshSeq;
   const epoch = actionEpoch;
   try {
+    /** @type {Win[]} */
     const windows = await api("/api/windows");
     if (mySeq !== refreshSeq) return;
     if (epoch !== actionEpoch) { scheduleRefresh(0); return; }
     dispatch({ type: "windows", windows });
     const n = state.windowNo;
     if (n !== null && S.holdsWindow(state)) {
+      /** @type {Ticket[]} */
       const queue = await api(`/api/windows/${n}/queue`);
       if (mySeq !== refreshSeq) return;
       if (epoch !== actionEpoch) { scheduleRefresh(0); return; }
       dispatch({ type: "queue", window: n, queue });
     }
   } catch (e) {
-    if (e.status === 401) { dispatch({ type: "logged-out" }); return; }
-    if (mySeq === refreshSeq) dispatch({ type: "failed", action: "refresh", code: e.code, message: e.message });
+    const err = /** @type {import("../common/api.js").ApiError} */ (e);
+    if (err.status === 401) { dispatch({ type: "logged-out" }); return; }
+    if (mySeq === refreshSeq) dispatch({ type: "failed", action: "refresh", code: err.code, message: err.message });
   }
 }
 
@@ -63,6 +72,7 @@ async function loadCatalog() {
 
 async function whoAmI() {
   try {
+    /** @type {S.Me} */
     const me = await api("/api/auth/me");
     if (me.kind !== "user") { dispatch({ type: "logged-out" }); return; }
     dispatch({ type: "me", me });
@@ -73,6 +83,7 @@ async function whoAmI() {
   }
 }
 
+/** @type {ReturnType<typeof connectHall> | null} */
 let hall = null;
 function startLive() {
   if (hall) return;
@@ -91,6 +102,11 @@ function startLive() {
 const REFRESH_CODES = new Set(["ticket_not_waiting", "no_current_ticket", "invalid_state", "window_busy",
   "window_closed", "forbidden", "conflict", "not_found"]);
 
+/**
+ * Send one window action and fold its answer in.
+ * @param {string} action
+ * @param {{ window?: number, body?: unknown }} [options]
+ */
 async function act(action, { window: win, body } = {}) {
   if (state.pending) return;
   const n = win ?? state.windowNo;
@@ -102,15 +118,23 @@ async function act(action, { window: win, body } = {}) {
     dispatch({ type: "done", action, result });
     if (action === "open") dispatch({ type: "select", window: n });
   } catch (e) {
+    const err = /** @type {import("../common/api.js").ApiError} */ (e);
     actionEpoch += 1;
-    if (e.status === 401) { dispatch({ type: "logged-out" }); return; }
-    dispatch({ type: "failed", action, code: e.code, message: e.message });
-    if (!REFRESH_CODES.has(e.code)) return;
+    if (err.status === 401) { dispatch({ type: "logged-out" }); return; }
+    dispatch({ type: "failed", action, code: err.code, message: err.message });
+    if (!REFRESH_CODES.has(err.code)) return;
   }
   scheduleRefresh(0);
 }
 
-let disarmTimer = null;
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let disarmTimer;
+
+/**
+ * Carry out a console command from a button (el) or a key (el null).
+ * @param {string} action
+ * @param {HTMLElement | null} el
+ */
 function command(action, el) {
   const c = S.controls(state);
   switch (action) {
@@ -118,7 +142,7 @@ function command(action, el) {
       act("open", { window: Number(el?.dataset.window ?? state.windowNo) });
       return;
     case "enter":
-      dispatch({ type: "select", window: Number(el.dataset.window) });
+      dispatch({ type: "select", window: Number(el?.dataset.window) });
       scheduleRefresh(0);
       return;
     case "pause-toggle":
@@ -152,7 +176,7 @@ function command(action, el) {
       if (c.finish) act("finish", { body: { outcome: state.outcome } });
       return;
     case "call":
-      if (c.call) act("call", { body: { ticket: Number(el.dataset.ticket) } });
+      if (c.call) act("call", { body: { ticket: Number(el?.dataset.ticket) } });
       return;
     default:
       if (c[action]) act(action);
@@ -161,33 +185,37 @@ function command(action, el) {
 
 /** The pause reason picked from the fixed list (never typed: it may be shown publicly). */
 function pauseBody() {
-  const reason = $("pause-reason") ? $("pause-reason").value : "";
+  const reason = $("pause-reason", HTMLSelectElement).value;
   return reason ? { body: { reason } } : undefined;
 }
 
+/** @param {string} target "service" or "window" */
 function submitTransfer(target) {
   if (target === "service") {
-    const code = $("transfer-service").value;
+    const code = $("transfer-service", HTMLSelectElement).value;
     if (code) act("transfer", { body: { service: code } });
   } else {
-    const w = Number($("transfer-window").value);
+    const w = Number($("transfer-window", HTMLSelectElement).value);
     if (w) act("transfer", { body: { window: w } });
   }
 }
 
+/** @param {SubmitEvent} ev */
 async function login(ev) {
   ev.preventDefault();
-  const username = $("username").value.trim();
-  const password = $("password").value;
-  $("login-submit").disabled = true;
+  const username = $("username", HTMLInputElement).value.trim();
+  const password = $("password", HTMLInputElement).value;
+  const submit = $("login-submit", HTMLButtonElement);
+  submit.disabled = true;
   try {
     await api("/api/auth/login", { method: "POST", body: { username, password } });
-    $("password").value = "";
+    $("password", HTMLInputElement).value = "";
     await whoAmI();
   } catch (e) {
-    dispatch(e.status === 401 ? { type: "login-error", key: "bad_login" } : { type: "login-error", message: e.message });
+    const err = /** @type {import("../common/api.js").ApiError} */ (e);
+    dispatch(err.status === 401 ? { type: "login-error", key: "bad_login" } : { type: "login-error", message: err.message });
   } finally {
-    $("login-submit").disabled = false;
+    submit.disabled = false;
   }
 }
 
@@ -197,44 +225,40 @@ async function logout() {
   dispatch({ type: "logged-out" });
 }
 
+/** @param {SubmitEvent} ev */
 async function walkIn(ev) {
   ev.preventDefault();
   if (state.pending) return;
-  const service = $("walkin-service").value;
-  const priority = $("walkin-priority").value;
+  const service = $("walkin-service", HTMLSelectElement).value;
+  const priority = $("walkin-priority", HTMLSelectElement).value;
+  /** @type {{ service: string, channel: string, priority?: string }} */
   const body = { service, channel: "counter" };
   if (priority) body.priority = priority;
   dispatch({ type: "pending", action: "walk-in" });
   try {
     const key = `walkin-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-    const t = await api("/api/tickets", { method: "POST", body, headers: { "Idempotency-Key": key } });
-    dispatch({ type: "done", action: "walk-in", result: t });
-    $("walkin-priority").value = "";
+    const ticket = await api("/api/tickets", { method: "POST", body, headers: { "Idempotency-Key": key } });
+    dispatch({ type: "done", action: "walk-in", result: ticket });
+    $("walkin-priority", HTMLSelectElement).value = "";
   } catch (e) {
-    dispatch({ type: "failed", action: "walk-in", code: e.code, message: e.message });
+    const err = /** @type {import("../common/api.js").ApiError} */ (e);
+    dispatch({ type: "failed", action: "walk-in", code: err.code, message: err.message });
   }
   scheduleRefresh(0);
 }
 
 // ---- rendering ----------------------------------------------------------------
 
-const lastHtml = {};
-function setHtml(id, html) {
-  if (lastHtml[id] === html) return;
-  lastHtml[id] = html;
-  $(id).innerHTML = html;
-}
-
 function render() {
-  const loggedIn = !!state.me;
+  const me = state.me;
   const w = S.myWindow(state);
-  const inConsole = loggedIn && state.windowNo !== null;
-  $("login").hidden = loggedIn;
-  $("chooser").hidden = !loggedIn || inConsole;
+  const inConsole = !!me && state.windowNo !== null;
+  $("login").hidden = !!me;
+  $("chooser").hidden = !me || inConsole;
   $("console").hidden = !inConsole;
-  $("logout").hidden = !loggedIn;
+  $("logout").hidden = !me;
   $("switch-window").hidden = !inConsole;
-  $("me").textContent = loggedIn ? `${state.me.display_name || state.me.username}` : "";
+  $("me").textContent = me ? `${me.display_name || me.username}` : "";
   $("conn").textContent = t(state.connected ? "conn_on" : "conn_off");
   $("conn").className = "conn " + (state.connected ? "on" : "off");
   $("where").textContent = w ? t("where", { n: w.number, name: S.windowName(state.catalog, w.number, w.name, state.lang) }) : "";
@@ -250,29 +274,32 @@ function render() {
   $("notice").hidden = !state.notice || !!state.error;
   $("notice").textContent = state.notice || "";
 
-  if (loggedIn && !inConsole) renderChooser();
+  if (me && !inConsole) renderChooser(me);
   if (inConsole) renderConsole(w);
   renderDialog(w);
-  casesContext({ me: state.me, windowNo: inConsole && S.holdsWindow(state) ? state.windowNo : null,
+  casesContext({ me, windowNo: inConsole && S.holdsWindow(state) ? state.windowNo : null,
     lang: state.lang, ticket: w && w.current ? w.current : null, catalog: state.catalog });
 }
 
-function renderChooser() {
-  const me = state.me.username;
-  const cards = state.windows.map((w) => {
+/** @param {S.Me} me */
+function renderChooser(me) {
+  /** @param {Win} w */
+  const card = (w) => {
     const holder = w.clerk && w.status !== "closed" ? w.clerk : null;
-    const mine = holder && holder.username === me;
+    const mine = !!holder && holder.username === me.username;
     const cls = mine ? "mine" : holder ? "taken" : "";
-    const who = holder ? (mine ? esc(t("mine")) : esc(t("used_by", { name: holder.display_name }))) : esc(t("free"));
+    const who = holder ? (mine ? t("mine") : t("used_by", { name: holder.display_name })) : t("free");
     const btn = mine
-      ? `<button type="button" class="mid primary" data-cmd="enter" data-window="${w.number}">${esc(t("enter"))}</button>`
-      : `<button type="button" class="mid" data-action="open" data-window="${w.number}">${esc(t("open_this"))}</button>`;
-    return `<div class="wincard ${cls}" data-window-card="${w.number}"><span class="n">${esc(t("win_no", { n: w.number }))}</span>
-      <span>${esc(S.windowName(state.catalog, w.number, w.name, state.lang))}</span><span class="muted">${esc(S.codeLabel("ws_", w.status, state.lang))} · ${who}</span>${btn}</div>`;
-  }).join("");
-  setHtml("window-grid", cards || `<p class="muted">${esc(t("loading_windows"))}</p>`);
+      ? html`<button type="button" class="mid primary" data-cmd="enter" data-window=${w.number}>${t("enter")}</button>`
+      : html`<button type="button" class="mid" data-action="open" data-window=${w.number}>${t("open_this")}</button>`;
+    return html`<div class="wincard ${cls}" data-window-card=${w.number}><span class="n">${t("win_no", { n: w.number })}</span>
+      <span>${S.windowName(state.catalog, w.number, w.name, state.lang)}</span><span class="muted">${S.codeLabel("ws_", w.status, state.lang)} · ${who}</span>${btn}</div>`;
+  };
+  draw($("window-grid"), state.windows.length ? repeat(state.windows, (w) => w.number, card)
+    : html`<p class="muted">${t("loading_windows")}</p>`);
 }
 
+/** @param {Win | null} w */
 function renderConsole(w) {
   const c = S.controls(state);
   const holds = S.holdsWindow(state);
@@ -295,94 +322,92 @@ function renderConsole(w) {
   }
 
   for (const action of ["call-next", "recall", "start", "finish", "no-show", "transfer", "pause", "resume", "close"]) {
-    const btn = document.querySelector(`#console [data-action="${action}"]`);
+    const btn = query(`#console [data-action="${action}"]`, HTMLButtonElement);
     if (btn) btn.disabled = !c[action];
   }
-  const ns = $("btn-no-show");
   const armed = state.armed === "no-show";
-  ns.classList.toggle("armed", armed);
-  setHtml("btn-no-show", `<span>${esc(t(armed ? "no_show_armed" : "no_show"))}</span> <kbd>-</kbd>`);
+  $("btn-no-show").classList.toggle("armed", armed);
+  draw($("btn-no-show"), html`<span>${t(armed ? "no_show_armed" : "no_show")}</span> <kbd>-</kbd>`);
   const outcome = S.OUTCOMES.some(([o]) => o === state.outcome) ? state.outcome : "done";
   const finishText = outcome === "done" ? t("finish") : t("finish_as", { o: S.codeLabel("o_", outcome, state.lang) });
-  setHtml("btn-finish", `<span>${esc(finishText)}</span> <kbd>Enter</kbd>`);
-  setHtml("outcomes", `<legend>${esc(t("outcome_legend"))}</legend>` + S.OUTCOMES.map(([code], i) =>
-    `<label class="${state.outcome === code ? "on" : ""}"><input type="radio" name="outcome" value="${code}" ${state.outcome === code ? "checked" : ""}>${esc(S.codeLabel("o_", code, state.lang))} <kbd>${i + 1}</kbd></label>`).join(""));
+  draw($("btn-finish"), html`<span>${finishText}</span> <kbd>Enter</kbd>`);
+  // A fixed list of four: drawn in order, no keys needed.
+  draw($("outcomes"), html`<legend>${t("outcome_legend")}</legend>${S.OUTCOMES.map(([code], i) => html`<label
+    class=${state.outcome === code ? "on" : ""}><input type="radio" name="outcome" value=${code}
+    .checked=${live(state.outcome === code)}>${S.codeLabel("o_", code, state.lang)} <kbd>${i + 1}</kbd></label>`)}`);
 
   renderCurrent(w);
   renderQueue(c);
-  setHtml("last-called", state.lastCalled.length
-    ? state.lastCalled.map((e) => `<li>${esc(e.number)}<small>${esc(clock(e.at))}</small></li>`).join("")
-    : `<li class="none">${esc(t("none_yet"))}</li>`);
-  renderWalkIn();
-  setHtml("shortcut-table", S.SHORTCUTS.map((s) =>
-    `<tr><td>${s.keys.map((k) => `<kbd>${esc(k)}</kbd>`).join(" ")}</td><td>${esc(t(s.text))}</td></tr>`).join(""));
-  tick();
+  draw($("last-called"), state.lastCalled.length
+    ? repeat(state.lastCalled, (e) => `${e.number}@${e.at}`, (e) => html`<li>${e.number}<small>${clock(e.at)}</small></li>`)
+    : html`<li class="none">${t("none_yet")}</li>`);
+  renderWalkIn(w);
+  draw($("shortcut-table"), S.SHORTCUTS.map((s) =>
+    html`<tr><td>${s.keys.map((k, i) => html`${i ? " " : ""}<kbd>${k}</kbd>`)}</td><td>${t(s.text)}</td></tr>`));
 }
 
+/** @param {string | null | undefined} iso */
 function clock(iso) {
   if (!iso) return "";
   const d = new Date(iso);
-  return isNaN(d) ? "" : d.toTimeString().slice(0, 8);
+  return isNaN(d.getTime()) ? "" : d.toTimeString().slice(0, 8);
 }
 
+/** Say how long ago a moment was, counting on the browser's clock (redrawn every second). @param {string | null | undefined} iso */
+function since(iso) {
+  const at = Date.parse(iso || "");
+  return isNaN(at) ? "" : S.formatDuration((Date.now() - at) / 1000, state.lang);
+}
+
+/** @param {Ticket} tk */
 function svcName(tk) {
   return S.serviceName(state.catalog, tk.service, state.lang) || tk.service_name || tk.service;
 }
 
+/** The materials the clerk has ticked for the current ticket: a new ticket starts with none. */
+const ticks = { ticket: /** @type {number | null} */ (null), keys: new Set() };
+
+/** @param {Win | null} w */
 function renderCurrent(w) {
   const tk = w && w.current;
   if (!tk) {
     const paused = w && w.status === "paused";
-    setHtml("materials", "");
-    setHtml("current", `<div class="empty" data-testid="idle"><div>${paused
-      ? `${esc(t("idle_paused"))}<br><small>${esc(t("idle_paused_hint"))}</small>`
-      : `${esc(t("idle_none"))}<br><small>${esc(t("idle_none_hint", { n: state.queue.length }))}</small>`}</div></div>`);
+    draw($("materials"), nothing);
+    draw($("current"), html`<div class="empty" data-testid="idle"><div>${paused
+      ? html`${t("idle_paused")}<br><small>${t("idle_paused_hint")}</small>`
+      : html`${t("idle_none")}<br><small>${t("idle_none_hint", { n: state.queue.length })}</small>`}</div></div>`);
     return;
   }
-  const prio = tk.priority ? `<span class="prio">${esc(S.codeLabel("pr_", tk.priority, state.lang))}</span>` : esc(t("no_prio"));
-  const mats = S.materialsFor(state.catalog, tk.service);
-  const matHtml = mats.length ? mats.map((m, i) => `<h3>${esc(m.matter)}</h3><ul>${m.materials.map((x, j) =>
-    `<li><label><input type="checkbox" data-material="${i}-${j}">${esc(x)}</label></li>`).join("")}</ul>`).join("")
-    : `<p class="muted">${esc(t("no_materials"))}</p>`;
-  const total = mats.reduce((a, m) => a + m.materials.length, 0);
+  const prio = tk.priority ? html`<span class="prio">${S.codeLabel("pr_", tk.priority, state.lang)}</span>` : t("no_prio");
   const catName = S.categoryName(state.catalog, tk.category, state.lang) || tk.category_name || "";
-  setHtml("current", `
+  draw($("current"), html`
     <div class="head">
-      <span class="number" id="current-number" data-ticket-id="${tk.id}">${esc(tk.number)}</span>
-      <span class="svc">${esc(svcName(tk))}</span>
-      <span class="status ${tk.status}" id="current-status" data-status="${tk.status}">${esc(S.codeLabel("st_", tk.status, state.lang))}</span>
+      <span class="number" id="current-number" data-ticket-id=${tk.id}>${tk.number}</span>
+      <span class="svc">${svcName(tk)}</span>
+      <span class="status ${tk.status}" id="current-status" data-status=${tk.status}>${S.codeLabel("st_", tk.status, state.lang)}</span>
     </div>
     <div class="facts">
-      <div><b>${esc(t("f_waited"))}</b>${S.formatDuration(S.waitedSeconds(tk), state.lang)}</div>
-      <div><b>${esc(t(tk.status === "serving" ? "f_serving" : "f_called"))}</b><span data-since="${esc(tk.status === "serving" ? tk.started_at : tk.called_at)}"></span></div>
-      <div><b>${esc(t("f_prio"))}</b>${prio}</div>
-      <div><b>${esc(t("f_channel"))}</b>${esc(S.codeLabel("ch_", tk.channel, state.lang))}</div>
-      <div><b>${esc(t("f_calls"))}</b>${tk.call_count ?? 1}</div>
-      <div><b>${esc(t("f_category"))}</b>${esc(tk.category)} ${esc(catName)}</div>
+      <div><b>${t("f_waited")}</b>${S.formatDuration(S.waitedSeconds(tk, Date.now()), state.lang)}</div>
+      <div><b>${t(tk.status === "serving" ? "f_serving" : "f_called")}</b><span>${since(tk.status === "serving" ? tk.started_at : tk.called_at)}</span></div>
+      <div><b>${t("f_prio")}</b>${prio}</div>
+      <div><b>${t("f_channel")}</b>${S.codeLabel("ch_", tk.channel, state.lang)}</div>
+      <div><b>${t("f_calls")}</b>${tk.call_count ?? 1}</div>
+      <div><b>${t("f_category")}</b>${tk.category} ${catName}</div>
     </div>`);
-  // A language switch redraws the checklist: keep the ticks the clerk has made for this ticket.
-  const ticked = Array.from(document.querySelectorAll("#materials [data-material]:checked"), (x) => x.dataset.material);
-  const sameTicket = $("materials").dataset.ticket === String(tk.id);
-  setHtml("materials", `<strong>${esc(t("materials"))}</strong> <span class="tally" id="material-tally" data-total="${total}"></span>
-    <span class="muted small">${esc(t("materials_hint", { number: tk.number, svc: svcName(tk) }))}</span>${matHtml}`);
-  $("materials").dataset.ticket = String(tk.id);
-  if (sameTicket) {
-    for (const id of ticked) {
-      const box = document.querySelector(`#materials [data-material="${id}"]`);
-      if (box) box.checked = true;
-    }
-  }
-  updateTally();
+
+  if (ticks.ticket !== tk.id) { ticks.ticket = tk.id; ticks.keys.clear(); }
+  const mats = S.materialsFor(state.catalog, tk.service);
+  const total = mats.reduce((a, m) => a + m.materials.length, 0);
+  const got = ticks.keys.size;
+  const tally = total ? t(got === total ? "tally_full" : "tally", { got, total }) : "";
+  draw($("materials"), html`<strong>${t("materials")}</strong> <span class="tally" id="material-tally" data-total=${total}>${tally}</span>
+    <span class="muted small">${t("materials_hint", { number: tk.number, svc: svcName(tk) })}</span>${mats.length
+    ? mats.map((m, i) => html`<h3>${m.matter}</h3><ul>${m.materials.map((x, j) => html`<li><label><input type="checkbox"
+        data-material=${`${i}-${j}`} .checked=${live(ticks.keys.has(`${i}-${j}`))}>${x}</label></li>`)}</ul>`)
+    : html`<p class="muted">${t("no_materials")}</p>`}`);
 }
 
-function updateTally() {
-  const el = $("material-tally");
-  if (!el) return;
-  const total = Number(el.dataset.total);
-  const got = document.querySelectorAll("#materials [data-material]:checked").length;
-  el.textContent = total ? t(got === total ? "tally_full" : "tally", { got, total }) : "";
-}
-
+/** @param {Record<string, boolean>} c */
 function renderQueue(c) {
   const q = state.queue;
   const counts = S.queueCounts(q);
@@ -391,95 +416,81 @@ function renderQueue(c) {
   $("queue-sub").textContent = t("queue_sub") + (counts.total ? t("queue_cats", { list: cats }) : "")
     + (counts.priority ? t("queue_prio", { n: counts.priority }) : "")
     + (counts.transferred ? t("queue_tr", { n: counts.transferred }) : "");
-  const rows = q.map((tk) => {
-    const tags = (tk.priority ? `<span class="tag">${esc(S.codeLabel("pr_", tk.priority, state.lang))}</span>` : "")
-      + (tk.designated_window ? `<span class="tag tr">${esc(t("tag_tr"))}</span>` : "");
-    return `<li data-queue-ticket="${tk.id}" data-number="${esc(tk.number)}"><span class="qn">${esc(tk.number)}</span>
-      <span class="qs">${esc(svcName(tk))}${tags}<small>${esc(t("waited"))} <span data-since="${esc(tk.issued_at)}"></span> · ${esc(S.codeLabel("ch_", tk.channel, state.lang))}</small></span>
-      <button type="button" class="mid" data-action="call" data-ticket="${tk.id}" ${c.call ? "" : "disabled"}>${esc(t("call_this"))}</button></li>`;
-  }).join("");
-  setHtml("queue", rows || `<li class="none">${esc(t("nobody"))}</li>`);
+  /** @param {Ticket} tk */
+  const row = (tk) => html`<li data-queue-ticket=${tk.id} data-number=${tk.number}><span class="qn">${tk.number}</span>
+      <span class="qs">${svcName(tk)}${tk.priority ? html`<span class="tag">${S.codeLabel("pr_", tk.priority, state.lang)}</span>` : nothing}${
+        tk.designated_window ? html`<span class="tag tr">${t("tag_tr")}</span>` : nothing}<small>${t("waited")} <span>${since(tk.issued_at)}</span> · ${S.codeLabel("ch_", tk.channel, state.lang)}</small></span>
+      <button type="button" class="mid" data-action="call" data-ticket=${tk.id} ?disabled=${!c.call}>${t("call_this")}</button></li>`;
+  draw($("queue"), q.length ? repeat(q, (tk) => tk.id, row) : html`<li class="none">${t("nobody")}</li>`);
 }
 
-let walkInLang = null;
-function renderWalkIn() {
-  const sel = $("walkin-service");
-  if ((sel.options.length && walkInLang === state.lang) || !state.catalog) return;
-  const keep = sel.value;
-  const w = S.myWindow(state);
+/** Offer every service for a walk-in, this window's own first; the choice stays as the list is redrawn. @param {Win | null} w */
+function renderWalkIn(w) {
+  if (!state.catalog) return;
   const mine = new Set(w ? w.services : []);
   const opts = S.serviceOptions(state.catalog, state.lang);
   opts.sort((a, b) => Number(mine.has(b.code)) - Number(mine.has(a.code)));
-  sel.innerHTML = opts.map((o) => `<option value="${esc(o.code)}">${esc(o.category)} ${esc(o.name)}</option>`).join("");
-  if (keep && opts.some((o) => o.code === keep)) sel.value = keep;
-  walkInLang = state.lang;
+  draw($("walkin-service"), repeat(opts, (o) => o.code, (o) => html`<option value=${o.code}>${o.category} ${o.name}</option>`));
 }
 
-let dialogLang = null;
+let dialogShown = false;
+/** @param {Win | null} w */
 function renderDialog(w) {
-  const root = $("dialog-root");
-  if (state.dialog !== "transfer" || !w || !w.current) {
-    if (root.innerHTML) { root.innerHTML = ""; lastHtml["dialog-root"] = ""; }
+  const tk = w && w.current;
+  if (state.dialog !== "transfer" || !w || !tk) {
+    draw($("dialog-root"), nothing);
+    dialogShown = false;
     return;
   }
-  if (root.querySelector(".dialog") && dialogLang === state.lang) {
-    root.querySelectorAll("[data-target]").forEach((b) => { b.disabled = !!state.pending; });
-    return;
+  // The dialog stays in the page while open, so its choices survive every redraw (a language switch too).
+  const services = S.serviceOptions(state.catalog, state.lang);
+  const windows = state.windows.filter((x) => x.number !== w.number);
+  const busy = !!state.pending;
+  draw($("dialog-root"), html`<div class="backdrop"><div class="dialog" role="dialog" aria-modal="true" aria-labelledby="transfer-title">
+    <h2 id="transfer-title">${t("tr_title", { number: tk.number, svc: svcName(tk) })}</h2>
+    <p class="muted">${translated(t, "tr_hint", { keep: html`<strong>${t("tr_hint_keep")}</strong>` })}</p>
+    <div class="row"><label>${t("tr_to_service")}<select id="transfer-service"><option value="">${t("tr_pick_service")}</option>${
+      repeat(services, (o) => o.code, (o) => html`<option value=${o.code} ?disabled=${o.code === tk.service}>${o.category} ${o.name}</option>`)}</select></label>
+      <button type="button" class="mid primary" data-action="transfer" data-target="service" ?disabled=${busy}>${t("tr_service_btn")}</button></div>
+    <div class="row"><label>${t("tr_to_window")}<select id="transfer-window"><option value="">${t("tr_pick_window")}</option>${
+      repeat(windows, (x) => x.number, (x) => html`<option value=${x.number}>${t("tr_window_opt", { n: x.number,
+        name: S.windowName(state.catalog, x.number, x.name, state.lang), status: S.codeLabel("ws_", x.status, state.lang),
+        clerk: x.clerk ? " · " + x.clerk.display_name : "" })}</option>`)}</select></label>
+      <button type="button" class="mid primary" data-action="transfer" data-target="window" ?disabled=${busy}>${t("tr_window_btn")}</button></div>
+    <div class="foot"><button type="button" class="mid" data-cmd="cancel">${t("cancel")} <kbd>Esc</kbd></button></div>
+  </div></div>`);
+  if (!dialogShown) {
+    dialogShown = true;
+    $("transfer-service").focus();
   }
-  // Built once per opening (and again on a language switch, keeping the choices made).
-  const keepService = $("transfer-service") ? $("transfer-service").value : "";
-  const keepWindow = $("transfer-window") ? $("transfer-window").value : "";
-  const tk = w.current;
-  const services = S.serviceOptions(state.catalog, state.lang).map((o) =>
-    `<option value="${esc(o.code)}" ${o.code === tk.service ? "disabled" : ""}>${esc(o.category)} ${esc(o.name)}</option>`).join("");
-  const windows = state.windows.filter((x) => x.number !== w.number).map((x) =>
-    `<option value="${x.number}">${esc(t("tr_window_opt", { n: x.number, name: S.windowName(state.catalog, x.number, x.name, state.lang),
-      status: S.codeLabel("ws_", x.status, state.lang), clerk: x.clerk ? " · " + x.clerk.display_name : "" }))}</option>`).join("");
-  root.innerHTML = `<div class="backdrop"><div class="dialog" role="dialog" aria-modal="true" aria-labelledby="transfer-title">
-    <h2 id="transfer-title">${esc(t("tr_title", { number: tk.number, svc: svcName(tk) }))}</h2>
-    <p class="muted">${t("tr_hint")}</p>
-    <div class="row"><label>${esc(t("tr_to_service"))}<select id="transfer-service"><option value="">${esc(t("tr_pick_service"))}</option>${services}</select></label>
-      <button type="button" class="mid primary" data-action="transfer" data-target="service">${esc(t("tr_service_btn"))}</button></div>
-    <div class="row"><label>${esc(t("tr_to_window"))}<select id="transfer-window"><option value="">${esc(t("tr_pick_window"))}</option>${windows}</select></label>
-      <button type="button" class="mid primary" data-action="transfer" data-target="window">${esc(t("tr_window_btn"))}</button></div>
-    <div class="foot"><button type="button" class="mid" data-cmd="cancel">${esc(t("cancel"))} <kbd>Esc</kbd></button></div>
-  </div></div>`;
-  lastHtml["dialog-root"] = root.innerHTML;
-  const reopened = dialogLang !== null && dialogLang !== state.lang && (keepService || keepWindow);
-  dialogLang = state.lang;
-  if (reopened) {
-    $("transfer-service").value = keepService;
-    $("transfer-window").value = keepWindow;
-  }
-  $("transfer-service").focus();
-}
-
-function tick() {
-  const now = Date.now();
-  document.querySelectorAll("[data-since]").forEach((el) => {
-    const since = Date.parse(el.dataset.since);
-    el.textContent = isNaN(since) ? "" : S.formatDuration((now - since) / 1000, state.lang);
-  });
 }
 
 // ---- events ----------------------------------------------------------------------
 
 document.addEventListener("click", (ev) => {
-  const el = ev.target.closest("[data-action], [data-cmd]");
-  if (!el || el.disabled) return;
-  if (el.id === "btn-pause" || el.id === "btn-resume") { command(el.dataset.action, el); return; }
-  command(el.dataset.action || el.dataset.cmd, el);
+  const target = /** @type {Element | null} */ (ev.target);
+  const el = /** @type {HTMLElement | null} */ (target && target.closest("[data-action], [data-cmd]"));
+  if (!el || (el instanceof HTMLButtonElement && el.disabled)) return;
+  command(el.dataset.action || el.dataset.cmd || "", el);
 });
 
 document.addEventListener("change", (ev) => {
-  if (ev.target.name === "outcome") dispatch({ type: "outcome", outcome: ev.target.value });
-  if (ev.target.dataset && ev.target.dataset.material !== undefined) updateTally();
+  const el = ev.target;
+  if (!(el instanceof HTMLInputElement)) return;
+  if (el.name === "outcome") dispatch({ type: "outcome", outcome: el.value });
+  const key = el.dataset.material;
+  if (key !== undefined) {
+    if (el.checked) ticks.keys.add(key); else ticks.keys.delete(key);
+    render();
+  }
 });
 
 document.addEventListener("keydown", (ev) => {
   if (!state.me || state.windowNo === null) return;
-  const tag = ev.target && ev.target.tagName;
-  const inField = ["INPUT", "SELECT", "TEXTAREA"].includes(tag) && ev.target.type !== "radio" && ev.target.type !== "checkbox";
+  const el = ev.target instanceof HTMLElement ? ev.target : null;
+  const tag = el ? el.tagName : "";
+  const type = el instanceof HTMLInputElement ? el.type : "";
+  const inField = ["INPUT", "SELECT", "TEXTAREA"].includes(tag) && type !== "radio" && type !== "checkbox";
   const cmd = S.keyCommand(ev.key, { inField, dialog: state.dialog });
   if (!cmd) return;
   ev.preventDefault();
@@ -493,7 +504,8 @@ $("walkin-form").addEventListener("submit", walkIn);
 $("logout").addEventListener("click", logout);
 $("alert-close").addEventListener("click", () => dispatch({ type: "dismiss" }));
 $("switch-window").addEventListener("click", () => { dispatch({ type: "leave" }); scheduleRefresh(0); });
-setInterval(tick, 1000);
+// The waiting and serving times count up: draw the console again every second (only what changed moves).
+setInterval(() => { if (state.me && state.windowNo !== null) render(); }, 1000);
 // A slow safety net: the websocket drives updates, this only repairs a missed one.
 setInterval(() => { if (state.me) scheduleRefresh(0); }, 30000);
 

@@ -1,8 +1,49 @@
+// @ts-check
 // Clerk console state: a pure reducer (state, message) → state, plus pure selectors.
 // Nothing here touches the DOM or the network, so node --test covers it.
 
 import { localName, TEXT, translator } from "./i18n.js";
 
+/** @typedef {import("../types/api").components["schemas"]} Schemas */
+/** @typedef {Schemas["WindowPublic"]} Win */
+/** @typedef {Schemas["TicketPublic"]} Ticket */
+/** @typedef {Schemas["Catalog"]} Catalog */
+/** @typedef {Schemas["Me"]} Me */
+/** @typedef {{ number: string, at: string }} Called */
+/** @typedef {{ code: string, title: string, detail: string, action?: string, message?: string }} Refusal */
+/** @typedef {[string, Record<string, unknown>]} Said a notice as its i18n key and values */
+
+/**
+ * The console's state.
+ * @typedef {object} ClerkState
+ * @property {Me | null} me
+ * @property {string | null} loginError
+ * @property {string | null} loginErrorKey
+ * @property {number | null} windowNo the window this console shows
+ * @property {Win[]} windows
+ * @property {Ticket[]} queue the window's waiting list, in call-next order
+ * @property {Catalog | null} catalog
+ * @property {boolean} connected
+ * @property {string | null} pending the action in flight
+ * @property {string} outcome the outcome "finish" will record
+ * @property {string | null} armed an action waiting for its confirming second press
+ * @property {string | null} dialog
+ * @property {Refusal | null} error
+ * @property {string | null} notice
+ * @property {Said | null} noticeMsg
+ * @property {Called[]} lastCalled
+ * @property {Ticket | null} lastIssued
+ * @property {boolean} autoSelect whether a console without a window enters the one its clerk holds
+ * @property {"zh" | "en"} lang
+ */
+
+/** A message for reduce(): its type and the fields that type carries. @typedef {{ type: string, [field: string]: any }} Msg */
+
+/**
+ * @param {string} prefix
+ * @param {string[]} codes
+ * @returns {Record<string, string>}
+ */
 const zh = (prefix, codes) => Object.fromEntries(codes.map((c) => [c, TEXT.zh[prefix + c]]));
 
 export const OUTCOMES = ["done", "deferred", "proxy", "incomplete"].map((c) => [c, TEXT.zh["o_" + c]]);
@@ -35,12 +76,18 @@ export const SHORTCUTS = [
   { keys: ["Escape"], action: "cancel", text: "sc_cancel" },
 ].map((s) => ({ ...s, label: TEXT.zh[s.text] }));
 
-/** Return the label of a code in a table of i18n.js (prefix "o_", "st_", "ws_", "pr_", "ch_"), or the code itself. */
+/**
+ * Return the label of a code in a table of i18n.js (prefix "o_", "st_", "ws_", "pr_", "ch_"), or the code itself.
+ * @param {string} prefix
+ * @param {string | null | undefined} code
+ * @param {string} [lang]
+ */
 export function codeLabel(prefix, code, lang = "zh") {
   const key = prefix + code;
   return key in TEXT.zh ? translator(lang)(key) : String(code ?? "");
 }
 
+/** @returns {ClerkState} */
 export function initialState() {
   return {
     me: null,
@@ -65,7 +112,13 @@ export function initialState() {
   };
 }
 
-/** Turn an error code and the server's message into {code, title, detail}, in the given language. */
+/**
+ * Turn an error code and the server's message into {code, title, detail}, in the given language.
+ * @param {string} code
+ * @param {string | null | undefined} message
+ * @param {string} [lang]
+ * @returns {Refusal}
+ */
 export function explainError(code, message, lang = "zh") {
   const t = translator(lang);
   const title = code && ("err_" + code) in TEXT.zh ? t("err_" + code) : t("err_unknown");
@@ -73,16 +126,29 @@ export function explainError(code, message, lang = "zh") {
   return { code, title, detail };
 }
 
+/**
+ * @param {Win[]} windows
+ * @param {Win} w
+ */
 function replaceWindow(windows, w) {
   if (!w || typeof w.number !== "number") return windows;
   const found = windows.some((x) => x.number === w.number);
   return found ? windows.map((x) => (x.number === w.number ? w : x)) : [...windows, w];
 }
 
+/**
+ * @param {Win[]} windows
+ * @param {number | null} number
+ * @param {Ticket | null} ticket
+ */
 function setCurrent(windows, number, ticket) {
   return windows.map((w) => (w.number === number ? { ...w, current: ticket } : w));
 }
 
+/**
+ * @param {Called[]} list
+ * @param {Called} entry
+ */
 function pushCalled(list, entry) {
   const rest = list.filter((e) => !(e.number === entry.number && e.at === entry.at));
   return [entry, ...rest].slice(0, 10);
@@ -91,6 +157,12 @@ function pushCalled(list, entry) {
 const TICKET_ACTIONS = new Set(["call-next", "call", "recall", "start", "finish", "no-show", "transfer"]);
 const WINDOW_ACTIONS = new Set(["open", "pause", "resume", "close"]);
 
+/**
+ * Fold one message into the console's state.
+ * @param {ClerkState} state
+ * @param {Msg} msg
+ * @returns {ClerkState}
+ */
 export function reduce(state, msg) {
   switch (msg.type) {
     case "me":
@@ -108,8 +180,9 @@ export function reduce(state, msg) {
     case "windows": {
       const windows = msg.windows || [];
       let windowNo = state.windowNo;
-      if (windowNo === null && state.me && state.autoSelect) {
-        const mine = windows.find((w) => w.status !== "closed" && w.clerk && w.clerk.username === state.me.username);
+      const me = state.me;
+      if (windowNo === null && me && state.autoSelect) {
+        const mine = windows.find((/** @type {Win} */ w) => w.status !== "closed" && w.clerk && w.clerk.username === me.username);
         if (mine) windowNo = mine.number;
       }
       return { ...state, windows, windowNo, queue: windowNo === state.windowNo ? state.queue : [] };
@@ -147,7 +220,12 @@ export function reduce(state, msg) {
   }
 }
 
-/** Switch the language and re-say the notice, the refusal and the login error in it. */
+/**
+ * Switch the language and re-say the notice, the refusal and the login error in it.
+ * @param {ClerkState} state
+ * @param {"zh" | "en"} lang
+ * @returns {ClerkState}
+ */
 function relabel(state, lang) {
   const t = translator(lang);
   const next = { ...state, lang };
@@ -157,9 +235,19 @@ function relabel(state, lang) {
   return next;
 }
 
+/**
+ * @param {ClerkState} state
+ * @param {Msg} msg
+ * @returns {ClerkState}
+ */
 function applyDone(state, msg) {
   const { action, result } = msg;
+  /** @type {ClerkState} */
   const next = { ...state, pending: null, error: null, armed: null };
+  /**
+   * @param {string} key
+   * @param {Record<string, unknown>} [vars]
+   */
   const say = (key, vars = {}) => {
     next.noticeMsg = [key, vars];
     next.notice = translator(state.lang)(key, vars);
@@ -200,6 +288,7 @@ function applyDone(state, msg) {
     next.lastCalled = pushCalled(state.lastCalled, { number: t.number, at: t.called_at || "" });
     next.queue = state.queue.filter((q) => q.id !== t.id);
   }
+  /** @type {Record<string, string>} */
   const notices = {
     "call-next": "n_calling", call: "n_calling", recall: "n_recalled", start: "n_started",
     finish: "n_finished", "no-show": "n_no_show", transfer: "n_transferred",
@@ -210,12 +299,17 @@ function applyDone(state, msg) {
   return next;
 }
 
+/**
+ * @param {ClerkState} state
+ * @param {{ type?: string, [field: string]: any } | null | undefined} m
+ * @returns {ClerkState}
+ */
 function applyHall(state, m) {
   if (!m || !m.type) return state;
   if (m.type === "snapshot") {
     const recent = (m.recent_calls || [])
-      .filter((c) => c.window === state.windowNo)
-      .map((c) => ({ number: c.number, at: c.at }));
+      .filter((/** @type {Schemas["RecentCall"]} */ c) => c.window === state.windowNo)
+      .map((/** @type {Schemas["RecentCall"]} */ c) => ({ number: c.number, at: c.at }));
     return { ...state, lastCalled: recent.slice(0, 10) };
   }
   if ((m.type === "ticket.called" || m.type === "ticket.recalled") && m.window === state.windowNo && m.ticket) {
@@ -224,24 +318,39 @@ function applyHall(state, m) {
   return state;
 }
 
-/** Tell whether a hall message may change this console's window list or queue. */
+/**
+ * Tell whether a hall message may change this console's window list or queue.
+ * @param {{ type?: string } | null | undefined} m
+ */
 export function needsRefresh(m) {
   if (!m || !m.type) return false;
   if (m.type === "snapshot") return true;
   return m.type.startsWith("ticket.") && m.type !== "ticket.evaluated" || m.type.startsWith("window.");
 }
 
+/**
+ * Return the window this console shows, or null.
+ * @param {ClerkState} state
+ * @returns {Win | null}
+ */
 export function myWindow(state) {
   return state.windows.find((w) => w.number === state.windowNo) || null;
 }
 
-/** Tell whether the logged-in clerk holds this console's window. */
+/**
+ * Tell whether the logged-in clerk holds this console's window.
+ * @param {ClerkState} state
+ */
 export function holdsWindow(state) {
   const w = myWindow(state);
   return !!(w && state.me && w.status !== "closed" && w.clerk && w.clerk.username === state.me.username);
 }
 
-/** Which window actions make sense now; everything is off while a request is in flight. */
+/**
+ * Which window actions make sense now; everything is off while a request is in flight.
+ * @param {ClerkState} state
+ * @returns {Record<string, boolean>}
+ */
 export function controls(state) {
   const w = myWindow(state);
   const off = {
@@ -266,7 +375,12 @@ export function controls(state) {
   };
 }
 
-/** Map a key press to a console command, or null. Keys typed into form fields are left alone. */
+/**
+ * Map a key press to a console command, or null. Keys typed into form fields are left alone.
+ * @param {string} key
+ * @param {{ inField?: boolean, dialog?: string | null }} [where]
+ * @returns {{ action: string, outcome?: string } | null}
+ */
 export function keyCommand(key, { inField = false, dialog = null } = {}) {
   if (key === "Escape") return { action: "cancel" };
   if (inField) return null;
@@ -279,7 +393,11 @@ export function keyCommand(key, { inField = false, dialog = null } = {}) {
   return null;
 }
 
-/** Format seconds as "12 分 05 秒" (or "1 小时 02 分"; "12 min 05 s" in English). */
+/**
+ * Format seconds as "12 分 05 秒" (or "1 小时 02 分"; "12 min 05 s" in English).
+ * @param {number | null | undefined} seconds
+ * @param {string} [lang]
+ */
 export function formatDuration(seconds, lang = "zh") {
   const t = translator(lang);
   const s = Math.max(0, Math.floor(seconds || 0));
@@ -291,7 +409,11 @@ export function formatDuration(seconds, lang = "zh") {
   return t("dur_s", { s: sec });
 }
 
-/** How long the resident waited: issue to first call, or issue to now while still waiting. */
+/**
+ * How long the resident waited: issue to first call, or issue to now while still waiting.
+ * @param {Ticket | null | undefined} ticket
+ * @param {number} nowMs
+ */
 export function waitedSeconds(ticket, nowMs) {
   if (!ticket || !ticket.issued_at) return 0;
   const from = Date.parse(ticket.issued_at);
@@ -299,7 +421,12 @@ export function waitedSeconds(ticket, nowMs) {
   return Math.max(0, (to - from) / 1000);
 }
 
-/** The materials checklist of a service: [{matter, mode, materials: [str]}]. */
+/**
+ * The materials checklist of a service: [{matter, mode, materials: [str]}].
+ * @param {Catalog | null} catalog
+ * @param {string} serviceCode
+ * @returns {{ matter: string, mode: string, materials: string[] }[]}
+ */
 export function materialsFor(catalog, serviceCode) {
   if (!catalog) return [];
   for (const c of catalog.categories || []) {
@@ -311,7 +438,12 @@ export function materialsFor(catalog, serviceCode) {
   return [];
 }
 
-/** Every service of the catalogue as [{code, name, category}] for the transfer and walk-in menus. */
+/**
+ * Every service of the catalogue as [{code, name, category}] for the transfer and walk-in menus.
+ * @param {Catalog | null} catalog
+ * @param {string} [lang]
+ * @returns {{ code: string, name: string, category: string, categoryName: string }[]}
+ */
 export function serviceOptions(catalog, lang = "zh") {
   if (!catalog) return [];
   const out = [];
@@ -323,7 +455,12 @@ export function serviceOptions(catalog, lang = "zh") {
   return out;
 }
 
-/** A service's name in the language (English from the catalogue's name_en, else Chinese), or "" when unknown. */
+/**
+ * A service's name in the language (English from the catalogue's name_en, else Chinese), or "" when unknown.
+ * @param {Catalog | null} catalog
+ * @param {string} code
+ * @param {string} [lang]
+ */
 export function serviceName(catalog, code, lang = "zh") {
   for (const c of (catalog && catalog.categories) || []) {
     for (const s of c.services || []) if (s.code === code) return localName(s, lang);
@@ -331,21 +468,36 @@ export function serviceName(catalog, code, lang = "zh") {
   return "";
 }
 
-/** A category's name in the language, or "" when unknown. */
+/**
+ * A category's name in the language, or "" when unknown.
+ * @param {Catalog | null} catalog
+ * @param {string} code
+ * @param {string} [lang]
+ */
 export function categoryName(catalog, code, lang = "zh") {
   const c = ((catalog && catalog.categories) || []).find((x) => x.code === code);
   return c ? localName(c, lang) : "";
 }
 
-/** A window's name in the language: name_en from the catalogue in English, else the name given. */
+/**
+ * A window's name in the language: name_en from the catalogue in English, else the name given.
+ * @param {Catalog | null} catalog
+ * @param {number} number
+ * @param {string} [fallback]
+ * @param {string} [lang]
+ */
 export function windowName(catalog, number, fallback = "", lang = "zh") {
   if (lang !== "en") return fallback;
   const w = ((catalog && catalog.windows) || []).find((x) => x.number === number);
   return (w && w.name_en) || fallback;
 }
 
-/** Counts for the waiting list header. */
+/**
+ * Counts for the waiting list header.
+ * @param {Ticket[]} queue
+ */
 export function queueCounts(queue) {
+  /** @type {Record<string, number>} */
   const byCategory = {};
   let priority = 0;
   let transferred = 0;

@@ -1,19 +1,35 @@
+// @ts-check
 // Shared HTTP helpers for the hall's pages: bearer tokens, JSON, and Chinese error messages.
+// Every path is the hall's: api("/api/windows") on /h/xiasi/clerk asks /h/xiasi/api/windows.
+
+import { hallKey, hallUrl } from "./hall.js";
 
 export const TOKEN_KEY = "hall.token";
 
-/** Read a token from the URL fragment (#token=…) once, keep it in localStorage, and return it. */
+/**
+ * Read a token from the URL fragment (#token=…) once, keep it in localStorage (under this hall's
+ * key), and return it.
+ * @param {string} [storageKey]
+ * @param {Location} [loc]
+ * @returns {string | null}
+ */
 export function adoptFragmentToken(storageKey = TOKEN_KEY, loc = window.location) {
+  const key = hallKey(storageKey);
   const match = /(?:^|[#&])token=([^&]+)/.exec(loc.hash || "");
   if (match) {
-    localStorage.setItem(storageKey, decodeURIComponent(match[1]));
+    localStorage.setItem(key, decodeURIComponent(match[1]));
     history.replaceState(null, "", loc.pathname + loc.search);
   }
-  return localStorage.getItem(storageKey);
+  return localStorage.getItem(key);
 }
 
 /** An error the server refused with: status, code and a message to show. */
 export class ApiError extends Error {
+  /**
+   * @param {number} status the HTTP status, 0 when the network failed
+   * @param {string} code the contract's error code
+   * @param {string} message a message to show, in Chinese
+   */
   constructor(status, code, message) {
     super(message);
     this.status = status;
@@ -21,6 +37,7 @@ export class ApiError extends Error {
   }
 }
 
+/** @type {Record<number, string>} */
 const FALLBACK = {
   0: "网络连接失败，请检查网络后重试",
   401: "请先登录",
@@ -32,14 +49,29 @@ const FALLBACK = {
   500: "服务器出错，请联系管理员",
 };
 
-/** Call the API and return parsed JSON (or null for 204); throw ApiError on refusal. */
+/**
+ * @typedef {object} ApiOptions
+ * @property {string} [method]
+ * @property {unknown} [body] sent as JSON
+ * @property {string | null} [token] a bearer token (devices, agents); staff pages use the cookie
+ * @property {Record<string, string>} [headers]
+ */
+
+/**
+ * Call the API of this page's hall and return parsed JSON (or null for 204); throw ApiError on refusal.
+ * The answer's type is the caller's to state (types/api.d.ts has the contract's shapes).
+ * @param {string} path a root-relative path, e.g. "/api/windows"
+ * @param {ApiOptions} [options]
+ * @returns {Promise<any>}
+ */
 export async function api(path, { method = "GET", body, token, headers = {} } = {}) {
+  /** @type {Record<string, string>} */
   const h = { Accept: "application/json", ...headers };
   if (body !== undefined) h["Content-Type"] = "application/json";
   if (token) h.Authorization = "Bearer " + token;
   let res;
   try {
-    res = await fetch(path, {
+    res = await fetch(hallUrl(path), {
       method, headers: h, credentials: "same-origin",
       body: body === undefined ? undefined : JSON.stringify(body),
     });

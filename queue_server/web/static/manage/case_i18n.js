@@ -1,5 +1,7 @@
+// @ts-check
 // Texts of the 办件 (cases) section on /manage, merged into the page's table by i18n.js. Chinese first.
 
+/** @type {import("../common/i18n.js").TextTable} */
 export const CASE_TEXT = {
   zh: {
     nav_cases: "办件统计",

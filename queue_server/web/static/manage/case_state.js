@@ -1,19 +1,31 @@
+// @ts-check
 // Pure logic of the 办件 (cases) section on /manage: ranges, tiles, lists, chart items, the calendar warning.
 import { translator } from "./i18n.js";
 import { addDays, formatPct } from "./state.js";
+
+/** @typedef {import("../types/api").components["schemas"]} Schemas */
+/** @typedef {Schemas["CasePublic"]} Case */
+/** @typedef {{ year: number, month: number, from: string, to: string, future: boolean }} Month */
+/** @typedef {{ key: string, label: string, value: string, unit?: string, sub?: string, alarm?: boolean, warn?: boolean }} CaseTile */
 
 export const MODES = ["onsite", "deferred", "proxy"];
 export const OPEN_STATUSES = ["accepted", "processing", "suspended"];
 export const DUE_SOON_DAYS = 2;
 export const MAX_MONTHS = 24;
 
-/** Return the whole calendar year of a date or a year: {from: YYYY-01-01, to: YYYY-12-31}. */
+/**
+ * Return the whole calendar year of a date or a year: {from: YYYY-01-01, to: YYYY-12-31}.
+ * @param {string | number} dayOrYear
+ */
 export function yearRange(dayOrYear) {
   const y = String(dayOrYear).slice(0, 4);
   return { from: `${y}-01-01`, to: `${y}-12-31` };
 }
 
-/** Return the calendar month of a date: {from: first day, to: last day}. */
+/**
+ * Return the calendar month of a date: {from: first day, to: last day}.
+ * @param {string} day
+ */
 export function monthRange(day) {
   const y = Number(day.slice(0, 4));
   const m = Number(day.slice(5, 7));
@@ -22,13 +34,21 @@ export function monthRange(day) {
   return { from: `${y}-${mm}-01`, to: `${y}-${mm}-${String(last).padStart(2, "0")}` };
 }
 
-/** Tell whether a range is exactly one calendar year; return the year or null. */
+/**
+ * Tell whether a range is exactly one calendar year; return the year or null.
+ * @param {string} from
+ * @param {string} to
+ */
 export function wholeYear(from, to) {
   const r = yearRange(from);
   return r.from === from && r.to === to ? Number(from.slice(0, 4)) : null;
 }
 
-/** Return the years a selector offers: this year first, then the `count - 1` before it. */
+/**
+ * Return the years a selector offers: this year first, then the `count - 1` before it.
+ * @param {string} today
+ * @param {number} [count]
+ */
 export function yearChoices(today, count = 5) {
   const y = Number(today.slice(0, 4));
   return Array.from({ length: count }, (_, i) => y - i);
@@ -37,8 +57,13 @@ export function yearChoices(today, count = 5) {
 /**
  * Split a range into calendar months, each cut to the range: [{year, month, from, to, future}].
  * `future` marks months that start after today (nothing to ask the server). More than MAX_MONTHS → [].
+ * @param {string} from
+ * @param {string} to
+ * @param {string} today
+ * @returns {Month[]}
  */
 export function monthRanges(from, to, today) {
+  /** @type {Month[]} */
   const out = [];
   let start = from;
   while (start <= to) {
@@ -52,10 +77,15 @@ export function monthRanges(from, to, today) {
   return out;
 }
 
-/** Pair months with their /api/stats/cases answers (null for future months) as chart items. */
+/**
+ * Pair months with their /api/stats/cases answers (null for future months) as chart items.
+ * @param {Month[]} months
+ * @param {({ completed: number, on_time_pct: number | null } | null)[]} answers
+ * @param {string} [lang]
+ */
 export function monthItems(months, answers, lang = "zh") {
   const t = translator(lang);
-  const oneYear = months.every((m) => m.year === (months[0] || {}).year);
+  const oneYear = months.every((m) => m.year === months[0].year);
   const names = t("c_month_names").split(",");
   return months.map((m, i) => {
     const s = answers[i];
@@ -64,7 +94,12 @@ export function monthItems(months, answers, lang = "zh") {
   });
 }
 
-/** Return the headline tiles of /api/stats/cases, in reading order, labelled in the language. */
+/**
+ * Return the headline tiles of /api/stats/cases, in reading order, labelled in the language.
+ * @param {Schemas["CaseStats"]} s
+ * @param {string} [lang]
+ * @returns {CaseTile[]}
+ */
 export function caseTiles(s, lang = "zh") {
   const t = translator(lang);
   const days = s.avg_working_days === null || s.avg_working_days === undefined ? "—" : String(s.avg_working_days);
@@ -83,23 +118,42 @@ export function caseTiles(s, lang = "zh") {
   ];
 }
 
-/** Return the last day counted as "due soon": the n-th working day after today, from /api/calendar days. */
+/**
+ * Return the last day counted as "due soon": the n-th working day after today, from /api/calendar days.
+ * @param {{ date: string, working: boolean }[] | null | undefined} days
+ * @param {string} today
+ * @param {number} [n]
+ */
 export function dueSoonCutoff(days, today, n = DUE_SOON_DAYS) {
   const working = (days || []).filter((d) => d.date > today && d.working).map((d) => d.date).sort();
   return working.length >= n ? working[n - 1] : addDays(today, n);
 }
 
-/** Return the open cases due between today and the cutoff (not overdue), soonest first. */
+/**
+ * Return the open cases due between today and the cutoff (not overdue), soonest first.
+ * @param {Case[]} cases
+ * @param {string} today
+ * @param {string} cutoff
+ */
 export function dueSoon(cases, today, cutoff) {
   return cases.filter((c) => !c.overdue && OPEN_STATUSES.includes(c.status) && c.due_date >= today && c.due_date <= cutoff)
     .sort(byDue);
 }
 
+/**
+ * @param {Pick<Case, "due_date" | "id">} a
+ * @param {Pick<Case, "due_date" | "id">} b
+ */
 function byDue(a, b) {
   return a.due_date < b.due_date ? -1 : a.due_date > b.due_date ? 1 : a.id - b.id;
 }
 
-/** Turn cases into list rows (most urgent first): number, matter, department, applicant (phone as the API masks it), due. */
+/**
+ * Turn cases into list rows (most urgent first): number, matter, department, applicant (phone as the API masks it), due.
+ * @param {Case[]} cases
+ * @param {string} today
+ * @param {string} [lang]
+ */
 export function caseRows(cases, today, lang = "zh") {
   const t = translator(lang);
   return [...cases].sort(byDue).map((c) => {
@@ -110,24 +164,43 @@ export function caseRows(cases, today, lang = "zh") {
   });
 }
 
+/**
+ * @param {string} a
+ * @param {string} b
+ */
 function daysBetween(a, b) {
   return Math.round((Date.parse(b + "T00:00:00Z") - Date.parse(a + "T00:00:00Z")) / 86400000);
 }
 
-/** Return the department chart items: completed cases, with the on-time share beside each bar. */
+/**
+ * Return the department chart items: completed cases, with the on-time share beside each bar.
+ * @param {Schemas["CaseByDepartment"][]} byDepartment
+ * @param {string} [lang]
+ */
 export function departmentItems(byDepartment, lang = "zh") {
   const t = translator(lang);
   return byDepartment.map((d) => ({ label: d.name || d.department, value: d.completed,
     text: t("c_dept_text", { n: d.completed, p: formatPct(d.on_time_pct) }) }));
 }
 
-/** Return the mode ring items (即办件 / 承诺件 / 代办件) from by_mode. */
+/**
+ * Return the mode ring items (即办件 / 承诺件 / 代办件) from by_mode.
+ * @param {Record<string, number> | null | undefined} byMode
+ * @param {string} [lang]
+ */
 export function modeItems(byMode, lang = "zh") {
   const t = translator(lang);
-  return MODES.map((m) => ({ key: m, label: t(`c_mode_${m}`), value: (byMode || {})[m] || 0 }));
+  const counts = byMode || {};
+  return MODES.map((m) => ({ key: m, label: t(`c_mode_${m}`), value: counts[m] || 0 }));
 }
 
-/** Return the years in view the calendar package does not cover: the range's years, plus this year and next. */
+/**
+ * Return the years in view the calendar package does not cover: the range's years, plus this year and next.
+ * @param {{ uncovered?: number[], first_year: number, last_year: number } | null} coverage
+ * @param {string} from
+ * @param {string} to
+ * @returns {number[]}
+ */
 export function uncoveredInView(coverage, from, to) {
   if (!coverage) return [];
   const years = new Set(coverage.uncovered || []);
@@ -137,12 +210,19 @@ export function uncoveredInView(coverage, from, to) {
   return [...years].sort((a, b) => a - b);
 }
 
-/** Tell whether a hall websocket message is about a case (case.accepted, case.completed, …). */
+/**
+ * Tell whether a hall websocket message is about a case (case.accepted, case.completed, …).
+ * @param {{ type?: unknown } | null | undefined} msg
+ */
 export function isCaseEvent(msg) {
   return !!msg && typeof msg.type === "string" && msg.type.startsWith("case.");
 }
 
-/** Return the query string of a range. */
+/**
+ * Return the query string of a range.
+ * @param {string} from
+ * @param {string} to
+ */
 export function rangeQuery(from, to) {
   return `from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
 }

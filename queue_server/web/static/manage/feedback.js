@@ -1,62 +1,98 @@
+// @ts-check
 // The 差评整改 section of /manage: the month's figures, the items to follow, the window ranking.
 
-import { api } from "/static/common/api.js";
-import { esc } from "./charts.js";
+import { api } from "../common/api.js";
+import { $, draw, html, nothing, query, repeat } from "../common/dom.js";
 import { translator } from "./i18n.js";
 import {
   byLabel, checkStep, fbLabel, feedbackTiles, isFeedbackEvent, itemSummary, monthOf, nextActions, rankingRows, shiftMonth,
 } from "./feedback_state.js";
 
-const $ = (sel) => document.querySelector(sel);
+/** @typedef {import("../types/api").components["schemas"]} Schemas */
+/** @typedef {Schemas["FeedbackPublic"]} Item */
+/** @typedef {import("../common/i18n.js").Translate} Translate */
+
+/** @type {ReturnType<typeof setTimeout> | null} */
 let timer = null;
 let loading = false;
 let again = false;
-let stale = false; // the list skipped a refresh while a step form was open
-const revealed = new Map(); // item id → full phone, shown until the next reload of the page
-let ctx = { lang: () => "zh", t: () => translator("zh") }; // the page's language, read at each render
-let last = null; // the last answers, kept to re-render on a language switch
+/** @type {Map<number, string>} item id → full phone, shown until the next reload of the page */
+const revealed = new Map();
+/** @type {Map<number, { action: string, error: string }>} item id → the step form open under it */
+const steps = new Map();
+/**
+ * Items whose step is being saved ("sending"), or saved and waiting for the list to be read again
+ * ("sent"): their buttons wait, so a second step is not clicked into the form of the first.
+ * @type {Map<number, "sending" | "sent">}
+ */
+const saving = new Map();
+/** @type {{ lang: () => string, t: () => Translate }} the page's language, read at each render */
+let ctx = { lang: () => "zh", t: () => translator("zh") };
+/** @type {{ report: Schemas["MonthlyReport"], list: Schemas["FeedbackList"] } | null} the last answers */
+let last = null;
 
-/** Wire the section (month picker, filters, item actions) and load it. */
+/** The month and filter forms' fields. */
+function fields() {
+  const month = $("fb-month", HTMLFormElement);
+  const filter = $("fb-filter", HTMLFormElement);
+  return {
+    month,
+    monthInput: /** @type {HTMLInputElement} */ (month.elements.namedItem("month")),
+    status: /** @type {HTMLSelectElement} */ (filter.elements.namedItem("status")),
+    overdue: /** @type {HTMLInputElement} */ (filter.elements.namedItem("overdue")),
+  };
+}
+
+/**
+ * Wire the section (month picker, filters, item actions) and load it.
+ * @param {{ today: string, lang?: () => string, t?: () => Translate }} context
+ */
 export function initFeedback({ today, lang, t }) {
   if (lang && t) ctx = { lang, t };
-  const form = $("#fb-month");
-  if (!form) return;
-  form.elements.month.value = monthOf(today);
-  form.addEventListener("submit", (ev) => { ev.preventDefault(); loadFeedback(); });
+  if (!document.getElementById("fb-month")) return;
+  const { month, monthInput } = fields();
+  monthInput.value = monthOf(today);
+  month.addEventListener("submit", (ev) => { ev.preventDefault(); loadFeedback(); });
   for (const b of document.querySelectorAll("[data-fb-shift]")) {
+    const shift = Number(/** @type {HTMLElement} */ (b).dataset.fbShift);
     b.addEventListener("click", () => {
-      form.elements.month.value = shiftMonth(form.elements.month.value || monthOf(today), Number(b.dataset.fbShift));
+      monthInput.value = shiftMonth(monthInput.value || monthOf(today), shift);
       loadFeedback();
     });
   }
-  $("#fb-filter").addEventListener("change", () => loadFeedback());
-  $("#fb-items").addEventListener("click", onItemClick);
-  $("#fb-items").addEventListener("submit", onStepSubmit);
+  $("fb-filter").addEventListener("change", () => loadFeedback());
+  $("fb-items").addEventListener("click", onItemClick);
+  $("fb-items").addEventListener("submit", onStepSubmit);
   loadFeedback();
 }
 
-/** Refresh shortly after a feedback event or a new grade (a burst of events costs one refresh). */
+/**
+ * Refresh shortly after a feedback event or a new grade (a burst of events costs one refresh).
+ * @param {{ type?: unknown }} msg
+ */
 export function onFeedbackMessage(msg) {
-  if (!$("#fb-month") || !isFeedbackEvent(msg) || timer) return;
+  if (!document.getElementById("fb-month") || !isFeedbackEvent(msg) || timer) return;
   timer = setTimeout(() => { timer = null; loadFeedback(); }, 500);
 }
 
 async function loadFeedback() {
   if (loading) { again = true; return; }
   loading = true;
-  const month = $("#fb-month").elements.month.value;
-  const filter = $("#fb-filter").elements;
+  const { monthInput, status, overdue } = fields();
+  // Steps saved before this read began are in its answer: their items stop waiting when it arrives.
+  const settled = [...saving].filter(([, phase]) => phase === "sent").map(([id]) => id);
   const q = new URLSearchParams({ limit: "100" });
-  if (filter.status.value) q.set("status", filter.status.value);
-  if (filter.overdue.checked) q.set("overdue", "true");
-  $("#fb-error").textContent = "";
+  if (status.value) q.set("status", status.value);
+  if (overdue.checked) q.set("overdue", "true");
+  $("fb-error").textContent = "";
   try {
     const [report, list] = await Promise.all([
-      api(`/api/stats/feedback/monthly?month=${encodeURIComponent(month)}`), api(`/api/feedback?${q}`)]);
+      api(`/api/stats/feedback/monthly?month=${encodeURIComponent(monthInput.value)}`), api(`/api/feedback?${q}`)]);
     last = { report, list };
-    render(report, list);
+    for (const id of settled) saving.delete(id);
+    render();
   } catch (e) {
-    $("#fb-error").textContent = e.message;
+    $("fb-error").textContent = /** @type {Error} */ (e).message;
   } finally {
     loading = false;
     if (again) { again = false; loadFeedback(); }
@@ -65,107 +101,129 @@ async function loadFeedback() {
 
 /** Draw the section again from the last answers, in the current language (a step form being typed stays). */
 export function renderFeedback() {
-  if (last) render(last.report, last.list);
+  render();
 }
 
-function render(report, list) {
+function render() {
+  if (!last) return;
+  const { report, list } = last;
   const t = ctx.t();
-  $("#fb-kpis").innerHTML = feedbackTiles(report.feedback, ctx.lang()).map((k) => `<div class="kpi${k.bad ? " warn" : ""}" data-fb-kpi="${k.key}">
-    <div class="label">${esc(k.label)}</div><div class="value">${esc(k.value)}</div></div>`).join("");
-  $("#fb-count").textContent = t("fb_count", { n: list.total });
-  // A live refresh must not wipe a note being typed: the list waits until that form is done.
-  stale = !!document.querySelector("#fb-items .fb-step:not([hidden])");
-  if (!stale) $("#fb-items").innerHTML = list.items.length ? list.items.map(itemHtml).join("")
-    : `<li class="none">${esc(t("fb_none"))}</li>`;
-  $("#fb-ranking tbody").innerHTML = rankingRows(report.ranking).map((r) => `<tr data-rank-window="${r.window}">
-    <td class="num">${r.rank ?? "—"}</td><td>${esc(t("fb_window_name", { n: r.window, name: r.name }))}</td><td class="num">${r.served}</td>
-    <td class="num">${r.grades}</td><td class="num${r.flag ? " bad" : ""}">${esc(r.satisfied)}</td>
-    <td class="num${r.bad ? " bad" : ""}">${r.bad}</td><td class="num${r.overdue ? " bad" : ""}">${r.overdue}</td></tr>`).join("");
+  draw($("fb-kpis"), repeat(feedbackTiles(report.feedback, ctx.lang()), (k) => k.key, (k) => html`<div
+    class="kpi${k.bad ? " warn" : ""}" data-fb-kpi=${k.key}><div class="label">${k.label}</div><div class="value">${k.value}</div></div>`));
+  $("fb-count").textContent = t("fb_count", { n: list.total });
+  // Items are keyed: a live refresh redraws around an open step form, and the note being typed stays.
+  draw($("fb-items"), list.items.length ? repeat(list.items, (item) => item.id, itemView)
+    : html`<li class="none">${t("fb_none")}</li>`);
+  const ranking = /** @type {HTMLElement} */ ($("fb-ranking").querySelector("tbody"));
+  draw(ranking, repeat(rankingRows(report.ranking), (r) => r.window, (r) => html`<tr data-rank-window=${r.window}>
+    <td class="num">${r.rank ?? "—"}</td><td>${t("fb_window_name", { n: r.window, name: r.name })}</td><td class="num">${r.served}</td>
+    <td class="num">${r.grades}</td><td class="num${r.flag ? " bad" : ""}">${r.satisfied}</td>
+    <td class="num${r.bad ? " bad" : ""}">${r.bad}</td><td class="num${r.overdue ? " bad" : ""}">${r.overdue}</td></tr>`));
 }
 
-function itemHtml(item) {
+/** @param {Item} item */
+function itemView(item) {
   const lang = ctx.lang();
   const t = ctx.t();
   const phone = revealed.get(item.id) || item.phone;
-  const reasons = item.reasons.length ? `<p class="fb-reasons">${item.reasons.map((r) => `<span>${esc(r)}</span>`).join("")}</p>` : "";
-  const history = item.history.map((h) => `<li><b>${esc(fbLabel("status", h.status, lang))}</b> ${esc(h.at.slice(0, 16).replace("T", " "))}
-    · ${esc(byLabel(h.by, lang))}${h.method ? ` · ${esc(fbLabel("method", h.method, lang))}` : ""}${h.note ? `<br>${esc(h.note)}` : ""}</li>`).join("");
-  const actions = nextActions(item.status).map((a) => `<button type="button" data-fb-action="${a}">${esc(fbLabel("action", a, lang))}</button>`).join("");
-  return `<li class="fb-item st-${item.status}${item.overdue ? " overdue" : ""}" data-feedback="${item.id}" data-status="${item.status}">
-    <div class="fb-head"><span class="fb-kind k-${item.kind}">${esc(fbLabel("kind", item.kind, lang))}</span>
-      <b class="fb-number">${esc(item.number)}</b>
-      <span class="fb-status">${esc(fbLabel("status", item.status, lang))}</span>
-      ${item.overdue ? `<span class="fb-late">${esc(t("fb_late"))}</span>` : ""}
-      <span class="fb-due">${esc(t("fb_due", { date: item.due_date }))}</span></div>
-    <p class="fb-summary">${esc(itemSummary(item, lang))}${item.source ? ` <small>${esc(t("fb_source", { s: fbLabel("source", item.source, lang) }))}</small>` : ""}</p>
-    ${reasons}${item.comment ? `<p class="fb-comment">${esc(item.comment)}</p>` : ""}
-    <p class="fb-phone">${esc(t("fb_phone"))}${phone ? `<span class="phone">${esc(phone)}</span>` : esc(t("fb_no_phone"))}
-      ${phone && !revealed.has(item.id) ? `<button type="button" class="link" data-fb-reveal>${esc(t("fb_reveal"))}</button>` : ""}</p>
+  const busy = saving.has(item.id);
+  const reasons = item.reasons.length ? html`<p class="fb-reasons">${item.reasons.map((r) => html`<span>${r}</span>`)}</p>` : nothing;
+  const history = item.history.map((h) => html`<li><b>${fbLabel("status", h.status, lang)}</b> ${h.at.slice(0, 16).replace("T", " ")}
+    · ${byLabel(h.by, lang)}${h.method ? ` · ${fbLabel("method", h.method, lang)}` : ""}${h.note ? html`<br>${h.note}` : nothing}</li>`);
+  const actions = nextActions(item.status).map((a) => html`<button type="button" data-fb-action=${a}
+    ?disabled=${busy}>${fbLabel("action", a, lang)}</button>`);
+  return html`<li class="fb-item st-${item.status}${item.overdue ? " overdue" : ""}${busy ? " saving" : ""}" data-feedback=${item.id} data-status=${item.status}>
+    <div class="fb-head"><span class="fb-kind k-${item.kind}">${fbLabel("kind", item.kind, lang)}</span>
+      <b class="fb-number">${item.number}</b>
+      <span class="fb-status">${fbLabel("status", item.status, lang)}</span>
+      ${item.overdue ? html`<span class="fb-late">${t("fb_late")}</span>` : nothing}
+      <span class="fb-due">${t("fb_due", { date: item.due_date })}</span></div>
+    <p class="fb-summary">${itemSummary(item, lang)}${item.source ? html` <small>${t("fb_source", { s: fbLabel("source", item.source, lang) })}</small>` : nothing}</p>
+    ${reasons}${item.comment ? html`<p class="fb-comment">${item.comment}</p>` : nothing}
+    <p class="fb-phone">${t("fb_phone")}${phone ? html`<span class="phone">${phone}</span>` : t("fb_no_phone")}
+      ${phone && !revealed.has(item.id) ? html`<button type="button" class="link" data-fb-reveal ?disabled=${busy}>${t("fb_reveal")}</button>` : nothing}</p>
     <ol class="fb-history">${history}</ol>
     <div class="fb-actions">${actions}</div>
-    <form class="fb-step" hidden></form></li>`;
+    ${stepForm(item.id, busy)}</li>`;
 }
 
-function onItemClick(ev) {
-  const li = ev.target.closest("[data-feedback]");
-  if (!li) return;
-  const id = Number(li.dataset.feedback);
-  if (ev.target.closest("[data-fb-reveal]")) { reveal(id); return; }
-  const b = ev.target.closest("[data-fb-action]");
-  if (!b) return;
-  const action = b.dataset.fbAction;
-  const form = li.querySelector(".fb-step");
+/**
+ * The form of the step opened under an item: a note (and for a visit, how), confirm and cancel.
+ * @param {number} id
+ * @param {boolean} busy
+ */
+function stepForm(id, busy) {
+  const step = steps.get(id);
+  if (!step) return html`<form class="fb-step" hidden></form>`;
   const lang = ctx.lang();
   const t = ctx.t();
-  const name = fbLabel("action", action, lang);
-  form.dataset.action = action;
-  form.innerHTML = `${action === "visit" ? `<label>${esc(t("fb_method"))} <select name="method"><option value="phone">${esc(fbLabel("method", "phone", lang))}</option>
-      <option value="in_person">${esc(fbLabel("method", "in_person", lang))}</option></select></label>` : ""}
-    <label>${esc(t("fb_step_note", { action: name }))} <textarea name="note" rows="2" maxlength="500" required></textarea></label>
-    <p class="error" role="alert"></p>
-    <button type="submit">${esc(t("fb_confirm", { action: name }))}</button> <button type="button" data-fb-cancel>${esc(t("fb_cancel"))}</button>`;
-  form.hidden = false;
-  form.querySelector("[data-fb-cancel]").addEventListener("click", () => {
-    form.hidden = true;
-    if (stale) loadFeedback();
-  });
-  form.elements.note.focus();
+  const name = fbLabel("action", step.action, lang);
+  // Keyed by the action: another step's form starts empty, the same one keeps its note.
+  return repeat([step.action], (a) => a, (action) => html`<form class="fb-step" data-action=${action}>${action === "visit"
+    ? html`<label>${t("fb_method")} <select name="method"><option value="phone">${fbLabel("method", "phone", lang)}</option>
+      <option value="in_person">${fbLabel("method", "in_person", lang)}</option></select></label>` : nothing}
+    <label>${t("fb_step_note", { action: name })} <textarea name="note" rows="2" maxlength="500" required></textarea></label>
+    <p class="error" role="alert">${step.error}</p>
+    <button type="submit" ?disabled=${busy}>${t("fb_confirm", { action: name })}</button> <button type="button" data-fb-cancel
+      ?disabled=${busy}>${t("fb_cancel")}</button></form>`);
 }
 
+/** @param {MouseEvent} ev */
+function onItemClick(ev) {
+  const target = /** @type {Element} */ (ev.target);
+  const li = /** @type {HTMLElement | null} */ (target.closest("[data-feedback]"));
+  if (!li) return;
+  const id = Number(li.dataset.feedback);
+  if (target.closest("[data-fb-reveal]")) { reveal(id); return; }
+  if (target.closest("[data-fb-cancel]")) { steps.delete(id); render(); return; }
+  const b = /** @type {HTMLElement | null} */ (target.closest("[data-fb-action]"));
+  if (!b || saving.has(id)) return;
+  steps.set(id, { action: b.dataset.fbAction || "", error: "" });
+  render();
+  const note = query(`[data-feedback="${id}"] textarea[name=note]`, HTMLTextAreaElement);
+  if (note) note.focus();
+}
+
+/** @param {SubmitEvent} ev */
 async function onStepSubmit(ev) {
   ev.preventDefault();
-  const form = ev.target;
-  const li = form.closest("[data-feedback]");
+  const form = /** @type {HTMLFormElement} */ (ev.target);
+  const li = /** @type {HTMLElement} */ (form.closest("[data-feedback]"));
   const id = Number(li.dataset.feedback);
-  const action = form.dataset.action;
-  const body = { note: form.elements.note.value.trim() };
-  if (form.elements.method) body.method = form.elements.method.value;
-  const problem = checkStep(action, body, ctx.lang());
-  if (problem) { form.querySelector(".error").textContent = problem; return; }
+  const step = steps.get(id);
+  if (!step || saving.has(id)) return;
+  const note = /** @type {HTMLTextAreaElement} */ (form.elements.namedItem("note"));
+  const method = /** @type {HTMLSelectElement | null} */ (form.elements.namedItem("method"));
+  /** @type {{ note: string, method?: string }} */
+  const body = { note: note.value.trim() };
+  if (method) body.method = method.value;
+  const problem = checkStep(step.action, body, ctx.lang());
+  if (problem) { step.error = problem; render(); return; }
   // While the step is saved, the item's buttons wait: a second step clicked now would be drawn
   // into this form and then hidden with it. After a save the item waits for the redraw.
-  setBusy(li, true);
+  step.error = "";
+  saving.set(id, "sending");
+  render();
   try {
-    await api(`/api/feedback/${id}/${action}`, { method: "POST", body });
-    form.hidden = true;
+    await api(`/api/feedback/${id}/${step.action}`, { method: "POST", body });
+    steps.delete(id);
+    saving.set(id, "sent");
+    render();
     loadFeedback();
   } catch (e) {
-    setBusy(li, false);
-    form.querySelector(".error").textContent = e.message;
+    saving.delete(id);
+    step.error = /** @type {Error} */ (e).message;
+    render();
   }
 }
 
-function setBusy(li, busy) {
-  li.classList.toggle("saving", busy);
-  for (const b of li.querySelectorAll("button")) b.disabled = busy;
-}
-
+/** @param {number} id */
 async function reveal(id) {
   try {
     const r = await api(`/api/feedback/${id}/phone`, { method: "POST" });
     revealed.set(id, r.phone);
     loadFeedback();
   } catch (e) {
-    $("#fb-error").textContent = e.message;
+    $("fb-error").textContent = /** @type {Error} */ (e).message;
   }
 }

@@ -1,5 +1,7 @@
+// @ts-check
 // Texts of the 差评整改 (feedback) section on /manage, merged into the page's table by i18n.js. Chinese first.
 
+/** @type {import("../common/i18n.js").TextTable} */
 export const FEEDBACK_TEXT = {
   zh: {
     nav_feedback: "差评整改",

@@ -1,17 +1,31 @@
+// @ts-check
 // The 差评整改 board's pure state: labels, the next steps an item allows, the figures' tiles.
 // Texts live in feedback_i18n.js (merged into the page's table); every label takes the page's language.
 
 import { FEEDBACK_TEXT } from "./feedback_i18n.js";
 import { translator } from "./i18n.js";
 
+/** @typedef {import("../types/api").components["schemas"]} Schemas */
+
+/** @type {Record<string, string>} */
 const PREFIX = { status: "fb_st_", kind: "fb_k_", grade: "fb_g", method: "fb_m_", action: "fb_a_", source: "fb_s_" };
 
-/** Name a code in words: fbLabel("status", "open", "en") → "To call back"; "" for an unknown code. */
+/**
+ * Name a code in words: fbLabel("status", "open", "en") → "To call back"; "" for an unknown code.
+ * @param {string} kind
+ * @param {string | number | null | undefined} code
+ * @param {string} [lang]
+ */
 export function fbLabel(kind, code, lang = "zh") {
   const key = PREFIX[kind] + code;
   return key in FEEDBACK_TEXT.zh ? translator(lang)(key) : "";
 }
 
+/**
+ * @param {string} kind
+ * @param {(string | number)[]} codes
+ * @returns {Record<string, string>}
+ */
 function labels(kind, codes) {
   return Object.fromEntries(codes.map((c) => [c, fbLabel(kind, c)]));
 }
@@ -24,36 +38,55 @@ export const METHOD_LABELS = labels("method", ["phone", "in_person"]);
 export const ACTION_LABELS = labels("action", ["visit", "rectify", "close"]);
 export const SOURCE_LABELS = labels("source", ["pad", "mobile", "staff"]);
 
+/** @type {Record<string, string[]>} */
 const NEXT = { open: ["visit"], visited: ["rectify", "close"], rectified: ["close"], closed: [] };
 
-/** Return the steps an item in this status allows, in the order they are offered. */
+/**
+ * Return the steps an item in this status allows, in the order they are offered.
+ * @param {string} status
+ */
 export function nextActions(status) {
   return NEXT[status] || [];
 }
 
-/** Tell whether a hall message concerns the feedback board (a new grade may have opened an item). */
+/**
+ * Tell whether a hall message concerns the feedback board (a new grade may have opened an item).
+ * @param {{ type?: unknown } | null | undefined} msg
+ */
 export function isFeedbackEvent(msg) {
   return !!msg && typeof msg.type === "string"
     && (msg.type.startsWith("feedback.") || msg.type === "ticket.evaluated" || msg.type === "case.evaluated");
 }
 
-/** Return "YYYY-MM" for a day "YYYY-MM-DD". */
+/**
+ * Return "YYYY-MM" for a day "YYYY-MM-DD".
+ * @param {string} day
+ */
 export function monthOf(day) {
   return String(day).slice(0, 7);
 }
 
-/** Return the month before or after "YYYY-MM" (delta in months). */
+/**
+ * Return the month before or after "YYYY-MM" (delta in months).
+ * @param {string} month
+ * @param {number} delta
+ */
 export function shiftMonth(month, delta) {
   const [y, m] = month.split("-").map(Number);
   const n = y * 12 + (m - 1) + delta;
   return `${Math.floor(n / 12)}-${String((n % 12) + 1).padStart(2, "0")}`;
 }
 
+/** @param {number | null | undefined} v */
 function pct(v) {
   return v === null || v === undefined ? "—" : `${Number(v).toFixed(1)}%`;
 }
 
-/** Return the month's figure tiles: [{key, label, value, bad}]. */
+/**
+ * Return the month's figure tiles: [{key, label, value, bad}].
+ * @param {Schemas["FeedbackStats"]} stats
+ * @param {string} [lang]
+ */
 export function feedbackTiles(stats, lang = "zh") {
   const t = translator(lang);
   return [
@@ -66,7 +99,11 @@ export function feedbackTiles(stats, lang = "zh") {
   ].map((k) => ({ ...k, label: t("fb_t_" + k.key) }));
 }
 
-/** Return the one-line summary of what an item is about. */
+/**
+ * Return the one-line summary of what an item is about.
+ * @param {Schemas["FeedbackPublic"]} item
+ * @param {string} [lang]
+ */
 export function itemSummary(item, lang = "zh") {
   const t = translator(lang);
   if (item.kind === "cannot_do") {
@@ -78,17 +115,26 @@ export function itemSummary(item, lang = "zh") {
   return `${where}${who}${number} · ${fbLabel("grade", item.grade, lang)}`;
 }
 
-/** Check a step's form before sending it; return an error message or "". */
+/**
+ * Check a step's form before sending it; return an error message or "".
+ * @param {string} action
+ * @param {{ method?: string, note?: string }} form
+ * @param {string} [lang]
+ */
 export function checkStep(action, { method, note }, lang = "zh") {
   const t = translator(lang);
-  if (action === "visit" && !METHOD_LABELS[method]) return t("fb_err_method");
+  if (action === "visit" && !(method && METHOD_LABELS[method])) return t("fb_err_method");
   const text = (note || "").trim();
   if (!text) return t("fb_err_note");
   if (text.length > 500) return t("fb_err_long", { n: 500 });
   return "";
 }
 
-/** Name who took a step in words: a pad, the resident, the system, or the manager's username. */
+/**
+ * Name who took a step in words: a pad, the resident, the system, or the manager's username.
+ * @param {string} by
+ * @param {string} [lang]
+ */
 export function byLabel(by, lang = "zh") {
   const t = translator(lang);
   if (by.startsWith("device:")) return t("fb_by_pad");
@@ -97,7 +143,11 @@ export function byLabel(by, lang = "zh") {
   return by.startsWith("user:") ? by.slice(5) : by;
 }
 
-/** Return the ranking rows for display, with satisfaction shown as text. */
+/**
+ * Return the ranking rows for display, with satisfaction shown as text.
+ * @param {Schemas["WindowRank"][]} ranking
+ * @param {number} [limit]
+ */
 export function rankingRows(ranking, limit = 18) {
   return ranking.slice(0, limit).map((r) => ({
     ...r, satisfied: pct(r.satisfied_pct), flag: r.satisfied_pct !== null && r.satisfied_pct < 90,

@@ -1,3 +1,4 @@
+// @ts-check
 // /manage texts: Chinese first, English on request (?lang=en or the header button); the choice is remembered.
 // Same pattern as the phone pages (static/mobile/i18n.js), with the page's own table and key.
 
@@ -7,6 +8,7 @@ import { FEEDBACK_TEXT } from "./feedback_i18n.js";
 
 export const LANG_KEY = "hall.lang.manage";
 
+/** @type {import("../common/i18n.js").TextTable} */
 export const TEXT = {
   zh: {
     page_title: "管理统计 · {hall}",
@@ -65,7 +67,6 @@ export const TEXT = {
     window_short: "{n}号",
     svc_text: "{n} 人 · 等 {w}",
     channel_text: "{n} 人次",
-    sep: "：",
     paren_open: "（", paren_close: "）",
     o_done: "办结", o_deferred: "延时办", o_proxy: "代办", o_incomplete: "材料不全",
     ch_kiosk: "取号机", ch_mobile: "手机扫码", ch_counter: "窗口代取", ch_agent: "村代办员",
@@ -138,7 +139,6 @@ export const TEXT = {
     window_short: "W{n}",
     svc_text: "{n} · wait {w}",
     channel_text: "{n}",
-    sep: ": ",
     paren_open: " (", paren_close: ")",
     o_done: "Done", o_deferred: "Deferred", o_proxy: "By proxy", o_incomplete: "Materials missing",
     ch_kiosk: "Kiosk", ch_mobile: "Phone", ch_counter: "At the window", ch_agent: "Village agent",

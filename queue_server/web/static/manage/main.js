@@ -1,21 +1,27 @@
+// @ts-check
 // /manage: wire the pure state and charts to the page, the API and the hall websocket.
 
-import { api } from "/static/common/api.js";
-import { connectHall } from "/static/common/hallsocket.js";
+import { api } from "../common/api.js";
+import { $, draw, html, nothing, queryAll, repeat, translated } from "../common/dom.js";
+import { hallUrl } from "../common/hall.js";
+import { connectHall } from "../common/hallsocket.js";
 import { initCases, onHallMessage, renderCases } from "./cases.js";
 import { initFeedback, onFeedbackMessage, renderFeedback } from "./feedback.js";
-import { barOption, draw, esc, hbarHeight, hbarOption, PALETTE, shareOption } from "./charts.js";
+import { barOption, chart, hbarHeight, hbarOption, PALETTE, shareOption } from "./charts.js";
 import { applyStatic, loadLang, localName, otherLang, saveLang, translator } from "./i18n.js";
 import {
   addDays, codeLabel, formatDuration, formatMinutes, hourSeries, initialState, kpiTiles,
   OUTCOME_LABELS, reduce, windowView,
 } from "./state.js";
 
+/** @typedef {import("../types/api").components["schemas"]} Schemas */
+
 const body = document.body;
-const $ = (sel) => document.querySelector(sel);
 let lang = loadLang();
 let t = translator(lang);
+/** @type {Schemas["Catalog"] | null} */
 let catalog = null;
+/** @type {Schemas["StatsSummary"] | null} */
 let lastSummary = null;
 
 /** Switch the page between Chinese and English in place (no reload, no refetch), and remember it. */
@@ -32,7 +38,12 @@ function toggleLang() {
   }
 }
 
-/** Look a name up in the public catalogue (for name_en); fall back to the name the stats gave. */
+/**
+ * Look a name up in the public catalogue (for name_en); fall back to the name the stats gave.
+ * @param {"window" | "category" | "service"} kind
+ * @param {string | number} code
+ * @param {string} fallback
+ */
 function nameOf(kind, code, fallback) {
   if (lang !== "en" || !catalog) return fallback;
   if (kind === "window") return localName((catalog.windows || []).find((w) => w.number === code), lang) || fallback;
@@ -50,7 +61,7 @@ async function loadCatalog() {
 }
 
 function wireLogout() {
-  const btn = $("#logout");
+  const btn = document.getElementById("logout");
   if (btn) btn.addEventListener("click", async () => {
     try { await api("/api/auth/logout", { method: "POST" }); } catch (e) { /* logged out anyway */ }
     location.reload();
@@ -58,7 +69,7 @@ function wireLogout() {
 }
 
 function wireLogin() {
-  const form = $("#login-form");
+  const form = $("login-form", HTMLFormElement);
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const data = new FormData(form);
@@ -66,17 +77,22 @@ function wireLogin() {
       await api("/api/auth/login", { method: "POST", body: { username: data.get("username"), password: data.get("password") } });
       location.reload();
     } catch (e) {
-      $("#login-error").textContent = e.message;
+      $("login-error").textContent = /** @type {Error} */ (e).message;
     }
   });
 }
 
 // ---- live monitor -------------------------------------------------------------------------
 let state = initialState();
+/** @type {ReturnType<typeof setTimeout> | null} */
 let refreshTimer = null;
+/** @type {string | null} a failed read of the live figures, shown until the next one succeeds */
+let liveFailure = null;
 
+/** @param {{ type?: string, [field: string]: any }} msg */
 function dispatch(msg) {
   state = reduce(state, msg);
+  liveFailure = null; // news arrived: the monitor shows it rather than the old failure
   renderLive();
   if (state.stale && !refreshTimer) refreshTimer = setTimeout(refreshLive, 700);
 }
@@ -86,10 +102,12 @@ async function refreshLive() {
   try {
     dispatch({ type: "live", data: await api("/api/stats/live") });
   } catch (e) {
-    $("#alerts").innerHTML = `<div class="alert error">${esc(t("live_failed", { msg: e.message }))}</div>`;
+    liveFailure = /** @type {Error} */ (e).message;
+    renderLive();
   }
 }
 
+/** @param {string | null | undefined} iso */
 function sinceText(iso) {
   if (!iso || !state.at) return "";
   // Measure against the server's clock (state.at), not the browser's.
@@ -97,117 +115,135 @@ function sinceText(iso) {
   return secs >= 0 ? formatDuration(secs, lang) : "";
 }
 
+/** @param {string} table the id of a table of the page shell, which always has a tbody */
+const tbodyOf = (table) => /** @type {HTMLElement} */ ($(table).querySelector("tbody"));
+
+/** @type {Record<string, string>} */
+const ALERT_KINDS = { sla: "alert_sla", device: "alert_device", idle: "alert_idle" };
+
 function renderLive() {
-  $("#conn").dataset.state = state.connected ? "on" : "off";
-  $("#conn").textContent = t(state.connected ? "conn_on" : "conn_off");
-  if (state.at) $("#live-at").textContent = t("updated_at", { time: state.at.slice(11, 19) });
+  $("conn").dataset.state = state.connected ? "on" : "off";
+  $("conn").textContent = t(state.connected ? "conn_on" : "conn_off");
+  if (state.at) $("live-at").textContent = t("updated_at", { time: state.at.slice(11, 19) });
   const alerts = state.alerts || [];
-  const kinds = { sla: "alert_sla", device: "alert_device", idle: "alert_idle" };
-  $("#alerts").innerHTML = alerts.length
-    ? alerts.map((a) => `<div class="alert ${a.level}" data-kind="${esc(a.kind)}"><b>${esc(t("alert_kind", { kind: t(kinds[a.kind] || "alert_other") }))}</b>${esc(a.message)}</div>`).join("")
-    : `<div class="alert ok">${esc(t("all_ok"))}</div>`;
-  $("#windows").innerHTML = state.windows.map((w) => {
+  draw($("alerts"), liveFailure ? html`<div class="alert error">${t("live_failed", { msg: liveFailure })}</div>`
+    : alerts.length
+      ? repeat(alerts, (a) => `${a.kind}:${a.message}`, (a) => html`<div class="alert ${a.level}" data-kind=${a.kind}><b>${
+        t("alert_kind", { kind: t(ALERT_KINDS[a.kind] || "alert_other") })}</b>${a.message}</div>`)
+      : html`<div class="alert ok">${t("all_ok")}</div>`);
+  draw($("windows"), repeat(state.windows, (w) => w.number, (w) => {
     const v = windowView(w, lang);
     const cur = w.current
-      ? `<div class="cur"><b>${esc(w.current.number)}</b> ${esc(v.label)} <span>${esc(sinceText(w.current.since))}</span></div>`
-      : `<div class="cur none">${w.status === "closed" ? "—" : esc(t("no_ticket"))}</div>`;
-    const clerk = w.clerk ? esc(w.clerk.display_name || w.clerk.username) : esc(t("not_signed_in"));
-    return `<div class="win ${v.cls}" data-window="${w.number}">
-      <div class="head"><span class="no">${esc(t("win_no", { n: w.number }))}</span><span class="badge">${esc(w.status === "open" ? t(w.current ? "busy" : "free") : v.label)}</span></div>
-      <div class="name" title="${esc(nameOf("window", w.number, w.name))}">${esc(nameOf("window", w.number, w.name))} · ${clerk}</div>${cur}
-      <div class="today">${esc(t("today", { n: "{N}", avg: formatDuration(w.service_avg_today, lang) })).replace("{N}", `<b>${w.served_today ?? 0}</b>`)}</div></div>`;
-  }).join("");
+      ? html`<div class="cur"><b>${w.current.number}</b> ${v.label} <span>${sinceText(w.current.since)}</span></div>`
+      : html`<div class="cur none">${w.status === "closed" ? "—" : t("no_ticket")}</div>`;
+    const clerk = w.clerk ? w.clerk.display_name || w.clerk.username : t("not_signed_in");
+    const name = nameOf("window", w.number, w.name);
+    return html`<div class="win ${v.cls}" data-window=${w.number}>
+      <div class="head"><span class="no">${t("win_no", { n: w.number })}</span><span class="badge">${w.status === "open" ? t(w.current ? "busy" : "free") : v.label}</span></div>
+      <div class="name" title=${name}>${name} · ${clerk}</div>${cur}
+      <div class="today">${translated(t, "today", { n: html`<b>${w.served_today ?? 0}</b>`, avg: formatDuration(w.service_avg_today, lang) })}</div></div>`;
+  }));
   const sla = Number(body.dataset.slaMinutes) * 60;
-  $("#categories tbody").innerHTML = state.categories.map((c) => `<tr data-category="${esc(c.code)}">
-      <td><b>${esc(c.code)}</b> ${esc(nameOf("category", c.code, c.name))}</td><td class="num">${c.waiting}</td>
-      <td class="num ${c.longest_wait_seconds > sla ? "bad" : ""}">${formatDuration(c.longest_wait_seconds, lang)}</td>
-      <td class="num">${c.waiting || c.eta_minutes ? esc(t("eta_min", { n: Math.round(c.eta_minutes) })) : "—"}</td></tr>`).join("");
+  draw(tbodyOf("categories"), repeat(state.categories, (c) => c.code, (c) => html`<tr data-category=${c.code}>
+      <td><b>${c.code}</b> ${nameOf("category", c.code, c.name)}</td><td class="num">${c.waiting}</td>
+      <td class="num ${(c.longest_wait_seconds ?? 0) > sla ? "bad" : ""}">${formatDuration(c.longest_wait_seconds, lang)}</td>
+      <td class="num">${c.waiting || c.eta_minutes ? t("eta_min", { n: Math.round(c.eta_minutes ?? 0) }) : "—"}</td></tr>`));
 }
 
 // ---- history --------------------------------------------------------------------------------
 function rangeQuery() {
-  const f = new FormData($("#range"));
-  return `from=${encodeURIComponent(f.get("from"))}&to=${encodeURIComponent(f.get("to"))}`;
+  const f = new FormData($("range", HTMLFormElement));
+  return `from=${encodeURIComponent(String(f.get("from")))}&to=${encodeURIComponent(String(f.get("to")))}`;
 }
 
 async function loadHistory() {
   const q = rangeQuery();
-  $("#export-csv").href = `/api/stats/export.csv?${q}`;
-  $("#export-xlsx").href = `/api/stats/export.xlsx?${q}`;
-  $("#history-error").textContent = "";
+  $("export-csv", HTMLAnchorElement).href = hallUrl(`/api/stats/export.csv?${q}`);
+  $("export-xlsx", HTMLAnchorElement).href = hallUrl(`/api/stats/export.xlsx?${q}`);
+  $("history-error").textContent = "";
   let s;
   try {
     s = await api(`/api/stats/summary?${q}`);
   } catch (e) {
-    $("#history-error").textContent = e.message;
+    $("history-error").textContent = /** @type {Error} */ (e).message;
     return;
   }
   renderHistory(s);
 }
 
+/** @param {Schemas["StatsSummary"]} s */
 function renderHistory(s) {
   lastSummary = s;
+  /** @param {number | null} v */
   const mins = (v) => formatMinutes(v, lang);
+  /** @param {number | null} v */
   const dur = (v) => formatDuration(v, lang);
-  const empty = { emptyText: t("chart_empty"), sep: t("sep") };
+  const empty = { emptyText: t("chart_empty") };
   const tiles = kpiTiles(s, Number(body.dataset.slaMinutes), lang);
-  $("#kpis").innerHTML = tiles.map((k) => `<div class="kpi" data-kpi="${k.key}">
-      <div class="label">${esc(k.label)}</div>
-      <div class="value">${esc(k.value)}${k.unit ? `<small>${esc(k.unit)}</small>` : ""}</div>
-      ${k.sub ? `<div class="sub">${esc(k.sub)}</div>` : ""}</div>`).join("");
+  draw($("kpis"), repeat(tiles, (k) => k.key, (k) => html`<div class="kpi" data-kpi=${k.key}>
+      <div class="label">${k.label}</div>
+      <div class="value">${k.value}${k.unit ? html`<small>${k.unit}</small>` : nothing}</div>
+      ${k.sub ? html`<div class="sub">${k.sub}</div>` : nothing}</div>`));
   const hours = hourSeries(s.by_hour);
+  /** @param {number} v */
   const count = (v) => String(Math.round(v));
-  draw($("#chart-hour"), barOption(hours.map((h) => ({ label: t("hour", { h: h.hour }), value: h.issued, line: h.wait_avg })),
+  const el = (/** @type {string} */ id) => $(id);
+  chart(el("chart-hour"), barOption(hours.map((h) => ({ label: t("hour", { h: h.hour }), value: h.issued, line: h.wait_avg })),
     { ...empty, hasLine: true, lineFormat: mins, valueFormat: count, label: t("cap_hour"), barName: t("k_issued"), lineName: t("k_wait_avg") }));
-  draw($("#chart-buckets"), barOption(s.wait_buckets.map((b, i) => ({ label: t("bucket", { b: b.bucket }), value: b.count,
+  chart(el("chart-buckets"), barOption(s.wait_buckets.map((b, i) => ({ label: t("bucket", { b: b.bucket }), value: b.count,
     color: ["#2da44e", "#2da44e", "#bf8700", "#e16f24", "#cf222e", "#a40e26"][i] })),
     { ...empty, valueFormat: count, label: t("cap_buckets") }));
-  draw($("#chart-outcomes"), shareOption(Object.keys(OUTCOME_LABELS).map((k, i) => ({ label: codeLabel("o_", k, lang), value: s.outcomes[k],
+  const outcomes = /** @type {Record<string, number>} */ (s.outcomes);
+  chart(el("chart-outcomes"), shareOption(Object.keys(OUTCOME_LABELS).map((k, i) => ({ label: codeLabel("o_", k, lang), value: outcomes[k],
     color: PALETTE[[1, 0, 4, 3][i]] })), { ...empty, label: t("cap_outcomes"), paren: [t("paren_open"), t("paren_close")] }));
-  draw($("#chart-window"), barOption(s.by_window.map((w) => ({ label: t("window_short", { n: w.window }), value: w.served, note: mins(w.service_avg) })),
+  chart(el("chart-window"), barOption(s.by_window.map((w) => ({ label: t("window_short", { n: w.window }), value: w.served, note: mins(w.service_avg) })),
     { ...empty, color: PALETTE[5], valueFormat: count, label: t("cap_window") }));
   const services = s.by_service.slice(0, 12);
-  draw($("#chart-service"), hbarOption(services.map((v) => ({ label: nameOf("service", v.service, v.name), value: v.issued,
+  chart(el("chart-service"), hbarOption(services.map((v) => ({ label: nameOf("service", v.service, v.name), value: v.issued,
     text: t("svc_text", { n: v.issued, w: mins(v.wait_avg) }) })), { ...empty, left: lang === "en" ? 250 : 190, right: 150, maxLabel: lang === "en" ? 34 : 12, label: t("cap_service") }),
     hbarHeight(services.length));
   const channels = Object.entries(s.by_channel);
-  draw($("#chart-channel"), hbarOption(channels.map(([k, n]) => ({ label: codeLabel("ch_", k, lang), value: n,
+  chart(el("chart-channel"), hbarOption(channels.map(([k, n]) => ({ label: codeLabel("ch_", k, lang), value: n,
     text: t("channel_text", { n }) })), { ...empty, left: lang === "en" ? 130 : 100, right: 120, color: PALETTE[4], label: t("cap_channel") }),
     hbarHeight(channels.length));
-  $("#clerks tbody").innerHTML = s.by_clerk.length ? s.by_clerk.map((c) => `<tr><td>${esc(c.name)}</td><td class="num">${c.served}</td>
+  draw(tbodyOf("clerks"), s.by_clerk.length
+    ? repeat(s.by_clerk, (c) => c.name, (c) => html`<tr><td>${c.name}</td><td class="num">${c.served}</td>
       <td class="num">${dur(c.service_avg)}</td><td class="num">${c.grades}</td>
-      <td class="num">${c.grade_avg ?? "—"}</td><td class="num">${c.satisfied_pct === null ? "—" : c.satisfied_pct.toFixed(1) + "%"}</td></tr>`).join("")
-    : `<tr><td colspan="6" class="none">${esc(t("no_served"))}</td></tr>`;
+      <td class="num">${c.grade_avg ?? "—"}</td><td class="num">${c.satisfied_pct === null ? "—" : c.satisfied_pct.toFixed(1) + "%"}</td></tr>`)
+    : html`<tr><td colspan="6" class="none">${t("no_served")}</td></tr>`);
 }
 
 function wireHistory() {
-  $("#range").addEventListener("submit", (ev) => { ev.preventDefault(); loadHistory(); });
-  for (const b of document.querySelectorAll("[data-preset]")) {
+  const range = $("range", HTMLFormElement);
+  const from = /** @type {HTMLInputElement} */ (range.elements.namedItem("from"));
+  const to = /** @type {HTMLInputElement} */ (range.elements.namedItem("to"));
+  range.addEventListener("submit", (ev) => { ev.preventDefault(); loadHistory(); });
+  for (const b of queryAll("[data-preset]")) {
     b.addEventListener("click", () => {
-      const today = body.dataset.today;
+      const today = body.dataset.today || "";
       const p = b.dataset.preset;
-      $("#range").elements.to.value = today;
-      $("#range").elements.from.value = p === "today" ? today : addDays(today, 1 - Number(p));
+      to.value = today;
+      from.value = p === "today" ? today : addDays(today, 1 - Number(p));
       loadHistory();
     });
   }
+  const params = new URLSearchParams(location.search);
+  if (params.get("from")) from.value = params.get("from") || "";
+  if (params.get("to")) to.value = params.get("to") || "";
 }
 
 applyStatic(document, lang);
-$("#lang-toggle").addEventListener("click", toggleLang);
+$("lang-toggle").addEventListener("click", toggleLang);
 if (body.dataset.mode === "login") wireLogin();
 wireLogout();
 if (body.dataset.mode === "manage") {
   wireHistory();
-  const params = new URLSearchParams(location.search);
-  if (params.get("from")) $("#range").elements.from.value = params.get("from");
-  if (params.get("to")) $("#range").elements.to.value = params.get("to");
   refreshLive().then(() => {
     connectHall({ onMessage: (m) => { dispatch(m); onHallMessage(m); onFeedbackMessage(m); }, onStatus: (connected) => dispatch({ type: "status", connected }) });
   });
   setInterval(refreshLive, 15000); // waits grow even when nothing happens
   loadHistory();
   loadCatalog();
-  initCases({ today: body.dataset.today, lang: () => lang, t: () => t });
-  initFeedback({ today: body.dataset.today, lang: () => lang, t: () => t });
+  initCases({ today: body.dataset.today || "", lang: () => lang, t: () => t });
+  initFeedback({ today: body.dataset.today || "", lang: () => lang, t: () => t });
 }

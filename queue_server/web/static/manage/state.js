@@ -1,16 +1,40 @@
+// @ts-check
 // Pure state logic for /manage: (state, message) → state, plus formatting helpers.
 import { translator } from "./i18n.js";
+
+/** @typedef {import("../types/api").components["schemas"]} Schemas */
+/** @typedef {Schemas["LiveWindow"]} LiveWindow */
+/** @typedef {Schemas["LiveCategory"]} LiveCategory */
+
+/**
+ * The live monitor's state: the last /api/stats/live, patched by hall events until the next read.
+ * @typedef {object} LiveState
+ * @property {LiveWindow[]} windows
+ * @property {LiveCategory[]} categories
+ * @property {Schemas["Alert"][]} alerts
+ * @property {string | null} at the server's time of the last read
+ * @property {number | null} seq
+ * @property {boolean} connected
+ * @property {boolean} stale whether events arrived since the last read
+ */
+
+/** @typedef {{ key: string, label: string, value: string, unit?: string, sub?: string, good?: number | null }} Tile */
 
 export const OUTCOME_LABELS = { done: "办结", deferred: "延时办", proxy: "代办", incomplete: "材料不全" };
 export const CHANNEL_LABELS = { kiosk: "取号机", mobile: "手机扫码", counter: "窗口代取", agent: "村代办员" };
 export const WINDOW_STATUS = { open: "开放", paused: "暂停", closed: "关闭" };
 export const TICKET_STATUS = { waiting: "等候", called: "已叫号", serving: "办理中", done: "已办结" };
 
+/** @returns {LiveState} */
 export function initialState() {
   return { windows: [], categories: [], alerts: [], at: null, seq: null, connected: false, stale: false };
 }
 
-/** Format seconds as 「3分05秒」, 「1时02分」 (3m05s, 1h02m in English); null shows as —. */
+/**
+ * Format seconds as 「3分05秒」, 「1时02分」 (3m05s, 1h02m in English); null shows as —.
+ * @param {number | null | undefined} seconds
+ * @param {string} [lang]
+ */
 export function formatDuration(seconds, lang = "zh") {
   if (seconds === null || seconds === undefined || Number.isNaN(seconds)) return "—";
   const t = translator(lang);
@@ -21,32 +45,60 @@ export function formatDuration(seconds, lang = "zh") {
   return t("d_hm", { h: Math.floor(m / 60), m: String(m % 60).padStart(2, "0") });
 }
 
-/** Format minutes as a whole number of minutes, for chart axes. */
+/**
+ * Format minutes as a whole number of minutes, for chart axes.
+ * @param {number | null | undefined} seconds
+ * @param {string} [lang]
+ */
 export function formatMinutes(seconds, lang = "zh") {
   if (seconds === null || seconds === undefined) return "—";
   return translator(lang)("minutes", { m: (seconds / 60).toFixed(seconds < 600 ? 1 : 0) });
 }
 
-/** Return the label of a code in a table of i18n.js (prefix "o_", "ch_", "ws_", "ts_"), or the code itself. */
+/**
+ * Return the label of a code in a table of i18n.js (prefix "o_", "ch_", "ws_", "ts_"), or the code itself.
+ * @param {string} prefix
+ * @param {string} code
+ * @param {string} [lang]
+ */
 export function codeLabel(prefix, code, lang = "zh") {
   const t = translator(lang);
   const text = t(prefix + code);
   return text === prefix + code ? String(code) : text;
 }
 
+/**
+ * Format a percentage with one decimal, or — when there is none.
+ * @param {number | null | undefined} value
+ */
 export function formatPct(value) {
   return value === null || value === undefined ? "—" : `${value.toFixed(1)}%`;
 }
 
+/**
+ * @param {LiveWindow[]} windows
+ * @param {number} number
+ * @param {(w: LiveWindow) => LiveWindow} fn
+ */
 function patchWindow(windows, number, fn) {
   return windows.map((w) => (w.number === number ? fn(w) : w));
 }
 
+/**
+ * @param {LiveCategory[]} categories
+ * @param {string} code
+ * @param {(c: LiveCategory) => LiveCategory} fn
+ */
 function patchCategory(categories, code, fn) {
   return categories.map((c) => (c.code === code ? fn(c) : c));
 }
 
-/** Apply a live payload, a websocket snapshot or a hall event to the monitor state. */
+/**
+ * Apply a live payload, a websocket snapshot or a hall event to the monitor state.
+ * @param {LiveState} state
+ * @param {{ type?: string, [field: string]: any } | null | undefined} msg
+ * @returns {LiveState}
+ */
 export function reduce(state, msg) {
   if (!msg || typeof msg !== "object") return state;
   switch (msg.type) {
@@ -74,6 +126,7 @@ export function reduce(state, msg) {
   if (typeof msg.type !== "string") return state;
   const t = msg.ticket;
   let { windows, categories } = state;
+  /** @returns {LiveState} */
   const next = () => ({ ...state, windows, categories, seq: msg.seq ?? state.seq, stale: true });
   switch (msg.type) {
     case "ticket.issued":
@@ -122,7 +175,11 @@ export function reduce(state, msg) {
   }
 }
 
-/** Describe a window card: a label for its state and a CSS class. */
+/**
+ * Describe a window card: a label for its state and a CSS class.
+ * @param {Pick<LiveWindow, "status"> & { current?: { status: string } | null, eligible_waiting?: number }} w
+ * @param {string} [lang]
+ */
 export function windowView(w, lang = "zh") {
   const t = translator(lang);
   if (w.status === "closed") return { label: t("ws_closed"), cls: "closed" };
@@ -131,10 +188,17 @@ export function windowView(w, lang = "zh") {
   return { label: t(w.eligible_waiting ? "free_waiting" : "free"), cls: w.eligible_waiting ? "idle-warn" : "idle" };
 }
 
-/** Return the KPI tiles of a summary, in reading order, labelled in the language. */
+/**
+ * Return the KPI tiles of a summary, in reading order, labelled in the language.
+ * @param {Schemas["StatsSummary"]} s
+ * @param {number} slaMinutes
+ * @param {string} [lang]
+ * @returns {Tile[]}
+ */
 export function kpiTiles(s, slaMinutes, lang = "zh") {
   const t = translator(lang);
-  const d = (v) => formatDuration(v, lang);
+  /** @param {unknown} v */
+  const d = (v) => formatDuration(typeof v === "number" ? v : null, lang);
   const mins = Math.round((s.sla && s.sla.threshold ? s.sla.threshold : slaMinutes * 60) / 60);
   return [
     { key: "issued", label: t("k_issued"), value: String(s.issued), unit: t("k_issued_unit") },
@@ -149,7 +213,11 @@ export function kpiTiles(s, slaMinutes, lang = "zh") {
   ];
 }
 
-/** Fill the hours a day is open (at least 8–18) so that gaps show as zero. */
+/**
+ * Fill the hours a day is open (at least 8–18) so that gaps show as zero.
+ * @param {Schemas["ByHour"][]} byHour
+ * @returns {Schemas["ByHour"][]}
+ */
 export function hourSeries(byHour) {
   const hours = byHour.map((h) => h.hour);
   const lo = Math.min(8, ...hours);
@@ -160,7 +228,11 @@ export function hourSeries(byHour) {
   return out;
 }
 
-/** Add days to an ISO date (YYYY-MM-DD). */
+/**
+ * Add days to an ISO date (YYYY-MM-DD).
+ * @param {string} iso
+ * @param {number} days
+ */
 export function addDays(iso, days) {
   const d = new Date(iso + "T00:00:00Z");
   d.setUTCDate(d.getUTCDate() + days);

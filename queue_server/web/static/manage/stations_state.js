@@ -1,7 +1,15 @@
+// @ts-check
 // Pure: merge the configured stations with /api/stats/cases by_station into a league table.
 
-/** Return every station with its figures, best first, and the totals for the headline. */
+/** @typedef {import("../types/api").components["schemas"]} Schemas */
+
+/**
+ * Return every station with its figures, best first, and the totals for the headline.
+ * @param {Schemas["StationPublic"][]} stations
+ * @param {Schemas["CaseByStation"][] | null | undefined} byStation
+ */
 export function stationRows(stations, byStation) {
+  /** @type {Record<string, Partial<Schemas["CaseByStation"]>>} */
   const figures = Object.fromEntries((byStation || []).map((r) => [r.station, r]));
   const rows = stations.map((s) => {
     const f = figures[s.code] || {};
@@ -16,7 +24,7 @@ export function stationRows(stations, byStation) {
     totals: {
       accepted: rows.reduce((n, r) => n + r.accepted, 0),
       completed: rows.reduce((n, r) => n + r.completed, 0),
-      km: known.length ? Math.round(known.reduce((n, r) => n + r.km_saved, 0) * 10) / 10 : null,
+      km: known.length ? Math.round(known.reduce((n, r) => n + (r.km_saved ?? 0), 0) * 10) / 10 : null,
       unknown: withCases.length - known.length,
     },
   };

@@ -1,5 +1,7 @@
+// @ts-check
 // The called alert's sound and vibration: WebAudio beeps (no audio files) and navigator.vibrate.
 
+/** @type {AudioContext | null} */
 let ctx = null;
 
 function audio() {

@@ -1,8 +1,32 @@
+// @ts-check
 // /m/book's state: a pure (state, message) → state function, plus the labels and checks it shows.
 
+import { makeI18n } from "../common/i18n.js";
+import { LANG_KEY } from "./i18n.js";
+
+/** @typedef {import("../types/api").components["schemas"]} Schemas */
+/** @typedef {{ code: string, name: string, category: string }} Service */
+/** @typedef {{ day: string, available: number }} Day */
+
+/**
+ * The booking page's state.
+ * @typedef {object} BookState
+ * @property {string} step one of STEPS
+ * @property {Service[]} services
+ * @property {Service | null} service
+ * @property {Day[]} days
+ * @property {string | null} day
+ * @property {Schemas["SlotPublic"][]} slots
+ * @property {Schemas["SlotPublic"] | null} slot
+ * @property {Schemas["AppointmentPublic"] | null} appointment
+ * @property {string} error
+ */
+
 export const STEPS = ["service", "day", "slot", "form", "done"];
+/** @type {Record<string, string[]>} */
 const WEEK = { zh: ["周日", "周一", "周二", "周三", "周四", "周五", "周六"], en: ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"] };
 
+/** @type {import("../common/i18n.js").TextTable} */
 export const BOOK_TEXT = {
   zh: {
     title: "预约办事", choose_service: "1. 选择要办的业务", choose_day: "2. 选择日期", choose_slot: "3. 选择时段",
@@ -30,18 +54,26 @@ export const BOOK_TEXT = {
   },
 };
 
+const book = makeI18n(BOOK_TEXT, LANG_KEY);
 /** Return a translator for a language: key and {placeholders} → text. */
-export function bookTranslator(lang) {
-  const table = BOOK_TEXT[lang] || BOOK_TEXT.zh;
-  return (key, vars = {}) => (table[key] || BOOK_TEXT.zh[key] || key).replace(/\{(\w+)\}/g, (_, k) => String(vars[k] ?? ""));
-}
+export const bookTranslator = book.translator;
+/** Translate the page's fixed [data-bk] text. */
+export const applyBookStatic = book.applyStatic;
 
-/** Return the starting state. */
+/**
+ * Return the starting state.
+ * @returns {BookState}
+ */
 export function initial() {
   return { step: "service", services: [], service: null, days: [], day: null, slots: [], slot: null, appointment: null, error: "" };
 }
 
-/** Apply one message and return the new state. */
+/**
+ * Apply one message and return the new state.
+ * @param {BookState} state
+ * @param {{ type: string, [field: string]: any }} msg
+ * @returns {BookState}
+ */
 export function reduce(state, msg) {
   switch (msg.type) {
     case "catalog": return { ...state, services: msg.services, error: "" };
@@ -59,7 +91,11 @@ export function reduce(state, msg) {
   }
 }
 
-/** Return the days from tomorrow up to daysAhead days after today (YYYY-MM-DD strings). */
+/**
+ * Return the days from tomorrow up to daysAhead days after today (YYYY-MM-DD strings).
+ * @param {string} today
+ * @param {number} daysAhead
+ */
 export function bookableDays(today, daysAhead) {
   const out = [];
   const base = new Date(today + "T00:00:00Z");
@@ -67,19 +103,31 @@ export function bookableDays(today, daysAhead) {
   return out;
 }
 
-/** Label a day as 12月3日 周四. */
+/**
+ * Label a day as 12月3日 周四.
+ * @param {string} day
+ * @param {string} [lang]
+ */
 export function dayLabel(day, lang = "zh") {
   const d = new Date(day + "T00:00:00Z");
   const week = (WEEK[lang] || WEEK.zh)[d.getUTCDay()];
   return lang === "en" ? `${week} ${d.getUTCDate()}/${d.getUTCMonth() + 1}` : `${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${week}`;
 }
 
-/** Label a slot by its local clock times, 09:00–09:30 (the ISO strings carry the hall's offset). */
+/**
+ * Label a slot by its local clock times, 09:00–09:30 (the ISO strings carry the hall's offset).
+ * @param {{ start: string, end: string }} slot
+ */
 export function slotLabel(slot) {
   return `${slot.start.slice(11, 16)}–${slot.end.slice(11, 16)}`;
 }
 
-/** Return a problem with the name and phone, or "" when they may be sent. */
+/**
+ * Return a problem with the name and phone, or "" when they may be sent.
+ * @param {string} name
+ * @param {string} phone
+ * @param {string} [lang]
+ */
 export function checkDetails(name, phone, lang = "zh") {
   const t = bookTranslator(lang);
   if (!name.trim()) return t("name_missing");

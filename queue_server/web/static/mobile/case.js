@@ -1,20 +1,22 @@
+// @ts-check
 // /m/c/{id}?token=T: the resident follows a case live over /ws/cases/{id}.
-import { backoffDelay } from "/static/common/hallsocket.js";
+import { $, draw, html, nothing, repeat } from "../common/dom.js";
+import { hallKey, hallUrl, socketUrl } from "../common/hall.js";
+import { backoffDelay } from "../common/hallsocket.js";
 import { setupLang } from "./i18n.js";
-import { caseTranslator, caseView, initialCaseState, reduceCase } from "./case_state.js";
+import { applyCaseStatic, caseView, initialCaseState, reduceCase } from "./case_state.js";
 
 const { lang } = setupLang();
-const ct = caseTranslator(lang);
-const $ = (id) => document.getElementById(id);
 const section = $("case");
-const caseId = section.dataset.caseId;
-const STORE = "hall.mobile.cases";
+const caseId = section.dataset.caseId || "";
+const STORE = hallKey("hall.mobile.cases");
 
-for (const el of document.querySelectorAll("[data-ci18n]")) el.textContent = ct(el.dataset.ci18n);
+applyCaseStatic(document, lang, "ci18n");
 
 /** Take the token from the address, else from this phone's memory of the case. */
 function token() {
   const fromUrl = new URLSearchParams(location.search).get("token");
+  /** @type {Record<string, string>} */
   let saved = {};
   try { saved = JSON.parse(localStorage.getItem(STORE) || "{}"); } catch (e) { saved = {}; }
   if (fromUrl) {
@@ -26,16 +28,10 @@ function token() {
 }
 
 let state = initialCaseState();
+/** @param {{ type?: string, [field: string]: any }} msg */
 function dispatch(msg) {
   state = reduceCase(state, msg);
   render();
-}
-
-function item(tag, text, cls) {
-  const el = document.createElement(tag);
-  el.textContent = text;
-  if (cls) el.className = cls;
-  return el;
 }
 
 function render() {
@@ -43,40 +39,33 @@ function render() {
   $("loading").hidden = !!(state.case || v.error);
   $("c-error").hidden = !v.error;
   $("c-error").textContent = v.error || "";
-  if (!state.case) return;
+  if (!state.case || !("facts" in v)) return;
   section.hidden = false;
   $("c-number").textContent = v.number;
   $("c-matter").textContent = v.matter;
-  $("c-status").textContent = v.status;
-  $("c-status").className = "status case-st-" + v.statusCls;
-  $("c-status").dataset.status = v.statusCls;
+  const status = $("c-status");
+  status.textContent = v.status;
+  status.className = "status case-st-" + v.statusCls;
+  status.dataset.status = v.statusCls;
   const b = $("c-pickup");
   b.hidden = !v.banner;
   if (v.banner) {
     b.className = "pickup " + v.banner.cls;
-    b.replaceChildren(item("strong", v.banner.text), ...(v.banner.sub ? [item("span", v.banner.sub)] : []));
+    draw(b, html`<strong>${v.banner.text}</strong>${v.banner.sub ? html`<span>${v.banner.sub}</span>` : nothing}`);
   }
-  $("c-facts").replaceChildren(...v.facts.map(([k, val]) => {
-    const div = document.createElement("div");
-    div.append(item("dt", k), item("dd", val));
-    return div;
-  }));
+  draw($("c-facts"), v.facts.map(([k, val]) => html`<div><dt>${k}</dt><dd>${val}</dd></div>`));
   $("c-missing").hidden = !v.missing.length;
-  $("c-missing-list").replaceChildren(...v.missing.map((m) => item("li", m)));
+  draw($("c-missing-list"), v.missing.map((m) => html`<li>${m}</li>`));
   $("c-missing-hint").textContent = v.missingHint;
-  $("c-history").replaceChildren(...v.history.map((h) => {
-    const li = item("li", "");
-    li.append(item("b", h.status), item("time", h.at), ...(h.note ? [item("span", h.note)] : []));
-    return li;
-  }));
+  draw($("c-history"), repeat(v.history, (h) => `${h.status}@${h.at}`, (h) => html`<li><b>${h.status}</b><time>${h.at}</time>${
+    h.note ? html`<span>${h.note}</span>` : nothing}</li>`));
   $("c-conn").hidden = !v.conn;
   $("c-conn").textContent = v.conn || "";
 }
 
 let attempt = 0;
 function connect() {
-  const proto = location.protocol === "https:" ? "wss:" : "ws:";
-  const ws = new WebSocket(`${proto}//${location.host}/ws/cases/${caseId}?token=${encodeURIComponent(token())}`);
+  const ws = new WebSocket(socketUrl(`/ws/cases/${caseId}?token=${encodeURIComponent(token())}`));
   let opened = false;
   ws.onopen = () => { opened = true; attempt = 0; dispatch({ type: "connection", connected: true }); };
   ws.onmessage = (ev) => {
@@ -85,7 +74,7 @@ function connect() {
   ws.onclose = (ev) => {
     if (!opened && !state.case) {
       // Refused at the handshake: ask the HTTP API why, so the page can say it plainly.
-      fetch(`/api/cases/${caseId}?token=${encodeURIComponent(token())}`).then((r) => {
+      fetch(hallUrl(`/api/cases/${caseId}?token=${encodeURIComponent(token())}`)).then((r) => {
         if (r.status === 403 || r.status === 404) dispatch({ type: "error", code: r.status === 403 ? "forbidden" : "not_found" });
         else setTimeout(connect, backoffDelay(attempt++));
       }, () => { dispatch({ type: "error", code: "network" }); setTimeout(connect, backoffDelay(attempt++)); });

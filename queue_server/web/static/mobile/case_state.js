@@ -1,5 +1,13 @@
+// @ts-check
 // The resident's case page (/m/c/{id}): a pure reducer and view, tested with node.
 
+import { makeI18n } from "../common/i18n.js";
+import { LANG_KEY } from "./i18n.js";
+
+/** @typedef {import("../types/api").components["schemas"]["CasePublic"]} Case */
+/** @typedef {{ case: Case | null, connected: boolean | null, error: string | null }} CaseState */
+
+/** @type {import("../common/i18n.js").TextTable} */
 export const CASE_TEXT = {
   zh: {
     c_number: "办件编号",
@@ -57,18 +65,23 @@ export const CASE_TEXT = {
   },
 };
 
+const cases = makeI18n(CASE_TEXT, LANG_KEY);
 /** Return a translator for the case page's own texts, filling {name} placeholders. */
-export function caseTranslator(lang) {
-  const table = CASE_TEXT[lang] || CASE_TEXT.zh;
-  return (key, vars = {}) => String(table[key] ?? CASE_TEXT.zh[key] ?? key)
-    .replace(/\{(\w+)\}/g, (_, k) => (k in vars ? String(vars[k]) : ""));
-}
+export const caseTranslator = cases.translator;
+/** Translate the page's fixed [data-ci18n] text. */
+export const applyCaseStatic = cases.applyStatic;
 
+/** @returns {CaseState} */
 export function initialCaseState() {
   return { case: null, connected: null, error: null };
 }
 
-/** Apply a socket message ({type: "case"}), a connection change or an error. Unknown types change nothing. */
+/**
+ * Apply a socket message ({type: "case"}), a connection change or an error. Unknown types change nothing.
+ * @param {CaseState} state
+ * @param {{ type?: string, [field: string]: any } | null | undefined} msg
+ * @returns {CaseState}
+ */
 export function reduceCase(state, msg) {
   if (!msg || typeof msg !== "object") return state;
   switch (msg.type) {
@@ -83,7 +96,11 @@ export function reduceCase(state, msg) {
   }
 }
 
-/** Write an ISO date (YYYY-MM-DD) as 「2026年12月15日 星期二」. */
+/**
+ * Write an ISO date (YYYY-MM-DD) as 「2026年12月15日 星期二」.
+ * @param {string | null | undefined} iso
+ * @param {string} [lang]
+ */
 export function longDate(iso, lang = "zh") {
   if (!iso) return "";
   const [y, m, d] = iso.slice(0, 10).split("-").map(Number);
@@ -92,7 +109,10 @@ export function longDate(iso, lang = "zh") {
   return `${y}年${m}月${d}日 星期${"日一二三四五六"[day]}`;
 }
 
-/** Mask a name for the resident's page (the link may be shared): 王*英. */
+/**
+ * Mask a name for the resident's page (the link may be shared): 王*英.
+ * @param {string | null | undefined} name
+ */
 export function maskName(name) {
   const s = String(name || "").trim();
   if (s.includes("*") || s.length < 2) return s;
@@ -101,7 +121,28 @@ export function maskName(name) {
   return s.slice(0, 2) + "*".repeat(s.length - 2);
 }
 
-/** Describe what the page shows for the state, in one language. */
+/**
+ * What the page shows of a case it has.
+ * @typedef {object} CaseShown
+ * @property {string} number
+ * @property {string} matter
+ * @property {string} status
+ * @property {string} statusCls
+ * @property {{ text: string, sub: string, cls: string } | null} banner
+ * @property {[string, string][]} facts
+ * @property {string[]} missing
+ * @property {string} missingHint
+ * @property {{ status: string, at: string, note: string }[]} history
+ * @property {string | null} conn
+ * @property {string | null} error
+ */
+
+/**
+ * Describe what the page shows for the state, in one language.
+ * @param {CaseState} state
+ * @param {string} [lang]
+ * @returns {{ error: string | null } | CaseShown}
+ */
 export function caseView(state, lang = "zh") {
   const t = caseTranslator(lang);
   const c = state.case;
@@ -115,6 +156,7 @@ export function caseView(state, lang = "zh") {
   } else if (c.status === "delivered") {
     banner = { text: t("c_delivered"), sub: "", cls: "done" };
   }
+  /** @type {[string, string][]} */
   const facts = [[t("c_mode"), t("mode_" + c.mode, { d: c.promised_days })]];
   if (c.status !== "withdrawn" && c.mode !== "onsite") facts.push([t("c_due"), longDate(c.due_date, lang)]);
   if (c.result) facts.push([t("c_result"), t("res_" + c.result) + (c.on_time === null || c.on_time === undefined ? "" : ` · ${t(c.on_time ? "c_on_time" : "c_late")}`)]);

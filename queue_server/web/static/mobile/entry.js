@@ -1,53 +1,58 @@
+// @ts-check
 // /m: check the hall pass, choose a category and a service, and take a ticket.
 
-import { api } from "/static/common/api.js";
+import { api } from "../common/api.js";
+import { $, draw, html, repeat } from "../common/dom.js";
+import { hallKey, hallUrl } from "../common/hall.js";
 import { setupLang, localName } from "./i18n.js";
 import { activeEntry, etaText, phoneOk, servesNow } from "./state.js";
 import * as store from "./store.js";
 
+/** @typedef {import("../types/api").components["schemas"]} Schemas */
+
 const { lang, t } = setupLang();
-const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 const hallPass = params.get("pass") || "";
+/** @type {Schemas["Catalog"] | null} */
 let catalog = null;
+/** @type {string | null} */
 let idemKey = null;
 
 if (hallPass) {
-  try { sessionStorage.setItem("hall.pass", hallPass); } catch (e) { /* ignore */ }
+  try { sessionStorage.setItem(hallKey("hall.pass"), hallPass); } catch (e) { /* ignore */ }
 }
 
-/** Return "N waiting · estimate" for a service or a category (whose windows are its services'). */
+/**
+ * Return "N waiting · estimate" for a service or a category (whose windows are its services').
+ * @param {{ waiting: number, eta_minutes: number, windows?: number[], services?: { windows?: number[] }[] }} item
+ */
 function figures(item) {
   const numbers = item.windows || (item.services || []).flatMap((s) => s.windows || []);
-  const notOpen = servesNow(catalog.windows, numbers) === false;
+  const notOpen = servesNow(catalog ? catalog.windows : [], numbers) === false;
   return `${t("waiting_n", { n: item.waiting })} · ${t(...etaText(item.eta_minutes, item.waiting, notOpen))}`;
 }
 
-function choice(title, sub, onClick, extra = "") {
-  const li = document.createElement("li");
-  const b = document.createElement("button");
-  b.type = "button";
-  b.className = "choice" + extra;
-  const name = document.createElement("span");
-  name.className = "choice-name";
-  name.textContent = title;
-  const fig = document.createElement("span");
-  fig.className = "choice-fig";
-  fig.textContent = sub;
-  b.append(name, fig);
-  b.addEventListener("click", onClick);
-  li.append(b);
-  return li;
+/**
+ * One big choice: a name and its figures.
+ * @param {string} title
+ * @param {string} sub
+ * @param {() => void} onClick
+ */
+function choice(title, sub, onClick) {
+  return html`<li><button type="button" class="choice" @click=${onClick}><span class="choice-name">${title}</span><span
+    class="choice-fig">${sub}</span></button></li>`;
 }
 
+/** @param {string} id */
 function showOnly(id) {
   for (const s of ["step-category", "step-service", "step-confirm", "pass-problem"]) $(s).hidden = s !== id;
   $("loading").hidden = true;
   window.scrollTo(0, 0);
 }
 
+/** @param {string | null} code */
 function findService(code) {
-  for (const c of catalog.categories) {
+  for (const c of catalog ? catalog.categories : []) {
     const s = c.services.find((x) => x.code === code);
     if (s) return { category: c, service: s };
   }
@@ -55,30 +60,33 @@ function findService(code) {
 }
 
 function render() {
+  if (!catalog) return;
   const h = new URLSearchParams(location.hash.slice(1));
   const cat = h.get("cat") && catalog.categories.find((c) => c.code === h.get("cat"));
   const svc = h.get("svc") && findService(h.get("svc"));
   if (svc) {
+    const take = $("take", HTMLButtonElement);
     $("confirm-title").textContent = `${svc.category.code} · ${localName(svc.service, lang)}`;
     $("confirm-figures").textContent = figures(svc.service);
     $("take-error").hidden = true;
-    $("take").disabled = false;
-    $("take").textContent = t("take");
-    $("take").dataset.service = svc.service.code;
+    take.disabled = false;
+    take.textContent = t("take");
+    take.dataset.service = svc.service.code;
     idemKey = "m-" + Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 12);
     showOnly("step-confirm");
   } else if (cat) {
     $("service-title").textContent = `${cat.code} · ${localName(cat, lang)}`;
-    $("services").replaceChildren(...cat.services.map((s) =>
+    draw($("services"), repeat(cat.services, (s) => s.code, (s) =>
       choice(localName(s, lang), figures(s), () => { location.hash = "svc=" + s.code; })));
     showOnly("step-service");
   } else {
-    $("categories").replaceChildren(...catalog.categories.map((c) =>
+    draw($("categories"), repeat(catalog.categories, (c) => c.code, (c) =>
       choice(`${c.code}  ${localName(c, lang)}`, figures(c), () => { location.hash = "cat=" + c.code; })));
     showOnly("step-category");
   }
 }
 
+/** @param {string} reason */
 function passProblem(reason) {
   if (reason === "off") {
     $("pass-title").textContent = t("pass_off_title");
@@ -92,24 +100,27 @@ function passProblem(reason) {
 }
 
 async function take() {
-  const phone = $("phone").value.trim();
+  const phone = $("phone", HTMLInputElement).value.trim();
   const err = $("take-error");
   if (!phoneOk(phone)) { err.textContent = t("phone_bad"); err.hidden = false; return; }
-  const btn = $("take");
+  const btn = $("take", HTMLButtonElement);
   btn.disabled = true;
   btn.textContent = t("taking");
   err.hidden = true;
+  /** @type {{ service: string | undefined, channel: string, pass?: string, phone?: string }} */
   const body = { service: btn.dataset.service, channel: "mobile" };
   if (hallPass) body.pass = hallPass;
   if (phone) body.phone = phone;
   try {
-    const tk = await api("/api/tickets", { method: "POST", body, headers: { "Idempotency-Key": idemKey } });
-    store.keep({ id: tk.id, token: tk.token, number: tk.number, status: tk.status,
+    /** @type {Schemas["TicketPublic"]} */
+    const tk = await api("/api/tickets", { method: "POST", body, headers: { "Idempotency-Key": idemKey || "" } });
+    store.keep({ id: tk.id, token: tk.token || "", number: tk.number, status: tk.status,
       day: String(tk.issued_at).slice(0, 10), service_name: tk.service_name });
-    location.href = `/m/t/${tk.id}?token=${encodeURIComponent(tk.token)}`;
+    location.href = hallUrl(`/m/t/${tk.id}?token=${encodeURIComponent(tk.token || "")}`);
   } catch (e) {
-    err.textContent = e.message;
-    err.dataset.code = e.code || "";
+    const error = /** @type {import("../common/api.js").ApiError} */ (e);
+    err.textContent = error.message;
+    err.dataset.code = error.code || "";
     err.hidden = false;
     btn.disabled = false;
     btn.textContent = t("take");
@@ -119,8 +130,8 @@ async function take() {
 function showMine() {
   const mine = activeEntry(store.tickets(), store.hallToday());
   if (!mine) return;
-  const a = $("mine-link");
-  a.href = `/m/t/${mine.id}?token=${encodeURIComponent(mine.token)}`;
+  const a = $("mine-link", HTMLAnchorElement);
+  a.href = hallUrl(`/m/t/${mine.id}?token=${encodeURIComponent(mine.token)}`);
   a.textContent = `${mine.number}${mine.service_name ? " · " + mine.service_name : ""}`;
   $("mine").hidden = false;
 }
@@ -133,6 +144,7 @@ async function main() {
     location.hash = s ? "cat=" + s.category.code : "";
   });
   showMine();
+  /** @type {Schemas["PassCheck"]} */
   let check;
   try {
     [check, catalog] = await Promise.all([
@@ -140,7 +152,7 @@ async function main() {
       api("/api/catalog"),
     ]);
   } catch (e) {
-    $("loading").textContent = e.message;
+    $("loading").textContent = /** @type {Error} */ (e).message;
     return;
   }
   if (!check.valid) { passProblem(check.reason); return; }

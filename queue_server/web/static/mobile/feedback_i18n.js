@@ -1,6 +1,11 @@
+// @ts-check
 // Texts of the 「办不成事」反映 page (/m/feedback). Chinese first; the phone pages' language comes from
 // setupLang() in i18n.js (?lang=en, the header button, remembered in localStorage).
 
+import { makeI18n } from "../common/i18n.js";
+import { LANG_KEY } from "./i18n.js";
+
+/** @type {import("../common/i18n.js").TextTable} */
 export const FEEDBACK_TEXT = {
   zh: {
     f_page_title: "办不成事反映 · {hall}",
@@ -54,9 +59,8 @@ export const FEEDBACK_TEXT = {
   },
 };
 
+const feedback = makeI18n(FEEDBACK_TEXT, LANG_KEY);
 /** Return a translator for the page's own texts, filling {name} placeholders. */
-export function feedbackTranslator(lang) {
-  const table = FEEDBACK_TEXT[lang] || FEEDBACK_TEXT.zh;
-  return (key, vars = {}) => String(table[key] ?? FEEDBACK_TEXT.zh[key] ?? key)
-    .replace(/\{(\w+)\}/g, (_, k) => (k in vars ? String(vars[k]) : ""));
-}
+export const feedbackTranslator = feedback.translator;
+/** Translate the page's fixed [data-fi18n], [data-fi18n-ph] and [data-fi18n-aria] text. */
+export const applyFeedbackStatic = feedback.applyStatic;

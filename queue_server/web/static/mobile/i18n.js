@@ -1,10 +1,16 @@
-// Chinese first, English on request (?lang=en or the header button); the choice is remembered.
+// @ts-check
+// The phone pages' texts: Chinese first, English on request (?lang=en or the header button). The
+// choice is remembered, and the toggle reloads the page: nothing a resident types there is lost by it.
+// The machinery is the pages' shared one (common/i18n.js); the case, booking and feedback pages keep
+// their own tables beside this one, under the same remembered language.
+
+import { localName, makeI18n, otherLang, pickLang } from "../common/i18n.js";
 
 export const LANG_KEY = "hall.lang";
 
+/** @type {import("../common/i18n.js").TextTable} */
 export const TEXT = {
   zh: {
-    hall_short: null,
     loading: "正在加载…",
     you_have_ticket: "您已有号码，点击查看：",
     pass_title: "请扫描大厅显示屏上的二维码",
@@ -81,7 +87,6 @@ export const TEXT = {
     to_feedback: "办不成事？点这里告诉我们 ›",
   },
   en: {
-    hall_short: null,
     loading: "Loading…",
     you_have_ticket: "You already have a ticket:",
     pass_title: "Please scan the QR code on the hall's board",
@@ -159,48 +164,6 @@ export const TEXT = {
   },
 };
 
-/** Return the language to show: ?lang= wins, then the remembered choice, then Chinese. */
-export function pickLang(search = "", stored = null) {
-  const m = /[?&]lang=(zh|en)\b/.exec(search);
-  if (m) return m[1];
-  return stored === "en" ? "en" : "zh";
-}
-
-/** Return a translator for one language, filling {name} placeholders. */
-export function translator(lang) {
-  const table = TEXT[lang] || TEXT.zh;
-  return (key, vars = {}) => {
-    const raw = table[key] ?? TEXT.zh[key] ?? key;
-    return String(raw).replace(/\{(\w+)\}/g, (_, k) => (k in vars ? String(vars[k]) : ""));
-  };
-}
-
-/** Pick a name in the current language from an object with name / name_en. */
-export function localName(obj, lang) {
-  return (lang === "en" && obj.name_en) ? obj.name_en : obj.name;
-}
-
-/** Set up the page's language: translate [data-i18n] nodes and wire the toggle button. */
-export function setupLang(doc = document) {
-  let stored = null;
-  try { stored = localStorage.getItem(LANG_KEY); } catch (e) { stored = null; }
-  const lang = pickLang(location.search, stored);
-  const t = translator(lang);
-  doc.documentElement.lang = lang === "en" ? "en" : "zh-CN";
-  for (const el of doc.querySelectorAll("[data-i18n]")) {
-    const key = el.getAttribute("data-i18n");
-    if (TEXT[lang][key]) el.textContent = t(key);
-  }
-  const btn = doc.getElementById("lang-toggle");
-  if (btn) {
-    btn.textContent = lang === "en" ? "中文" : "English";
-    btn.addEventListener("click", () => {
-      const next = lang === "en" ? "zh" : "en";
-      try { localStorage.setItem(LANG_KEY, next); } catch (e) { /* private mode */ }
-      const url = new URL(location.href);
-      url.searchParams.delete("lang");
-      location.replace(url.toString());
-    });
-  }
-  return { lang, t };
-}
+const shared = makeI18n(TEXT, LANG_KEY);
+export const { translator, loadLang, saveLang, applyStatic, setupLang } = shared;
+export { localName, otherLang, pickLang };

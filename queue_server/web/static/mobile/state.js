@@ -1,8 +1,32 @@
+// @ts-check
 // Pure state logic for the phone pages: (state, message) → state, and small pure helpers.
+
+/** @typedef {import("../types/api").components["schemas"]["TicketPublic"]} Ticket */
+/** @typedef {{ number: string, window: number, callCount: number }} CallAlert */
+/** @typedef {{ id: number | string, token: string, number: string, status?: string, day: string, service_name?: string }} Kept a ticket this phone remembers */
+
+/**
+ * The ticket page's state.
+ * @typedef {object} TicketState
+ * @property {Ticket | null} ticket
+ * @property {boolean} connected
+ * @property {CallAlert | null} alert a call the resident has not acknowledged yet
+ * @property {number} seenCalls the calls acknowledged on this phone
+ * @property {boolean} evaluated
+ * @property {number | null} grade
+ * @property {boolean} cancelling
+ * @property {string | null} error
+ * @property {boolean} missing
+ * @property {boolean | null} windowsOpen whether a window that serves the ticket is open; null: not known yet
+ */
 
 const ACTIVE = new Set(["waiting", "called", "serving"]);
 
-/** Return the ticket page's starting state; seenCalls and evaluated come from storage. */
+/**
+ * Return the ticket page's starting state; seenCalls and evaluated come from storage.
+ * @param {{ seenCalls?: number, evaluated?: boolean }} [stored]
+ * @returns {TicketState}
+ */
 export function initialState({ seenCalls = 0, evaluated = false } = {}) {
   return {
     ticket: null, connected: false, alert: null, seenCalls, evaluated,
@@ -11,12 +35,18 @@ export function initialState({ seenCalls = 0, evaluated = false } = {}) {
   };
 }
 
-/** Fold one message into the ticket page's state. */
+/**
+ * Fold one message into the ticket page's state.
+ * @param {TicketState} state
+ * @param {{ type: string, [field: string]: any }} msg
+ * @returns {TicketState}
+ */
 export function reduce(state, msg) {
   switch (msg.type) {
     case "ticket": {
       const t = msg.ticket;
       if (!t || (state.ticket && t.id !== state.ticket.id)) return state;
+      /** @type {TicketState} */
       const next = { ...state, ticket: t, error: null, missing: false };
       const calls = t.call_count || 0;
       if (t.status === "called" && calls > state.seenCalls) {
@@ -50,7 +80,10 @@ export function reduce(state, msg) {
   }
 }
 
-/** Return what the page should show for a state. */
+/**
+ * Return what the page should show for a state.
+ * @param {TicketState} state
+ */
 export function view(state) {
   const t = state.ticket;
   if (!t) return { phase: state.missing ? "missing" : "loading" };
@@ -70,31 +103,52 @@ export function view(state) {
   };
 }
 
-/** Tell whether a phone number is acceptable: empty, or 11 digits starting with 1. */
+/**
+ * Tell whether a phone number is acceptable: empty, or 11 digits starting with 1.
+ * @param {string | null | undefined} phone
+ */
 export function phoneOk(phone) {
   const p = (phone || "").trim();
   return p === "" || /^1\d{10}$/.test(p);
 }
 
-/** Remember a ticket in the list kept in localStorage; newest first, at most 10. */
+/**
+ * Remember a ticket in the list kept in localStorage; newest first, at most 10.
+ * @param {unknown} list
+ * @param {Kept} entry
+ * @returns {Kept[]}
+ */
 export function remember(list, entry) {
-  const rest = (Array.isArray(list) ? list : []).filter((e) => e && e.id !== entry.id);
+  const rest = (Array.isArray(list) ? list : []).filter((/** @type {Kept} */ e) => e && e.id !== entry.id);
   return [{ ...entry }, ...rest].slice(0, 10);
 }
 
-/** Return a token for a ticket id from the remembered list, or null. */
+/**
+ * Return a token for a ticket id from the remembered list, or null.
+ * @param {unknown} list
+ * @param {number | string} id
+ * @returns {string | null}
+ */
 export function tokenFor(list, id) {
-  const hit = (Array.isArray(list) ? list : []).find((e) => e && String(e.id) === String(id));
+  const hit = (Array.isArray(list) ? list : []).find((/** @type {Kept} */ e) => e && String(e.id) === String(id));
   return hit ? hit.token : null;
 }
 
-/** Return the ticket to offer on the entry page: the newest one still active today. */
+/**
+ * Return the ticket to offer on the entry page: the newest one still active today.
+ * @param {unknown} list
+ * @param {string} today
+ * @returns {Kept | null}
+ */
 export function activeEntry(list, today) {
   return (Array.isArray(list) ? list : []).find(
-    (e) => e && e.day === today && ACTIVE.has(e.status || "waiting")) || null;
+    (/** @type {Kept} */ e) => e && e.day === today && ACTIVE.has(e.status || "waiting")) || null;
 }
 
-/** Format an estimate in minutes for people: whole minutes, never negative. */
+/**
+ * Format an estimate in minutes for people: whole minutes, never negative.
+ * @param {number | null | undefined} m
+ */
 export function etaMinutes(m) {
   return Math.max(0, Math.round(Number(m) || 0));
 }
@@ -103,6 +157,10 @@ export function etaMinutes(m) {
  * Return the i18n key and values for an estimate: none, under a minute, or about N minutes.
  * While no window that serves it is open (notOpen), the estimate counts from opening time,
  * and "no wait" would be untrue.
+ * @param {number | null | undefined} minutes
+ * @param {number} waiting
+ * @param {boolean} [notOpen]
+ * @returns {[string, Record<string, unknown>]}
  */
 export function etaText(minutes, waiting, notOpen = false) {
   const n = etaMinutes(minutes);
@@ -114,6 +172,9 @@ export function etaText(minutes, waiting, notOpen = false) {
 /**
  * Tell whether one of these window numbers is open or paused, given the hall's windows
  * ([{number, status}]); null when the hall's windows are not known.
+ * @param {{ number: number, status: string }[] | null | undefined} windows
+ * @param {(number | string)[] | null | undefined} numbers
+ * @returns {boolean | null}
  */
 export function servesNow(windows, numbers) {
   if (!Array.isArray(windows) || windows.length === 0) return null;
@@ -125,6 +186,8 @@ export function servesNow(windows, numbers) {
  * Tell whether a ticket message moved the ticket: its status, place or estimate. A window that
  * opens moves the estimate of every ticket but the first in line; a message that moved nothing
  * (the socket's first view of a ticket just loaded) says nothing about the windows.
+ * @param {Pick<Ticket, "status" | "ahead" | "eta_minutes"> | null} before
+ * @param {Pick<Ticket, "status" | "ahead" | "eta_minutes"> | null} after
  */
 export function ticketMoved(before, after) {
   if (!before || !after) return Boolean(after);
@@ -132,7 +195,10 @@ export function ticketMoved(before, after) {
     || before.eta_minutes !== after.eta_minutes;
 }
 
-/** Write window numbers compactly: runs of three or more become ranges (1–18). */
+/**
+ * Write window numbers compactly: runs of three or more become ranges (1–18).
+ * @param {(number | string)[] | null | undefined} numbers
+ */
 export function windowList(numbers) {
   const ns = [...new Set((numbers || []).map(Number))].sort((a, b) => a - b);
   const parts = [];

@@ -1,15 +1,19 @@
+// @ts-check
 // /m/t/{id}?token=…: my ticket, followed live over /ws/tickets/{id}; alert when called.
 
-import { api } from "/static/common/api.js";
-import { backoffDelay } from "/static/common/hallsocket.js";
+import { api } from "../common/api.js";
+import { $, draw, html } from "../common/dom.js";
+import { socketUrl } from "../common/hall.js";
+import { backoffDelay } from "../common/hallsocket.js";
 import { setupLang } from "./i18n.js";
 import { initialState, reduce, view, etaText, servesNow, ticketMoved, windowList } from "./state.js";
 import * as store from "./store.js";
 import { chime, soundBlocked, unlockSound, vibrate } from "./alert.js";
 
+/** @typedef {import("../types/api").components["schemas"]} Schemas */
+
 const { t } = setupLang();
-const $ = (id) => document.getElementById(id);
-const id = $("ticket").dataset.ticketId;
+const id = $("ticket").dataset.ticketId || "";
 const params = new URLSearchParams(location.search);
 let token = params.get("token") || store.token(id);
 let state = initialState({ seenCalls: store.seenCalls(id), evaluated: store.evaluated(id) });
@@ -26,10 +30,11 @@ if (token && !params.get("token")) {
   history.replaceState(null, "", `${location.pathname}?${params.toString()}`);
 }
 
+/** @param {{ type: string, [field: string]: any }} msg */
 function dispatch(msg) {
   const before = state.ticket;
   state = reduce(state, msg);
-  if (state.ticket) {
+  if (state.ticket && token) {
     store.keep({ id: state.ticket.id, token, number: state.ticket.number, status: state.ticket.status,
       day: String(state.ticket.issued_at).slice(0, 10), service_name: state.ticket.service_name });
   }
@@ -46,6 +51,7 @@ async function checkWindows() {
   if (windowsAsking) { windowsAgain = true; return; }
   windowsAsking = true;
   try {
+    /** @type {Schemas["QueueSnapshot"]} */
     const queue = await api("/api/queue");
     dispatch({ type: "windows", open: servesNow(queue.windows, state.ticket.windows) });
   } catch (e) {
@@ -69,8 +75,8 @@ function render() {
     $("loading").textContent = t("no_ticket");
     return;
   }
-  if (v.phase === "loading") return;
   const tk = state.ticket;
+  if (v.phase === "loading" || !tk) return;
   $("ticket").hidden = false;
   $("ticket").dataset.status = tk.status;
   $("t-service").textContent = `${tk.category} · ${tk.service_name || tk.service}`;
@@ -82,29 +88,32 @@ function render() {
   $("t-ahead").textContent = t("ahead_n", { n: tk.ahead });
   $("t-eta").textContent = t(...etaText(tk.eta_minutes, tk.ahead, v.notOpen));
   // Where to look first: the windows that serve this in their first tier, else any that can.
-  const wins = tk.status === "called" || tk.status === "serving" ? [tk.window]
+  const wins = tk.status === "called" || tk.status === "serving" ? [tk.window || 0]
     : ((tk.preferred_windows && tk.preferred_windows.length) ? tk.preferred_windows : (tk.windows || []));
   $("t-windows").textContent = t("windows_list", { list: windowList(wins) });
   $("f-windows").hidden = !v.active || wins.length === 0;
-  const hint = { waiting: t(v.notOpen ? "hint_not_open" : "hint_waiting"), called: t("hint_called", { w: tk.window }),
-    no_show: t("hint_no_show") }[tk.status] || "";
+  /** @type {Record<string, string>} */
+  const hints = { waiting: t(v.notOpen ? "hint_not_open" : "hint_waiting"), called: t("hint_called", { w: tk.window }),
+    no_show: t("hint_no_show") };
+  const hint = hints[tk.status] || "";
   $("t-hint").textContent = hint;
   $("t-hint").hidden = !hint;
   $("t-conn").hidden = !v.offline;
   $("t-conn").textContent = t("conn_lost");
   $("cancel-box").hidden = !v.canCancel;
-  $("cancel").hidden = v.confirmCancel;
+  $("cancel").hidden = !!v.confirmCancel;
   $("cancel-confirm").hidden = !v.confirmCancel;
   $("evaluate").hidden = !v.canEvaluate;
   $("thanks").hidden = !v.thanks;
-  $("new-ticket").hidden = v.active;
+  $("new-ticket").hidden = !!v.active;
   $("t-error").hidden = !state.error;
   $("t-error").textContent = state.error || "";
   $("sound-on").hidden = !(v.active && soundBlocked());
-  renderAlert(v.alert);
+  renderAlert(v.alert || null);
   document.title = v.alert ? `🔔 ${tk.number} → ${tk.window}` : `${tk.number} · ${t("st_" + tk.status)}`;
 }
 
+/** @param {{ number: string, window: number, callCount: number } | null} alert */
 function renderAlert(alert) {
   const box = $("alert");
   box.hidden = !alert;
@@ -123,8 +132,7 @@ function renderAlert(alert) {
 }
 
 function connect(attempt = 0) {
-  const proto = location.protocol === "https:" ? "wss:" : "ws:";
-  const ws = new WebSocket(`${proto}//${location.host}/ws/tickets/${id}?token=${encodeURIComponent(token)}`);
+  const ws = new WebSocket(socketUrl(`/ws/tickets/${id}?token=${encodeURIComponent(token || "")}`));
   let opened = false;
   ws.onopen = () => { opened = true; attempt = 0; dispatch({ type: "connection", connected: true }); };
   ws.onmessage = (ev) => {
@@ -141,32 +149,35 @@ function connect(attempt = 0) {
 
 async function load() {
   try {
-    dispatch({ type: "ticket", ticket: await api(`/api/tickets/${id}?token=${encodeURIComponent(token)}`) });
+    dispatch({ type: "ticket", ticket: await api(`/api/tickets/${id}?token=${encodeURIComponent(token || "")}`) });
     return true;
   } catch (e) {
-    if (e.status === 403 || e.status === 404 || e.status === 401) { dispatch({ type: "missing" }); return false; }
-    dispatch({ type: "error", message: e.message });
+    const err = /** @type {import("../common/api.js").ApiError} */ (e);
+    if (err.status === 403 || err.status === 404 || err.status === 401) { dispatch({ type: "missing" }); return false; }
+    dispatch({ type: "error", message: err.message });
     return true;
   }
 }
 
 async function cancel() {
   try {
-    dispatch({ type: "ticket", ticket: await api(`/api/tickets/${id}/cancel?token=${encodeURIComponent(token)}`, { method: "POST" }) });
+    dispatch({ type: "ticket", ticket: await api(`/api/tickets/${id}/cancel?token=${encodeURIComponent(token || "")}`, { method: "POST" }) });
   } catch (e) {
-    dispatch({ type: "error", message: e.message });
+    dispatch({ type: "error", message: /** @type {Error} */ (e).message });
     load();
   }
 }
 
+/** @param {number} grade */
 async function evaluate(grade) {
   try {
     await api(`/api/tickets/${id}/evaluation`, { method: "POST", body: { token, grade } });
     store.setEvaluated(id);
     dispatch({ type: "evaluated", grade });
   } catch (e) {
-    if (e.code === "already_evaluated") { store.setEvaluated(id); dispatch({ type: "evaluated" }); }
-    else dispatch({ type: "error", message: e.message });
+    const err = /** @type {import("../common/api.js").ApiError} */ (e);
+    if (err.code === "already_evaluated") { store.setEvaluated(id); dispatch({ type: "evaluated" }); }
+    else dispatch({ type: "error", message: err.message });
   }
 }
 
@@ -178,16 +189,8 @@ function wire() {
   $("sound-on").addEventListener("click", async () => { await unlockSound(); render(); });
   // Phones allow sound only after a tap: any tap on the page unlocks it for the coming call.
   document.addEventListener("pointerdown", () => { unlockSound().then(render); }, { once: true });
-  const grades = $("grades");
-  for (const g of [5, 4, 3, 2, 1]) {
-    const b = document.createElement("button");
-    b.type = "button";
-    b.className = `btn grade g${g}`;
-    b.dataset.grade = String(g);
-    b.textContent = t("g" + g);
-    b.addEventListener("click", () => evaluate(g));
-    grades.append(b);
-  }
+  draw($("grades"), [5, 4, 3, 2, 1].map((g) => html`<button type="button" class="btn grade g${g}" data-grade=${g}
+    @click=${() => evaluate(g)}>${t("g" + g)}</button>`));
   document.addEventListener("visibilitychange", () => { if (!document.hidden) load(); });
 }
 

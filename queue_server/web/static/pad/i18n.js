@@ -1,3 +1,4 @@
+// @ts-check
 // Evaluation pad texts: Chinese first, English on request (?lang=en or the corner button); the choice is remembered.
 // Same pattern as the phone pages (static/mobile/i18n.js), with the pad's own table and key.
 
@@ -5,6 +6,7 @@ import { localName, makeI18n, otherLang, pickLang } from "../common/i18n.js";
 
 export const LANG_KEY = "hall.lang.pad";
 
+/** @type {import("../common/i18n.js").TextTable} */
 export const TEXT = {
   zh: {
     page_title: "{n} 号窗口 · 服务评价",

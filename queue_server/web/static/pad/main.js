@@ -1,14 +1,15 @@
+// @ts-check
 // Evaluation pad: wires the pure state (state.js) to the DOM, the API and the hall websocket.
-import { adoptFragmentToken, api } from "/static/common/api.js";
-import { connectHall } from "/static/common/hallsocket.js";
-import * as S from "/static/pad/state.js";
-import { applyStatic, loadLang, otherLang, saveLang, translator } from "/static/pad/i18n.js";
+import { adoptFragmentToken, api } from "../common/api.js";
+import { $, queryAll } from "../common/dom.js";
+import { connectHall } from "../common/hallsocket.js";
+import * as S from "./state.js";
+import { applyStatic, loadLang, otherLang, saveLang, translator } from "./i18n.js";
 
 const root = document.body;
 const number = Number(root.dataset.window);
 const token = adoptFragmentToken(`hall.pad.token.${number}`);
 let state = S.initialState(number);
-const $ = (id) => document.getElementById(id);
 let lang = loadLang();
 let t = translator(lang);
 
@@ -21,10 +22,13 @@ function toggleLang() {
   render();
 }
 
-let timer = null;
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let timer;
+/** @type {string | null} */
 let shownPhase = null;
 let sending = false;
 
+/** @param {{ type: string, [field: string]: any }} msg */
 function dispatch(msg) {
   state = S.reduce(state, msg);
   render();
@@ -40,8 +44,9 @@ async function send() {
     sending = false;
     dispatch({ type: "sent" });
   } catch (e) {
+    const err = /** @type {import("../common/api.js").ApiError} */ (e);
     sending = false;
-    dispatch({ type: "send-failed", code: e.code, message: e.message });
+    dispatch({ type: "send-failed", code: err.code, message: err.message });
   }
 }
 
@@ -49,11 +54,13 @@ async function loadWindow() {
   try {
     dispatch({ type: "windows", windows: await api("/api/windows", { token }) });
   } catch (e) {
-    if (e.status === 401 || e.status === 403) dispatch({ type: "no-token" });
+    const err = /** @type {import("../common/api.js").ApiError} */ (e);
+    if (err.status === 401 || err.status === 403) dispatch({ type: "no-token" });
   }
 }
 
-let refreshTimer = null;
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let refreshTimer;
 function scheduleWindow() {
   clearTimeout(refreshTimer);
   refreshTimer = setTimeout(loadWindow, 150);
@@ -68,23 +75,23 @@ function render() {
     applyStatic(document, lang);
   }
   root.dataset.phase = state.phase;
-  for (const el of document.querySelectorAll("[data-screen]")) {
-    el.hidden = el.dataset.screen !== (state.noToken ? "setup" : state.phase === "sending" ? (state.grade <= 2 ? "reason" : "prompt") : state.phase);
+  for (const el of queryAll("[data-screen]")) {
+    el.hidden = el.dataset.screen !== (state.noToken ? "setup" : state.phase === "sending" ? ((state.grade ?? 5) <= 2 ? "reason" : "prompt") : state.phase);
   }
   const info = state.info;
   $("clerk").textContent = info && info.clerk && info.status !== "closed" ? t("clerk", { name: info.clerk.display_name }) : "";
   $("wstatus").textContent = !info ? "" : t(info.status === "closed" ? "ws_closed" : info.status === "paused" ? "ws_paused" : "ws_open");
   const wname = $("wname");
-  wname.textContent = (lang === "en" && wname.dataset.nameEn) || wname.dataset.name;
+  wname.textContent = (lang === "en" && wname.dataset.nameEn) || wname.dataset.name || "";
   $("conn").hidden = state.connected;
-  for (const n of document.querySelectorAll("[data-ticket-number]")) n.textContent = state.ticket ? state.ticket.number : "";
-  for (const b of document.querySelectorAll("[data-grade]")) b.disabled = state.phase === "sending";
-  for (const b of document.querySelectorAll("[data-reason]")) {
-    const on = state.reasons.includes(b.dataset.reason);
+  for (const n of queryAll("[data-ticket-number]")) n.textContent = state.ticket ? state.ticket.number : "";
+  for (const b of queryAll("[data-grade]", HTMLButtonElement)) b.disabled = state.phase === "sending";
+  for (const b of queryAll("[data-reason]")) {
+    const on = state.reasons.includes(b.dataset.reason || "");
     b.classList.toggle("on", on);
     b.setAttribute("aria-pressed", on ? "true" : "false");
   }
-  $("submit-reasons").disabled = state.reasons.length === 0 || state.phase === "sending";
+  $("submit-reasons", HTMLButtonElement).disabled = state.reasons.length === 0 || state.phase === "sending";
   $("chosen").textContent = S.gradeLabel(state.grade, lang);
   $("message").textContent = S.messageText(state, lang);
   $("thanks-note").textContent = S.messageText(state, lang);
@@ -103,12 +110,13 @@ $("lang-toggle").addEventListener("click", toggleLang);
 applyStatic(document, lang);
 
 document.addEventListener("click", (ev) => {
-  const g = ev.target.closest("[data-grade]");
+  const target = /** @type {Element} */ (ev.target);
+  const g = /** @type {HTMLButtonElement | null} */ (target.closest("[data-grade]"));
   if (g && !g.disabled) { dispatch({ type: "grade", grade: Number(g.dataset.grade) }); return; }
-  const r = ev.target.closest("[data-reason]");
+  const r = /** @type {HTMLElement | null} */ (target.closest("[data-reason]"));
   if (r) { dispatch({ type: "toggle-reason", reason: r.dataset.reason }); return; }
-  if (ev.target.closest("#submit-reasons")) { dispatch({ type: "submit-reasons" }); return; }
-  if (ev.target.closest("#back")) dispatch({ type: "back" });
+  if (target.closest("#submit-reasons")) { dispatch({ type: "submit-reasons" }); return; }
+  if (target.closest("#back")) dispatch({ type: "back" });
 });
 
 if (!token) {
