@@ -5,15 +5,25 @@ from __future__ import annotations
 from pathlib import Path
 
 import swagger_ui_bundle
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from queue_server.app.deps import hall_prefix
+
 WEB = Path(__file__).parent
 DISPLAY = WEB.parent.parent / "display"
 
-templates = Jinja2Templates(directory=[str(WEB / "templates"), str(DISPLAY / "templates")])
+
+
+def _hall_base(request: Request) -> dict[str, str]:
+    """Give every page the prefix its links carry: "/h/{code}" under a hall's prefix, else ""."""
+    return {"hall_base": hall_prefix(request)}
+
+
+templates = Jinja2Templates(directory=[str(WEB / "templates"), str(DISPLAY / "templates")],
+                            context_processors=[_hall_base])
 
 router = APIRouter(include_in_schema=False)
 

@@ -57,13 +57,13 @@ export interface paths {
         };
         /**
          * List Users
-         * @description List staff users.
+         * @description List this hall's staff users.
          */
         get: operations["list_users_api_admin_users_get"];
         put?: never;
         /**
          * Add User
-         * @description Add a staff user.
+         * @description Add a staff user to this hall, or a county-wide manager or admin ("hall": "*").
          */
         post: operations["add_user_api_admin_users_post"];
         delete?: never;
@@ -305,7 +305,7 @@ export interface paths {
         };
         /**
          * Coverage
-         * @description Tell which years the statutory schedule covers, so /manage can warn before a year starts.
+         * @description Tell where this year's and next year's schedules come from, so /manage can warn before a year starts.
          */
         get: operations["coverage_api_calendar_coverage_get"];
         put?: never;
@@ -391,7 +391,7 @@ export interface paths {
         put?: never;
         /**
          * Case Complete
-         * @description Complete a case (办结).
+         * @description Record the result (办结); a refusal needs its reason.
          */
         post: operations["case_complete_api_cases__case_id__complete_post"];
         delete?: never;
@@ -411,7 +411,7 @@ export interface paths {
         put?: never;
         /**
          * Case Deliver
-         * @description Deliver a case (送达).
+         * @description Record how the result reached the resident (送达).
          */
         post: operations["case_deliver_api_cases__case_id__deliver_post"];
         delete?: never;
@@ -475,7 +475,7 @@ export interface paths {
         put?: never;
         /**
          * Case Process
-         * @description Process a case (开始办理).
+         * @description Start work on an accepted case (开始办理).
          */
         post: operations["case_process_api_cases__case_id__process_post"];
         delete?: never;
@@ -495,7 +495,7 @@ export interface paths {
         put?: never;
         /**
          * Case Resume
-         * @description Resume a case (恢复办理).
+         * @description Restart the clock once the materials came (恢复办理).
          */
         post: operations["case_resume_api_cases__case_id__resume_post"];
         delete?: never;
@@ -515,7 +515,7 @@ export interface paths {
         put?: never;
         /**
          * Case Suspend
-         * @description Suspend a case (补正).
+         * @description Stop the clock while the applicant brings the missing materials (补正).
          */
         post: operations["case_suspend_api_cases__case_id__suspend_post"];
         delete?: never;
@@ -535,7 +535,7 @@ export interface paths {
         put?: never;
         /**
          * Case Withdraw
-         * @description Withdraw a case (撤回).
+         * @description Withdraw a case at the applicant's request (撤回), with the reason.
          */
         post: operations["case_withdraw_api_cases__case_id__withdraw_post"];
         delete?: never;
@@ -836,10 +836,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Stats
+         * Stats Appointments
          * @description Count bookings for slots in the range: booked, used, missed, cancelled and the no-show rate.
          */
-        get: operations["stats_api_stats_appointments_get"];
+        get: operations["stats_appointments_api_stats_appointments_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -956,10 +956,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Feedback Stats
+         * Stats Feedback
          * @description Return the feedback loop's figures over a range of days (both inclusive).
          */
-        get: operations["feedback_stats_api_stats_feedback_get"];
+        get: operations["stats_feedback_api_stats_feedback_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -976,10 +976,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Monthly
+         * Stats Feedback Monthly
          * @description Return a month's feedback figures and the window ranking (月度排名通报).
          */
-        get: operations["monthly_api_stats_feedback_monthly_get"];
+        get: operations["stats_feedback_monthly_api_stats_feedback_monthly_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1668,7 +1668,7 @@ export interface components {
         };
         /**
          * CalendarCoverage
-         * @description Where the statutory schedule comes from, and which years fall back to Monday–Friday.
+         * @description Where the statutory schedule comes from, and which years nobody has announced yet.
          */
         CalendarCoverage: {
             /** Extra Holidays */
@@ -1683,6 +1683,8 @@ export interface components {
             source: string;
             /** Uncovered */
             uncovered: number[];
+            /** Years */
+            years: components["schemas"]["CalendarYear"][];
         };
         /** CalendarDay */
         CalendarDay: {
@@ -1690,8 +1692,20 @@ export interface components {
             date: string;
             /** Name */
             name?: string | null;
+            /** Provisional */
+            provisional?: boolean | null;
             /** Working */
             working: boolean;
+        };
+        /**
+         * CalendarYear
+         * @description Where one year's schedule comes from: the package, the county, or the national rules.
+         */
+        CalendarYear: {
+            /** Source */
+            source: string;
+            /** Year */
+            year: number;
         };
         /**
          * CallBody
@@ -1956,6 +1970,8 @@ export interface components {
             code: string;
             /** Eta Minutes */
             eta_minutes: number;
+            /** Icon */
+            icon?: string | null;
             /** Name */
             name: string;
             /** Name En */
@@ -1974,6 +1990,8 @@ export interface components {
             code: string;
             /** Eta Minutes */
             eta_minutes: number;
+            /** Icon */
+            icon?: string | null;
             /** Matters */
             matters: components["schemas"]["MatterPublic"][];
             /** Name */
@@ -2433,6 +2451,11 @@ export interface components {
         Me: {
             /** Display Name */
             display_name: string;
+            /**
+             * Hall
+             * @default
+             */
+            hall: string;
             /** Kind */
             kind: string;
             /** Role */
@@ -2907,6 +2930,8 @@ export interface components {
              * @default
              */
             display_name: string;
+            /** Hall */
+            hall?: "*" | null;
             /** Password */
             password: string;
             role: components["schemas"]["Role"];
@@ -2927,6 +2952,8 @@ export interface components {
             disabled: boolean;
             /** Display Name */
             display_name: string;
+            /** Hall */
+            hall?: string | null;
             role: components["schemas"]["Role"];
             /** Station */
             station?: string | null;
@@ -4485,10 +4512,12 @@ export interface operations {
             };
         };
     };
-    stats_api_stats_appointments_get: {
+    stats_appointments_api_stats_appointments_get: {
         parameters: {
             query?: {
+                /** @description day YYYY-MM-DD */
                 from?: string | null;
+                /** @description day YYYY-MM-DD */
                 to?: string | null;
             };
             header?: never;
@@ -4687,12 +4716,12 @@ export interface operations {
             };
         };
     };
-    feedback_stats_api_stats_feedback_get: {
+    stats_feedback_api_stats_feedback_get: {
         parameters: {
             query?: {
-                /** @description YYYY-MM-DD */
+                /** @description day YYYY-MM-DD */
                 from?: string | null;
-                /** @description YYYY-MM-DD */
+                /** @description day YYYY-MM-DD */
                 to?: string | null;
             };
             header?: never;
@@ -4721,7 +4750,7 @@ export interface operations {
             };
         };
     };
-    monthly_api_stats_feedback_monthly_get: {
+    stats_feedback_monthly_api_stats_feedback_monthly_get: {
         parameters: {
             query?: {
                 /** @description YYYY-MM */
