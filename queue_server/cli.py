@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from pathlib import Path
 from typing import Any
@@ -35,102 +34,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _prepared_engine() -> tuple[Any, Any]:
-    from queue_server.core.settings import ServerSettings
-    from queue_server.db.engine import make_engine
-    from queue_server.db.migrate import upgrade
-
-    settings = ServerSettings()
-    engine = make_engine(settings.resolved_database_url())
-    upgrade(engine)
-    return settings, engine
-
-
-def _read_password() -> str | None:
-    if sys.stdin.isatty():
-        password = getpass.getpass("密码 Password: ")
-        return password if getpass.getpass("再输一次 Again: ") == password else None
-    return sys.stdin.readline().rstrip("\n")
-
-
-def cmd_users_add(args: argparse.Namespace) -> int:
-    """Add a staff user, asking for the password or reading it from standard input."""
-    from pydantic import ValidationError
-
-    from queue_server.app.bootstrap import choose_config, load_secret
-    from queue_server.app.handlers import message_bus
-    from queue_server.auth.models import UserCreate
-    from queue_server.auth.service import add_user
-    from queue_server.core.clock import utcnow
-    from queue_server.core.errors import ApiError
-    from queue_server.db.uow import Database
-    from queue_server.halls.hall import Hall
-
-    password = _read_password()
-    if password is None:
-        print("两次输入的密码不一致 (passwords differ)", file=sys.stderr)
-        return 2
-    try:
-        body = UserCreate(username=args.name, password=password, role=args.role,
-                          display_name=args.display_name or args.name, station=args.station)
-    except ValidationError as exc:
-        print(f"无效输入 (invalid): {exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']}",
-              file=sys.stderr)
-        return 2
-    settings, engine = _prepared_engine()
-    hall = Hall(choose_config(settings, engine), load_secret(settings))
-    try:
-        Database(engine, hall, bus=message_bus()).run_write(lambda uow: add_user(uow, body, utcnow()), lock=False)
-    except ApiError as exc:
-        print(exc.message, file=sys.stderr)
-        return 1
-    print(f"已添加用户 {args.name} ({args.role})")
-    return 0
-
-
-def _user_command(args: argparse.Namespace, change: Any) -> int:
-    from queue_server.app.bootstrap import choose_config, load_secret
-    from queue_server.app.handlers import message_bus
-    from queue_server.core.errors import ApiError
-    from queue_server.db.uow import Database
-    from queue_server.halls.hall import Hall
-
-    settings, engine = _prepared_engine()
-    hall = Hall(choose_config(settings, engine), load_secret(settings))
-    try:
-        Database(engine, hall, bus=message_bus()).run_write(change, lock=False)
-    except ApiError as exc:
-        print(exc.message, file=sys.stderr)
-        return 1
-    return 0
-
-
-def cmd_users_passwd(args: argparse.Namespace) -> int:
-    """Set a user's password (asked for, or read from standard input); end their sessions."""
-    from queue_server.auth.service import hash_password, set_password
-
-    password = _read_password()
-    if password is None or len(password) < 8:
-        print("密码至少 8 个字符，且两次输入一致 (at least 8 characters, typed twice alike)",
-              file=sys.stderr)
-        return 2
-    hashed = hash_password(password)
-    code = _user_command(args, lambda uow: set_password(uow, args.name, hashed))
-    if code == 0:
-        print(f"已为 {args.name} 设置新密码，原有登录已失效")
-    return code
-
-
-def cmd_users_disable(args: argparse.Namespace) -> int:
-    """Disable a user and end their sessions."""
-    from queue_server.auth.service import disable_user
-
-    code = _user_command(args, lambda uow: disable_user(uow, args.name))
-    if code == 0:
-        print(f"已停用用户 {args.name}，原有登录已失效")
-    return code
-
-
 def cmd_backup(args: argparse.Namespace) -> int:
     """Write a consistent copy of the live database to FILE."""
     from queue_server.core.settings import ServerSettings
@@ -159,39 +62,15 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_config_export(args: argparse.Namespace) -> int:
-    """Write the hall configuration in use to a YAML file."""
-    from queue_server.app.bootstrap import choose_config
-    from queue_server.hallconfig.loader import dump
+def _command(name: str) -> Any:
+    """Return a command of app/commands.py, imported only when it runs (the CLI starts fast)."""
+    def run(args: argparse.Namespace) -> int:
+        from queue_server.app import commands
 
-    settings, engine = _prepared_engine()
-    Path(args.file).write_text(dump(choose_config(settings, engine)), encoding="utf-8")
-    print(f"已导出到 {args.file}")
-    return 0
+        result: int = getattr(commands, name)(args)
+        return result
 
-
-def cmd_config_import(args: argparse.Namespace) -> int:
-    """Validate a hall YAML file and make it the hall's configuration."""
-    from queue_server.db.engine import write_session
-    from queue_server.db.eventlog import HallState
-    from queue_server.hallconfig.loader import ConfigError, dump, load_file
-
-    try:
-        config = load_file(Path(args.file))
-    except (ConfigError, OSError) as exc:
-        print(f"配置文件无效 (invalid hall file): {exc}", file=sys.stderr)
-        return 2
-    _, engine = _prepared_engine()
-    with write_session(engine) as session:
-        state = session.get(HallState, config.hall.code)
-        if state is None:
-            state = HallState(hall=config.hall.code, last_seq=0)
-            session.add(state)
-        state.config_yaml = dump(config)
-    print(f"已导入 {config.hall.name}: {len(config.windows)} 个窗口, "
-          f"{sum(len(c.services) for c in config.categories)} 项业务, {len(config.matters)} 个事项。"
-          "重启服务后生效 (restart the server to apply).")
-    return 0
+    return run
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -218,13 +97,26 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--role", choices=["clerk", "manager", "admin", "agent"], required=True)
     add.add_argument("--station", help="an agent's village station code, e.g. V07")
     add.add_argument("--display-name", default="")
-    add.set_defaults(func=cmd_users_add)
+    add.add_argument("--hall", help="the hall's code (default: the default hall); '*' for county-wide")
+    add.set_defaults(func=_command("users_add"))
     passwd = users.add_parser("passwd", help="set a user's password; ends their sessions")
     passwd.add_argument("name")
-    passwd.set_defaults(func=cmd_users_passwd)
+    passwd.set_defaults(func=_command("users_passwd"), hall=None)
     disable = users.add_parser("disable", help="disable a user; ends their sessions")
     disable.add_argument("name")
-    disable.set_defaults(func=cmd_users_disable)
+    disable.set_defaults(func=_command("users_disable"), hall=None)
+
+    halls = sub.add_parser("halls", help="the county's halls").add_subparsers(dest="halls", required=True)
+    hadd = halls.add_parser("add", help="add a hall to the county")
+    hadd.add_argument("code", help="2–32 lower-case letters, digits and -")
+    hadd.add_argument("--name", required=True)
+    hadd.add_argument("--short-name", dest="short_name")
+    source = hadd.add_mutually_exclusive_group()
+    source.add_argument("--copy-from", dest="copy_from", help="copy this hall's catalogue and settings")
+    source.add_argument("--config", help="a hall YAML file")
+    hadd.set_defaults(func=_command("halls_add"))
+    hlist = halls.add_parser("list", help="list the county's halls")
+    hlist.set_defaults(func=_command("halls_list"))
 
     for name, func, text in (("backup", cmd_backup, "copy the live database to FILE"),
                              ("restore", cmd_restore, "restore FILE into the stopped database")):
@@ -234,12 +126,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     config = sub.add_parser("config", help="hall configuration").add_subparsers(dest="config",
                                                                                 required=True)
-    export = config.add_parser("export", help="write the hall configuration to YAML")
+    export = config.add_parser("export", help="write a hall's configuration to YAML")
     export.add_argument("file")
-    export.set_defaults(func=cmd_config_export)
-    imp = config.add_parser("import", help="load a hall configuration from YAML")
+    export.add_argument("--hall", help="the hall's code (default: the default hall)")
+    export.set_defaults(func=_command("config_export"))
+    imp = config.add_parser("import", help="load a hall's configuration from YAML")
     imp.add_argument("file")
-    imp.set_defaults(func=cmd_config_import)
+    imp.add_argument("--hall", help="the hall's code (default: the file's own)")
+    imp.set_defaults(func=_command("config_import"))
 
     from printer.cli import register as register_printer
 

@@ -88,9 +88,12 @@ def other_halls(session: Session, default: str) -> list[HallConfig]:
     return [parse(r.config_yaml) for r in rows if r.config_yaml]
 
 
-def mark_default(session: Session, code: str, now: datetime) -> None:
+def mark_default(session: Session, code: str, name: str, now: datetime) -> None:
     """Make sure the default hall's row exists and is the one marked default (the first start's hall)."""
     ensure_hall_row(session, code)
+    row = session.get(HallState, code)
+    assert row is not None
+    row.name = name
     if session.exec(select(HallState).where(col(HallState.is_default).is_(True))).first() is None:
         row = session.get(HallState, code)
         assert row is not None
@@ -119,7 +122,7 @@ def prepare(settings: ServerSettings, engine: Engine, now: datetime,
         secret = load_secret(settings)
         default = Hall(choose_config(settings, engine), secret, county)
         with write_session(engine) as session:
-            mark_default(session, default.code, now)
+            mark_default(session, default.code, default.config.hall.name, now)
             halls = [default] + [Hall(c, secret, county) for c in other_halls(session, default.code)]
             for hall in halls:
                 ensure_windows(session, hall, now)

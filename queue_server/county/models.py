@@ -72,3 +72,66 @@ class HallPublic(BaseModel):
     name: str
     short_name: str
     url: str
+
+
+class HallNowPublic(BaseModel):
+    """A hall's live figures on the county overview (and their totals)."""
+
+    waiting: int
+    open_windows: int
+    served_today: int
+    sla_pct_today: float | None
+    cases_open: int
+    cases_overdue: int
+    cases_on_time_pct_30d: float | None
+    satisfaction_pct_30d: float | None
+    feedback_overdue: int
+    devices_down: int
+
+
+class OverviewHall(HallNowPublic):
+    """One hall's line on the overview, with where its /manage is."""
+
+    code: str
+    name: str
+    manage_url: str
+
+
+class CountyOverview(BaseModel):
+    """GET /api/county/overview: every hall, live, and the county's totals."""
+
+    at: str
+    halls: list[OverviewHall]
+    totals: HallNowPublic
+
+
+class HallRangePublic(BaseModel):
+    """A hall's figures over a range of days (and their totals)."""
+
+    issued: int
+    served: int
+    wait_avg: float | None
+    sla_within_pct: float | None
+    cases_completed: int
+    cases_on_time_pct: float | None
+    satisfaction_pct: float | None
+    agent_cases: int
+    km_saved: float | None
+
+
+class StatsHall(HallRangePublic):
+    """One hall's line in the county statistics."""
+
+    code: str
+    name: str
+
+
+class CountyStats(BaseModel):
+    """GET /api/county/stats: every hall's figures over a range of days, and the county's totals."""
+
+    from_: str = PField(alias="from")
+    to: str
+    halls: list[StatsHall]
+    totals: HallRangePublic
+
+    model_config = ConfigDict(populate_by_name=True)

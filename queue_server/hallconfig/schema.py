@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from queue_server.domain.model import MatterMode, MobileEntry
+from queue_server.domain.model import HALL_CODE, MatterMode, MobileEntry
 
 SERVICE_CODE = re.compile(r"^[a-z][a-z0-9-]{1,40}$")
 CATEGORY_CODE = re.compile(r"^[A-Z]$")
@@ -33,7 +33,7 @@ class _Strict(BaseModel):
 
 
 class HallInfo(_Strict):
-    code: str = Field(pattern=r"^[a-z][a-z0-9-]{1,40}$")
+    code: str = Field(pattern=HALL_CODE)  # 2–32 lower-case letters, digits and -: what URLs carry
     name: str
     short_name: str = ""
     timezone: str = "Asia/Shanghai"
