@@ -200,9 +200,12 @@ class ServedProcess:
                "HALL_DATABASE_URL": self.database_url, "HALL_ADMIN_PASSWORD": ADMIN_PASSWORD,
                "HALL_SECRET_KEY": "test-secret", **self.env}
         self._log = open(self.log_path, "w")  # noqa: SIM115
+        # `python -m` puts the working directory first on the path: run another checkout's server
+        # (PYTHONPATH, as the benchmarks and the upgrade fixtures do) from inside that checkout.
         self._proc = subprocess.Popen(
             [sys.executable, "-m", "queue_server.cli", "serve", "--port", str(self.port),
-             "--workers", str(self.workers)], env=env, stdout=self._log, stderr=self._log)
+             "--workers", str(self.workers)], env=env, stdout=self._log, stderr=self._log,
+            cwd=self.env.get("PYTHONPATH") or None)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self._proc.poll() is not None:
