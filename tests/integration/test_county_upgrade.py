@@ -79,7 +79,8 @@ def test_a_single_hall_database_becomes_the_default_hall_and_keeps_everything(re
         # The event log carries on from its last seq, and the admin is county-wide.
         seq = api.http.get("/api/queue").json()["seq"]
         assert seq == before["event"]
-        assert api.http.post("/api/county/halls", headers=admin, json={"code": "xiasi", "name": "下寺镇"}).status_code == 201
+        added = api.http.post("/api/county/halls", headers=admin, json={"code": "xiasi", "name": "下寺镇"})
+        assert added.status_code == 201
         api.close()
     finally:
         live.stop()
