@@ -6,11 +6,12 @@ import asyncio
 import contextlib
 import gc
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
@@ -168,9 +169,10 @@ def create_app(settings: ServerSettings | None = None, *, clock: Clock | None = 
     app.add_middleware(SecurityHeaders)
 
     @app.get("/healthz", tags=["live"], response_model=Health)
-    async def healthz(rt: RuntimeDep) -> Health:
-        """Tell that the server can serve."""
+    async def healthz(rt: RuntimeDep, response: Response) -> Health:
+        """Tell that the server can serve (the hall's, under a prefix); the header names the worker."""
         await rt.db.read(lambda s: s.connection())
+        response.headers["X-Worker"] = str(os.getpid())  # which process answered, for operators
         return Health(status="ok")
 
     # Routes are tried in this order and no path belongs to two of these routers

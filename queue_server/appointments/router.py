@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from sqlmodel import Session, col, select
 
 from queue_server.app.deps import (
@@ -16,6 +16,7 @@ from queue_server.app.deps import (
     RuntimeDep,
     StaffDep,
     client_ip,
+    fresh_calendar,
 )
 from queue_server.appointments import service
 from queue_server.appointments.models import Appointment, AppointmentCreate, AppointmentPublic, SlotPublic
@@ -24,7 +25,7 @@ from queue_server.core.errors import Forbidden, Invalid, Unauthorized
 from queue_server.domain.privacy import mask_phone
 from queue_server.halls.hall import Hall
 
-router = APIRouter(tags=["appointments"])
+router = APIRouter(tags=["appointments"], dependencies=[Depends(fresh_calendar)])
 DayParam = Annotated[str, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD")]
 TokenParam = Annotated[str | None, Query(max_length=200)]
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
-from queue_server.app.deps import RuntimeDep
+from queue_server.app.deps import RuntimeDep, fresh_calendar
 from queue_server.calendar.models import CalendarCoverage, CalendarDay, CalendarYear
 from queue_server.core.errors import Invalid
 
-router = APIRouter(prefix="/api/calendar", tags=["calendar"])
+router = APIRouter(prefix="/api/calendar", tags=["calendar"], dependencies=[Depends(fresh_calendar)])
 MAX_DAYS = 400
 DAY = r"^\d{4}-\d{2}-\d{2}$"
 UNCOVERED_HEADER = "X-Calendar-Uncovered"

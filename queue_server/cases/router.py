@@ -19,6 +19,7 @@ from queue_server.app.deps import (
     StaffDep,
     body_schema,
     deferred,
+    fresh_calendar,
     get_runtime,
     public_base,
 )
@@ -46,7 +47,7 @@ from queue_server.domain.privacy import token_matches
 from queue_server.halls.hall import Hall
 from queue_server.realtime.feeds import serve
 
-router = APIRouter(tags=["cases"])
+router = APIRouter(tags=["cases"], dependencies=[Depends(fresh_calendar)])
 KeyHeader = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 DayParam = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$",
                                        description="acceptance day YYYY-MM-DD")]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from sqlmodel import Session, select
 
-from queue_server.app.deps import ManagerDep, RowId, RuntimeDep, client_ip
+from queue_server.app.deps import ManagerDep, RowId, RuntimeDep, client_ip, fresh_calendar
 from queue_server.app.runtime import HallRuntime
 from queue_server.cases.queries import read_case
 from queue_server.core.errors import ApiError, Invalid, RateLimited
@@ -29,7 +29,7 @@ from queue_server.feedback.models import (
     VisitBody,
 )
 
-router = APIRouter(tags=["feedback"])
+router = APIRouter(tags=["feedback"], dependencies=[Depends(fresh_calendar)])
 DayParam = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD")]
 
 

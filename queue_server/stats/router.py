@@ -7,12 +7,12 @@ import re
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from queue_server.app.deps import ManagerDep, RuntimeDep
+from queue_server.app.deps import ManagerDep, RuntimeDep, fresh_calendar
 from queue_server.app.runtime import HallRuntime
 from queue_server.core.errors import Invalid
 from queue_server.readmodel.monitor import LiveMonitor, live_monitor
@@ -23,7 +23,7 @@ from queue_server.stats.queries.cases import case_stats, cases_csv, cases_xlsx
 from queue_server.stats.queries.feedback import feedback_stats, ranking
 from queue_server.stats.ranges import XLSX, DayParam, FromParam, attachment, day_range
 
-router = APIRouter(prefix="/api/stats", tags=["statistics"])
+router = APIRouter(prefix="/api/stats", tags=["statistics"], dependencies=[Depends(fresh_calendar)])
 
 async def _range(rt: HallRuntime, first: str | None, last: str | None) -> tuple[date, date]:
     days = day_range(first, last, rt.hall.day(rt.clock()))

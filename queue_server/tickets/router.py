@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from queue_server.app.deps import (
@@ -15,6 +15,7 @@ from queue_server.app.deps import (
     RuntimeDep,
     StaffDep,
     client_ip,
+    fresh_calendar,
     get_principal,
     get_runtime,
     phone_device,
@@ -93,6 +94,7 @@ async def cancel_ticket(ticket_id: RowId, rt: RuntimeDep, base: BaseUrlDep,
 
 
 @router.post("/tickets/{ticket_id}/evaluation", status_code=201, response_model=EvaluationPublic,
+             dependencies=[Depends(fresh_calendar)],
              response_model_exclude_unset=True)
 async def evaluate_ticket(ticket_id: RowId, body: TicketEvaluationCreate, rt: RuntimeDep,
                           base: BaseUrlDep) -> EvaluationPublic:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Depends, Response
 
-from queue_server.app.deps import BaseUrlDep, CallerDep, PadOrStaffDep, RuntimeDep, StaffDep
+from queue_server.app.deps import BaseUrlDep, CallerDep, PadOrStaffDep, RuntimeDep, StaffDep, fresh_calendar
 from queue_server.app.runtime import HallRuntime
 from queue_server.db.uow import UnitOfWork
 from queue_server.readmodel.queries import window_queue
@@ -146,6 +146,7 @@ async def get_window_queue(number: int, rt: RuntimeDep, _: StaffDep, base: BaseU
 
 
 @router.post("/{number}/evaluation", status_code=201, response_model=EvaluationPublic,
+             dependencies=[Depends(fresh_calendar)],
              response_model_exclude_unset=True)
 async def evaluate_window(number: int, body: EvaluationCreate, rt: RuntimeDep, who: PadOrStaffDep,
                           base: BaseUrlDep) -> EvaluationPublic:
