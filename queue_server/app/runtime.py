@@ -29,18 +29,19 @@ from queue_server.calendar.workcalendar import CountyCalendar
 from queue_server.cases.queries import case_views, touches_cases
 from queue_server.core.clock import Clock
 from queue_server.core.events import Envelope, EventCodec
-from queue_server.core.limits import Limiters
+from queue_server.core.limits import Counters, Limiters, LocalCounters, LocalPlaces, Places, SocketCaps
 from queue_server.core.settings import ServerSettings
 from queue_server.county.queries import CalendarYears, calendar_version, calendar_years
 from queue_server.db.bus import MessageBus
 from queue_server.db.engine import make_engine, read_session
 from queue_server.db.eventlog import events_after_in, last_seq_in
 from queue_server.db.group_commit import GroupCommit
+from queue_server.db.limits import SharedCounters, SharedPlaces
 from queue_server.db.uow import Database, group_writer
 from queue_server.estimates.estimator import Estimator
 from queue_server.estimates.issuer import Issuer
 from queue_server.halls.hall import Hall
-from queue_server.realtime.feeds import Feed, Key, SocketCaps, View
+from queue_server.realtime.feeds import Feed, Key, View
 from queue_server.realtime.hub import Hub
 from queue_server.realtime.listener import EventListener
 from queue_server.tickets.queries import ticket_views
@@ -62,14 +63,15 @@ class HallRuntime:
         self.hub.on_batch(self.estimator.saw)
         self.tickets = Issuer(self.db, self.estimator)
         mobile = hall.config.settings.mobile_limits
-        self.limiters = Limiters(mobile_ip_per_minute=mobile.ip_requests_per_minute,
+        self.limiters = Limiters(county.counters, hall.code, mobile_ip_per_minute=mobile.ip_requests_per_minute,
                                  tts_ip_per_minute=settings.tts_ip_per_minute,
                                  feedback_ip_per_hour=settings.feedback_reports_per_hour)
         # Residents' own sockets, tickets and cases alike: the same caps per item, address and in total.
         self.ticket_feed = Feed(self.hub, self._ticket_views, per_item=settings.ws_per_item,
-                                caps=county.feed_sockets)
+                                caps=county.feed_sockets, places=county.places, item_scope=f"ticket:{hall.code}")
         self.case_feed = Feed(self.hub, self._case_views, per_item=settings.ws_per_item,
-                              caps=county.feed_sockets, touches=touches_cases)
+                              caps=county.feed_sockets, places=county.places, item_scope=f"case:{hall.code}",
+                              touches=touches_cases)
 
     # -- what the county shares, as a request of this hall sees it ---------------------------
     @property
@@ -81,6 +83,16 @@ class HallRuntime:
     def clock(self) -> Callable[[], datetime]:
         """Return what tells the time now."""
         return self.county.clock
+
+    @clock.setter
+    def clock(self, source: Callable[[], datetime]) -> None:
+        # Tests and the simulator move time for the whole county: there is one clock.
+        self.county.clock = source
+
+    @property
+    def engine(self) -> Engine:
+        """Return the county's database engine."""
+        return self.county.engine
 
     @property
     def codec(self) -> EventCodec:
@@ -157,8 +169,15 @@ class Runtime:
         self.liveness = DeviceLiveness(engine, clock)
         self.auth = AuthCache(engine, clock, seconds=settings.auth_cache_seconds)
         self.tts = Synthesiser(settings.tts_command, max_waiting=settings.tts_max_waiting)
-        self.hall_sockets = SocketCaps(total=settings.ws_hall_max, per_ip=settings.ws_hall_per_ip)
-        self.feed_sockets = SocketCaps(total=settings.ws_feed_max, per_ip=settings.ws_per_ip)
+        # Rate limits and socket caps hold across every process of the county (PostgreSQL), or this one.
+        shared = engine.dialect.name == "postgresql"
+        self.counters: Counters = SharedCounters(engine) if shared else LocalCounters()
+        self.shared_places = SharedPlaces(engine) if shared else None
+        self.places: Places = self.shared_places or LocalPlaces()
+        self.hall_sockets = SocketCaps(self.places, "ws-hall", total=settings.ws_hall_max,
+                                       per_ip=settings.ws_hall_per_ip)
+        self.feed_sockets = SocketCaps(self.places, "ws-feed", total=settings.ws_feed_max,
+                                       per_ip=settings.ws_per_ip)
         self.halls: dict[str, HallRuntime] = {}
         self.default_code = ""
         self.calendar_version = -1
@@ -198,7 +217,7 @@ class Runtime:
         for hall in ready.halls:
             await rt.serve_hall(hall)
         rt.default_code = ready.default.code
-        rt.logins = LoginGate(rt.default.db, per_ip=settings.login_ip_attempts_per_minute,
+        rt.logins = LoginGate(rt.default.db, rt.counters, per_ip=settings.login_ip_attempts_per_minute,
                               per_user=settings.login_attempts_per_minute,
                               workers=settings.password_workers)
         return rt
@@ -260,11 +279,15 @@ class Runtime:
         await self.reload_calendar()
         if self.listener is not None:
             self.listener.start()
+        if self.shared_places is not None:
+            self.shared_places.start()
 
     async def stop(self) -> None:
         """Stop the background pieces and release the database."""
         if self.listener is not None:
             await self.listener.stop()
+        if self.shared_places is not None:
+            await self.shared_places.stop()
         for hall in list(self.halls.values()):
             await hall.stop()
         self.logins.close()

@@ -15,7 +15,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from queue_server.auth import service
 from queue_server.auth.models import User
 from queue_server.core.errors import RateLimited, Unauthorized
-from queue_server.core.limits import RateLimiter
+from queue_server.core.limits import Counters
 from queue_server.db.uow import Database
 
 _hasher = PasswordHasher()
@@ -39,11 +39,11 @@ def _background_cpu() -> None:
 class LoginGate:
     """Own the password pool and the login limiters; no check ever runs inside a transaction."""
 
-    def __init__(self, db: Database, *, per_ip: int, per_user: int, workers: int = 1,
+    def __init__(self, db: Database, counters: Counters, *, per_ip: int, per_user: int, workers: int = 1,
                  max_waiting: int = 16, refusal_delay: float = 0.5) -> None:
         self._db = db
-        self.per_ip = RateLimiter(per_ip)
-        self.per_user = RateLimiter(per_user)
+        self._counters = counters  # shared by every process of the county on PostgreSQL
+        self.per_ip, self.per_user = per_ip, per_user
         # One or two threads: a flood of logins can use at most that much CPU, whatever comes in.
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="password",
                                         initializer=_background_cpu)
@@ -82,19 +82,20 @@ class LoginGate:
         user_key = username.casefold()
         # Both limits are charged up front, so a parallel burst cannot pass before a failure is
         # counted, and a fresh username per try still uses up the address's allowance.
-        if not self.per_ip.hit(ip):
+        ip_key, name_key = f"login-ip:{ip}", f"login-user:{user_key}"
+        if not await self._counters.hit(ip_key, self.per_ip, 60.0):
             await asyncio.sleep(self._refusal_delay)
             raise RateLimited("登录尝试过多，请一分钟后再试")
-        if not self.per_user.hit(user_key):
-            self.per_ip.refund(ip)
+        if not await self._counters.hit(name_key, self.per_user, 60.0):
+            await self._counters.refund(ip_key, 60.0)
             await asyncio.sleep(self._refusal_delay)
             raise RateLimited("该账号登录失败次数过多，请一分钟后再试")
         user = await self._db.read(lambda s: service.find_login(s, username))
         if not await self.verify(user.password_hash if user else None, password) or user is None:
             raise Unauthorized("用户名或密码错误")
         # A successful login gives its attempt back: a busy admin is never locked out.
-        self.per_ip.refund(ip)
-        self.per_user.refund(user_key)
+        await self._counters.refund(ip_key, 60.0)
+        await self._counters.refund(name_key, 60.0)
         token = await self._db.write(lambda uow: service.open_session(uow, user, now, hours),
                                      lock=False)
         return token, user

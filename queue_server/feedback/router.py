@@ -41,13 +41,13 @@ def _view(rt: HallRuntime, session: Session, item: FeedbackItem) -> FeedbackPubl
 async def report(body: ReportCreate, request: Request, rt: RuntimeDep) -> FeedbackPublic:
     """Report that a matter could not be done here (「办不成事」反映); public, limited per address."""
     ip = client_ip(request)
-    if not rt.limiters.feedback_ip.hit(ip):
+    if not await rt.limiters.feedback_ip(ip):
         raise RateLimited("提交太频繁，请稍后再试，或拨打服务中心电话反映")
     now = rt.clock()
     try:
         return await rt.db.write(lambda uow: _view(rt, uow.session, service.report(uow, body=body, now=now)))
     except ApiError:
-        rt.limiters.feedback_ip.refund(ip)  # a refused report stores nothing and costs nothing
+        await rt.limiters.refund_feedback(ip)  # a refused report stores nothing and costs nothing
         raise
 
 

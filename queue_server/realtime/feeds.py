@@ -6,13 +6,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from queue_server.core.events import Envelope
+from queue_server.core.limits import Places, SocketCaps
 from queue_server.realtime.hub import Hub
 from queue_server.realtime.sockets import close_quietly, run_until_either
 
@@ -23,27 +23,6 @@ Key = tuple[int, str]  # (ticket or case id, the public base URL its links carry
 Compute = Callable[[list[Key]], Awaitable[dict[Key, View]]]
 # Tell whether a batch of events may change any of the followed items; None: every batch may.
 Touches = Callable[[list[Envelope], set[int]], bool]
-
-
-class SocketCaps:
-    """Count open sockets per address and in total, and refuse those over the caps."""
-
-    def __init__(self, *, total: int, per_ip: int) -> None:
-        self.total, self.per_ip = total, per_ip
-        self._by_ip: Counter[str] = Counter()
-
-    def take(self, ip: str) -> bool:
-        """Take a place for a socket from ip; False when a cap is reached."""
-        if sum(self._by_ip.values()) >= self.total or self._by_ip[ip] >= self.per_ip:
-            return False
-        self._by_ip[ip] += 1
-        return True
-
-    def give_back(self, ip: str) -> None:
-        """Free a socket's place."""
-        self._by_ip[ip] -= 1
-        if self._by_ip[ip] <= 0:
-            del self._by_ip[ip]
 
 
 class Watch:
@@ -74,12 +53,13 @@ class Feed:
     cases (only events about a followed case can change it). Both keep the same caps.
     """
 
-    def __init__(self, hub: Hub, compute: Compute, *, per_item: int, caps: SocketCaps,
-                 touches: Touches | None = None) -> None:
+    def __init__(self, hub: Hub, compute: Compute, *, per_item: int, caps: SocketCaps, places: Places,
+                 item_scope: str, touches: Touches | None = None) -> None:
         self._compute = compute
         self._touches = touches
         self.per_item = per_item
-        self.caps = caps  # per address and in total: shared by every hall's feeds
+        self.caps = caps  # per address and in total: shared by every hall's feeds and every process
+        self._places, self._item_scope = places, item_scope  # per ticket or case, in every process
         self._watches: dict[tuple[int, str], set[Watch]] = {}
         self._views: dict[tuple[int, str], View] = {}
         self._dirty = asyncio.Event()
@@ -87,21 +67,25 @@ class Feed:
         self.computed = 0  # views built; each is shared by every socket of its ticket
         hub.on_batch(self._on_batch)
 
-    def open(self, item_id: int, base: str, ip: str) -> Watch | None:
+    async def open(self, item_id: int, base: str, ip: str) -> Watch | None:
         """Follow an item from an address; None when the item, the address or the total is at its cap."""
-        key = (item_id, base)
-        if len(self._watches.get(key, ())) >= self.per_item or not self.caps.take(ip):
+        key, item = (item_id, base), f"{self._item_scope}:{item_id}"
+        if not await self._places.take(item, "*", total=self.per_item, per_ip=self.per_item):
+            return None
+        if not await self.caps.take(ip):
+            await self._places.give_back(item, "*")
             return None
         watch = Watch(key, ip)
         self._watches.setdefault(key, set()).add(watch)
         return watch
 
-    def close(self, watch: Watch) -> None:
-        """Stop following."""
+    async def close(self, watch: Watch) -> None:
+        """Stop following, and free the socket's places."""
         watchers = self._watches.get(watch.key)
         if watchers is not None and watch in watchers:
             watchers.discard(watch)
-            self.caps.give_back(watch.ip)
+            await self.caps.give_back(watch.ip)
+            await self._places.give_back(f"{self._item_scope}:{watch.key[0]}", "*")
             if not watchers:
                 del self._watches[watch.key]
                 self._views.pop(watch.key, None)
@@ -158,7 +142,7 @@ async def serve(ws: WebSocket, feed: Feed, *, item_id: int, base: str, kind: str
 
     Over a cap the handshake is refused (403), before any data; the open sockets stay open.
     """
-    watch = feed.open(item_id, base, ws.client.host if ws.client else "unknown")
+    watch = await feed.open(item_id, base, ws.client.host if ws.client else "unknown")
     if watch is None:
         await ws.close(code=1008)
         return
@@ -180,5 +164,5 @@ async def serve(ws: WebSocket, feed: Feed, *, item_id: int, base: str, kind: str
     except WebSocketDisconnect:
         pass
     finally:
-        feed.close(watch)
+        await feed.close(watch)
         await close_quietly(ws)

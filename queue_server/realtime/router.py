@@ -57,7 +57,7 @@ async def hall_socket(ws: WebSocket, since: str | None = Query(default=None)) ->
     """Stream the hall: a snapshot first (or the missed events), then every event in seq order."""
     rt = get_runtime(ws)
     ip = ws.client.host if ws.client else "unknown"
-    if not rt.hall_sockets.take(ip):
+    if not await rt.hall_sockets.take(ip):
         await ws.close(code=1013)  # before accept: the handshake is refused
         return
     try:
@@ -70,7 +70,7 @@ async def hall_socket(ws: WebSocket, since: str | None = Query(default=None)) ->
     except WebSocketDisconnect:
         pass
     finally:
-        rt.hall_sockets.give_back(ip)
+        await rt.hall_sockets.give_back(ip)
         await close_quietly(ws)
 
 

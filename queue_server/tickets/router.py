@@ -57,7 +57,7 @@ async def issue_ticket(
     # The busiest route calls the dependencies' functions itself instead of having FastAPI resolve
     # them (docs/server.md, "What the hot path's shortcuts bought"). None declares a parameter.
     rt, principal = get_runtime(request), await get_principal(request)
-    if body.channel == Channel.MOBILE and not rt.limiters.mobile_ip.hit(client_ip(request)):
+    if body.channel == Channel.MOBILE and not await rt.limiters.mobile_ip(client_ip(request)):
         raise RateLimited("请求过于频繁，请稍后再试")
     # Without a genuine signed cookie, a phone is its address (limits and Idempotency-Key alike).
     device = await phone_device(request) if body.channel == Channel.MOBILE else None

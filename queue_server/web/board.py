@@ -95,7 +95,7 @@ async def speech(request: Request, rt: RuntimeDep,
     if window > len(rt.hall.config.windows):
         raise NotFound(f"没有 {window} 号窗口")
     text = spoken_call(number, window, rt.hall.config.settings.announce.digits)
-    if not rt.tts.cached(text) and not rt.limiters.tts_ip.hit(client_ip(request)):
+    if not rt.tts.cached(text) and not await rt.limiters.tts_ip(client_ip(request)):
         raise RateLimited("语音请求过于频繁，请稍后再试")
     try:
         wav = await rt.tts.wav(text)

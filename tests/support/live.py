@@ -86,7 +86,12 @@ class LiveServer:
 
     @property
     def runtime(self) -> Any:
-        """Return the running app's runtime."""
+        """Return the running default hall's runtime (its clock moves every hall's)."""
+        return self.app.state.runtime.default
+
+    @property
+    def county(self) -> Any:
+        """Return the running app's county runtime (every hall)."""
         return self.app.state.runtime
 
 
