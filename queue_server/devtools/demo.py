@@ -30,6 +30,8 @@ def register(sub: Any) -> None:
     demo.add_argument("--printer-port", type=int, default=9100)
     demo.add_argument("--simulate", action="store_true", help="add simulated residents and clerks")
     demo.add_argument("--no-kiosk", action="store_true", help="do not open the kiosk window")
+    demo.add_argument("--halls", type=int, default=1, metavar="N",
+                      help="a small county: the default hall and N-1 more, each with its own board (and /county)")
     demo.add_argument("--data", default=None,
                       help="keep the demo's data in this directory (default: a temporary one, "
                            "removed on exit); never the server's var/")
@@ -79,6 +81,33 @@ def _devices(base: str, password: str, state: dict[str, Any], var: Path) -> dict
     return tokens
 
 
+# The seed names only Pu'an: the demo's other halls carry placeholder names, clearly marked as such.
+PLACEHOLDER_HALL = "示例乡镇{n}（演示占位名称）"
+
+
+def _more_halls(base: str, password: str, count: int) -> list[tuple[str, str, dict[str, str]]]:
+    """Add the demo county's other halls (copied from the default one); return code, name and devices."""
+    http = httpx.Client(base_url=base, timeout=30)
+    token = http.post("/api/auth/login", json={"username": "admin", "password": password})
+    token.raise_for_status()
+    headers = {"Authorization": "Bearer " + token.json()["token"]}
+    known = {h["code"] for h in http.get("/api/county/halls").json()}
+    out = []
+    for n in range(2, count + 1):
+        code, name = f"demo-town-{n}", PLACEHOLDER_HALL.format(n=n)
+        if code not in known:
+            http.post("/api/county/halls", headers=headers, json={"code": code, "name": name}).raise_for_status()
+        tokens = {}
+        for key, body in (("kiosk", {"name": "取号机 1", "kind": "kiosk"}),
+                          ("display", {"name": "大厅显示屏", "kind": "display"})):
+            r = http.post(f"/h/{code}/api/admin/devices", headers=headers, json=body)
+            r.raise_for_status()
+            tokens[key] = r.json()["token"]
+        out.append((code, name, tokens))
+    http.close()
+    return out
+
+
 def _spawn_kiosk(base: str, token: str, printer_url: str) -> subprocess.Popen[bytes] | None:
     try:
         from kiosk.cli import spawn_kiosk
@@ -118,8 +147,9 @@ def run(args: argparse.Namespace) -> int:
             shutil.rmtree(data, ignore_errors=True)
 
 
-def _simulate(base: str, headers: dict[str, str], clock: Any, stopping: threading.Event) -> None:
-    """Make four weeks of cases (village agents' too) first, moving the clock back; then run the hall."""
+def _simulate(base: str, headers: dict[str, str], clock: Any, stopping: threading.Event,
+              others: list[str]) -> None:
+    """Make four weeks of cases (village agents' too) first, moving the clock back; then run every hall."""
     from queue_server.core.clock import utcnow
     from queue_server.devtools import simulate
     from queue_server.devtools.cases import simulate_cases
@@ -130,6 +160,9 @@ def _simulate(base: str, headers: dict[str, str], clock: Any, stopping: threadin
     report = simulate_cases(base, headers, days=28, per_day=10, set_time=set_time)
     print(f"模拟办件 {report.accepted} 件（其中村站代办、家能办 {report.village} 件），"
           f"超期办结 {report.late} 件 (simulated cases)", flush=True)
+    for code in others:  # the county's other halls get their own residents and clerks
+        threading.Thread(target=simulate.run_forever, args=(f"{base}/h/{code}", headers),
+                         kwargs={"speed": 30.0, "stop": stopping.is_set, "seed": len(code)}, daemon=True).start()
     simulate.run_forever(base, headers, speed=30.0, stop=stopping.is_set)
 
 
@@ -161,6 +194,7 @@ def _run(args: argparse.Namespace, var: Path) -> int:
         print("服务器未能启动 (the server did not start)", file=sys.stderr)
         return 1
     tokens = _devices(base, password, state, var)
+    others = _more_halls(base, password, args.halls) if args.halls > 1 else []
     receipts = var / "receipts"
     printer = VirtualPrinter(port=args.printer_port, out_dir=receipts).start()
     print(f"""
@@ -178,6 +212,10 @@ def _run(args: argparse.Namespace, var: Path) -> int:
   取号机令牌 kiosk    {tokens['kiosk']}
 Ctrl-C 退出 / to stop
 """, flush=True)
+    if others:
+        lines = [f"  {name} ({code})\n    显示屏 board {base}/h/{code}/display#token={t['display']}\n"
+                 f"    管理 manage {base}/h/{code}/manage · 取号机令牌 kiosk {t['kiosk']}" for code, name, t in others]
+        print("全县 county        " + base + "/county\n" + "\n".join(lines) + "\n", flush=True)
     children: list[subprocess.Popen[bytes]] = []
     if not args.no_kiosk:
         kiosk = _spawn_kiosk(base, tokens["kiosk"], printer.url)
@@ -190,7 +228,8 @@ Ctrl-C 退出 / to stop
     if args.simulate:
         login = httpx.post(base + "/api/auth/login", json={"username": "admin", "password": password})
         headers = {"Authorization": "Bearer " + login.json()["token"]}
-        threading.Thread(target=_simulate, args=(base, headers, clock, stopping), daemon=True).start()
+        threading.Thread(target=_simulate, args=(base, headers, clock, stopping, [c for c, _, _ in others]),
+                         daemon=True).start()
         print("模拟居民与窗口已启动 (simulated residents and clerks running)", flush=True)
     try:
         while thread.is_alive():
