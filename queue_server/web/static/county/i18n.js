@@ -79,7 +79,7 @@ export const TEXT = {
     th_satisfaction_pct: "满意率",
     th_agent_cases: "村代办件",
     th_km_saved: "少跑路（公里）",
-    note: "口径：服务水平 = 被叫号的号票中等候不超过本中心时限（默认 15 分钟）的比例；按时办结率 = 办结的办件中在期限当天或之前办结的比例；满意率 = 群众评价中 4 分及以上的比例；逾期办件、差评逾期按现在计算；设备故障 = 报告打印机缺纸、仓盖未关或离线，或 10 分钟没有心跳的设备。全县合计中，件数相加，比例按各中心的原始数重新计算，不是各中心比例的平均。详见 docs/county.md。",
+    note: "口径：服务水平 = 被叫号的号票中等候不超过本中心时限（默认 15 分钟）的比例；按时办结率 = 办结的办件中在期限当天或之前办结的比例；满意率 = 评价中 4 分及以上（满意、非常满意）的比例；逾期办件、差评逾期按现在计算；设备故障 = 报告打印机缺纸、仓盖未关或离线，或 10 分钟没有心跳的设备。全县合计中，件数相加，比例按各中心的原始数重新计算，不是各中心比例的平均。详见 docs/county.md。",
   },
   en: {
     page_title: "County overview",
@@ -153,7 +153,7 @@ export const TEXT = {
     th_satisfaction_pct: "Satisfied",
     th_agent_cases: "Agent cases",
     th_km_saved: "km saved",
-    note: "Definitions: service level = the share of called tickets that waited no longer than the hall's limit (15 minutes by default); on time = the share of completed cases completed on or before their due date; satisfied = the share of residents' grades of 4 or 5; overdue cases and overdue complaints are as of now; devices down = devices reporting a printer out of paper, its cover open or offline, or silent for 10 minutes. In the county total, counts are added and each share is recomputed from every hall's counts, not averaged. See docs/county.md.",
+    note: "Definitions: service level = the share of called tickets that waited no longer than the hall's limit (15 minutes by default); on time = the share of completed cases completed on or before their due date; satisfied = the share of grades of 4 or 5; overdue cases and overdue complaints are as of now; devices down = devices reporting a printer out of paper, its cover open or offline, or silent for 10 minutes. In the county total, counts are added and each share is recomputed from every hall's counts, not averaged. See docs/county.md.",
   },
 };
 
