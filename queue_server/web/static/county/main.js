@@ -176,7 +176,8 @@ function renderRanking(r) {
     return { label, value: x.value ?? 0, color: low ? PALETTE[3] : r.key === "sla_today" ? PALETTE[0] : PALETTE[1],
       text: x.value === null ? t("no_data") : S.pct(x.value) };
   });
-  const option = larger(hbarOption(items, { left: lang === "en" ? 220 : 200, right: lang === "en" ? 190 : 170, maxLabel: 14,
+  const right = r.key === "wait_month" ? (lang === "en" ? 250 : 220) : 110;
+  const option = larger(hbarOption(items, { left: lang === "en" ? 220 : 200, right, maxLabel: 14,
     emptyText: t("chart_empty"), label: t(`cap_${r.key}`) }), 16);
   if (r.key !== "wait_month" && option.xAxis) option.xAxis.max = 100;
   chart($(`chart-${r.key}`), option, hbarHeight(Math.max(items.length, 2), 44));
