@@ -8,6 +8,7 @@ from queue_server.web import (
     agent,
     board,
     clerk,
+    county,
     manage,
     mobile,
     mobile_book,
@@ -19,6 +20,6 @@ from queue_server.web import (
 
 def mount_pages(app: FastAPI) -> None:
     """Attach every page router and the static assets."""
-    for module in (pages, board, clerk, mobile, mobile_case, mobile_feedback, mobile_book, manage, agent):
+    for module in (pages, board, clerk, mobile, mobile_case, mobile_feedback, mobile_book, manage, agent, county):
         app.include_router(module.router)
     pages.mount_static(app)

@@ -34,7 +34,7 @@ def board_config(rt: HallRuntime) -> dict[str, Any]:
                      "digits": cfg.settings.announce.digits},
         "windows": [{"number": w.number, "name": w.name, "name_en": w.name_en}
                     for w in cfg.windows],
-        "categories": [{"code": c.code, "name": c.name, "name_en": c.name_en,
+        "categories": [{"code": c.code, "name": c.name, "name_en": c.name_en, "icon": c.icon,
                         "windows": sorted({n for s in c.services
                                            for n in rt.hall.windows_by_service.get(s.code, [])})}
                        for c in cfg.categories],

@@ -27,4 +27,6 @@ async def manage(request: Request, rt: RuntimeDep, who: PrincipalDep) -> HTMLRes
         "today": rt.hall.day(rt.clock()).isoformat(),
         "appt_share": rt.hall.config.settings.appointments.share,
         "appt_bonus_minutes": rt.hall.config.settings.appointments.bonus_seconds // 60,
+        # The county calendar editor: for county-wide admins only (the PUT refuses anyone else too).
+        "county_admin": mode == "manage" and who is not None and who.county_wide and who.role == "admin",
     }, status_code=status)

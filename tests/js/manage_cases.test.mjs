@@ -134,12 +134,31 @@ test("the month chart: bars of completed, an on-time line on a 0–100 % axis; e
   assert.equal(monthOption([{ label: "1月", value: 0, line: null }], { emptyText: "无" }).title.text, "无");
 });
 
-test("the calendar warning names the years in view that the package does not cover", () => {
-  const cov = { source: "chinesecalendar 1.11.0", first_year: 2004, last_year: 2026, uncovered: [2027] };
-  assert.deepEqual(C.uncoveredInView(cov, "2026-01-01", "2026-12-31"), [2027]);
-  assert.deepEqual(C.uncoveredInView({ ...cov, uncovered: [] }, "2026-01-01", "2026-12-31"), []);
-  assert.deepEqual(C.uncoveredInView({ ...cov, uncovered: [] }, "2002-06-01", "2005-01-31"), [2002, 2003]);
-  assert.deepEqual(C.uncoveredInView(null, "2026-01-01", "2026-12-31"), []);
+test("the calendar warning names the unannounced years the coverage reports, next year only from 1 November", () => {
+  const cov = { source: "chinesecalendar 1.11.0", first_year: 2004, last_year: 2026, uncovered: [2027],
+    years: [{ year: 2026, source: "chinesecalendar 1.11.0" }, { year: 2027, source: "provisional" }] };
+  assert.deepEqual(C.uncoveredInView(cov, "2026-01-01", "2026-12-31", "2026-10-31"), []);
+  assert.deepEqual(C.uncoveredInView(cov, "2026-01-01", "2026-12-31", "2026-11-01"), [2027]);
+  assert.deepEqual(C.uncoveredInView(cov, "2026-12-01", "2026-12-31", "2026-12-20"), [2027]);
+  // Once the county entered 2027, it is covered, although the package stops at 2026.
+  const entered = { ...cov, uncovered: [], years: [cov.years[0], { year: 2027, source: "county" }] };
+  assert.deepEqual(C.uncoveredInView(entered, "2026-01-01", "2026-12-31", "2026-11-20"), []);
+  // In 2027, with neither the package nor the county: this year, at once, whatever the range.
+  const late = { ...cov, uncovered: [2027, 2028], years: [{ year: 2027, source: "provisional" }, { year: 2028, source: "provisional" }] };
+  assert.deepEqual(C.uncoveredInView(late, "2026-01-01", "2026-12-31", "2027-03-02"), [2027]);
+  assert.deepEqual(C.uncoveredInView(late, "2027-01-01", "2027-12-31", "2027-11-02"), [2027, 2028]);
+  // Years the coverage does not speak of (before the package's first) are not guessed at.
+  assert.deepEqual(C.uncoveredInView({ ...cov, uncovered: [], years: [] }, "2002-06-01", "2005-01-31", "2026-05-01"), []);
+  assert.deepEqual(C.uncoveredInView(null, "2026-01-01", "2026-12-31", "2026-12-01"), []);
+});
+
+test("the calendar warning says a provisional year counts the national rules' holidays, not Monday to Friday", () => {
+  const zh = TEXT.zh.c_calendar_warn;
+  assert.match(zh, /国家规定的法定节假日/);
+  assert.match(zh, /节假日日历/);
+  assert.doesNotMatch(zh, /周一至周五/);
+  assert.match(TEXT.en.c_calendar_warn, /public holidays/);
+  assert.doesNotMatch(TEXT.en.c_calendar_warn, /Monday to Friday/);
 });
 
 test("only case events refresh the section", () => {

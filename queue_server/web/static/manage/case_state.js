@@ -194,20 +194,28 @@ export function modeItems(byMode, lang = "zh") {
   return MODES.map((m) => ({ key: m, label: t(`c_mode_${m}`), value: counts[m] || 0 }));
 }
 
+export const NEXT_YEAR_WARNING = "11-01"; // the State Council announces next year's schedule in the autumn
+
 /**
- * Return the years in view the calendar package does not cover: the range's years, plus this year and next.
- * @param {{ uncovered?: number[], first_year: number, last_year: number } | null} coverage
+ * Return the years nobody has announced (coverage.years' "provisional", or coverage.uncovered) that the
+ * manager should hear about: this year, the range's years, and next year from 1 November of the hall's today.
+ * Coverage only speaks of this year and next; other years are not guessed at.
+ * @param {{ uncovered?: number[], years?: { year: number, source: string }[] } | null} coverage
  * @param {string} from
  * @param {string} to
+ * @param {string} today the hall's today (YYYY-MM-DD)
  * @returns {number[]}
  */
-export function uncoveredInView(coverage, from, to) {
+export function uncoveredInView(coverage, from, to, today) {
   if (!coverage) return [];
-  const years = new Set(coverage.uncovered || []);
-  for (let y = Number(from.slice(0, 4)); y <= Number(to.slice(0, 4)); y++) {
-    if (y < coverage.first_year || y > coverage.last_year) years.add(y);
-  }
-  return [...years].sort((a, b) => a - b);
+  const provisional = new Set(coverage.uncovered || []);
+  for (const y of coverage.years || []) if (y.source === "provisional") provisional.add(y.year);
+  const year = Number(today.slice(0, 4));
+  const wanted = new Set([year]);
+  for (let y = Number(from.slice(0, 4)); y <= Number(to.slice(0, 4)); y++) wanted.add(y);
+  const out = [...provisional].filter((y) => wanted.has(y) && y <= year);
+  if (provisional.has(year + 1) && today.slice(5, 10) >= NEXT_YEAR_WARNING) out.push(year + 1);
+  return [...new Set(out)].sort((a, b) => a - b);
 }
 
 /**

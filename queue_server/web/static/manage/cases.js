@@ -100,6 +100,12 @@ export function onHallMessage(msg) {
   timer = setTimeout(() => { timer = null; loadCases(); }, 800);
 }
 
+/** Read the calendar's coverage again (a county admin saved a year), and redraw the section with it. */
+export function refreshCoverage() {
+  coverage = null;
+  loadCases();
+}
+
 async function openCases() {
   /** @type {Schemas["CasePublic"][]} */
   const out = [];
@@ -178,10 +184,10 @@ export function renderCases() {
   const t = ctx.t();
   const { stats: s, from, to } = data;
   fillYears();
-  const years = uncoveredInView(coverage, from, to);
+  const years = uncoveredInView(coverage, from, to, ctx.today);
   const warn = $("case-calendar");
   warn.hidden = !years.length;
-  warn.textContent = years.length && coverage ? t("c_calendar_warn", { source: coverage.source, years: years.join(t("c_year_join")) }) : "";
+  warn.textContent = years.length && coverage ? t("c_calendar_warn", { years: years.join(t("c_year_join")) }) : "";
   const tiles = caseTiles(s, lang);
   const onTime = tiles.find((k) => k.key === "on_time");
   $("case-headline").textContent = t("c_headline", { from, to, n: s.completed, p: onTime ? onTime.value : "—" });

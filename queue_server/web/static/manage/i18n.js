@@ -3,6 +3,7 @@
 // Same pattern as the phone pages (static/mobile/i18n.js), with the page's own table and key.
 
 import { localName, makeI18n, otherLang, pickLang } from "../common/i18n.js";
+import { CALENDAR_TEXT } from "./calendar_i18n.js";
 import { CASE_TEXT } from "./case_i18n.js";
 import { FEEDBACK_TEXT } from "./feedback_i18n.js";
 
@@ -160,6 +161,8 @@ Object.assign(TEXT.zh, CASE_TEXT.zh);
 Object.assign(TEXT.en, CASE_TEXT.en);
 Object.assign(TEXT.zh, FEEDBACK_TEXT.zh);
 Object.assign(TEXT.en, FEEDBACK_TEXT.en);
+Object.assign(TEXT.zh, CALENDAR_TEXT.zh);
+Object.assign(TEXT.en, CALENDAR_TEXT.en);
 
 const shared = makeI18n(TEXT, LANG_KEY);
 export const { translator, loadLang, saveLang, applyStatic } = shared;

@@ -2,8 +2,9 @@
 // /m: check the hall pass, choose a category and a service, and take a ticket.
 
 import { api } from "../common/api.js";
-import { $, draw, html, repeat } from "../common/dom.js";
+import { $, draw, html, nothing, repeat } from "../common/dom.js";
 import { hallKey, hallUrl } from "../common/hall.js";
+import { iconUrl, serviceIcon } from "../common/icons.js";
 import { setupLang, localName } from "./i18n.js";
 import { activeEntry, etaText, phoneOk, servesNow } from "./state.js";
 import * as store from "./store.js";
@@ -33,14 +34,16 @@ function figures(item) {
 }
 
 /**
- * One big choice: a name and its figures.
+ * One big choice: its pictogram (for residents who read little), a name and its figures.
+ * @param {string | null} icon the pictogram's URL
  * @param {string} title
  * @param {string} sub
  * @param {() => void} onClick
  */
-function choice(title, sub, onClick) {
-  return html`<li><button type="button" class="choice" @click=${onClick}><span class="choice-name">${title}</span><span
-    class="choice-fig">${sub}</span></button></li>`;
+function choice(icon, title, sub, onClick) {
+  return html`<li><button type="button" class=${icon ? "choice with-icon" : "choice"} @click=${onClick}>${icon
+    ? html`<img class="choice-icon" src=${icon} alt="" width="48" height="48">` : nothing}<span class="choice-text"><span
+    class="choice-name">${title}</span><span class="choice-fig">${sub}</span></span></button></li>`;
 }
 
 /** @param {string} id */
@@ -67,6 +70,10 @@ function render() {
   if (svc) {
     const take = $("take", HTMLButtonElement);
     $("confirm-title").textContent = `${svc.category.code} · ${localName(svc.service, lang)}`;
+    const icon = $("confirm-icon", HTMLImageElement);
+    const url = serviceIcon(svc.service, svc.category);
+    icon.hidden = !url;
+    if (url) icon.src = url;
     $("confirm-figures").textContent = figures(svc.service);
     $("take-error").hidden = true;
     take.disabled = false;
@@ -77,11 +84,11 @@ function render() {
   } else if (cat) {
     $("service-title").textContent = `${cat.code} · ${localName(cat, lang)}`;
     draw($("services"), repeat(cat.services, (s) => s.code, (s) =>
-      choice(localName(s, lang), figures(s), () => { location.hash = "svc=" + s.code; })));
+      choice(serviceIcon(s, cat), localName(s, lang), figures(s), () => { location.hash = "svc=" + s.code; })));
     showOnly("step-service");
   } else {
     draw($("categories"), repeat(catalog.categories, (c) => c.code, (c) =>
-      choice(`${c.code}  ${localName(c, lang)}`, figures(c), () => { location.hash = "cat=" + c.code; })));
+      choice(iconUrl(c.icon), `${c.code}  ${localName(c, lang)}`, figures(c), () => { location.hash = "cat=" + c.code; })));
     showOnly("step-category");
   }
 }
