@@ -155,8 +155,11 @@ def test_display_does_not_import_the_server() -> None:
 def test_use_cases_never_commit_or_publish() -> None:
     offenders = []
     for path in _modules(SERVER):
+        # The county's writes are not a hall's unit of work (county/router.py, app/commands.py for the CLI);
+        # the shared limits are counters, not use cases.
         if path.name in ("uow.py", "group_commit.py", "engine.py", "cli.py", "liveness.py", "estimator.py",
-                         "bootstrap.py", "migrate.py"):
+                         "commands.py", "limits.py",
+                         "bootstrap.py", "migrate.py") or path.relative_to(SERVER).as_posix() == "county/router.py":
             continue
         text = path.read_text(encoding="utf-8")
         for needle in (".commit(", "hub.publish(", "write_session("):

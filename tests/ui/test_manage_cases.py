@@ -156,11 +156,12 @@ def test_manage_cases_section_matches_the_statistics_and_follows_case_events(
     expect(page.locator("#case-overdue tbody tr")).to_have_count(1)
     expect(page.locator(f"#case-soon tr[data-case='{cases['G']['id']}']")).to_contain_text("2026-12-02")
     expect(page.locator("#case-soon tbody tr")).to_have_count(1)
-    # 2027 is not in the holiday package: the banner says due dates fall back to Monday–Friday.
+    # 2027 is not in the holiday package nor entered by the county: the banner says the national
+    # rules' holidays count provisionally until the schedule is entered.
     banner = page.locator("#case-calendar")
     expect(banner).to_be_visible()
     expect(banner).to_contain_text("2027 年")
-    expect(banner).to_contain_text("周一至周五")
+    expect(banner).to_contain_text("国家规定的法定节假日")
     expect(page.locator("#chart-case-month")).to_contain_text("11月")
     expect(page.locator("#chart-case-department")).to_contain_text("民政")
     expect(page.locator("#chart-case-mode")).to_contain_text("承诺件")
@@ -196,7 +197,7 @@ def test_manage_cases_section_matches_the_statistics_and_follows_case_events(
     # English in place, then the same checks of the layout.
     page.click("#lang-toggle")
     expect(page.locator("[data-case-kpi='on_time'] .label")).to_have_text("On time")
-    expect(page.locator("#case-calendar")).to_contain_text("does not cover 2027")
+    expect(page.locator("#case-calendar")).to_contain_text("for 2027 has not been entered")
     expect(page.locator("#chart-case-mode")).to_contain_text("Deferred")
     expect(page.locator("#chart-case-month")).to_contain_text("Nov")
     assert "办结" not in page.inner_text("#case-kpis")
