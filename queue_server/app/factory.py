@@ -139,7 +139,7 @@ def create_app(settings: ServerSettings | None = None, *, clock: Clock | None = 
             print(f"管理员 admin 的初始密码已写入 {where}（仅本机管理员可读）/ "
                   f"admin password written to {where}", flush=True)
         printing = PrintAgentSettings()
-        agents = PrintAgents(rt.engine, timeout=printing.timeout_seconds,
+        agents = PrintAgents(rt.engine, lambda: rt.halls, timeout=printing.timeout_seconds,
                              keep=timedelta(hours=printing.keep_hours))
         await agents.start()
         task = asyncio.create_task(_rollover_loop(rt, rollover_interval))

@@ -25,19 +25,23 @@ import os
 import socket
 import uuid
 import weakref
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import ClassVar
+from functools import partial
+from typing import ClassVar, Protocol, TypeVar
 
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from printer import agentwire as wire
+from queue_server.db.uow import Database, UnitOfWork
 from queue_server.printing import store
 from queue_server.printing.models import PrintJob, PrintJobStatus
 from queue_server.printing.store import Finished
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 NO_AGENT = "no_agent"  # a Finished.status beside the PrintJobStatus values: nobody held the name
 NO_ANSWER = "no_answer"  # it was sent, and no answer came in time
@@ -48,6 +52,12 @@ OUTCOME_STATUS = {"printed": PrintJobStatus.PRINTED, "fault": PrintJobStatus.FAU
 def utcnow() -> datetime:
     """Tell the real time: relay deadlines are seconds a clerk waits, not the hall's (movable) clock."""
     return datetime.now(UTC)
+
+
+class Served(Protocol):
+    """A hall this process serves, as far as the relay is concerned: its database."""
+
+    db: Database
 
 
 @dataclass(eq=False)
@@ -74,9 +84,10 @@ class PrintAgents:
     _here: ClassVar[weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, PrintAgents]] = (
         weakref.WeakKeyDictionary())
 
-    def __init__(self, engine: Engine, *, timeout: float = 5.0, keep: timedelta = timedelta(days=1),
-                 heartbeat: float = 20.0) -> None:
+    def __init__(self, engine: Engine, halls: Callable[[], Mapping[str, Served]], *, timeout: float = 5.0,
+                 keep: timedelta = timedelta(days=1), heartbeat: float = 20.0) -> None:
         self.engine = engine
+        self._halls = halls
         self.timeout = timeout
         self.keep = keep
         self.heartbeat = heartbeat
@@ -114,8 +125,18 @@ class PrintAgents:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         for link in {id(v): v for v in self._links.values()}.values():
             with contextlib.suppress(Exception):
-                await asyncio.to_thread(store.withdraw, self.engine, link.id)
+                await self._write(link.hall, partial(store.withdraw, link=link.id))
         self._links.clear()
+
+    # Units of work and reads run on the default executor's threads, never the server's request
+    # threads: a print request holds one of those while it waits here (windows.send).
+    async def _write(self, hall: str, fn: Callable[[UnitOfWork], T]) -> T:
+        db = self._halls()[hall].db
+        value, _ = await asyncio.to_thread(db.run_write, fn, lock=False)  # no events, no hall lock
+        return value
+
+    async def _read(self, hall: str, fn: Callable[[Session], T]) -> T:
+        return await asyncio.to_thread(self._halls()[hall].db.run_read, fn)
 
     def _spawn(self, coro: Awaitable[None]) -> None:
         task: asyncio.Task[None] = asyncio.ensure_future(coro)
@@ -133,10 +154,11 @@ class PrintAgents:
         for name in link.printers:
             self._take(link.hall, name, link.id, link.instance)
             self._links[(link.hall, name)] = link
-        await asyncio.to_thread(store.announce, self.engine, hall=link.hall, printers=link.printers,
-                                link=link.id, instance=link.instance, device_id=link.device_id,
-                                worker=self.worker, now=utcnow())
-        waiting = await asyncio.to_thread(store.pending, self.engine, link.hall, link.printers, utcnow())
+        await self._write(link.hall, partial(store.announce, printers=link.printers, link=link.id,
+                                             instance=link.instance, device_id=link.device_id,
+                                             worker=self.worker, now=utcnow()))
+        waiting = await self._read(link.hall, partial(store.pending, hall=link.hall, printers=link.printers,
+                                                      now=utcnow()))
         for job_id, printer in waiting:
             await self._deliver(job_id, link.hall, printer)
 
@@ -144,7 +166,7 @@ class PrintAgents:
         """Forget a closed connection."""
         for key in [k for k, v in self._links.items() if v is link]:
             del self._links[key]
-        await asyncio.to_thread(store.withdraw, self.engine, link.id)
+        await self._write(link.hall, partial(store.withdraw, link=link.id))
 
     def _take(self, hall: str, printer: str, link_id: str, instance: str) -> None:
         """Drop a name from the connection here that held it, when a later announcement took it."""
@@ -167,9 +189,9 @@ class PrintAgents:
         """Record an agent's answer; an answer to a job already given up changes nothing."""
         status = OUTCOME_STATUS[answer.outcome]
         message = answer.message or ("" if status is PrintJobStatus.PRINTED else answer.detail)
-        done = await asyncio.to_thread(store.answer, self.engine, job_id=answer.id, hall=link.hall,
-                                       status=status, printer_status=answer.printer_status,
-                                       message=message[:200], now=utcnow())
+        done = await self._write(link.hall, partial(store.answer, job_id=answer.id, status=status,
+                                                    printer_status=answer.printer_status,
+                                                    message=message[:200], now=utcnow()))
         if done is None:
             log.warning("print agent answered job %s (%s) after the request gave up; kept expired",
                         answer.id, answer.outcome)
@@ -182,9 +204,8 @@ class PrintAgents:
         if link is None:
             return
         now = utcnow()
-        claimed = await asyncio.to_thread(store.claim, self.engine, job_id=job_id, hall=hall,
-                                          printer=printer, link=link.id, worker=self.worker, now=now,
-                                          margin=self.margin)
+        claimed = await self._write(hall, partial(store.claim, job_id=job_id, printer=printer, link=link.id,
+                                                  worker=self.worker, now=now, margin=self.margin))
         if claimed is None:
             return
         ttl = (claimed.expires_at - now - self.margin).total_seconds()
@@ -192,14 +213,15 @@ class PrintAgents:
             await link.send(wire.Job(job_id, printer, claimed.data, round(ttl, 3), claimed.title))
         except Exception:
             log.warning("could not send print job %s to its agent; it waits for the next one", job_id)
-            await asyncio.to_thread(store.unclaim, self.engine, job_id, link.id)
+            await self._write(hall, partial(store.unclaim, job_id=job_id, link=link.id))
 
     # -- requests -----------------------------------------------------------------------------
     async def print(self, *, hall: str, printer: str, window: int, title: str, data: bytes) -> Finished:
         """Print through the agent holding a printer name; wait at most the timeout for its answer."""
         loop = asyncio.get_running_loop()
         started, now = loop.time(), utcnow()
-        if not await asyncio.to_thread(store.held, self.engine, hall, printer, now - self.stale):
+        if not await self._read(hall, partial(store.held, hall=hall, printer=printer,
+                                              seen_after=now - self.stale)):
             return Finished("", NO_AGENT)
         job_id = uuid.uuid4().hex
         waiter: asyncio.Future[Finished] = loop.create_future()
@@ -208,13 +230,13 @@ class PrintAgents:
             job = PrintJob(id=job_id, hall=hall, printer=printer, window=window, title=title,
                            data=data, status=PrintJobStatus.PENDING, requested_by=self.worker,
                            created_at=now, expires_at=now + timedelta(seconds=self.timeout))
-            await asyncio.to_thread(store.add_job, self.engine, job)
+            await self._write(hall, partial(store.add_job, job=job))
             if not self._pg:
                 self._spawn(self._deliver(job_id, hall, printer))
             left = self.timeout - (loop.time() - started)
             with contextlib.suppress(TimeoutError):
                 return await asyncio.wait_for(asyncio.shield(waiter), max(0.0, left))
-            seen, done = await asyncio.to_thread(store.give_up, self.engine, job_id, utcnow())
+            seen, done = await self._write(hall, partial(store.give_up, job_id=job_id, now=utcnow()))
             if done is not None and done.status != PrintJobStatus.EXPIRED:
                 return done  # answered just as we stopped waiting
             return Finished(job_id, NO_AGENT if seen is PrintJobStatus.PENDING else NO_ANSWER)
@@ -248,13 +270,15 @@ class PrintAgents:
 
     async def _catch_up(self) -> None:
         """Read what was missed while not listening: answers to our requests, jobs for our agents."""
-        for done in await asyncio.to_thread(store.finished, self.engine, list(self._waiters)):
-            self._resolve(done)
+        for hall in list(self._halls()):
+            for done in await self._read(hall, partial(store.finished, hall=hall, job_ids=list(self._waiters))):
+                self._resolve(done)
         by_hall: dict[str, set[str]] = {}
         for hall, printer in self._links:
             by_hall.setdefault(hall, set()).add(printer)
         for hall, printers in by_hall.items():
-            for job_id, printer in await asyncio.to_thread(store.pending, self.engine, hall, printers, utcnow()):
+            for job_id, printer in await self._read(hall, partial(store.pending, hall=hall, printers=printers,
+                                                                  now=utcnow())):
                 self._spawn(self._deliver(job_id, hall, printer))
 
     def _heard(self, channel: str, payload: str) -> None:
@@ -273,10 +297,12 @@ class PrintAgents:
     async def _beat(self) -> None:
         while True:
             await asyncio.sleep(self.heartbeat)
-            try:
-                counts = await asyncio.to_thread(store.tidy, self.engine, worker=self.worker, now=utcnow(),
-                                                 keep=self.keep, grace=timedelta(seconds=30))
-                if counts["expired"] or counts["deleted"]:
-                    log.info("print jobs: %s expired, %s deleted", counts["expired"], counts["deleted"])
-            except Exception:
-                log.exception("print relay heartbeat failed; will retry")
+            for hall in list(self._halls()):
+                try:
+                    counts = await self._write(hall, partial(store.tidy, worker=self.worker, now=utcnow(),
+                                                             keep=self.keep, grace=timedelta(seconds=30)))
+                    if counts["expired"] or counts["deleted"]:
+                        log.info("print jobs of hall %s: %s expired, %s deleted", hall, counts["expired"],
+                                 counts["deleted"])
+                except Exception:
+                    log.exception("print relay heartbeat of hall %s failed; will retry", hall)
