@@ -99,7 +99,8 @@ class PrintAgent:
         """Ask run() to end (from any thread, before or while it runs)."""
         self._stopping = True
         if self._loop is not None and self._stop is not None:
-            self._loop.call_soon_threadsafe(self._stop.set)
+            with contextlib.suppress(RuntimeError):  # run() already ended and its loop is closed
+                self._loop.call_soon_threadsafe(self._stop.set)
 
     async def run(self) -> int:
         """Connect, serve jobs, and reconnect with backoff until stopped; return the exit code."""
