@@ -242,7 +242,9 @@ class PrintAgent:
                 else:
                     done = await asyncio.to_thread(self._print, url, job.data, deadline)
         self._report(job, done)
-        await self._answer(wire.Answer(job.id, done.outcome, done.status, done.message, done.detail))
+        # Kept short: the server takes small frames from agents (a few kB) and refuses longer fields.
+        await self._answer(wire.Answer(job.id, done.outcome, done.status[:32], done.message[:200],
+                                       done.detail[:300]))
 
     def _print(self, url: str, data: bytes, deadline: float) -> _Printed:
         """Check the printer, then write the job unless its time ran out meanwhile (a worker thread)."""
