@@ -166,7 +166,11 @@ class PrintAgents:
         """Forget a closed connection."""
         for key in [k for k, v in self._links.items() if v is link]:
             del self._links[key]
-        await self._write(link.hall, partial(store.withdraw, link=link.id))
+        try:
+            await self._write(link.hall, partial(store.withdraw, link=link.id))
+        except Exception:
+            # Its rows go stale without the heartbeat and stop counting as connected within a minute.
+            log.warning("could not forget print agent connection %s of hall %s", link.id, link.hall, exc_info=True)
 
     def _take(self, hall: str, printer: str, link_id: str, instance: str) -> None:
         """Drop a name from the connection here that held it, when a later announcement took it."""
@@ -195,8 +199,8 @@ class PrintAgents:
         if done is None:
             log.warning("print agent answered job %s (%s) after the request gave up; kept expired",
                         answer.id, answer.outcome)
-        elif not self._pg:
-            self._resolve(done)
+        else:
+            self._resolve(done)  # a requester of this process; on PostgreSQL the others hear NOTIFY
 
     async def _deliver(self, job_id: str, hall: str, printer: str) -> None:
         """Send a job to the agent here that holds its printer, if any and if it is still wanted."""
@@ -231,7 +235,9 @@ class PrintAgents:
                            data=data, status=PrintJobStatus.PENDING, requested_by=self.worker,
                            created_at=now, expires_at=now + timedelta(seconds=self.timeout))
             await self._write(hall, partial(store.add_job, job=job))
-            if not self._pg:
+            if not self._pg or (hall, printer) in self._links:
+                # The agent is here: send at once (on PostgreSQL the notice comes too; the claim is
+                # conditional, so the job still goes out once).
                 self._spawn(self._deliver(job_id, hall, printer))
             left = self.timeout - (loop.time() - started)
             with contextlib.suppress(TimeoutError):
