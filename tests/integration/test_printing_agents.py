@@ -367,3 +367,49 @@ def test_hall_serve_with_two_workers_prints_requests_of_both_through_one_agent(
     finally:
         api.close()
         served.stop()
+
+
+def test_a_ticket_notice_in_another_hall_prints_on_that_halls_agent_only(
+        tmp_path: Path, printers: tuple[VirtualPrinter, VirtualPrinter]) -> None:
+    puan_printer, _ = printers
+    xinan_printer = VirtualPrinter(port=0, prefix="xinan").start()
+    live = LiveServer(tmp_path / "var", config=hall_yaml_with_printers(tmp_path, {1: "agent://win1"})).start()
+    api = Api(live.url)
+    xinan = Api(live.url + "/h/xinan")
+    try:
+        admin = api.admin()
+        r = api.http.post("/api/county/halls", headers=admin,
+                          json={"code": "xinan", "name": "新安镇便民服务中心", "copy_from": "puan"})
+        assert r.status_code == 201, r.text
+        _, puan_token = api.device("print_agent")
+        _, xinan_token = xinan.device("print_agent")
+        clerk = xinan.user("xclerk")
+        kiosk, _ = xinan.device("kiosk")
+        ticket = xinan.issue(kiosk, "forestry-permit")
+        assert xinan.http.post("/api/windows/1/open", headers=clerk).status_code == 200
+        assert xinan.http.post("/api/windows/1/call-next", headers=clerk).status_code == 200
+        matter = next(m for c in xinan.http.get("/api/catalog").json()["categories"]
+                      for s in c["services"] if s["code"] == "forestry-permit" for m in s["matters"]
+                      if m["materials"])
+        url = f"/api/tickets/{ticket['id']}/notice"
+        # Both halls name their printer win1; only xinan's own agent prints xinan's slips.
+        with AgentThread(live.url, puan_token, {"win1": puan_printer.url}) as puan_agent:
+            puan_agent.wait_connected()
+            refused = xinan.http.post(url, headers=clerk, json={"window": 1, "matter": matter["code"]})
+            assert_error(refused, 503, "printer_fault")
+            assert "打印代理未连接" in refused.json()["error"]["message"]
+            with AgentThread(live.url + "/h/xinan", xinan_token, {"win1": xinan_printer.url}) as agent:
+                agent.wait_connected()
+                assert agent.agent.hall == "xinan"
+                r = xinan.http.post(url, headers=clerk, json={"window": 1, "matter": matter["code"]})
+                assert r.status_code == 202, r.text
+                assert r.json()["printer_status"] == "ok"
+                slip = xinan_printer.wait_for(1)[0]
+                assert "一次性告知书" in slip.transcript and ticket["number"] in slip.transcript
+                assert "新安镇" in slip.transcript
+            assert not puan_printer.receipts
+    finally:
+        xinan_printer.stop()
+        xinan.close()
+        api.close()
+        live.stop()
