@@ -123,6 +123,7 @@ class PrintAgent:
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        log.info("打印代理已停止 / print agent stopped")
         return self._exit
 
     async def _session(self) -> bool:
@@ -154,8 +155,8 @@ class PrintAgent:
         except InvalidURI as exc:
             self._say(logging.ERROR, f"服务器地址不对：{exc}", f"bad server URL: {exc}")
         except (OSError, TimeoutError, WebSocketException) as exc:
-            self._say(logging.WARNING, f"无法连接服务器 {url}（{exc!r}）",
-                      f"cannot reach the server at {url} ({exc!r})")
+            why = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            self._say(logging.WARNING, f"无法连接服务器 {url}（{why}）", f"cannot reach the server at {url} ({why})")
         finally:
             welcomed, self._ws, self.hall = bool(self.hall), None, ""
         return welcomed

@@ -120,7 +120,8 @@ def run_print_agent(args: argparse.Namespace) -> int:
     from printer.agent import AgentConfig, PrintAgent
     from printer.agentwire import printer_option
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    # force: importing the `hall` command may have set up logging already; the agent's lines must show.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", force=True)
     try:
         token = _agent_token(args)
         if not token:

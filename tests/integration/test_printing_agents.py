@@ -413,3 +413,49 @@ def test_a_ticket_notice_in_another_hall_prints_on_that_halls_agent_only(
         xinan.close()
         api.close()
         live.stop()
+
+
+def test_hall_print_agent_runs_as_a_command_and_stops_on_sigterm(
+        tmp_path: Path, printers: tuple[VirtualPrinter, VirtualPrinter]) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    good, _ = printers
+    live = LiveServer(tmp_path / "var", config=hall_yaml_with_printers(tmp_path, {1: "agent://win1"})).start()
+    api = Api(live.url)
+    log_path = tmp_path / "agent.log"
+    try:
+        _, token = api.device("print_agent")
+        token_file = tmp_path / "agent.token"
+        token_file.write_text(token + "\n", encoding="utf-8")
+        clerk = api.user("clerk1")
+        case = new_case(api, clerk, "M002")
+        with log_path.open("w") as log:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "queue_server.cli", "print-agent", "--server", live.url,
+                 "--device-token-file", str(token_file), "--printer", f"WIN1={good.url}"],
+                stdout=log, stderr=log, env={**os.environ, "PYTHONPATH": os.getcwd()})
+            try:
+                deadline = time.monotonic() + 30
+                while "已连接服务器" not in log_path.read_text(encoding="utf-8"):
+                    assert proc.poll() is None and time.monotonic() < deadline, log_path.read_text(encoding="utf-8")
+                    time.sleep(0.05)
+                assert print_case(api, clerk, case["id"], 1).status_code == 202
+                assert "受理回执" in good.wait_for(1)[0].transcript
+                proc.send_signal(signal.SIGTERM)
+                assert proc.wait(timeout=15) == 0
+            finally:
+                if proc.poll() is None:
+                    proc.kill()
+        text = log_path.read_text(encoding="utf-8")
+        assert "connected to ws://127.0.0.1" in text and "printed 受理回执 · 1 号窗口 on win1" in text
+        assert token not in text  # the token never reaches the log
+        bad = subprocess.run([sys.executable, "-m", "queue_server.cli", "print-agent", "--server", live.url,
+                              "--device-token", "t", "--printer", "win1=agent://x"],
+                             capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONPATH": os.getcwd()})
+        assert bad.returncode == 2 and "本机能直接连接的打印机" in bad.stderr
+    finally:
+        api.close()
+        live.stop()
