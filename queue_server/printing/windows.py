@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from urllib.parse import urlsplit, urlunsplit
 
 import anyio.from_thread
+from starlette.concurrency import run_in_threadpool
 
 from printer.documents import AcceptanceReceipt, CompletionNotice, Document, render_document
 from printer.errors import PrinterError
 from printer.service import print_document
 from printer.settings import PrinterSettings
-from printer.targets import PrinterTarget, parse_printer_url
+from printer.targets import parse_printer_url
 from queue_server.core.errors import ApiError, Invalid
 from queue_server.halls.hall import Hall
 from queue_server.printing.relay import NO_AGENT, NO_ANSWER, PrintAgents
@@ -42,7 +44,7 @@ def send(document: Document, url: str, window: int) -> str:
     try:
         target = parse_printer_url(url, PrinterSettings().default_profile())
         if target.scheme == "agent":
-            return _through_agent(document, target, urlsplit(url).fragment, window)
+            return _through_agent(document, url, urlsplit(url).fragment, window)
         report = print_document(document, url)
     except PrinterError as exc:
         raise _fault(window, exc.message_zh) from exc
@@ -64,23 +66,33 @@ def title_of(document: Document, window: int) -> str:
     return f"{kind} · {window} 号窗口"
 
 
-def _through_agent(document: Document, target: PrinterTarget, hall: str, window: int) -> str:
-    """Lay the slip out here and hand it to the hall's print agent (from a server worker thread)."""
-    data = render_document(document, target.profile)
+async def print_at_window(agents: PrintAgents | None, hall: str, document: Document, url: str,
+                          window: int) -> str:
+    """Print a document at a window of a hall, directly or through its print agent; return the status.
 
-    async def relay() -> tuple[Finished, float]:
-        agents = PrintAgents.here()
-        if agents is None:
-            return Finished("", NO_AGENT), 0.0
-        done = await agents.print(hall=hall, printer=target.name, window=window,
-                                  title=title_of(document, window), data=data)
-        return done, agents.timeout
-
+    A printer fault, a missing agent or one that does not answer in time is a 503 printer_fault.
+    """
     try:
-        done, timeout = anyio.from_thread.run(relay)
+        target = parse_printer_url(url, PrinterSettings().default_profile())
+        if target.scheme != "agent":
+            report = await run_in_threadpool(print_document, document, url)
+            return str(report.status.value)
+        data = await asyncio.to_thread(render_document, document, target.profile)
+    except PrinterError as exc:
+        raise _fault(window, exc.message_zh) from exc
+    if agents is None:
+        return answer_status(Finished("", NO_AGENT), target.name, window, 0.0)
+    done = await agents.print(hall=hall, printer=target.name, window=window, title=title_of(document, window),
+                              data=data)
+    return answer_status(done, target.name, window, agents.timeout)
+
+
+def _through_agent(document: Document, url: str, hall: str, window: int) -> str:
+    """Hand a slip to the hall's print agent from a server worker thread (the routers' sync path)."""
+    try:
+        return str(anyio.from_thread.run(lambda: print_at_window(PrintAgents.here(), hall, document, url, window)))
     except RuntimeError as exc:  # not a worker thread of the server's event loop
         raise _fault(window, "打印代理只能经由服务器使用") from exc
-    return answer_status(done, target.name, window, timeout)
 
 
 def answer_status(done: Finished, printer: str, window: int, timeout: float) -> str:

@@ -146,3 +146,21 @@ def test_only_a_print_agent_device_of_the_hall_may_hold_the_socket() -> None:
     assert refusal(agent.foreign())[0] == wire.CLOSE_NOT_ALLOWED  # type: ignore[index]
     assert refusal(Principal("device", "kiosk", device_id=4, hall="puan"))[0] == wire.CLOSE_NOT_ALLOWED  # type: ignore[index]
     assert refusal(Principal("user", "admin", username="admin", hall="*"))[0] == wire.CLOSE_NOT_ALLOWED  # type: ignore[index]
+
+
+def test_printing_at_a_window_without_a_relay_says_no_agent_and_direct_printers_still_print() -> None:
+    import asyncio
+    from datetime import UTC, date, datetime
+
+    from printer.documents import AcceptanceReceipt
+    from queue_server.printing.windows import print_at_window
+
+    slip = AcceptanceReceipt("剑阁县普安镇便民服务中心", "BJ20261201-0001", "城乡居民养老保险待遇领取申请", "王*英",
+                             datetime(2026, 12, 1, 2, tzinfo=UTC), date(2026, 12, 8), 5, 1, 18,
+                             "https://hall.example/m/c/1?token=t")
+    with pytest.raises(ApiError) as err:
+        asyncio.run(print_at_window(None, "puan", slip, "agent://win1#puan", 1))
+    assert err.value.code == "printer_fault" and "打印代理未连接" in err.value.message
+    assert asyncio.run(print_at_window(None, "puan", slip, "memory://", 1)) == "ok"
+    with pytest.raises(ApiError):
+        asyncio.run(print_at_window(None, "puan", slip, "tcp://127.0.0.1:9?width=80", 1))  # refused: offline
