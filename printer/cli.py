@@ -1,8 +1,9 @@
-"""Command-line shells: `hall virtual-printer` and `hall printer-test`."""
+"""Command-line shells: `hall virtual-printer`, `hall printer-test` and `hall print-agent`."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import threading
 from pathlib import Path
@@ -32,6 +33,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     help="tcp://HOST:PORT, usb://VID:PID, serial:///dev/ttyUSB0, file:///dev/usb/lp0")
     pt.add_argument("--timeout", type=float, default=None, help="seconds (default: settings)")
     pt.set_defaults(func=run_printer_test)
+
+    pa = subparsers.add_parser("print-agent", help="print a county server's window documents in the hall")
+    pa.add_argument("--server", required=True,
+                    help="the server's URL with the hall's prefix, e.g. https://county.example/h/puan")
+    token = pa.add_mutually_exclusive_group()
+    token.add_argument("--device-token", default=None,
+                       help="the print_agent device token (or env PRINT_AGENT_DEVICE_TOKEN)")
+    token.add_argument("--device-token-file", type=Path, default=None,
+                       help="a file holding the token (keeps it out of the process list)")
+    pa.add_argument("--printer", action="append", default=[], metavar="NAME=PRINTER_URL",
+                    help="a local printer the server names agent://NAME (repeat for several)")
+    pa.add_argument("--timeout", type=float, default=3.0,
+                    help="seconds for each local printer's status query and connection")
+    pa.add_argument("--no-status", action="store_true", help="do not ask printers for their status")
+    pa.set_defaults(func=run_print_agent)
 
 
 def run_virtual_printer(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
@@ -83,6 +99,53 @@ def run_printer_test(args: argparse.Namespace) -> int:
     note = f" ({report.detail})" if report.detail else ""
     print(f"sample receipt sent to {args.url}; printer status {report.status.value}{note}")
     return 0
+
+
+def _agent_token(args: argparse.Namespace) -> str:
+    if args.device_token_file is not None:
+        try:
+            return str(args.device_token_file.read_text(encoding="utf-8").strip())
+        except OSError as exc:
+            raise PrinterError(f"cannot read {args.device_token_file}: {exc}",
+                               message_zh=f"无法读取令牌文件 {args.device_token_file}") from exc
+    return str(args.device_token or os.environ.get("PRINT_AGENT_DEVICE_TOKEN", "")).strip()
+
+
+def run_print_agent(args: argparse.Namespace) -> int:
+    """Run the print agent until interrupted; exit 2 on bad options, 3 if every printer was taken over."""
+    import asyncio
+    import logging
+    import signal
+
+    from printer.agent import AgentConfig, PrintAgent
+    from printer.agentwire import printer_option
+
+    # force: importing the `hall` command may have set up logging already; the agent's lines must show.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", force=True)
+    try:
+        token = _agent_token(args)
+        if not token:
+            raise PrinterError("no device token", message_zh="缺少设备令牌：--device-token、--device-token-file "
+                               "或环境变量 PRINT_AGENT_DEVICE_TOKEN")
+        if not args.printer:
+            raise PrinterError("no --printer", message_zh="至少需要一个 --printer 名称=打印机地址")
+        printers = dict(printer_option(p) for p in args.printer)
+        if len(printers) != len(args.printer):
+            raise PrinterError("a printer name is given twice", message_zh="--printer 的名称重复")
+        config = AgentConfig(args.server, token, printers, printer_timeout=args.timeout,
+                             check_status=not args.no_status)
+    except PrinterError as exc:
+        print(f"print-agent: {exc.message_zh} / {exc}", file=sys.stderr)
+        return 2
+    agent = PrintAgent(config)
+
+    async def main() -> int:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, agent.stop)
+        return await agent.run()
+
+    return asyncio.run(main())
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,7 +1,8 @@
-"""Printer URLs: where a printer is (tcp, usb, serial, file, memory) and the profile for its receipts."""
+"""Printer URLs: where a printer is (tcp, usb, serial, file, memory, agent) and the profile for its receipts."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -10,7 +11,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from printer.errors import PrinterConfigError
 from printer.profile import PrinterProfile
 
-Scheme = Literal["tcp", "usb", "serial", "file", "memory"]
+Scheme = Literal["tcp", "usb", "serial", "file", "memory", "agent"]
+# A print agent's printer names: what `agent://NAME` and `--printer NAME=URL` may say.
+AGENT_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 _PROFILE_KEYS = {"width": "width_mm", "text": "text", "qr": "qr", "font": "font_path"}
 
 
@@ -26,10 +29,11 @@ class PrinterTarget:
     product_id: int = 0
     path: str = ""
     baudrate: int = 9600
+    name: str = ""  # an agent's printer name (agent://NAME)
 
 
 def parse_printer_url(url: str, defaults: PrinterProfile | None = None) -> PrinterTarget:
-    """Parse tcp://, usb://, serial://, file:// or memory:// with ?width=&text=&qr= options."""
+    """Parse tcp://, usb://, serial://, file://, memory:// or agent:// with ?width=&text=&qr= options."""
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
@@ -70,9 +74,22 @@ def parse_printer_url(url: str, defaults: PrinterProfile | None = None) -> Print
         return PrinterTarget(scheme, profile, path=path, baudrate=baudrate)  # type: ignore[arg-type]
     if scheme == "memory":
         return PrinterTarget("memory", profile)
+    if scheme == "agent":
+        if parts.path not in ("", "/"):
+            raise PrinterConfigError(f"agent printer URL is agent://NAME, with no path: {url!r}")
+        return PrinterTarget("agent", profile, name=agent_name(parts.netloc, url))
     raise PrinterConfigError(
-        f"unsupported printer URL {url!r}; use tcp://, usb://, serial://, file:// or memory://"
+        f"unsupported printer URL {url!r}; use tcp://, usb://, serial://, file://, memory:// or agent://"
     )
+
+
+def agent_name(name: str, url: str = "") -> str:
+    """Return a print agent's printer name in its one spelling (lower case), or refuse it."""
+    spelled = unquote(name).strip().lower()
+    if not AGENT_NAME.match(spelled):
+        raise PrinterConfigError(
+            f"print agent printer name must be 1-64 letters, digits, '-', '_' or '.': {url or name!r}")
+    return spelled
 
 
 def _int(value: str, name: str, url: str) -> int:

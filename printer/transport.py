@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from printer.errors import PrinterUnreachable, PrinterWriteFailed
+from printer.errors import PrinterConfigError, PrinterUnreachable, PrinterWriteFailed
 from printer.status import STATUS_QUERY, PrinterStatus, parse_status
 from printer.targets import PrinterTarget, parse_printer_url
 
@@ -242,4 +242,7 @@ def open_transport(target: PrinterTarget, timeout: float = 3.0) -> Transport:
         return UsbTransport(target.vendor_id, target.product_id, timeout)
     if target.scheme == "file":
         return FileTransport(target.path)
+    if target.scheme == "agent":
+        # The server hands agent:// jobs to the print agent in the hall; nothing here can open it.
+        raise PrinterConfigError(f"agent://{target.name} is printed through its print agent, not opened here")
     return MemoryTransport()

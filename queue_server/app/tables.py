@@ -7,6 +7,7 @@ from queue_server.county.models import CountyCalendarYear, CountyState
 from queue_server.db.eventlog import Event, HallState
 from queue_server.feedback.models import CaseEvaluation, FeedbackItem, FeedbackStep
 from queue_server.halls.models import ServiceStat
+from queue_server.printing.models import PrintAgentLink, PrintJob
 from queue_server.stations.models import AgentDay
 from queue_server.tickets.models import (
     Counter,
@@ -41,6 +42,8 @@ __all__ = [
     "HallState",
     "IdempotencyKey",
     "MobileIpDay",
+    "PrintAgentLink",
+    "PrintJob",
     "ServiceStat",
     "Ticket",
     "User",

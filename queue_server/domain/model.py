@@ -56,6 +56,7 @@ class DeviceKind(StrEnum):
     KIOSK = "kiosk"
     DISPLAY = "display"
     PAD = "pad"
+    PRINT_AGENT = "print_agent"  # prints a county server's window documents in the hall
 
 
 class GradeSource(StrEnum):

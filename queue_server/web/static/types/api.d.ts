@@ -2223,7 +2223,7 @@ export interface components {
          * DeviceKind
          * @enum {string}
          */
-        DeviceKind: "kiosk" | "display" | "pad";
+        DeviceKind: "kiosk" | "display" | "pad" | "print_agent";
         /**
          * DevicePublic
          * @description A device and its last reported status.
