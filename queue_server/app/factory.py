@@ -9,7 +9,6 @@ import logging
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import timedelta
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
@@ -35,9 +34,7 @@ from queue_server.core.settings import ServerSettings
 from queue_server.county.router import router as county_router
 from queue_server.feedback.router import router as feedback_router
 from queue_server.jobs.rollover import rollover
-from queue_server.printing.relay import PrintAgents
 from queue_server.printing.router import router as print_agents_router
-from queue_server.printing.settings import PrintAgentSettings
 from queue_server.readmodel.router import router as catalog_router
 from queue_server.realtime.router import router as live_router
 from queue_server.stations.router import router as stations_router
@@ -139,10 +136,6 @@ def create_app(settings: ServerSettings | None = None, *, clock: Clock | None = 
             where = save_admin_password(config, rt.generated_admin_password)
             print(f"管理员 admin 的初始密码已写入 {where}（仅本机管理员可读）/ "
                   f"admin password written to {where}", flush=True)
-        printing = PrintAgentSettings()
-        agents = PrintAgents(rt.engine, lambda: rt.halls, timeout=printing.timeout_seconds,
-                             keep=timedelta(hours=printing.keep_hours))
-        await agents.start()
         task = asyncio.create_task(_rollover_loop(rt, rollover_interval))
         if config.gc_freeze:
             # Everything built so far lives as long as the process: leave it out of the cyclic
@@ -157,7 +150,6 @@ def create_app(settings: ServerSettings | None = None, *, clock: Clock | None = 
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-            await agents.stop()
             await rt.stop()
 
     app = FastAPI(

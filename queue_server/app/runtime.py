@@ -13,7 +13,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
@@ -41,6 +41,7 @@ from queue_server.db.uow import Database, group_writer
 from queue_server.estimates.estimator import Estimator
 from queue_server.estimates.issuer import Issuer
 from queue_server.halls.hall import Hall
+from queue_server.printing.relay import PrintAgents
 from queue_server.realtime.feeds import Feed, Key, View
 from queue_server.realtime.hub import Hub
 from queue_server.realtime.listener import EventListener
@@ -120,6 +121,11 @@ class HallRuntime:
         return self.county.tts
 
     @property
+    def print_agents(self) -> PrintAgents:
+        """Return the relay to the print agents of the county's halls."""
+        return self.county.print_agents
+
+    @property
     def hall_sockets(self) -> SocketCaps:
         """Return the caps on /ws/hall sockets, counted across the county's halls."""
         return self.county.hall_sockets
@@ -179,6 +185,8 @@ class Runtime:
         self.feed_sockets = SocketCaps(self.places, "ws-feed", total=settings.ws_feed_max,
                                        per_ip=settings.ws_per_ip)
         self.halls: dict[str, HallRuntime] = {}
+        self.print_agents = PrintAgents(engine, lambda: self.halls, timeout=settings.print_agent_timeout_seconds,
+                                        keep=timedelta(hours=settings.print_agent_keep_hours))
         self.default_code = ""
         self.calendar_version = -1
         self._loading = asyncio.Lock()
@@ -281,9 +289,11 @@ class Runtime:
             self.listener.start()
         if self.shared_places is not None:
             self.shared_places.start()
+        await self.print_agents.start()
 
     async def stop(self) -> None:
         """Stop the background pieces and release the database."""
+        await self.print_agents.stop()
         if self.listener is not None:
             await self.listener.stop()
         if self.shared_places is not None:

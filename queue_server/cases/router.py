@@ -7,7 +7,6 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Response, WebSocket
 from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 
 from queue_server.app.deps import (
     MAX_ID,
@@ -216,7 +215,7 @@ async def print_case(case_id: RowId, body: PrintBody, rt: RuntimeDep, who: Staff
     now = rt.clock()
     job = await rt.db.read(lambda s: printing.prepare(s, rt.hall, case_id=case_id, body=body,
                                                       who=who, base_url=base, now=now))
-    status = await run_in_threadpool(printing.send, job)
+    status = await printing.send(job, rt.print_agents, rt.hall.code)
     return PrintPublic(case=job.case_id, window=job.window, kind=job.kind, printer_status=status)
 
 

@@ -50,6 +50,10 @@ class ServerSettings(BaseSettings):
     # uvicorn's line per request on stdout (tokens redacted); it has a cost when issuing flat out
     # (docs/server.md). The event log, not this, is the record of what happened.
     access_log: bool = True
+    # Print agents (agent://NAME): how long a print request waits for the agent's answer before
+    # 503 printer_fault, and how long job rows (without their bytes) are kept.
+    print_agent_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    print_agent_keep_hours: float = Field(default=24.0, gt=0)
 
     def resolved_database_url(self) -> str:
         """Return the database URL, defaulting to SQLite under var/."""

@@ -24,12 +24,11 @@ import logging
 import os
 import socket
 import uuid
-import weakref
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from typing import ClassVar, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -81,9 +80,6 @@ class Link:
 class PrintAgents:
     """The agents connected to this process, and the requests of this process waiting for one."""
 
-    _here: ClassVar[weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, PrintAgents]] = (
-        weakref.WeakKeyDictionary())
-
     def __init__(self, engine: Engine, halls: Callable[[], Mapping[str, Served]], *, timeout: float = 5.0,
                  keep: timedelta = timedelta(days=1), heartbeat: float = 20.0) -> None:
         self.engine = engine
@@ -102,14 +98,8 @@ class PrintAgents:
         self._listening = asyncio.Event()
 
     # -- life ----------------------------------------------------------------------------------
-    @classmethod
-    def here(cls) -> PrintAgents | None:
-        """Return the relay serving the running event loop (one per server process)."""
-        return cls._here.get(asyncio.get_running_loop())
-
     async def start(self) -> None:
         """Start the heartbeat (and on PostgreSQL the listener); call inside the event loop."""
-        PrintAgents._here[asyncio.get_running_loop()] = self
         self._spawn(self._beat())
         if self._pg:
             self._spawn(self._listen())
@@ -119,7 +109,6 @@ class PrintAgents:
 
     async def stop(self) -> None:
         """Stop, and forget the names this process's connections held."""
-        PrintAgents._here.pop(asyncio.get_running_loop(), None)
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)

@@ -36,7 +36,8 @@ def refusal(who: Principal | None) -> tuple[int, str] | None:
 @router.websocket("/ws/print-agent")
 async def print_agent_socket(ws: WebSocket) -> None:
     """Hold a print agent's socket: take its hello, send it jobs, record its answers."""
-    rt, agents = get_runtime(ws), PrintAgents.here()
+    rt = get_runtime(ws)
+    agents: PrintAgents | None = rt.print_agents
     who = await get_principal(ws)
     await ws.accept()  # accepted first, so the agent reads why it is refused from the close frame
     refused = refusal(who) if agents is not None else (1013, "print relay not running")

@@ -1,11 +1,10 @@
-"""The printer at a window: which one it is, and sending a document to it after the commit."""
+"""The printer at a window: which one it is, and printing a document there (directly, or through
+the hall's print agent) after the commit."""
 
 from __future__ import annotations
 
 import asyncio
-from urllib.parse import urlsplit, urlunsplit
 
-import anyio.from_thread
 from starlette.concurrency import run_in_threadpool
 
 from printer.documents import AcceptanceReceipt, CompletionNotice, Document, render_document
@@ -27,28 +26,7 @@ def window_printer(hall: Hall, window: int) -> str:
     url = hall.config.windows[window - 1].printer
     if not url:
         raise Invalid(f"{window} 号窗口没有配置打印机（大厅配置 windows[].printer）")
-    if urlsplit(url.strip()).scheme.lower() == "agent":
-        # The sending side sees only this URL; an agent's printer name means something in one hall.
-        return with_hall(url, hall.code)
     return url
-
-
-def with_hall(url: str, code: str) -> str:
-    """Return an agent:// URL that names its hall (as the fragment)."""
-    parts = urlsplit(url.strip())
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, code))
-
-
-def send(document: Document, url: str, window: int) -> str:
-    """Print a document at a window; a printer fault is a 503 printer_fault. Return its status."""
-    try:
-        target = parse_printer_url(url, PrinterSettings().default_profile())
-        if target.scheme == "agent":
-            return _through_agent(document, url, urlsplit(url).fragment, window)
-        report = print_document(document, url)
-    except PrinterError as exc:
-        raise _fault(window, exc.message_zh) from exc
-    return str(report.status.value)
 
 
 def _fault(window: int, reason: str) -> ApiError:
@@ -85,14 +63,6 @@ async def print_at_window(agents: PrintAgents | None, hall: str, document: Docum
     done = await agents.print(hall=hall, printer=target.name, window=window, title=title_of(document, window),
                               data=data)
     return answer_status(done, target.name, window, agents.timeout)
-
-
-def _through_agent(document: Document, url: str, hall: str, window: int) -> str:
-    """Hand a slip to the hall's print agent from a server worker thread (the routers' sync path)."""
-    try:
-        return str(anyio.from_thread.run(lambda: print_at_window(PrintAgents.here(), hall, document, url, window)))
-    except RuntimeError as exc:  # not a worker thread of the server's event loop
-        raise _fault(window, "打印代理只能经由服务器使用") from exc
 
 
 def answer_status(done: Finished, printer: str, window: int, timeout: float) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
-from starlette.concurrency import run_in_threadpool
 
 from queue_server.app.deps import (
     BaseUrlDep,
@@ -114,7 +113,7 @@ async def print_ticket_notice(ticket_id: RowId, body: TicketNoticeBody, rt: Runt
     now = rt.clock()
     job = await rt.db.read(lambda s: notice.prepare(s, rt.hall, ticket_id=ticket_id, body=body,
                                                     now=now))
-    return await run_in_threadpool(notice.send, job)
+    return await notice.send(job, rt.print_agents, rt.hall.code)
 
 
 @router.get("/hall-pass", response_model=HallPass, response_model_by_alias=True)

@@ -17,7 +17,7 @@ from queue_server.core.errors import ApiError
 from queue_server.printing.relay import NO_AGENT, NO_ANSWER
 from queue_server.printing.router import refusal
 from queue_server.printing.store import Finished
-from queue_server.printing.windows import answer_status, with_hall
+from queue_server.printing.windows import answer_status
 
 
 def test_agent_urls_name_a_printer_and_carry_the_layout_options() -> None:
@@ -31,13 +31,6 @@ def test_agent_urls_name_a_printer_and_carry_the_layout_options() -> None:
             parse_printer_url(bad)
     with pytest.raises(PrinterConfigError, match="print agent"):
         open_transport(t)  # nothing in this process can open an agent's printer
-
-
-def test_with_hall_puts_the_hall_in_the_fragment_and_keeps_the_options() -> None:
-    url = with_hall(" agent://win1?width=58 ", "puan")
-    assert url == "agent://win1?width=58#puan"
-    assert with_hall("agent://win1#other", "xinan").endswith("#xinan")
-    assert parse_printer_url(url).profile.width_mm == 58
 
 
 @pytest.mark.parametrize(("server", "socket"), [

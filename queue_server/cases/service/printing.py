@@ -21,8 +21,8 @@ from queue_server.core.errors import Forbidden, Invalid, conflict
 from queue_server.domain.model import CaseStatus, DocumentKind
 from queue_server.domain.privacy import mask_name
 from queue_server.halls.hall import Hall
-from queue_server.printing.windows import send as to_window
-from queue_server.printing.windows import window_printer
+from queue_server.printing.relay import PrintAgents
+from queue_server.printing.windows import print_at_window, window_printer
 
 DONE = (CaseStatus.COMPLETED, CaseStatus.DELIVERED)
 
@@ -80,6 +80,6 @@ def prepare(session: Session, hall: Hall, *, case_id: int, body: PrintBody, who:
     return PrintJob(case.id, body.window, body.kind, url, doc)
 
 
-def send(job: PrintJob) -> str:
-    """Send a document to its window's printer; a fault is a 503 printer_fault."""
-    return to_window(job.document, job.printer_url, job.window)
+async def send(job: PrintJob, agents: PrintAgents | None, hall: str) -> str:
+    """Print a document at its window (or through the hall's print agent); a fault is a 503 printer_fault."""
+    return await print_at_window(agents, hall, job.document, job.printer_url, job.window)

@@ -13,8 +13,8 @@ from printer.documents import MaterialsNotice
 from queue_server.core.errors import Invalid, conflict
 from queue_server.domain.model import Outcome, TicketStatus
 from queue_server.halls.hall import Hall
-from queue_server.printing.windows import send as to_window
-from queue_server.printing.windows import window_printer
+from queue_server.printing.relay import PrintAgents
+from queue_server.printing.windows import print_at_window, window_printer
 from queue_server.tickets.queries import get_ticket
 
 # A notice belongs to a resident in front of a clerk, or to one just sent home to fetch papers.
@@ -75,8 +75,8 @@ def prepare(session: Session, hall: Hall, *, ticket_id: int, body: TicketNoticeB
     return NoticeJob(ticket.id, body.window, matter.code, url, notice)
 
 
-def send(job: NoticeJob) -> TicketNoticePublic:
-    """Send the notice to the window's printer; a fault is a 503 printer_fault."""
-    status = to_window(job.notice, job.printer_url, job.window)
+async def send(job: NoticeJob, agents: PrintAgents | None, hall: str) -> TicketNoticePublic:
+    """Print the notice at the window (or through the hall's print agent); a fault is a 503 printer_fault."""
+    status = await print_at_window(agents, hall, job.notice, job.printer_url, job.window)
     return TicketNoticePublic(ticket=job.ticket, window=job.window, matter=job.matter,
                               missing=list(job.notice.missing), printer_status=status)
