@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
@@ -11,7 +10,7 @@ import zxingcpp
 
 from printer.status import PrinterStatus
 from printer.virtual import VirtualPrinter
-from tests.support.cases import act, hall_yaml_with_printers, hold_clock, new_case
+from tests.support.cases import act, hold_clock, new_case
 from tests.support.http import assert_error
 from tests.support.live import Api, LiveServer
 
@@ -25,21 +24,11 @@ def printers() -> Iterator[tuple[VirtualPrinter, VirtualPrinter]]:
     broken.stop()
 
 
-@pytest.fixture
-def hall(tmp_path: Path, printers: tuple[VirtualPrinter, VirtualPrinter]) -> Iterator[tuple[LiveServer, Api]]:
-    good, broken = printers
-    config = hall_yaml_with_printers(tmp_path, {1: good.url, 2: broken.url, 18: good.url})
-    live = LiveServer(tmp_path / "var", config=config).start()
-    api = Api(live.url)
-    yield live, api
-    api.close()
-    live.stop()
-
-
 def test_documents_print_on_the_windows_printer_and_faults_change_nothing(
-        hall: tuple[LiveServer, Api], printers: tuple[VirtualPrinter, VirtualPrinter]) -> None:
-    live, api = hall
+        printers: tuple[VirtualPrinter, VirtualPrinter], serve: Callable[..., LiveServer]) -> None:
     good, broken = printers
+    live = serve(printers={1: good.url, 2: broken.url, 18: good.url})
+    api = Api(live.url)
     hold_clock(live, "2026-12-01 10:00")
     clerk = api.user("clerk1")
     case = new_case(api, clerk, "M002")
@@ -88,3 +77,4 @@ def test_documents_print_on_the_windows_printer_and_faults_change_nothing(
         assert_error(anon.post(f"/api/cases/{cid}/print", json={"window": 1, "kind": "acceptance"}),
                      401, "unauthorized")
     assert len(good.receipts) == 3
+    api.close()

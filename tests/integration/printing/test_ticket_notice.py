@@ -2,36 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
 
 from printer.status import PrinterStatus
 from printer.virtual import VirtualPrinter
-from tests.support.cases import hall_yaml_with_printers
 from tests.support.http import assert_error
 from tests.support.live import Api, LiveServer
 
 
 @pytest.fixture
-def hall(tmp_path: Path) -> Iterator[tuple[LiveServer, Api, VirtualPrinter]]:
+def printers() -> Iterator[tuple[VirtualPrinter, VirtualPrinter]]:
     good = VirtualPrinter(port=0, prefix="notice").start()
     broken = VirtualPrinter(port=0, prefix="broken", status=PrinterStatus.COVER_OPEN).start()
-    config = hall_yaml_with_printers(tmp_path, {1: good.url, 2: broken.url})
-    live = LiveServer(tmp_path / "var", config=config).start()
-    api = Api(live.url)
-    yield live, api, good
-    api.close()
-    live.stop()
+    yield good, broken
     good.stop()
     broken.stop()
 
 
 def test_a_ticket_finished_incomplete_gets_every_missing_material_at_once(
-        hall: tuple[LiveServer, Api, VirtualPrinter]) -> None:
-    live, api, printer = hall
+        printers: tuple[VirtualPrinter, VirtualPrinter], serve: Callable[..., LiveServer]) -> None:
+    printer, broken = printers
+    live = serve(printers={1: printer.url, 2: broken.url})
+    api = Api(live.url)
     clerk = api.user("clerk1")
     kiosk, _ = api.device("kiosk")
     ticket = api.issue(kiosk, "forestry-permit")
@@ -64,3 +59,4 @@ def test_a_ticket_finished_incomplete_gets_every_missing_material_at_once(
     assert "林权证原件" in printer.wait_for(2)[1].transcript
     cases = api.http.get("/api/cases", headers=clerk).json()
     assert cases["total"] == 0  # printing a notice opens no case
+    api.close()
