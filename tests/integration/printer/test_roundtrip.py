@@ -19,7 +19,7 @@ from printer.service import print_receipt
 from printer.settings import PrinterSettings
 from printer.virtual import ReceivedReceipt, VirtualPrinter, raster_fingerprint
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "receipts"
+ARTIFACTS = Path(__file__).resolve().parents[3] / "artifacts" / "receipts"
 RECEIPT = sample_receipt()
 CASES = [(w, t, q) for w in (58, 80) for t in ("gb18030", "raster") for q in ("native", "image")]
 

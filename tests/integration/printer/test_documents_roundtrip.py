@@ -19,7 +19,7 @@ from printer.status import PrinterStatus
 from printer.virtual import ReceivedReceipt, VirtualPrinter
 from tests.support import documents as samples
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "receipts" / "documents"
+ARTIFACTS = Path(__file__).resolve().parents[3] / "artifacts" / "receipts" / "documents"
 DOCS: dict[str, Document] = {
     "acceptance": samples.acceptance(), "notice": samples.notice(), "completion": samples.completion(),
 }
