@@ -22,7 +22,7 @@ from idreader.virtual import VirtualIdReader, card_from_spec
 ZHANG = card_from_spec("张三,510823198001011234,address=四川省剑阁县普安镇东街12号")
 LI = card_from_spec("李秀英,51082319551120002X")
 FAST = IdReaderSettings(command_timeout_seconds=0.3, read_timeout_seconds=0.5, connect_timeout_seconds=1.0)
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture
