@@ -197,10 +197,6 @@ def test_3_the_demo_keeps_its_data_apart_and_removes_it_on_exit(tmp_path: Path) 
 
 # ---- 4. power cuts and backups --------------------------------------------------------------------
 
-def test_4_sqlite_commits_are_durable(live: LiveServer) -> None:
-    with live.runtime.engine.connect() as conn:
-        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
-
 
 def test_4_hall_backup_and_restore_round_trip_on_sqlite(live: LiveServer, tmp_path: Path) -> None:
     api = Api(live.url)
@@ -678,4 +674,3 @@ def test_14_out_of_range_integers_are_422_on_postgresql(pg_url: str, tmp_path: P
         api.close()
     finally:
         live.stop()
-

@@ -12,15 +12,15 @@ from sqlmodel import col, select
 from queue_server.core.errors import ApiError
 from queue_server.core.events import Envelope
 from queue_server.db.eventlog import Event
-from queue_server.db.uow import Database, UnitOfWork
-from queue_server.domain.model import Channel, Outcome, TicketStatus, WindowStatus
+from queue_server.db.uow import Database
+from queue_server.domain.model import Channel, Outcome, TicketStatus
 from queue_server.jobs.rollover import rollover
 from queue_server.tickets.events import TicketCalled, TicketExpired, TicketFinished, TicketIssued
 from queue_server.tickets.models import Ticket, TicketCreate
 from queue_server.tickets.service import issuing as tickets
 from queue_server.windows.service import calling, serving
 from queue_server.windows.service import opening as windows
-from tests.support.inprocess import ADMIN, KIOSK, NOON, clerk, database
+from tests.support.inprocess import KIOSK, NOON, clerk, database
 
 
 def _issue(db: Database, service: str = "invoice", *, key: str | None = None
@@ -59,24 +59,6 @@ def test_an_idempotent_replay_emits_nothing_and_returns_the_same_ticket(tmp_path
         first, events = _issue(db, key="k-1")
         again, replayed = _issue(db, key="k-1")
         assert again.id == first.id and len(events) == 1 and replayed == []
-
-
-def test_a_refused_use_case_rolls_back_its_rows_and_its_events(tmp_path: Path, any_db: str) -> None:
-    with database(tmp_path, any_db) as db:
-        ticket, _ = _issue(db)
-        before = _log(db)
-
-        def open_then_fail(uow: UnitOfWork) -> None:
-            windows.open_window(uow, number=3, who=ADMIN, now=NOON)
-            serving.start(uow, number=3, who=ADMIN, now=NOON)  # nothing called: refused
-
-        with pytest.raises(ApiError) as refused:
-            db.run_write(open_then_fail)
-        assert refused.value.code == "no_current_ticket"
-        assert _log(db) == before
-        state = db.run_read(lambda s: windows.get_window(s, db.hall, 3).status)
-        assert state == WindowStatus.CLOSED
-        assert _status(db, ticket) == TicketStatus.WAITING
 
 
 def test_calling_serving_and_finishing_go_through_the_state_machine(tmp_path: Path, any_db: str) -> None:
