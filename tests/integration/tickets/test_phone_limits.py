@@ -2,55 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import yaml
 
-from queue_server.domain.passes import make_pass
+from tests.support.http import assert_error
 from tests.support.live import Api, LiveServer
-
-DEFAULT_HALL = (Path(__file__).resolve().parents[2] / "queue_server" / "hallconfig"
-                / "default_hall.yaml")
-SECRET = b"test-secret"  # what LiveServer sets HALL_SECRET_KEY to
-HALL = "puan"
-
-
-def hall_pass(live: LiveServer, ago: int = 0, secret: bytes = SECRET, hall: str = HALL) -> str:
-    """Return a pass minted ``ago`` seconds before the server's now."""
-    token, _ = make_pass(secret, hall, live.runtime.clock() - timedelta(seconds=ago), 60)
-    return token
-
-
-def mobile(live: LiveServer, service: str, *, pass_: str | None = None, phone: str | None = None,
-           cookie: str | None = None) -> httpx.Response:
-    """Ask for a phone ticket as a fresh HTTP client: only the cookie given is sent."""
-    body: dict[str, Any] = {"service": service, "channel": "mobile"}
-    if pass_ is not None:
-        body["pass"] = pass_
-    if phone is not None:
-        body["phone"] = phone
-    headers = {"Cookie": f"hall_device={cookie}"} if cookie else {}
-    return httpx.post(f"{live.url}/api/tickets", json=body, headers=headers, timeout=30)
-
-
-def phone_cookie(live: LiveServer) -> str:
-    """Open /m from the board's QR code as a new phone; return the signed device cookie it gets."""
-    r = httpx.get(f"{live.url}/m", params={"pass": hall_pass(live)})
-    value = r.cookies.get("hall_device")
-    assert r.status_code == 200 and value, "opening /m?pass= sets the hall_device cookie"
-    assert "httponly" in r.headers["set-cookie"].lower()
-    return str(value)
-
-
-def waiting(live: LiveServer) -> int:
-    """Return how many tickets the board shows waiting, over all categories."""
-    data = httpx.get(f"{live.url}/api/queue").json()
-    return sum(int(c["waiting"]) for c in data["categories"])
+from tests.support.phones import hall_pass, mobile, phone_cookie, phone_ticket, waiting
 
 
 def assert_refused(r: httpx.Response, status: int, code: str, text: str) -> None:
@@ -59,28 +18,6 @@ def assert_refused(r: httpx.Response, status: int, code: str, text: str) -> None
     err = r.json()["error"]
     assert err["code"] == code
     assert text in err["message"]
-
-
-@pytest.fixture
-def hall_with(tmp_path: Path) -> Iterator[Any]:
-    """Start servers on a modified copy of the default hall; stop them afterwards."""
-    started: list[LiveServer] = []
-
-    def start(**settings: Any) -> LiveServer:
-        data = yaml.safe_load(DEFAULT_HALL.read_text(encoding="utf-8"))
-        limits = settings.pop("mobile_limits", None)
-        data["settings"].update(settings)
-        if limits:
-            data["settings"].setdefault("mobile_limits", {}).update(limits)
-        path = tmp_path / f"hall{len(started)}.yaml"
-        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-        server = LiveServer(tmp_path / f"var{len(started)}", config=path).start()
-        started.append(server)
-        return server
-
-    yield start
-    for server in started:
-        server.stop()
 
 
 def test_a_valid_pass_from_this_or_the_previous_rotation_issues_a_phone_ticket(
@@ -137,8 +74,8 @@ def test_the_pass_check_tells_the_page_why_a_pass_is_not_accepted(live: LiveServ
     assert too_long.status_code == 422
 
 
-def test_open_mode_needs_no_pass_but_keeps_the_limits(hall_with: Any) -> None:
-    live = hall_with(mobile_entry="open")
+@pytest.mark.server(hall_settings={"mobile_entry": "open"})
+def test_open_mode_needs_no_pass_but_keeps_the_limits(live: LiveServer) -> None:
     check = httpx.get(f"{live.url}/api/hall-pass/check").json()
     assert check["valid"] is True and check["mode"] == "open"
     cookie = phone_cookie(live)
@@ -149,8 +86,8 @@ def test_open_mode_needs_no_pass_but_keeps_the_limits(hall_with: Any) -> None:
     assert waiting(live) == 1
 
 
-def test_off_mode_refuses_phone_tickets_even_with_a_pass(hall_with: Any) -> None:
-    live = hall_with(mobile_entry="off")
+@pytest.mark.server(hall_settings={"mobile_entry": "off"})
+def test_off_mode_refuses_phone_tickets_even_with_a_pass(live: LiveServer) -> None:
     check = httpx.get(f"{live.url}/api/hall-pass/check", params={"pass": hall_pass(live)}).json()
     assert check == {"valid": False, "mode": "off", "reason": "off"}
     r = mobile(live, "invoice", pass_=hall_pass(live))
@@ -228,8 +165,8 @@ def test_three_tickets_a_day_per_device_cookie(live: LiveServer) -> None:
     assert waiting(live) == 3
 
 
-def test_phone_requests_are_rate_limited_per_ip_but_kiosks_are_not(hall_with: Any) -> None:
-    live = hall_with(mobile_limits={"ip_requests_per_minute": 4})
+@pytest.mark.server(hall_settings={"mobile_limits": {"ip_requests_per_minute": 4}})
+def test_phone_requests_are_rate_limited_per_ip_but_kiosks_are_not(live: LiveServer) -> None:
     cookies = [phone_cookie(live) for _ in range(5)]
     codes = [mobile(live, "invoice", pass_=hall_pass(live), cookie=c).status_code
              for c in cookies[:4]]
@@ -247,8 +184,8 @@ def test_phone_requests_are_rate_limited_per_ip_but_kiosks_are_not(hall_with: An
     assert waiting(live) == 10
 
 
-def test_a_service_daily_cap_limits_phone_tickets_only(hall_with: Any) -> None:
-    live = hall_with(mobile_limits={"service_daily_cap": {"invoice": 2}})
+@pytest.mark.server(hall_settings={"mobile_limits": {"service_daily_cap": {"invoice": 2}}})
+def test_a_service_daily_cap_limits_phone_tickets_only(live: LiveServer) -> None:
     def phone(service: str) -> httpx.Response:
         return mobile(live, service, pass_=hall_pass(live), cookie=phone_cookie(live))
 
@@ -273,3 +210,42 @@ def test_the_phone_pages_are_served_and_the_pass_check_is_documented(live: LiveS
     spec = httpx.get(f"{live.url}/openapi.json").json()
     assert "/api/hall-pass/check" in spec["paths"]
     assert "/m" not in spec["paths"]
+
+
+def test_phones_without_a_cookie_count_against_their_address(live: LiveServer) -> None:
+    assert phone_ticket(live, "invoice").status_code == 201
+    again = phone_ticket(live, "invoice")  # dropping the cookie no longer makes a new phone
+    assert_error(again, 429, "rate_limited")
+    forged = phone_ticket(live, "invoice", cookie="abcdefghijk.forgedforgedforged12")
+    assert_error(forged, 429, "rate_limited")
+    assert phone_ticket(live, "invoice", cookie=phone_cookie(live)).status_code == 201  # a real second phone
+
+
+@pytest.mark.server(hall_settings={"mobile_limits": {"ip_tickets_per_day": 2}})
+def test_per_address_daily_counts_live_in_the_database_and_survive_a_restart(live: LiveServer) -> None:
+    assert phone_ticket(live, "invoice", cookie=phone_cookie(live)).status_code == 201
+    assert phone_ticket(live, "invoice", cookie=phone_cookie(live)).status_code == 201
+    assert_error(phone_ticket(live, "invoice", cookie=phone_cookie(live)), 429, "rate_limited")
+    live.stop()
+    live.start()
+    assert_error(phone_ticket(live, "rural-housing", cookie=phone_cookie(live)), 429, "rate_limited")
+
+
+@pytest.mark.server(hall_settings={"mobile_limits": {"tickets_per_pass_period": 2}})
+def test_the_hall_caps_phone_tickets_per_pass_period(live: LiveServer) -> None:
+    assert phone_ticket(live, "invoice", cookie=phone_cookie(live)).status_code == 201
+    assert phone_ticket(live, "rural-housing", cookie=phone_cookie(live)).status_code == 201
+    capped = phone_ticket(live, "pension-insurance", cookie=phone_cookie(live))
+    assert_error(capped, 429, "rate_limited")
+    assert "稍后" in capped.json()["error"]["message"]
+
+
+def test_a_phone_retry_after_a_lost_answer_gets_the_same_ticket(live: LiveServer) -> None:
+    first = phone_ticket(live, "invoice", key="lost-answer-1")
+    assert first.status_code == 201, first.text
+    retry = phone_ticket(live, "invoice", key="lost-answer-1")  # still no cookie
+    assert retry.status_code == 200 and retry.json()["id"] == first.json()["id"]
+    later = phone_ticket(live, "invoice", key="lost-answer-1", cookie=phone_cookie(live))
+    assert later.status_code == 200 and later.json()["id"] == first.json()["id"]
+    waiting = sum(c["waiting"] for c in httpx.get(live.url + "/api/queue").json()["categories"])
+    assert waiting == 1
