@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from websockets.sync.client import connect
 
 from tests.support.http import (
@@ -536,30 +536,25 @@ def test_window_evaluation_expires_ten_minutes_after_the_finish(
     assert ok(post(api, pad, "/api/windows/16/evaluation", {"grade": 5}), 201)["grade"] == 5
 
 
-def test_a_ticket_lifecycle_on_sqlite_and_postgresql(tmp_path: Path, any_db: str) -> None:
-    server = LiveServer(tmp_path / "var", database_url=any_db).start()
-    api = Api(server.url)
-    try:
-        admin = api.admin()
-        li = staff(server, api, admin, "li")
-        k = kiosk(api, admin)
-        a, b = issue(api, k, "pension-insurance"), issue(api, k, "pension-insurance")
-        assert (a["number"], b["number"]) == ("A001", "A002")
-        ok(post(api, li, "/api/windows/5/open"))
-        assert_error(post(api, li, "/api/windows/6/open"), 409, "conflict")
-        assert ok(post(api, li, "/api/windows/5/call-next"))["ticket"]["id"] == a["id"]
-        assert_error(post(api, li, "/api/windows/5/call-next"), 409, "window_busy")
-        assert ok(post(api, li, "/api/windows/5/recall"))["ticket"]["call_count"] == 2
-        ok(post(api, li, "/api/windows/5/start"))
-        ok(post(api, li, "/api/windows/5/transfer", {"service": "invoice"}))
-        assert ok(post(api, li, "/api/windows/5/call-next"))["ticket"]["id"] == b["id"]
-        ok(post(api, li, "/api/windows/5/finish", {"outcome": "proxy"}))
-        assert ok(post(api, li, "/api/windows/5/call-next"))["ticket"]["id"] == a["id"]
-        ok(post(api, li, "/api/windows/5/no-show"))
-        assert post(api, li, "/api/windows/5/call-next").status_code == 204
-        assert ok(post(api, li, "/api/windows/5/close"))["status"] == "closed"
-        assert ticket(api, admin, a["id"])["status"] == "no_show"
-        assert ticket(api, admin, b["id"])["outcome"] == "proxy"
-    finally:
-        api.close()
-        server.stop()
+@pytest.mark.server(db="both")
+def test_a_ticket_lifecycle_on_sqlite_and_postgresql(live: LiveServer, api: Api) -> None:
+    admin = api.admin()
+    li = staff(live, api, admin, "li")
+    k = kiosk(api, admin)
+    a, b = issue(api, k, "pension-insurance"), issue(api, k, "pension-insurance")
+    assert (a["number"], b["number"]) == ("A001", "A002")
+    ok(post(api, li, "/api/windows/5/open"))
+    assert_error(post(api, li, "/api/windows/6/open"), 409, "conflict")
+    assert ok(post(api, li, "/api/windows/5/call-next"))["ticket"]["id"] == a["id"]
+    assert_error(post(api, li, "/api/windows/5/call-next"), 409, "window_busy")
+    assert ok(post(api, li, "/api/windows/5/recall"))["ticket"]["call_count"] == 2
+    ok(post(api, li, "/api/windows/5/start"))
+    ok(post(api, li, "/api/windows/5/transfer", {"service": "invoice"}))
+    assert ok(post(api, li, "/api/windows/5/call-next"))["ticket"]["id"] == b["id"]
+    ok(post(api, li, "/api/windows/5/finish", {"outcome": "proxy"}))
+    assert ok(post(api, li, "/api/windows/5/call-next"))["ticket"]["id"] == a["id"]
+    ok(post(api, li, "/api/windows/5/no-show"))
+    assert post(api, li, "/api/windows/5/call-next").status_code == 204
+    assert ok(post(api, li, "/api/windows/5/close"))["status"] == "closed"
+    assert ticket(api, admin, a["id"])["status"] == "no_show"
+    assert ticket(api, admin, b["id"])["outcome"] == "proxy"
