@@ -82,18 +82,6 @@ class _served:
         self.server.stop()
 
 
-def test_users_add_reads_the_password_from_stdin_and_the_user_can_log_in(tmp_path: Path) -> None:
-    result = hall_cmd(["users", "add", "wangfang", "--role", "clerk", "--display-name", "王芳"],
-                      tmp_path, stdin="long-enough-pw\n")
-    assert result.returncode == 0, result.stderr
-    assert hall_cmd(["users", "add", "wangfang", "--role", "clerk"], tmp_path,
-                    stdin="long-enough-pw\n").returncode == 1
-    assert hall_cmd(["users", "add", "short", "--role", "clerk"], tmp_path, stdin="short\n").returncode == 2
-    with _served(tmp_path) as base:
-        r = httpx.post(base + "/api/auth/login", json={"username": "wangfang", "password": "long-enough-pw"})
-        assert r.status_code == 200 and r.json()["user"]["display_name"] == "王芳"
-
-
 def test_api_docs_are_served_without_any_cdn(api: Api) -> None:
     page = api.http.get("/docs")
     assert page.status_code == 200

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -17,8 +14,12 @@ from queue_server.auth.cache import AuthCache
 from queue_server.auth.models import DeviceCreate
 from queue_server.auth.service import add_device, raise_epoch
 from queue_server.core.clock import Clock
+from tests.support.cli import hall_cmd, live_env
 from tests.support.inprocess import NOON, database
 from tests.support.live import Api, LiveServer
+
+# A long cache, so a cached login outlives every revocation below.
+LONG_CACHE = {"auth_cache_seconds": 3600}
 
 
 @contextmanager
@@ -80,25 +81,14 @@ def test_on_sqlite_a_cached_login_is_answered_without_a_lookup_and_a_raised_epoc
         assert expired.cached(token) is None
 
 
-@pytest.fixture
-def hall(tmp_path: Path) -> Iterator[tuple[LiveServer, Api]]:
-    """Run a server with a long cache, so a cached login outlives every revocation below."""
-    live = LiveServer(tmp_path / "var", auth_cache_seconds=3600).start()
-    api = Api(live.url)
-    yield live, api
-    api.close()
-    live.stop()
-
-
 def warm(api: Api, headers: dict[str, str]) -> None:
     """Use a token twice, so that it is in the cache."""
     for _ in range(2):
         assert api.http.get("/api/auth/me", headers=headers).status_code == 200
 
 
-def test_logout_disable_password_and_device_revocation_are_refused_at_once(
-        hall: tuple[LiveServer, Api]) -> None:
-    _live, api = hall
+@pytest.mark.server(settings=LONG_CACHE)
+def test_logout_disable_password_and_device_revocation_are_refused_at_once(api: Api) -> None:
     admin = api.admin()
     warm(api, admin)
     li, wang, zhao = (api.user(name) for name in ("li", "wang", "zhao"))
@@ -122,8 +112,8 @@ def test_logout_disable_password_and_device_revocation_are_refused_at_once(
     assert api.http.get("/api/auth/me", headers=admin).status_code == 200
 
 
-def test_a_session_that_expires_while_cached_is_refused(hall: tuple[LiveServer, Api]) -> None:
-    live, api = hall
+@pytest.mark.server(settings=LONG_CACHE)
+def test_a_session_that_expires_while_cached_is_refused(live: LiveServer, api: Api) -> None:
     li = api.user("li")
     warm(api, li)
     now = live.runtime.clock()
@@ -131,38 +121,31 @@ def test_a_session_that_expires_while_cached_is_refused(hall: tuple[LiveServer, 
     assert api.http.get("/api/auth/me", headers=li).status_code == 401
 
 
-def test_the_command_line_revokes_a_login_another_process_has_cached(hall: tuple[LiveServer, Api]) -> None:
-    live, api = hall
+@pytest.mark.server(settings=LONG_CACHE)
+def test_the_command_line_revokes_a_login_another_process_has_cached(live: LiveServer, api: Api) -> None:
     li = api.user("li")
     warm(api, li)
-    env = {**os.environ, "HALL_DATABASE_URL": live.settings.resolved_database_url(),
-           "HALL_VAR_DIR": str(live.var_dir), "HALL_SECRET_KEY": "test-secret"}
-    done = subprocess.run([sys.executable, "-m", "queue_server.cli", "users", "disable", "li"],
-                          env=env, capture_output=True, text=True, timeout=120)
+    done = hall_cmd("users", "disable", "li", env=live_env(live))
     assert done.returncode == 0, done.stderr
     assert api.http.get("/api/auth/me", headers=li).status_code == 401
 
 
 def test_a_revocation_through_one_server_is_refused_by_another_on_postgresql(
-        pg_url: str, tmp_path: Path) -> None:
-    first = LiveServer(tmp_path / "a", pg_url, auth_cache_seconds=3600).start()
-    second = LiveServer(tmp_path / "b", pg_url, auth_cache_seconds=3600).start()
-    try:
-        a, b = Api(first.url), Api(second.url)
-        admin = a.admin()
-        kiosk, _ = a.device("kiosk")
-        li = a.user("li")
-        for api in (a, b):
-            warm(api, li)
-            warm(api, kiosk)
-        assert a.http.post("/api/admin/users/li/disable", headers=admin).status_code == 200
-        assert b.http.get("/api/auth/me", headers=li).status_code == 401
-        device_id = a.http.get("/api/admin/devices", headers=admin).json()[0]["id"]
-        assert a.http.delete(f"/api/admin/devices/{device_id}", headers=admin).status_code == 204
-        r = b.http.post("/api/tickets", headers=kiosk, json={"service": "invoice", "channel": "kiosk"})
-        assert r.status_code == 401, r.text
-        a.close()
-        b.close()
-    finally:
-        second.stop()
-        first.stop()
+        pg_url: str, serve: Callable[..., LiveServer]) -> None:
+    first = serve(var="a", database_url=pg_url, settings=LONG_CACHE)
+    second = serve(var="b", database_url=pg_url, settings=LONG_CACHE)
+    a, b = Api(first.url), Api(second.url)
+    admin = a.admin()
+    kiosk, _ = a.device("kiosk")
+    li = a.user("li")
+    for api in (a, b):
+        warm(api, li)
+        warm(api, kiosk)
+    assert a.http.post("/api/admin/users/li/disable", headers=admin).status_code == 200
+    assert b.http.get("/api/auth/me", headers=li).status_code == 401
+    device_id = a.http.get("/api/admin/devices", headers=admin).json()[0]["id"]
+    assert a.http.delete(f"/api/admin/devices/{device_id}", headers=admin).status_code == 204
+    r = b.http.post("/api/tickets", headers=kiosk, json={"service": "invoice", "channel": "kiosk"})
+    assert r.status_code == 401, r.text
+    a.close()
+    b.close()
