@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 from typing import Any
 
@@ -18,17 +19,14 @@ from tests.support.http import (
     bearer,
     issue,
     kiosk,
+    next_of,
+    recv,
     staff,
 )
 from tests.support.live import Api, LiveServer
 
 EVENT_KEYS = {"type", "seq", "at", "ticket", "window"}
 BRIEF_KEYS = {"id", "number", "service", "category", "status", "window"}
-
-
-def recv(ws: ClientConnection, timeout: float = 10) -> dict[str, Any]:
-    """Receive one JSON message."""
-    return dict(json.loads(ws.recv(timeout=timeout)))
 
 
 def assert_silent(ws: ClientConnection, wait: float = 0.7) -> None:
@@ -326,3 +324,44 @@ def test_the_hall_board_reads_the_queue_without_logging_in(live: LiveServer) -> 
     with httpx.Client(base_url=live.url) as anon:
         assert anon.get("/api/queue").status_code == 200
         assert_error(anon.post("/api/queue"), 405, "method_not_allowed")
+
+
+def test_the_hall_stream_and_queue_carry_only_public_fields(live: LiveServer, api: Api) -> None:
+    admin = api.admin()
+    k = kiosk(api, admin)
+    with connect(live.ws_url + "/ws/hall") as ws:
+        start = recv(ws)["seq"]
+        issue(api, k, "invoice", priority="disabled")
+        issued = next_of(ws, "ticket.issued")
+        assert "priority" not in issued and "disabled" not in json.dumps(issued)
+        api.http.post("/api/windows/14/open", headers=admin)
+        api.http.post("/api/windows/14/call-next", headers=admin)
+        api.http.post("/api/windows/14/finish", headers=admin)
+        api.http.post("/api/windows/14/evaluation", headers=admin, json={"grade": 1})
+        assert "grade" not in next_of(ws, "ticket.evaluated")
+        api.http.post("/api/windows/14/pause", headers=admin, json={"reason": "去医院看病 王某"})
+        paused = next_of(ws, "window.paused")
+        assert "王某" not in json.dumps(paused, ensure_ascii=False) and paused.get("reason") is None
+        api.http.post("/api/windows/14/resume", headers=admin)
+        api.http.post("/api/windows/14/pause", headers=admin, json={"reason": "午休"})
+        assert next_of(ws, "window.paused")["reason"] == "午休"  # from the fixed list
+        device = kiosk(api, admin)
+        api.http.post("/api/devices/status", headers=device,
+                      json={"printer": "paper_out", "detail": "纸尽"})
+        status = next_of(ws, "device.status")
+        assert set(status) == {"type", "seq", "at", "ticket", "window"}
+    with connect(f"{live.ws_url}/ws/hall?since={start}") as replay:
+        text = "".join(replay.recv(timeout=10) for _ in range(8))
+        assert "王某" not in text and "priority" not in text and "paper_out" not in text
+    queue = httpx.get(live.url + "/api/queue").text
+    assert "王某" not in queue and "priority" not in queue
+    staff_view = api.http.get("/api/windows", headers=admin).json()
+    assert staff_view[13]["pause_reason"] == "午休"  # staff still see their own reasons
+
+
+@pytest.mark.parametrize("since", ["²", "٣", "9" * 5000])
+def test_odd_since_values_get_a_snapshot_not_a_traceback(
+        live: LiveServer, since: str, caplog: pytest.LogCaptureFixture) -> None:
+    with connect(f"{live.ws_url}/ws/hall?since={since}") as ws:
+        assert recv(ws)["type"] == "snapshot"
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
