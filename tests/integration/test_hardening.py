@@ -11,7 +11,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -190,39 +189,6 @@ def test_5_bodies_over_64_kib_get_413_too_large(live: LiveServer) -> None:
 
 
 # ---- 9. anonymous CPU burners -------------------------------------------------------------------
-
-def test_9_tts_speaks_only_calls_it_derives_itself(live: LiveServer) -> None:
-    r = httpx.get(live.url + "/api/tts", params={"text": "任意一段文字"}, timeout=30)
-    assert_error(r, 422, "invalid")
-    ok = httpx.get(live.url + "/api/tts", params={"number": "A007", "window": 3}, timeout=30)
-    assert ok.status_code == 200 and ok.headers["content-type"] == "audio/wav"
-
-
-def test_9_tts_refuses_with_503_when_busy_and_limits_each_address(
-        hall_with: Any, tmp_path: Path) -> None:
-    slow = tmp_path / "slow-tts"
-    slow.write_text("#!/bin/sh\nsleep 2\nexit 1\n")
-    slow.chmod(0o755)
-    live = hall_with(server={"tts_command": str(slow), "tts_max_waiting": 1,
-                             "tts_ip_per_minute": 3})
-    with ThreadPoolExecutor(3) as pool:
-        codes = list(pool.map(lambda n: httpx.get(
-            live.url + "/api/tts", params={"number": f"A00{n}", "window": 1}, timeout=30),
-            range(3)))
-    busy = [r for r in codes if r.status_code == 503 and "繁忙" in r.json()["error"]["message"]]
-    assert len(busy) == 2
-    limited = httpx.get(live.url + "/api/tts", params={"number": "B001", "window": 1}, timeout=30)
-    assert_error(limited, 429, "rate_limited")
-
-
-def test_9_the_pass_qr_is_rendered_once_and_cached(live: LiveServer) -> None:
-    from queue_server.web import board
-
-    data = "http://hall.local/m?pass=cached"
-    assert httpx.get(live.url + "/display/qr.svg", params={"data": data}).status_code == 200
-    hits = board.render_qr.cache_info().hits
-    assert httpx.get(live.url + "/display/qr.svg", params={"data": data}).status_code == 200
-    assert board.render_qr.cache_info().hits == hits + 1
 
 
 # ---- 10. what the public hall stream carries -----------------------------------------------------

@@ -202,16 +202,6 @@ def test_a_service_daily_cap_limits_phone_tickets_only(live: LiveServer) -> None
     assert waiting(live) == 4
 
 
-def test_the_phone_pages_are_served_and_the_pass_check_is_documented(live: LiveServer) -> None:
-    for path, text in [("/m", "手机取号"), ("/m/guide", "能办吗"), ("/m/t/1", "我的号码")]:
-        r = httpx.get(live.url + path)
-        assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
-        assert text in r.text
-    spec = httpx.get(f"{live.url}/openapi.json").json()
-    assert "/api/hall-pass/check" in spec["paths"]
-    assert "/m" not in spec["paths"]
-
-
 def test_phones_without_a_cookie_count_against_their_address(live: LiveServer) -> None:
     assert phone_ticket(live, "invoice").status_code == 201
     again = phone_ticket(live, "invoice")  # dropping the cookie no longer makes a new phone
