@@ -128,7 +128,7 @@ def any_db(tmp_path: Path, db_kind: str) -> Iterator[str]:
 
 
 @pytest.fixture(params=["sqlite", "postgres-2-workers"])
-def deployment(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def deployment_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """Yield the base URL of a server on SQLite, then of `hall serve --workers 2` on PostgreSQL."""
     if request.param == "sqlite":
         live = LiveServer(tmp_path / "var").start()

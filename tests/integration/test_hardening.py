@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
 import re
 import stat
@@ -22,8 +21,8 @@ from websockets.sync.client import ClientConnection
 
 from queue_server.core.settings import ServerSettings
 from queue_server.domain.passes import make_pass
-from tests.support.http import assert_error, issue, kiosk, login
-from tests.support.live import Api, LiveServer, ServedProcess, free_port
+from tests.support.http import issue, kiosk, login
+from tests.support.live import Api, LiveServer, free_port
 
 DEFAULT_HALL = (Path(__file__).resolve().parents[2] / "queue_server" / "hallconfig"
                 / "default_hall.yaml")
@@ -164,20 +163,6 @@ def test_4_hall_backup_and_restore_round_trip_on_sqlite(live: LiveServer, tmp_pa
 
 # ---- 5. request size ------------------------------------------------------------------------------
 
-def test_5_bodies_over_64_kib_get_413_too_large(live: LiveServer) -> None:
-    big = {"username": "admin", "password": "x" * 70_000}
-    assert_error(httpx.post(live.url + "/api/auth/login", json=big), 413, "too_large")
-
-    def chunks() -> Iterator[bytes]:  # streamed, no Content-Length
-        yield b'{"username": "admin", "password": "'
-        for _ in range(100):
-            yield b"y" * 1024
-        yield b'"}'
-
-    r = httpx.post(live.url + "/api/auth/login", content=chunks(),
-                   headers={"Content-Type": "application/json"})
-    assert_error(r, 413, "too_large")
-
 
 # ---- 6. websockets ------------------------------------------------------------------------------
 
@@ -214,55 +199,6 @@ def test_11_a_generated_admin_password_goes_to_a_private_file_not_stdout(
 
 
 # ---- 12. browser hardening --------------------------------------------------------------------------
-
-def test_12_every_page_and_answer_carries_the_hardening_headers(live: LiveServer) -> None:
-    for path in ("/display", "/display/window/1", "/clerk", "/manage", "/m", "/m/guide",
-                 "/pad/1", "/docs", "/api/queue", "/api/nope"):
-        r = httpx.get(live.url + path)
-        csp = r.headers.get("content-security-policy", "")
-        assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp, path
-        assert "unsafe-inline" not in csp, path
-        assert r.headers.get("x-content-type-options") == "nosniff", path
-        assert r.headers.get("referrer-policy") == "no-referrer", path
-
-
-def test_12_resident_tokens_are_redacted_from_access_logs(live: LiveServer) -> None:
-    records: list[str] = []
-
-    class Keep(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            records.append(record.getMessage())
-
-    access = logging.getLogger("uvicorn.access")
-    handler, level, propagate = Keep(), access.level, access.propagate
-    access.addHandler(handler)
-    access.setLevel(logging.INFO)
-    try:
-        httpx.get(live.url + "/api/tickets/1", params={"token": "SECRET-TOKEN-123"})
-        httpx.get(live.url + "/m/t/1", params={"token": "SECRET-TOKEN-456"})
-        deadline = time.monotonic() + 5
-        while len(records) < 2 and time.monotonic() < deadline:
-            time.sleep(0.05)
-    finally:
-        access.removeHandler(handler)
-        access.setLevel(level)
-        access.propagate = propagate
-    assert len(records) >= 2, records
-    assert not any("SECRET-TOKEN" in r for r in records), records
-    assert any("token=[redacted]" in r for r in records)
-
-
-@pytest.mark.parametrize("setting", ["1", "0"])
-def test_12_the_access_log_is_a_setting(tmp_path: Path, setting: str) -> None:
-    var = tmp_path / "var"
-    var.mkdir()
-    server = ServedProcess(var, "", workers=1, env={"HALL_ACCESS_LOG": setting}).start()
-    try:
-        assert httpx.get(server.url + "/api/catalog").status_code == 200
-    finally:
-        server.stop()
-    lines = [line for line in server.log_path.read_text().splitlines() if '"GET /api/catalog' in line]
-    assert len(lines) == (1 if setting == "1" else 0), lines
 
 
 # ---- 13. smaller items ------------------------------------------------------------------------------
@@ -316,19 +252,3 @@ def test_13_old_sessions_keys_device_ids_and_comments_are_pruned_at_the_rollover
 
 
 # ---- 14. integers beyond the columns, on PostgreSQL ---------------------------------------------
-
-def test_14_out_of_range_integers_are_422_on_postgresql(pg_url: str, tmp_path: Path) -> None:
-    live = LiveServer(tmp_path / "var", pg_url).start()
-    try:
-        api = Api(live.url)
-        admin = api.admin()
-        api.http.post("/api/windows/5/open", headers=admin)
-        with httpx.Client(base_url=live.url, headers=admin) as client:
-            assert_error(client.post("/api/windows/5/call", json={"ticket": 10**12}), 422,
-                         "invalid")
-            r = client.get(f"/api/tickets/{2**40}")
-            assert r.status_code in (404, 422), r.text
-            assert client.get("/healthz").status_code == 200  # the connection was kept
-        api.close()
-    finally:
-        live.stop()

@@ -1,41 +1,18 @@
-"""Process-wide settings a started server applies: the collector's threshold, the access log's writer."""
+"""The access log: written off the request path, tokens redacted, and only if the setting says so."""
 
 from __future__ import annotations
 
-import gc
 import io
 import logging
 import threading
-from collections.abc import Iterator
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from queue_server.core.logs import BackgroundStreamHandler
-from tests.support.live import LiveServer
-
-
-@pytest.fixture
-def threshold() -> Iterator[tuple[int, int, int]]:
-    """Give the test the collector's thresholds, and put them back afterwards."""
-    before = gc.get_threshold()
-    gc.set_threshold(700, before[1], before[2])
-    try:
-        yield gc.get_threshold()
-    finally:
-        gc.set_threshold(*before)
-
-
-@pytest.mark.parametrize("setting", [50_000, 1234, 0])
-def test_a_started_server_sets_the_young_generation_threshold(
-        tmp_path: Path, threshold: tuple[int, int, int], setting: int) -> None:
-    server = LiveServer(tmp_path, gc_young_threshold=setting).start()
-    try:
-        young, middle, oldest = gc.get_threshold()
-    finally:
-        server.stop()
-    assert young == (setting or 700)
-    assert (middle, oldest) == threshold[1:]
+from tests.support.live import LiveServer, ServedProcess
 
 
 class Recording(io.StringIO):
@@ -104,3 +81,42 @@ def test_a_stuck_output_holds_no_request_and_the_lines_it_missed_are_counted() -
     # Line 0 was being written; five waited in the queue; fifteen were counted, not kept.
     assert lines == [f"line {n}" for n in range(6)] + [
         "access log: 15 lines dropped while the output was not taking them"]
+
+
+def test_resident_tokens_are_redacted_from_access_logs(live: LiveServer) -> None:
+    records: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record.getMessage())
+
+    access = logging.getLogger("uvicorn.access")
+    handler, level, propagate = Keep(), access.level, access.propagate
+    access.addHandler(handler)
+    access.setLevel(logging.INFO)
+    try:
+        httpx.get(live.url + "/api/tickets/1", params={"token": "SECRET-TOKEN-123"})
+        httpx.get(live.url + "/m/t/1", params={"token": "SECRET-TOKEN-456"})
+        deadline = time.monotonic() + 5
+        while len(records) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        access.removeHandler(handler)
+        access.setLevel(level)
+        access.propagate = propagate
+    assert len(records) >= 2, records
+    assert not any("SECRET-TOKEN" in r for r in records), records
+    assert any("token=[redacted]" in r for r in records)
+
+
+@pytest.mark.parametrize("setting", ["1", "0"])
+def test_the_access_log_is_a_setting(tmp_path: Path, setting: str) -> None:
+    var = tmp_path / "var"
+    var.mkdir()
+    server = ServedProcess(var, "", workers=1, env={"HALL_ACCESS_LOG": setting}).start()
+    try:
+        assert httpx.get(server.url + "/api/catalog").status_code == 200
+    finally:
+        server.stop()
+    lines = [line for line in server.log_path.read_text().splitlines() if '"GET /api/catalog' in line]
+    assert len(lines) == (1 if setting == "1" else 0), lines
