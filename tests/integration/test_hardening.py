@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import stat
 import subprocess
 import sys
 import time
@@ -19,7 +18,6 @@ import pytest
 import yaml
 from websockets.sync.client import ClientConnection
 
-from queue_server.core.settings import ServerSettings
 from queue_server.domain.passes import make_pass
 from tests.support.http import issue, kiosk, login
 from tests.support.live import Api, LiveServer, free_port
@@ -182,41 +180,10 @@ def test_4_hall_backup_and_restore_round_trip_on_sqlite(live: LiveServer, tmp_pa
 # ---- 11. disabling users and changing passwords --------------------------------------------------
 
 
-def test_11_a_generated_admin_password_goes_to_a_private_file_not_stdout(
-        tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
-    live = LiveServer(tmp_path / "var")
-    live.settings = live.settings.model_copy(update={"admin_password": None})
-    live.start()
-    try:
-        out = capfd.readouterr().out
-        path = tmp_path / "var" / "admin-password.txt"
-        password = path.read_text().strip()
-        assert stat.S_IMODE(path.stat().st_mode) == 0o600
-        assert password not in out and str(path.resolve()) in out
-        assert login(live, "admin", password).status_code == 200
-    finally:
-        live.stop()
-
-
 # ---- 12. browser hardening --------------------------------------------------------------------------
 
 
 # ---- 13. smaller items ------------------------------------------------------------------------------
-
-
-def test_13_the_secret_key_file_is_created_private_in_one_step(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from queue_server.app.bootstrap import load_secret
-
-    monkeypatch.setattr(Path, "chmod", lambda *_a, **_k: None)  # no second step to rely on
-    old = os.umask(0o022)
-    try:
-        key = load_secret(ServerSettings(var_dir=tmp_path))
-    finally:
-        os.umask(old)
-    path = tmp_path / "secret.key"
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert key == path.read_text().strip().encode() and len(key) > 40
 
 
 def test_13_old_sessions_keys_device_ids_and_comments_are_pruned_at_the_rollover(

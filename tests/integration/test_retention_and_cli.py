@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
-import yaml
 
 from queue_server.db.engine import write_session
 from queue_server.jobs.rollover import forget_phones
@@ -42,31 +41,6 @@ def test_phone_numbers_are_erased_after_the_retention_period(live: LiveServer) -
     with write_session(rt.engine) as session:
         phones = {t.number: t.phone for t in session.query(Ticket).all()}
     assert phones == {"A900": None, "A901": "13800000001", "A902": "13800000002"}
-
-
-def test_config_export_then_import_round_trips_and_bad_files_are_refused(tmp_path: Path) -> None:
-    exported = tmp_path / "hall.yaml"
-    result = hall_cmd(["config", "export", str(exported)], tmp_path)
-    assert result.returncode == 0, result.stderr
-    data = yaml.safe_load(exported.read_text(encoding="utf-8"))
-    assert len(data["windows"]) == 18 and len(data["categories"]) == 8
-    data["hall"]["name"] = "测试镇便民服务中心"
-    data["windows"][0]["name"] = "综合窗口（改）"
-    exported.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    result = hall_cmd(["config", "import", str(exported)], tmp_path)
-    assert result.returncode == 0, result.stderr
-    again = tmp_path / "again.yaml"
-    assert hall_cmd(["config", "export", str(again)], tmp_path).returncode == 0
-    assert yaml.safe_load(again.read_text(encoding="utf-8")) == data
-    broken = tmp_path / "broken.yaml"
-    data["windows"][0]["profile"] = [["no-such-service"]]
-    broken.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    refused = hall_cmd(["config", "import", str(broken)], tmp_path)
-    assert refused.returncode == 2 and "no-such-service" in refused.stderr
-    with _served(tmp_path) as base:
-        catalog = httpx.get(base + "/api/catalog").json()
-        assert catalog["hall"]["name"] == "测试镇便民服务中心"
-        assert catalog["windows"][0]["name"] == "综合窗口（改）"
 
 
 class _served:

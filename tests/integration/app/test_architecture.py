@@ -13,7 +13,7 @@ from starlette.routing import Match, Mount
 from queue_server.app.factory import create_app
 from queue_server.core.settings import ServerSettings
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SERVER = ROOT / "queue_server"
 MAX_LINES = 300
 
