@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from tests.integration.test_rollover import run_rollover
 from tests.support.http import assert_error, kiosk, staff
 from tests.support.live import Api, LiveServer
+from tests.support.rollover import run_rollover
 
 SH = ZoneInfo("Asia/Shanghai")
 VET = "veterans-benefits"  # one dedicated window plus a share of the comprehensive ones

@@ -9,7 +9,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ import yaml
 from websockets.sync.client import ClientConnection
 
 from queue_server.domain.passes import make_pass
-from tests.support.http import issue, kiosk, login
+from tests.support.http import login
 from tests.support.live import Api, LiveServer, free_port
 
 DEFAULT_HALL = (Path(__file__).resolve().parents[2] / "queue_server" / "hallconfig"
@@ -137,28 +136,6 @@ def test_3_the_demo_keeps_its_data_apart_and_removes_it_on_exit(tmp_path: Path) 
 # ---- 4. power cuts and backups --------------------------------------------------------------------
 
 
-def test_4_hall_backup_and_restore_round_trip_on_sqlite(live: LiveServer, tmp_path: Path) -> None:
-    api = Api(live.url)
-    t = issue(api, kiosk(api, api.admin()), "invoice")
-    db = live.settings.resolved_database_url()
-    env = {**os.environ, "HALL_DATABASE_URL": db, "HALL_VAR_DIR": str(live.var_dir)}
-    backup = subprocess.run([sys.executable, "-m", "queue_server.cli", "backup",
-                             str(tmp_path / "copy.db")], env=env, capture_output=True, text=True)
-    assert backup.returncode == 0, backup.stderr
-    target = tmp_path / "restored"
-    env = {**os.environ, "HALL_VAR_DIR": str(target)}
-    restore = subprocess.run([sys.executable, "-m", "queue_server.cli", "restore",
-                              str(tmp_path / "copy.db")], env=env, capture_output=True, text=True)
-    assert restore.returncode == 0, restore.stderr
-    again = LiveServer(target).start()
-    try:
-        got = httpx.get(f"{again.url}/api/tickets/{t['id']}", params={"token": t["token"]})
-        assert got.status_code == 200 and got.json()["number"] == t["number"]
-    finally:
-        again.stop()
-    api.close()
-
-
 # ---- 5. request size ------------------------------------------------------------------------------
 
 
@@ -184,38 +161,6 @@ def test_4_hall_backup_and_restore_round_trip_on_sqlite(live: LiveServer, tmp_pa
 
 
 # ---- 13. smaller items ------------------------------------------------------------------------------
-
-
-def test_13_old_sessions_keys_device_ids_and_comments_are_pruned_at_the_rollover(
-        live: LiveServer) -> None:
-    from sqlmodel import Session, func, select
-
-    from queue_server.auth.models import AuthSession
-    from queue_server.tickets.models import Evaluation, IdempotencyKey, Ticket
-
-    api = Api(live.url)
-    admin = api.admin()
-    t = phone(live, "invoice", key="k1", cookie=scanned(live)).json()
-    api.http.post("/api/windows/14/open", headers=admin)
-    api.http.post("/api/windows/14/call-next", headers=admin)
-    api.http.post("/api/windows/14/finish", headers=admin)
-    api.http.post(f"/api/tickets/{t['id']}/evaluation",
-                  json={"token": t["token"], "grade": 2, "comment": "办事员 138 很凶"})
-    rt = live.runtime
-    real = rt.clock
-    rt.clock = lambda: real() + timedelta(days=400)
-    try:
-        from queue_server.jobs.rollover import rollover
-        rt.db.run_write(lambda uow: rollover(uow, rt.clock()))
-    finally:
-        rt.clock = real
-    with Session(rt.engine) as s:
-        assert s.exec(select(func.count()).select_from(AuthSession)).one() == 0
-        assert s.exec(select(func.count()).select_from(IdempotencyKey)).one() == 0
-        ticket = s.get(Ticket, t["id"])
-        assert ticket is not None and ticket.device_cookie is None
-        assert s.exec(select(Evaluation.comment)).all() == [None]
-    api.close()
 
 
 # ---- 14. integers beyond the columns, on PostgreSQL ---------------------------------------------

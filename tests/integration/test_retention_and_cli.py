@@ -8,14 +8,10 @@ import socket
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 
-from queue_server.db.engine import write_session
-from queue_server.jobs.rollover import forget_phones
-from queue_server.tickets.models import Ticket
 from tests.support.live import LiveServer, free_port
 
 
@@ -23,24 +19,6 @@ def hall_cmd(args: list[str], var: Path, stdin: str = "", timeout: float = 120) 
     env = {**os.environ, "HALL_VAR_DIR": str(var)}
     return subprocess.run([sys.executable, "-m", "queue_server.cli", *args], input=stdin,
                           capture_output=True, text=True, timeout=timeout, env=env)
-
-
-def test_phone_numbers_are_erased_after_the_retention_period(live: LiveServer) -> None:
-    rt = live.runtime
-    today = rt.hall.day(rt.clock())
-    keep = rt.hall.config.settings.phone_retention_days
-    now = datetime.now(UTC)
-    with write_session(rt.engine) as session:
-        for i, age in enumerate([keep + 1, keep, 0]):
-            session.add(Ticket(hall=rt.hall.code, day=today - timedelta(days=age), number=f"A9{i:02d}",
-                               number_category="A", category="A", service="pension-insurance",
-                               channel="mobile", status="done", token=f"t{i}", phone=f"1380000000{i}",
-                               issued_at=now, rank_at=now))
-    with write_session(rt.engine) as session:
-        assert forget_phones(session, rt.hall, today) == 1
-    with write_session(rt.engine) as session:
-        phones = {t.number: t.phone for t in session.query(Ticket).all()}
-    assert phones == {"A900": None, "A901": "13800000001", "A902": "13800000002"}
 
 
 class _served:

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from queue_server.core.errors import ApiError
-from queue_server.domain.model import TicketStatus
-from queue_server.jobs.rollover import rollover
-from queue_server.tickets.events import TicketExpired, TicketIssued
+from queue_server.tickets.events import TicketIssued
 from queue_server.tickets.service import issuing as tickets
 from queue_server.windows.service import calling
 from queue_server.windows.service import opening as windows
-from tests.support.inprocess import NOON, clerk, database, event_log, issue, ticket_status
+from tests.support.inprocess import NOON, clerk, database, event_log, issue
 
 
 def test_issuing_emits_one_typed_event_with_the_next_seq_and_stores_it(tmp_path: Path, any_db: str) -> None:
@@ -47,16 +44,3 @@ def test_cancel_refuses_a_called_ticket_through_the_state_machine(tmp_path: Path
             db.run_write(lambda uow: tickets.cancel(uow, ticket_id=ticket.id or 0,
                                                     token=ticket.token, now=NOON))
         assert (refused.value.status, refused.value.code) == (409, "ticket_not_waiting")
-
-
-def test_rollover_expires_yesterdays_tickets_once(tmp_path: Path, any_db: str) -> None:
-    with database(tmp_path, any_db) as db:
-        db.run_write(lambda uow: rollover(uow, NOON))
-        ticket, _ = issue(db)
-        tomorrow = NOON + timedelta(days=1)
-        changed, events = db.run_write(lambda uow: rollover(uow, tomorrow))
-        assert changed is True
-        assert [type(e.event) for e in events] == [TicketExpired]
-        assert ticket_status(db, ticket) == TicketStatus.EXPIRED
-        again, none = db.run_write(lambda uow: rollover(uow, tomorrow))
-        assert again is False and none == []
