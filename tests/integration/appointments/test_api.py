@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,6 +14,8 @@ import pytest
 from tests.support.http import assert_error, kiosk, staff
 from tests.support.live import Api, LiveServer
 from tests.support.rollover import run_rollover
+
+pytestmark = pytest.mark.server(db="both")
 
 SH = ZoneInfo("Asia/Shanghai")
 VET = "veterans-benefits"  # one dedicated window plus a share of the comprehensive ones
@@ -47,12 +48,10 @@ class Hall:
 
 
 @pytest.fixture
-def hall(tmp_path: Path, any_db: str) -> Iterator[Hall]:
-    live = LiveServer(tmp_path / "var", database_url=any_db).start()
+def hall(live: LiveServer) -> Iterator[Hall]:
     h = Hall(live)
     yield h
     h.api.close()
-    live.stop()
 
 
 def phone(n: int) -> str:
