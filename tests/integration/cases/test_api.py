@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -19,32 +17,19 @@ from tests.support.cases import (
     PHONE,
     act,
     applicant,
-    hold_clock,
     id_number,
     new_case,
 )
+from tests.support.clock import MovableClock
+from tests.support.halls import LONG_SESSIONS
 from tests.support.http import assert_error, assert_refused, kiosk
 from tests.support.live import Api, LiveServer
 
-
-@pytest.fixture
-def server(any_db: str, tmp_path: Path) -> Iterator[LiveServer]:
-    # Tests move the clock by weeks; sessions must outlive that.
-    live = LiveServer(tmp_path / "var", any_db, session_hours=24 * 365).start()
-    yield live
-    live.stop()
-
-
-@pytest.fixture
-def api(server: LiveServer) -> Iterator[Api]:
-    client = Api(server.url)
-    yield client
-    client.close()
+pytestmark = pytest.mark.server(db="both", settings=LONG_SESSIONS, clock="2026-12-01 10:00")
 
 
 def test_a_deferred_case_goes_through_every_state_and_refuses_what_the_state_does_not_allow(
-        server: LiveServer, api: Api) -> None:
-    clock = hold_clock(server, "2026-12-01 10:00")  # a Tuesday
+        clock: MovableClock, api: Api) -> None:
     clerk = api.user("clerk1")
     case = new_case(api, clerk, "M002")  # 5 working days
     assert re.fullmatch(r"BJ20261201-0001", case["number"])
@@ -99,13 +84,12 @@ def test_a_deferred_case_goes_through_every_state_and_refuses_what_the_state_doe
     assert act(api, clerk, again["id"], "complete", {"result": "refused", "note": "不符合条件"})["on_time"] is False
 
 
-def test_refusals_come_in_the_contracts_order(server: LiveServer, api: Api) -> None:
-    hold_clock(server)
+def test_refusals_come_in_the_contracts_order(live: LiveServer, api: Api) -> None:
     clerk = api.user("clerk1")
     device = kiosk(api, api.admin())
     cid = new_case(api, clerk)["id"]
     # 401 before 404, 404 before 422 or 409, 403 before 409.
-    anon = httpx.Client(base_url=server.url)  # api.http carries the session cookie of its logins
+    anon = httpx.Client(base_url=live.url)  # api.http carries the session cookie of its logins
     assert_error(anon.post("/api/cases/999999/complete", json={}), 401, "unauthorized")
     assert_error(anon.post(f"/api/cases/{cid}/process"), 401, "unauthorized")
     anon.close()
@@ -138,8 +122,7 @@ def test_refusals_come_in_the_contracts_order(server: LiveServer, api: Api) -> N
     assert listing["total"] == 1 and listing["cases"][0]["status"] == "accepted"
 
 
-def test_onsite_proxy_ticket_links_and_batches(server: LiveServer, api: Api) -> None:
-    hold_clock(server, "2026-12-01 10:00")
+def test_onsite_proxy_ticket_links_and_batches(api: Api) -> None:
     admin = api.admin()
     clerk, manager = api.user("clerk1"), api.user("boss", "manager")
     onsite = new_case(api, clerk, "M001")
@@ -178,8 +161,7 @@ def test_onsite_proxy_ticket_links_and_batches(server: LiveServer, api: Api) -> 
     assert sorted(numbers) == [f"BJ20261201-000{i}" for i in range(1, 6)]
 
 
-def test_listing_filters_and_the_residents_view(server: LiveServer, api: Api) -> None:
-    clock = hold_clock(server, "2026-12-01 10:00")
+def test_listing_filters_and_the_residents_view(live: LiveServer, clock: MovableClock, api: Api) -> None:
     clerk = api.user("clerk1")
     first = new_case(api, clerk, "M002")  # due 8 December
     other = new_case(api, clerk, "M020", applicant=applicant("张三", phone="13900001111"))
@@ -199,7 +181,7 @@ def test_listing_filters_and_the_residents_view(server: LiveServer, api: Api) ->
     assert page["total"] == 2 and [c["id"] for c in page["cases"]] == [first["id"]]
     assert_error(api.http.get("/api/cases", headers=clerk, params={"limit": 201}), 422, "invalid")
     assert_error(api.http.get("/api/cases", headers=clerk, params={"status": "lost"}), 422, "invalid")
-    anon = httpx.Client(base_url=server.url)  # api.http carries the session cookie of its logins
+    anon = httpx.Client(base_url=live.url)  # api.http carries the session cookie of its logins
     assert_error(anon.get("/api/cases"), 401, "unauthorized")
     listed = json.dumps(api.http.get("/api/cases", headers=clerk).json(), ensure_ascii=False)
     assert PHONE not in listed and ID_NUMBER not in listed and "13900001111" not in listed
@@ -216,10 +198,9 @@ def test_listing_filters_and_the_residents_view(server: LiveServer, api: Api) ->
     anon.close()
 
 
-def test_case_events_carry_numbers_never_names(server: LiveServer, api: Api) -> None:
-    hold_clock(server, "2026-12-01 10:00")
+def test_case_events_carry_numbers_never_names(live: LiveServer, api: Api) -> None:
     clerk = api.user("clerk1")
-    with connect(f"{server.ws_url}/ws/hall") as ws:
+    with connect(f"{live.ws_url}/ws/hall") as ws:
         assert json.loads(ws.recv(timeout=5))["type"] == "snapshot"
         cid = new_case(api, clerk, "M002", note="申请人说下午再来")["id"]
         act(api, clerk, cid, "process")
@@ -243,14 +224,13 @@ def test_case_events_carry_numbers_never_names(server: LiveServer, api: Api) -> 
         assert secret not in text
 
 
-def test_the_applicants_socket_follows_the_case(server: LiveServer, api: Api) -> None:
-    hold_clock(server, "2026-12-01 10:00")
+def test_the_applicants_socket_follows_the_case(live: LiveServer, api: Api) -> None:
     clerk = api.user("clerk1")
     case = new_case(api, clerk, "M002")
     cid, token = case["id"], case["token"]
-    assert_refused(f"{server.ws_url}/ws/cases/{cid}?token=wrong")
-    assert_refused(f"{server.ws_url}/ws/cases/999999?token={token}")
-    with connect(f"{server.ws_url}/ws/cases/{cid}?token={token}") as ws:
+    assert_refused(f"{live.ws_url}/ws/cases/{cid}?token=wrong")
+    assert_refused(f"{live.ws_url}/ws/cases/999999?token={token}")
+    with connect(f"{live.ws_url}/ws/cases/{cid}?token={token}") as ws:
         first = json.loads(ws.recv(timeout=5))
         assert first["type"] == "case" and first["case"]["status"] == "accepted"
         assert first["case"]["applicant"]["phone"] == MASKED_PHONE
@@ -262,8 +242,7 @@ def test_the_applicants_socket_follows_the_case(server: LiveServer, api: Api) ->
 
 
 def test_residents_born_before_their_county_code_existed_or_with_retired_codes_get_a_case(
-        server: LiveServer, api: Api) -> None:
-    hold_clock(server, "2026-12-01 10:00")
+        api: Api) -> None:
     clerk = api.user("clerk1")
     for region, birth in (("510823", "19480305"), ("412723", "19600512"), ("510802", "19550808")):
         number = id_number(birth, "201", region)
