@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -12,24 +10,13 @@ import pytest
 from sqlalchemy import text
 from websockets.sync.client import connect
 
-from tests.support.cases import PHONE, MovableClock, act, hold_clock, new_case
+from tests.support.cases import PHONE, act, new_case
+from tests.support.clock import MovableClock
+from tests.support.halls import LONG_SESSIONS
 from tests.support.http import assert_error, bearer, issue, kiosk, staff
 from tests.support.live import Api, LiveServer
 
-
-@pytest.fixture
-def server(any_db: str, tmp_path: Path) -> Iterator[LiveServer]:
-    # Tests move the clock by weeks; sessions must outlive that.
-    live = LiveServer(tmp_path / "var", any_db, session_hours=24 * 365).start()
-    yield live
-    live.stop()
-
-
-@pytest.fixture
-def api(server: LiveServer) -> Iterator[Api]:
-    client = Api(server.url)
-    yield client
-    client.close()
+pytestmark = pytest.mark.server(db="both", settings=LONG_SESSIONS)
 
 
 class Hall:
@@ -78,13 +65,13 @@ class Hall:
         return int(self.api.http.get("/api/queue").json()["seq"])
 
 
-def test_a_grade_of_2_on_the_pad_opens_an_item_and_a_4_does_not(server: LiveServer, api: Api) -> None:
-    hall = Hall(server, api)
+def test_a_grade_of_2_on_the_pad_opens_an_item_and_a_4_does_not(live: LiveServer, api: Api) -> None:
+    hall = Hall(live, api)
     hall.serve()
     hall.grade(hall.pad, 4)
     assert hall.items()["total"] == 0
     t = hall.serve(phone=PHONE)
-    with connect(server.ws_url + f"/ws/hall?since={hall.seq()}") as ws:
+    with connect(live.ws_url + f"/ws/hall?since={hall.seq()}") as ws:
         hall.grade(hall.pad, 2, reasons=["态度不好"], comment="等了很久没人理")
         events = [json.loads(ws.recv(timeout=10)) for _ in range(2)]
     assert [e["type"] for e in events] == ["ticket.evaluated", "feedback.opened"]
@@ -102,18 +89,18 @@ def test_a_grade_of_2_on_the_pad_opens_an_item_and_a_4_does_not(server: LiveServ
     assert [h["status"] for h in item["history"]] == ["open"]
     # Only managers see the list; the full phone is shown on request and the log records who.
     assert_error(api.http.get("/api/feedback", headers=hall.clerk), 403, "forbidden")
-    with httpx.Client(base_url=server.url) as anonymous:
+    with httpx.Client(base_url=live.url) as anonymous:
         assert_error(anonymous.get("/api/feedback"), 401, "unauthorized")
     assert_error(api.http.post(f"/api/feedback/{item['id']}/phone", headers=hall.clerk), 403, "forbidden")
     r = api.http.post(f"/api/feedback/{item['id']}/phone", headers=hall.manager)
     assert r.status_code == 200 and r.json() == {"id": item["id"], "phone": PHONE}
-    with server.runtime.engine.connect() as conn:
+    with live.runtime.engine.connect() as conn:
         actor = conn.execute(text("SELECT actor FROM event WHERE type = 'feedback.phone_revealed'")).scalar_one()
     assert actor == "user:zhang"
 
 
-def test_the_loop_runs_in_order_and_refuses_steps_out_of_order(server: LiveServer, api: Api) -> None:
-    hall = Hall(server, api)
+def test_the_loop_runs_in_order_and_refuses_steps_out_of_order(live: LiveServer, api: Api) -> None:
+    hall = Hall(live, api)
     item = hall.report(phone=PHONE)
     n = item["id"]
     assert item["phone"] == "138****1234" and item["number"].startswith("FK")
@@ -142,7 +129,7 @@ def test_the_loop_runs_in_order_and_refuses_steps_out_of_order(server: LiveServe
     other = hall.report()["id"]
     hall.step(other, "visit", {"method": "in_person", "note": "当面说明"})
     assert hall.step(other, "close", {"note": "已解释政策"})["status"] == "closed"
-    with server.runtime.engine.connect() as conn:
+    with live.runtime.engine.connect() as conn:
         types = [r[0] for r in conn.execute(text(
             "SELECT type FROM event WHERE type LIKE 'feedback.%' ORDER BY seq"))]
     assert types == ["feedback.opened", "feedback.visited", "feedback.rectified", "feedback.closed",
@@ -151,9 +138,9 @@ def test_the_loop_runs_in_order_and_refuses_steps_out_of_order(server: LiveServe
     assert_error(api.http.get("/api/feedback?status=nope", headers=hall.manager), 422, "invalid")
 
 
-def test_the_overdue_flag_counts_working_days(server: LiveServer, api: Api) -> None:
-    clock: MovableClock = hold_clock(server, "2026-09-30 10:00")  # the eve of National Day
-    hall = Hall(server, api)
+@pytest.mark.server(clock="2026-09-30 10:00")  # the eve of National Day
+def test_the_overdue_flag_counts_working_days(live: LiveServer, clock: MovableClock, api: Api) -> None:
+    hall = Hall(live, api)
     item = hall.report()
     # Five working days: 10-08, 10-09, 10-10 (调休上班), 10-12, 10-13.
     assert item["due_date"] == "2026-10-13" and item["overdue"] is False
@@ -167,9 +154,10 @@ def test_the_overdue_flag_counts_working_days(server: LiveServer, api: Api) -> N
     assert stats["overdue"] == 1 and stats["open"] == 1
 
 
-def test_visited_and_on_time_percentages_match_a_hand_computed_month(server: LiveServer, api: Api) -> None:
-    clock = hold_clock(server, "2026-12-01 10:00")  # Tuesday: due 2026-12-08
-    hall = Hall(server, api)
+@pytest.mark.server(clock="2026-12-01 10:00")  # Tuesday: due 2026-12-08
+def test_visited_and_on_time_percentages_match_a_hand_computed_month(
+        live: LiveServer, clock: MovableClock, api: Api) -> None:
+    hall = Hall(live, api)
     a = hall.report(phone=PHONE)["id"]  # visited, rectified on time, closed
     hall.report(phone="13900001111")  # b: never visited: past due by the 10th
     c = hall.report()["id"]  # no phone; visited, closed late
@@ -202,8 +190,8 @@ def test_visited_and_on_time_percentages_match_a_hand_computed_month(server: Liv
     assert_error(api.http.get("/api/stats/feedback/monthly?month=2026-13", headers=hall.manager), 422, "invalid")
 
 
-def test_a_clerks_own_grade_does_not_count_and_the_residents_replaces_it(server: LiveServer, api: Api) -> None:
-    hall = Hall(server, api)
+def test_a_clerks_own_grade_does_not_count_and_the_residents_replaces_it(live: LiveServer, api: Api) -> None:
+    hall = Hall(live, api)
     t = hall.serve(phone=PHONE)
     hall.grade(hall.clerk, 5)
     summary = api.http.get("/api/stats/summary", headers=hall.manager).json()
@@ -225,8 +213,8 @@ def test_a_clerks_own_grade_does_not_count_and_the_residents_replaces_it(server:
     assert closed["ticket"] == t2["id"] and closed["grade"] == 5 and closed["history"][-1]["by"] == "system"
 
 
-def test_oversize_text_is_refused_and_stores_nothing(server: LiveServer, api: Api) -> None:
-    hall = Hall(server, api)
+def test_oversize_text_is_refused_and_stores_nothing(live: LiveServer, api: Api) -> None:
+    hall = Hall(live, api)
     t = hall.serve()
     before = hall.seq()
     r = api.http.post("/api/feedback", json={"kind": "cannot_do", "description": "办" * 501})
@@ -241,8 +229,8 @@ def test_oversize_text_is_refused_and_stores_nothing(server: LiveServer, api: Ap
     assert hall.report("办" * 500)["comment"] == "办" * 500  # 500 is the limit, inclusive
 
 
-def test_a_flood_of_reports_from_one_address_gets_429_and_stores_nothing(server: LiveServer, api: Api) -> None:
-    hall = Hall(server, api)
+def test_a_flood_of_reports_from_one_address_gets_429_and_stores_nothing(live: LiveServer, api: Api) -> None:
+    hall = Hall(live, api)
     # A refused (invalid) report costs nothing against the limit.
     assert_error(api.http.post("/api/feedback", json={"kind": "cannot_do", "description": "x",
                                                       "matter": "NOPE"}), 422, "invalid")
@@ -255,8 +243,8 @@ def test_a_flood_of_reports_from_one_address_gets_429_and_stores_nothing(server:
     assert hall.seq() == before and hall.items()["total"] == 5
 
 
-def test_a_completed_case_is_graded_once_and_a_bad_grade_opens_an_item(server: LiveServer, api: Api) -> None:
-    hall = Hall(server, api)
+def test_a_completed_case_is_graded_once_and_a_bad_grade_opens_an_item(live: LiveServer, api: Api) -> None:
+    hall = Hall(live, api)
     case = new_case(api, hall.clerk)
     body = {"token": case["token"], "grade": 1, "reasons": ["办理太慢"], "comment": "等了三周"}
     url = f"/api/cases/{case['id']}/evaluation"
