@@ -25,7 +25,7 @@ from tests.support.halls import LONG_SESSIONS
 from tests.support.http import assert_error, assert_refused, kiosk
 from tests.support.live import Api, LiveServer
 
-pytestmark = pytest.mark.server(db="both", settings=LONG_SESSIONS, clock="2026-12-01 10:00")
+pytestmark = pytest.mark.server(db="both", settings=LONG_SESSIONS, clock="2026-12-01 10:00")  # a Tuesday
 
 
 def test_a_deferred_case_goes_through_every_state_and_refuses_what_the_state_does_not_allow(

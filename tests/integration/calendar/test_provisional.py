@@ -2,32 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
-from tests.support.cases import hold_clock, new_case
-from tests.support.live import Api, LiveServer
+from tests.support.cases import new_case
+from tests.support.halls import LONG_SESSIONS
+from tests.support.live import Api
+
+pytestmark = pytest.mark.server(db="both", settings=LONG_SESSIONS, clock="2026-12-08 10:00")  # a Tuesday
 
 
-@pytest.fixture
-def server(any_db: str, tmp_path: Path) -> Iterator[LiveServer]:
-    live = LiveServer(tmp_path / "var", any_db, session_hours=24 * 365).start()
-    yield live
-    live.stop()
-
-
-@pytest.fixture
-def api(server: LiveServer) -> Iterator[Api]:
-    client = Api(server.url)
-    yield client
-    client.close()
-
-
-def test_a_20_working_day_case_accepted_in_december_2026_skips_new_years_day_2027(
-        server: LiveServer, api: Api) -> None:
-    hold_clock(server, "2026-12-08 10:00")  # a Tuesday
+def test_a_20_working_day_case_accepted_in_december_2026_skips_new_years_day_2027(api: Api) -> None:
     clerk = api.user("clerk1")
     case = new_case(api, clerk, "M009")  # 医疗费用零星报销: 20 working days
     assert case["promised_days"] == 20
@@ -37,8 +21,7 @@ def test_a_20_working_day_case_accepted_in_december_2026_skips_new_years_day_202
     assert again["due_date"] == "2027-01-06"
 
 
-def test_the_public_calendar_marks_early_2027_as_provisional(server: LiveServer, api: Api) -> None:
-    hold_clock(server, "2026-12-08 10:00")
+def test_the_public_calendar_marks_early_2027_as_provisional(api: Api) -> None:
     r = api.http.get("/api/calendar", params={"from": "2026-12-30", "to": "2027-01-05"})
     assert r.status_code == 200
     assert r.headers["X-Calendar-Uncovered"] == "2027"
