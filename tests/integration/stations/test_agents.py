@@ -3,32 +3,20 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.support.agents import agent, hall_yaml_with_stations, home_body
-from tests.support.cases import applicant, hold_clock, new_case
+from tests.support.agents import DISTANCES, agent, home_body
+from tests.support.cases import applicant, new_case
+from tests.support.clock import MovableClock
+from tests.support.halls import LONG_SESSIONS
 from tests.support.http import assert_error
 from tests.support.live import Api, LiveServer
 
-
-@pytest.fixture
-def server(any_db: str, tmp_path: Path) -> Iterator[LiveServer]:
-    live = LiveServer(tmp_path / "var", any_db, session_hours=24 * 365,
-                      config=hall_yaml_with_stations(tmp_path, agent_daily_tickets=3)).start()
-    yield live
-    live.stop()
-
-
-@pytest.fixture
-def api(server: LiveServer) -> Iterator[Api]:
-    client = Api(server.url)
-    yield client
-    client.close()
+pytestmark = pytest.mark.server(db="both", settings=LONG_SESSIONS, stations=DISTANCES,
+                                hall_settings={"agent_daily_tickets": 3})
 
 
 def _count(api: Api, headers: dict[str, str], **query: str) -> int:
@@ -58,8 +46,8 @@ def test_users_name_a_station_only_as_agents(api: Api) -> None:
     assert [a["username"] for a in v07["agents"]] == ["a3"]
 
 
-def test_an_agents_whole_flow_single_and_batch(server: LiveServer, api: Api) -> None:
-    clock = hold_clock(server, "2026-12-01 10:00")
+@pytest.mark.server(clock="2026-12-01 10:00")
+def test_an_agents_whole_flow_single_and_batch(clock: MovableClock, api: Api) -> None:
     a1 = agent(api, "agent1", "V01")
     clerk = api.user("clerk1")
     single = new_case(api, a1, "M002", applicant=applicant())
@@ -128,7 +116,7 @@ def test_a_batch_with_one_bad_case_is_refused_whole(api: Api) -> None:
     assert api.http.get("/api/queue").json()["seq"] == seq
 
 
-def test_one_agent_cannot_see_or_act_on_another_stations_cases(server: LiveServer, api: Api) -> None:
+def test_one_agent_cannot_see_or_act_on_another_stations_cases(live: LiveServer, api: Api) -> None:
     a1, a2 = agent(api, "agent1", "V01"), agent(api, "agent2", "V02")
     clerk = api.user("clerk1")
     mine = new_case(api, a1, "M002")
@@ -140,7 +128,7 @@ def test_one_agent_cannot_see_or_act_on_another_stations_cases(server: LiveServe
         assert_error(api.http.post(f"/api/cases/{cid}/withdraw", headers=a2, json={"note": "x"}),
                      403, "forbidden")
     # Order: 401, then 404, then 403, then 409, then 422.
-    assert_error(httpx.post(f"{server.url}/api/cases/{mine['id']}/withdraw", json={"note": "x"}),
+    assert_error(httpx.post(f"{live.url}/api/cases/{mine['id']}/withdraw", json={"note": "x"}),
                  401, "unauthorized")
     assert_error(api.http.post("/api/cases/999999/withdraw", headers=a2, json={"note": "x"}), 404, "not_found")
     assert_error(api.http.post(f"/api/cases/{mine['id']}/deliver", headers=a2, json={}), 403, "forbidden")
@@ -158,8 +146,8 @@ def test_one_agent_cannot_see_or_act_on_another_stations_cases(server: LiveServe
     assert _count(api, a2) == 1
 
 
-def test_agent_daily_tickets_are_enforced(server: LiveServer, api: Api) -> None:
-    clock = hold_clock(server, "2026-12-01 10:00")
+@pytest.mark.server(clock="2026-12-01 10:00")
+def test_agent_daily_tickets_are_enforced(live: LiveServer, clock: MovableClock, api: Api) -> None:
     a1, a2 = agent(api, "agent1", "V01"), agent(api, "agent2", "V02")
     clerk = api.user("clerk1")
 
@@ -175,7 +163,7 @@ def test_agent_daily_tickets_are_enforced(server: LiveServer, api: Api) -> None:
     assert_error(take(a1), 429, "rate_limited")
     assert take(a2).status_code == 201  # the limit is per agent
     assert_error(take(clerk), 403, "forbidden")
-    assert_error(httpx.post(f"{server.url}/api/tickets",
+    assert_error(httpx.post(f"{live.url}/api/tickets",
                             json={"service": "pension-insurance", "channel": "agent"}), 401, "unauthorized")
     assert_error(api.http.post("/api/tickets", headers=a1, json={
         "service": "pension-insurance", "channel": "counter"}), 403, "forbidden")
@@ -183,8 +171,8 @@ def test_agent_daily_tickets_are_enforced(server: LiveServer, api: Api) -> None:
     assert take(a1).status_code == 201
 
 
-def test_km_saved_matches_a_hand_computation(server: LiveServer, api: Api) -> None:
-    hold_clock(server, "2026-12-01 10:00")
+@pytest.mark.server(clock="2026-12-01 10:00")
+def test_km_saved_matches_a_hand_computation(api: Api) -> None:
     a1, a2, a3 = agent(api, "agent1", "V01"), agent(api, "agent2", "V02"), agent(api, "agent3", "V03")
     clerk, manager = api.user("clerk1"), api.user("boss", role="manager")
     new_case(api, a1, "M002")

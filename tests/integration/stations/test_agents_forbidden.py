@@ -7,16 +7,16 @@ treated like anyone), or it answers 403.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.support.agents import agent, hall_yaml_with_stations
+from tests.support.agents import DISTANCES, agent
 from tests.support.cases import new_case
 from tests.support.http import kiosk
 from tests.support.live import Api, LiveServer
+
+pytestmark = pytest.mark.server(db="both", stations=DISTANCES)
 
 # What API.md lets an agent do (method, path).
 AGENT_ALLOWED = {
@@ -36,34 +36,20 @@ PUBLIC = re.compile(
     r"|GET /api/calendar.*)$")
 
 
-@pytest.fixture
-def server(any_db: str, tmp_path: Path) -> Iterator[LiveServer]:
-    live = LiveServer(tmp_path / "var", any_db, config=hall_yaml_with_stations(tmp_path)).start()
-    yield live
-    live.stop()
-
-
-@pytest.fixture
-def api(server: LiveServer) -> Iterator[Api]:
-    client = Api(server.url)
-    yield client
-    client.close()
-
-
 def _url(path: str, ids: dict[str, str]) -> str:
     return re.sub(r"\{(\w+)\}", lambda m: ids.get(m[1], "1"), path)
 
 
-def test_every_route_an_agent_may_not_use_answers_403(server: LiveServer, api: Api) -> None:
+def test_every_route_an_agent_may_not_use_answers_403(live: LiveServer, api: Api) -> None:
     a1 = agent(api, "agent1", "V01")
     clerk = api.user("clerk1")
     ticket = api.issue(kiosk(api, api.admin()), "pension-insurance")
     case = new_case(api, clerk, "M002")  # a case the agent's station does not hold
     ids = {"ticket_id": str(ticket["id"]), "case_id": str(case["id"]), "username": "clerk1",
            "device_id": "1"}
-    schema = server.app.openapi()
+    schema = live.app.openapi()
     checked, unexpected = 0, []
-    anonymous = httpx.Client(base_url=server.url, timeout=30)  # no session cookie rides along
+    anonymous = httpx.Client(base_url=live.url, timeout=30)  # no session cookie rides along
     for path, ops in schema["paths"].items():
         for method in ops:
             op = f"{method.upper()} {path}"
