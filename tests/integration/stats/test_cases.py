@@ -5,17 +5,19 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from openpyxl import load_workbook
 
-from tests.support.cases import ID_NUMBER, MASKED_ID, MASKED_PHONE, PHONE, act, applicant, hold_clock, new_case
+from tests.support.cases import ID_NUMBER, MASKED_ID, MASKED_PHONE, PHONE, act, applicant, new_case
+from tests.support.clock import MovableClock
+from tests.support.halls import LONG_SESSIONS
 from tests.support.http import assert_error
 from tests.support.live import Api, LiveServer
+
+pytestmark = pytest.mark.server(db="both", settings=LONG_SESSIONS, clock="2026-10-28 09:00")
 
 # November 2026 has no statutory holiday. Each case: matter, when accepted, and what happens after.
 # Due dates and working days taken, counted by hand:
@@ -63,24 +65,18 @@ NOVEMBER = {
 
 
 @pytest.fixture
-def month(any_db: str, tmp_path: Path) -> Iterator[tuple[LiveServer, Api, dict[str, str], dict[str, dict[str, Any]]]]:
-    live = LiveServer(tmp_path / "var", any_db, session_hours=24 * 365).start()
-    api = Api(live.url)
-    try:
-        clock = hold_clock(live, "2026-10-28 09:00")
-        clerk = api.user("clerk1")
-        cases: dict[str, dict[str, Any]] = {}
-        for at, key, what, body in STEPS:
-            clock.set(at)
-            if what.startswith("new:"):
-                cases[key] = new_case(api, clerk, what[4:], applicant=applicant(f"申请人{key}"))
-            else:
-                cases[key] = act(api, clerk, cases[key]["id"], what, body)
-        clock.set("2026-11-30 10:00")
-        yield live, api, clerk, cases
-    finally:
-        api.close()
-        live.stop()
+def month(live: LiveServer, api: Api, clock: MovableClock
+          ) -> tuple[LiveServer, Api, dict[str, str], dict[str, dict[str, Any]]]:
+    clerk = api.user("clerk1")
+    cases: dict[str, dict[str, Any]] = {}
+    for at, key, what, body in STEPS:
+        clock.set(at)
+        if what.startswith("new:"):
+            cases[key] = new_case(api, clerk, what[4:], applicant=applicant(f"申请人{key}"))
+        else:
+            cases[key] = act(api, clerk, cases[key]["id"], what, body)
+    clock.set("2026-11-30 10:00")
+    return live, api, clerk, cases
 
 
 def test_the_month_matches_the_hand_computed_figures(month: Any) -> None:
