@@ -1,4 +1,4 @@
-"""Phone retention, the `hall` commands, the self-hosted API docs and the demo."""
+"""`hall demo`: the whole hall on one machine, its own data apart, every URL printed."""
 
 from __future__ import annotations
 
@@ -12,26 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.support.live import LiveServer, free_port
-
-
-def hall_cmd(args: list[str], var: Path, stdin: str = "", timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "HALL_VAR_DIR": str(var)}
-    return subprocess.run([sys.executable, "-m", "queue_server.cli", *args], input=stdin,
-                          capture_output=True, text=True, timeout=timeout, env=env)
-
-
-class _served:
-    """Serve a var directory for the duration of a with-block."""
-
-    def __init__(self, var: Path) -> None:
-        self.server = LiveServer(var)
-
-    def __enter__(self) -> str:
-        return self.server.start().url
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.stop()
+from tests.support.live import free_port
 
 
 def test_demo_starts_the_hall_and_prints_every_url(tmp_path: Path) -> None:
@@ -78,3 +59,27 @@ def test_the_demo_says_so_when_its_port_is_taken(tmp_path: Path) -> None:
                               capture_output=True, text=True, env=env, timeout=60)
     assert done.returncode == 2, done.stderr
     assert f"端口 {port} 已被占用" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_demo_keeps_its_data_apart_and_removes_it_on_exit(tmp_path: Path) -> None:
+    port, printer_port = free_port(), free_port()
+    env = {**os.environ, "HALL_VAR_DIR": str(tmp_path / "var")}
+    env.pop("DISPLAY", None)
+    proc = subprocess.Popen([sys.executable, "-m", "queue_server.cli", "demo", "--port", str(port),
+                             "--printer-port", str(printer_port), "--no-kiosk"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    lines: list[str] = []
+    try:
+        assert proc.stdout is not None
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and not any("Ctrl-C" in x for x in lines):
+            lines.append(proc.stdout.readline())
+        text = "".join(lines)
+        data = re.search(r"数据目录 data\s+(\S+)", text)
+        assert data, text
+        assert Path(data.group(1), "hall.db").exists()
+        assert not (tmp_path / "var" / "hall.db").exists()  # never the server's database
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    assert not Path(data.group(1)).exists()

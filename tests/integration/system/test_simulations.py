@@ -1,16 +1,20 @@
-"""The demo's case simulation: weeks of realistic cases through the HTTP API, with the clock moved."""
+"""The simulations behind the demo: weeks of realistic cases, a day of tickets, through the HTTP API."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
+
 from queue_server.devtools.cases import simulate_cases
-from tests.support.cases import hold_clock
+from tests.support.clock import MovableClock
+from tests.support.http import login
 from tests.support.live import Api, LiveServer
 
 
-def test_simulated_weeks_give_the_case_screens_something_to_show(live: LiveServer, api: Api) -> None:
-    clock = hold_clock(live, "2026-11-30 18:00")
+@pytest.mark.server(clock="2026-11-30 18:00")
+def test_simulated_weeks_give_the_case_screens_something_to_show(
+        live: LiveServer, clock: MovableClock, api: Api) -> None:
     real_now = clock.now
     admin = api.admin()
 
@@ -43,3 +47,14 @@ def test_simulated_weeks_give_the_case_screens_something_to_show(live: LiveServe
     users = api.http.get("/api/admin/users", headers=admin).json()
     agents = [u for u in (users["users"] if isinstance(users, dict) else users) if u["role"] == "agent"]
     assert 2 <= len(agents) <= 3
+
+
+def test_simulated_clerks_have_random_passwords(live: LiveServer, api: Api) -> None:
+    from queue_server.devtools.simulate import simulate
+
+    admin = api.admin()
+    simulate(live.url, admin, tickets=2, windows=1, hours=(9, 10), advance=lambda _s: None)
+    names = [u["username"] for u in api.http.get("/api/admin/users", headers=admin).json()
+             if u["username"].startswith("sim")]
+    assert names
+    assert login(live, names[0], "sim-password-1").status_code == 401
