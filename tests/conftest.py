@@ -24,13 +24,14 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    """Register the server marker."""
     config.addinivalue_line(
         "markers", "server(db, settings, hall_settings, windows, printers, stations, clock): "
                    "the live server the test runs against (tests/support/halls.py, ServerSpec)")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    # A test on `any_db`, or whose server marker says db="both", runs once on each database.
+    """Run a test on `any_db`, or whose server marker says db="both", once on each database."""
     if "db_kind" not in metafunc.fixturenames:
         return
     if "any_db" in metafunc.fixturenames or ServerSpec.of(metafunc.definition).db == "both":
