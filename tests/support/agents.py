@@ -5,9 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from queue_server.hallconfig.loader import bundled_yaml
+from tests.support.halls import hall_yaml
 from tests.support.live import Api
 
 DISTANCES = {"V01": 12.5, "V02": 8.0}  # km to town; the other stations stay unknown
@@ -15,13 +13,8 @@ DISTANCES = {"V01": 12.5, "V02": 8.0}  # km to town; the other stations stay unk
 
 def hall_yaml_with_stations(tmp_path: Path, *, agent_daily_tickets: int = 20) -> Path:
     """Write the bundled hall with distances for V01 and V02; return its path."""
-    data = yaml.safe_load(bundled_yaml())
-    for station in data["stations"]:
-        station["distance_km"] = DISTANCES.get(station["code"])
-    data["settings"]["agent_daily_tickets"] = agent_daily_tickets
-    path = tmp_path / "hall-stations.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return path
+    return hall_yaml(tmp_path / "hall-stations.yaml", stations=DISTANCES,
+                     settings={"agent_daily_tickets": agent_daily_tickets})
 
 
 def agent(api: Api, username: str, station: str, display_name: str = "") -> dict[str, str]:

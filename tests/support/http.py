@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
 import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
-from websockets.sync.client import connect
+from websockets.sync.client import ClientConnection, connect
 
 from tests.support.live import Api, LiveServer
 
@@ -104,3 +105,16 @@ def assert_refused(url: str) -> None:
             pytest.fail(f"ticket data sent to a wrong token: {message!r}")
     except InvalidStatus as exc:
         assert exc.response.status_code == 403
+
+
+def recv(ws: ClientConnection, timeout: float = 10) -> dict[str, Any]:
+    """Receive one JSON message."""
+    return dict(json.loads(ws.recv(timeout=timeout)))
+
+
+def next_of(ws: ClientConnection, kind: str) -> dict[str, Any]:
+    """Receive messages until one of the given type arrives."""
+    while True:
+        message = recv(ws)
+        if message["type"] == kind:
+            return message

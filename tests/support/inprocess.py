@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlmodel import col, select
+
 from queue_server.app.bootstrap import prepare
 from queue_server.app.handlers import message_bus
 from queue_server.auth.service import Principal
+from queue_server.core.events import Envelope
 from queue_server.core.settings import ServerSettings
 from queue_server.db.engine import make_engine
+from queue_server.db.eventlog import Event
 from queue_server.db.uow import Database
+from queue_server.domain.model import Channel, TicketStatus
+from queue_server.tickets.models import Ticket, TicketCreate
+from queue_server.tickets.service import issuing
 
 ADMIN = Principal("user", "admin", "admin", "管理员")
 KIOSK = Principal("device", "kiosk", device_id=1, display_name="kiosk")
@@ -35,3 +43,25 @@ def database(var_dir: Path, url: str = "") -> Iterator[Database]:
         yield Database(engine, ready.default, bus=message_bus())
     finally:
         engine.dispose()
+
+
+def issue(db: Database, service: str = "invoice", *, key: str | None = None
+          ) -> tuple[Ticket, list[Envelope]]:
+    """Issue a kiosk ticket at NOON; return it and the events its unit of work emitted."""
+    body = TicketCreate(service=service, channel=Channel.KIOSK)
+    caller = issuing.Caller(KIOSK, None, "127.0.0.1")
+    issued, events = db.run_write(lambda uow: issuing.issue(
+        uow, body=body, caller=caller, idempotency_key=key, now=NOON))
+    return issued.ticket, events
+
+
+def event_log(db: Database) -> list[dict[str, object]]:
+    """Return the event log's rows as the JSON they store, in seq order."""
+    return db.run_read(lambda s: [json.loads(e.data) for e in
+                                  s.exec(select(Event).order_by(col(Event.seq))).all()])
+
+
+def ticket_status(db: Database, ticket: Ticket) -> TicketStatus | None:
+    """Return a ticket's stored status."""
+    found = db.run_read(lambda s: s.get(Ticket, ticket.id))
+    return found.status if found else None
