@@ -32,6 +32,7 @@ from queue_server.core.middleware import BodyLimit, SecurityHeaders
 from queue_server.core.settings import ServerSettings
 from queue_server.county.router import router as county_router
 from queue_server.feedback.router import router as feedback_router
+from queue_server.help.router import router as help_router
 from queue_server.jobs.rollover import rollover
 from queue_server.readmodel.router import router as catalog_router
 from queue_server.realtime.router import router as live_router
@@ -177,7 +178,7 @@ def create_app(settings: ServerSettings | None = None, *, clock: Clock | None = 
     # (test_architecture): the busiest (issuing, calling, the board's reads) come first.
     for router in (tickets_router, windows_router, live_router, auth_router, catalog_router,
                    stats_router, calendar_router, cases_router,
-                   stations_router, feedback_router, appointments_router, county_router):
+                   stations_router, feedback_router, appointments_router, county_router, help_router):
         app.include_router(router)
     mount_pages(app)
     return app
