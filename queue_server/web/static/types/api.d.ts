@@ -564,6 +564,110 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/county/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Calendar Years
+         * @description List the years the county has entered.
+         */
+        get: operations["calendar_years_api_county_calendar_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/county/calendar/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Put Calendar Year
+         * @description Enter a year's holidays and adjusted working days; every hall uses them from this answer on.
+         */
+        put: operations["put_calendar_year_api_county_calendar__year__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/county/halls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Halls
+         * @description List the county's halls: the default hall first, then by code (public).
+         */
+        get: operations["list_halls_api_county_halls_get"];
+        put?: never;
+        /**
+         * Add Hall
+         * @description Add a hall to the county, served at once by every server process.
+         */
+        post: operations["add_hall_api_county_halls_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/county/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Overview
+         * @description Return every hall's live state and the county's totals (county managers and admins).
+         */
+        get: operations["overview_api_county_overview_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/county/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stats
+         * @description Return every hall's figures over a range of service days, and the county's totals.
+         */
+        get: operations["stats_api_county_stats_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/devices": {
         parameters: {
             query?: never;
@@ -782,6 +886,126 @@ export interface paths {
         get: operations["hall_pass_check_api_hall_pass_check_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/help": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Help
+         * @description List the calls for a guide: the open ones (requested or acknowledged) oldest first.
+         */
+        get: operations["list_help_api_help_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/help/{help_id}/ack": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Acknowledge
+         * @description Say a guide is on the way; the kiosk shows 「导办员马上就到」.
+         */
+        post: operations["acknowledge_api_help__help_id__ack_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/help/{help_id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resolve
+         * @description Close a call once the resident was helped.
+         */
+        post: operations["resolve_api_help__help_id__resolve_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kiosk/help": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Call Guide
+         * @description Call a guide to this kiosk (呼叫导办员); while its call is open, return that one (200).
+         */
+        post: operations["call_guide_api_kiosk_help_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kiosk/help/{help_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Kiosk Help
+         * @description Return a call to the kiosk that made it (its fallback when a /ws/hall event was missed).
+         */
+        get: operations["kiosk_help_api_kiosk_help__help_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kiosk/identify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Identify
+         * @description Read an ID card: its holder's appointments to check in now and cases ready to collect.
+         */
+        post: operations["identify_api_kiosk_identify_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1157,7 +1381,7 @@ export interface paths {
         };
         /**
          * List Windows
-         * @description List every window with its clerk and current ticket.
+         * @description List every window with its clerk and current ticket (its card holder to staff only).
          */
         get: operations["list_windows_api_windows_get"];
         put?: never;
@@ -1517,6 +1741,8 @@ export interface components {
          * @description The body of POST /api/appointments.
          */
         AppointmentCreate: {
+            /** Id Number */
+            id_number?: string | null;
             /** Name */
             name: string;
             /** Phone */
@@ -1708,12 +1934,66 @@ export interface components {
             year: number;
         };
         /**
+         * CalendarYearBody
+         * @description PUT /api/county/calendar/{year}: the year's holidays and adjusted working days.
+         */
+        CalendarYearBody: {
+            /** Holidays */
+            holidays?: string[];
+            /** Workdays */
+            workdays?: string[];
+        };
+        /**
+         * CalendarYearPublic
+         * @description A county calendar year as stored.
+         */
+        CalendarYearPublic: {
+            /** Holidays */
+            holidays: string[];
+            /** Updated At */
+            updated_at: string;
+            /** Updated By */
+            updated_by: string;
+            /** Workdays */
+            workdays: string[];
+            /** Year */
+            year: number;
+        };
+        /**
          * CallBody
          * @description Call one specific ticket.
          */
         CallBody: {
             /** Ticket */
             ticket: number;
+        };
+        /**
+         * CardAppointment
+         * @description A booked appointment of the card holder that can be checked in now.
+         */
+        CardAppointment: {
+            /** Code */
+            code: string;
+            /** End */
+            end: string;
+            /** Service */
+            service: string;
+            /** Service Name */
+            service_name: string;
+            /** Start */
+            start: string;
+        };
+        /**
+         * CardCase
+         * @description A case of the card holder completed and waiting to be collected.
+         */
+        CardCase: {
+            /** Matter Name */
+            matter_name: string;
+            /** Number */
+            number: string;
+            /** Pickup Window */
+            pickup_window: number;
         };
         /**
          * CaseBatchCreate
@@ -1773,7 +2053,7 @@ export interface components {
          * @description The body of POST /api/cases (and each entry of a batch).
          */
         CaseCreate: {
-            applicant: components["schemas"]["ApplicantIn"];
+            applicant?: components["schemas"]["ApplicantIn"] | null;
             group?: components["schemas"]["HomeGroup"] | null;
             /** Matter */
             matter: string;
@@ -2017,6 +2297,30 @@ export interface components {
             display_name: string;
             /** Username */
             username: string;
+        };
+        /**
+         * CountyOverview
+         * @description GET /api/county/overview: every hall, live, and the county's totals.
+         */
+        CountyOverview: {
+            /** At */
+            at: string;
+            /** Halls */
+            halls: components["schemas"]["OverviewHall"][];
+            totals: components["schemas"]["HallNowPublic"];
+        };
+        /**
+         * CountyStats
+         * @description GET /api/county/stats: every hall's figures over a range of days, and the county's totals.
+         */
+        CountyStats: {
+            /** From */
+            from: string;
+            /** Halls */
+            halls: components["schemas"]["StatsHall"][];
+            /** To */
+            to: string;
+            totals: components["schemas"]["HallRangePublic"];
         };
         /**
          * CurrentNumber
@@ -2289,6 +2593,53 @@ export interface components {
             short_name: string;
         };
         /**
+         * HallCreate
+         * @description POST /api/county/halls: a new hall, copied from another one or from a configuration.
+         */
+        HallCreate: {
+            /**
+             * Code
+             * @description 2–32 lower-case letters, digits and -
+             */
+            code: string;
+            /** Config */
+            config?: {
+                [key: string]: unknown;
+            } | null;
+            /** Copy From */
+            copy_from?: string | null;
+            /** Name */
+            name: string;
+            /** Short Name */
+            short_name?: string | null;
+        };
+        /**
+         * HallNowPublic
+         * @description A hall's live figures on the county overview (and their totals).
+         */
+        HallNowPublic: {
+            /** Cases On Time Pct 30D */
+            cases_on_time_pct_30d: number | null;
+            /** Cases Open */
+            cases_open: number;
+            /** Cases Overdue */
+            cases_overdue: number;
+            /** Devices Down */
+            devices_down: number;
+            /** Feedback Overdue */
+            feedback_overdue: number;
+            /** Open Windows */
+            open_windows: number;
+            /** Satisfaction Pct 30D */
+            satisfaction_pct_30d: number | null;
+            /** Served Today */
+            served_today: number;
+            /** Sla Pct Today */
+            sla_pct_today: number | null;
+            /** Waiting */
+            waiting: number;
+        };
+        /**
          * HallPass
          * @description The current hall pass, for the board's QR code.
          */
@@ -2305,6 +2656,44 @@ export interface components {
             url: string;
         };
         /**
+         * HallPublic
+         * @description A hall of the county, with where its pages are.
+         */
+        HallPublic: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /** Short Name */
+            short_name: string;
+            /** Url */
+            url: string;
+        };
+        /**
+         * HallRangePublic
+         * @description A hall's figures over a range of days (and their totals).
+         */
+        HallRangePublic: {
+            /** Agent Cases */
+            agent_cases: number;
+            /** Cases Completed */
+            cases_completed: number;
+            /** Cases On Time Pct */
+            cases_on_time_pct: number | null;
+            /** Issued */
+            issued: number;
+            /** Km Saved */
+            km_saved: number | null;
+            /** Satisfaction Pct */
+            satisfaction_pct: number | null;
+            /** Served */
+            served: number;
+            /** Sla Within Pct */
+            sla_within_pct: number | null;
+            /** Wait Avg */
+            wait_avg: number | null;
+        };
+        /**
          * Health
          * @description The answer of /healthz.
          */
@@ -2312,6 +2701,57 @@ export interface components {
             /** Status */
             status: string;
         };
+        /**
+         * HelpBody
+         * @description The body of POST /api/kiosk/help.
+         */
+        HelpBody: {
+            reason?: components["schemas"]["HelpReason"] | null;
+        };
+        /**
+         * HelpPublic
+         * @description A help request as the kiosk that made it and the hall's staff see it.
+         */
+        HelpPublic: {
+            /** Acknowledged At */
+            acknowledged_at: string | null;
+            /** By */
+            by: string | null;
+            /** Id */
+            id: number;
+            /** Kiosk */
+            kiosk: number;
+            /** Kiosk Name */
+            kiosk_name: string;
+            reason: components["schemas"]["HelpReason"] | null;
+            /** Requested At */
+            requested_at: string;
+            /** Resolved At */
+            resolved_at: string | null;
+            status: components["schemas"]["HelpStatus"];
+        };
+        /**
+         * HelpReason
+         * @enum {string}
+         */
+        HelpReason: "cannot_find" | "cannot_read" | "other";
+        /**
+         * HelpStats
+         * @description Calls for a guide (呼叫导办员) made in the range: how many, how many answered, how fast.
+         */
+        HelpStats: {
+            /** Ack P50 */
+            ack_p50: number | null;
+            /** Acknowledged */
+            acknowledged: number;
+            /** Requested */
+            requested: number;
+        };
+        /**
+         * HelpStatus
+         * @enum {string}
+         */
+        HelpStatus: "requested" | "acknowledged" | "resolved";
         /** HistoryEntry */
         HistoryEntry: {
             /** At */
@@ -2327,6 +2767,30 @@ export interface components {
          * @enum {string}
          */
         HomeGroup: "elderly" | "disabled" | "seriously_ill" | "left_behind" | "hardship";
+        /**
+         * Identified
+         * @description What a kiosk learns from an ID card: the opaque identity and what the holder can do now.
+         */
+        Identified: {
+            /** Appointments */
+            appointments: components["schemas"]["CardAppointment"][];
+            /** Cases Ready */
+            cases_ready: components["schemas"]["CardCase"][];
+            /** Identity */
+            identity: string;
+            /** Name Masked */
+            name_masked: string;
+        };
+        /**
+         * IdentifyBody
+         * @description The body of POST /api/kiosk/identify: what an ID card on the kiosk's reader says.
+         */
+        IdentifyBody: {
+            /** Id Number */
+            id_number: string;
+            /** Name */
+            name: string;
+        };
         /**
          * LiveCategory
          * @description A category on the live monitor.
@@ -2499,6 +2963,38 @@ export interface components {
          * @enum {string}
          */
         Outcome: "done" | "deferred" | "proxy" | "incomplete";
+        /**
+         * OverviewHall
+         * @description One hall's line on the overview, with where its /manage is.
+         */
+        OverviewHall: {
+            /** Cases On Time Pct 30D */
+            cases_on_time_pct_30d: number | null;
+            /** Cases Open */
+            cases_open: number;
+            /** Cases Overdue */
+            cases_overdue: number;
+            /** Code */
+            code: string;
+            /** Devices Down */
+            devices_down: number;
+            /** Feedback Overdue */
+            feedback_overdue: number;
+            /** Manage Url */
+            manage_url: string;
+            /** Name */
+            name: string;
+            /** Open Windows */
+            open_windows: number;
+            /** Satisfaction Pct 30D */
+            satisfaction_pct_30d: number | null;
+            /** Served Today */
+            served_today: number;
+            /** Sla Pct Today */
+            sla_pct_today: number | null;
+            /** Waiting */
+            waiting: number;
+        };
         /**
          * PassCheck
          * @description Whether a hall pass would be accepted now, and why not.
@@ -2715,6 +3211,34 @@ export interface components {
             name: string;
         };
         /**
+         * StatsHall
+         * @description One hall's line in the county statistics.
+         */
+        StatsHall: {
+            /** Agent Cases */
+            agent_cases: number;
+            /** Cases Completed */
+            cases_completed: number;
+            /** Cases On Time Pct */
+            cases_on_time_pct: number | null;
+            /** Code */
+            code: string;
+            /** Issued */
+            issued: number;
+            /** Km Saved */
+            km_saved: number | null;
+            /** Name */
+            name: string;
+            /** Satisfaction Pct */
+            satisfaction_pct: number | null;
+            /** Served */
+            served: number;
+            /** Sla Within Pct */
+            sla_within_pct: number | null;
+            /** Wait Avg */
+            wait_avg: number | null;
+        };
+        /**
          * StatsSummary
          * @description The hall's KPIs over a range of service days (definitions in docs/statistics.md).
          */
@@ -2739,6 +3263,7 @@ export interface components {
             expired: number;
             /** From */
             from: string;
+            help: components["schemas"]["HelpStats"];
             /** In Service Now */
             in_service_now: number;
             /** Issued */
@@ -2787,6 +3312,16 @@ export interface components {
             ticket: components["schemas"]["TicketPublic"];
         };
         /**
+         * TicketApplicant
+         * @description The card holder a ticket was issued for, as staff see them: the ID number masked.
+         */
+        TicketApplicant: {
+            /** Id Number */
+            id_number: string;
+            /** Name */
+            name: string;
+        };
+        /**
          * TicketCreate
          * @description The body of POST /api/tickets.
          */
@@ -2794,6 +3329,8 @@ export interface components {
             /** Appointment */
             appointment?: string | null;
             channel: components["schemas"]["Channel"];
+            /** Identity */
+            identity?: string | null;
             /** Pass */
             pass?: string | null;
             /** Phone */
@@ -2856,6 +3393,7 @@ export interface components {
         TicketPublic: {
             /** Ahead */
             ahead: number;
+            applicant?: components["schemas"]["TicketApplicant"] | null;
             /** Appointment */
             appointment?: {
                 [key: string]: unknown;
@@ -4104,6 +4642,168 @@ export interface operations {
             };
         };
     };
+    calendar_years_api_county_calendar_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarYearPublic"][];
+                };
+            };
+        };
+    };
+    put_calendar_year_api_county_calendar__year__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalendarYearBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarYearPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_halls_api_county_halls_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HallPublic"][];
+                };
+            };
+        };
+    };
+    add_hall_api_county_halls_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HallCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HallPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    overview_api_county_overview_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CountyOverview"];
+                };
+            };
+        };
+    };
+    stats_api_county_stats_get: {
+        parameters: {
+            query?: {
+                /** @description day YYYY-MM-DD */
+                from?: string | null;
+                /** @description day YYYY-MM-DD */
+                to?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CountyStats"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     list_devices_api_devices_get: {
         parameters: {
             query?: never;
@@ -4459,6 +5159,206 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PassCheck"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_help_api_help_get: {
+        parameters: {
+            query?: {
+                /** @description open = requested or acknowledged */
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HelpPublic"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    acknowledge_api_help__help_id__ack_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                help_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HelpPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    resolve_api_help__help_id__resolve_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                help_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HelpPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    call_guide_api_kiosk_help_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["HelpBody"] | null;
+            };
+        };
+        responses: {
+            /** @description this kiosk's call that is still open */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HelpPublic"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HelpPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    kiosk_help_api_kiosk_help__help_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                help_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HelpPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    identify_api_kiosk_identify_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IdentifyBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Identified"];
                 };
             };
             /** @description Validation Error */
