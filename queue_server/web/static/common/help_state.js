@@ -2,6 +2,8 @@
 // Calls for a guide (呼叫导办员) on the staff pages: a pure reducer (state, message) → state and
 // the words for each call, in Chinese first and English. Nothing here touches the DOM or the network.
 
+import { makeI18n } from "./i18n.js";
+
 /** @typedef {import("../types/api").components["schemas"]["HelpPublic"]} HelpCall */
 
 /**
@@ -46,15 +48,15 @@ export const TEXT = {
   },
 };
 
+// The panel follows its page's language (the page remembers it); this key is never written.
+const { translator } = makeI18n(TEXT, "hall.lang.help");
+
 /**
  * Return a translator for the panel's words, filling {name} placeholders.
  * @param {string} lang
- * @returns {(key: string, vars?: Record<string, unknown>) => string}
  */
 export function helpText(lang) {
-  const table = lang === "en" ? TEXT.en : TEXT.zh;
-  return (key, vars = {}) => String(table[key] ?? TEXT.zh[key] ?? key)
-    .replace(/\{(\w+)\}/g, (_, k) => (k in vars ? String(vars[k]) : ""));
+  return translator(lang);
 }
 
 /** @returns {HelpState} */
