@@ -66,7 +66,7 @@ def window_public(row: WindowRow, hall: Hall, base: str, *, staff: bool = False)
         services=[code for tier in tiers for code in tier], profile=tiers)
 
 
-def windows_public(session: Session, hall: Hall, base: str, *, staff: bool) -> list[WindowPublic]:
+def windows_public(session: Session, hall: Hall, base: str, *, staff: bool = False) -> list[WindowPublic]:
     """List every window for staff and devices (the card holder's name for staff only)."""
     return [window_public(r, hall, base, staff=staff) for r in window_rows(session, hall, with_names=True)]
 
