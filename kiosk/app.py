@@ -173,13 +173,9 @@ class KioskApp(AccessMixin, CheckInMixin, App):
         self.events_log.append(type(event).__name__)
         old = self.state
         self.state, effects = flow.step(self.state, event)
-        self.render()
-        words = prompts.spoken(old, self.state)
-        if words:
-            self.say(words)
-        if not run_effects:
-            return
-        for effect in effects:
+        # Effects start before the redraw: a card's lookup or a ticket's request then travels while
+        # the screen is drawn, instead of after it (their answers come back on this thread anyway).
+        for effect in effects if run_effects else []:
             if isinstance(effect, flow.IssueTicket):
                 self.pool.submit(self._issue, effect)
             elif isinstance(effect, flow.PrintTicket):
@@ -188,6 +184,10 @@ class KioskApp(AccessMixin, CheckInMixin, App):
                 self.pool.submit(self.run_check_in, effect)
             else:
                 self.run_access_effect(effect)
+        self.render()
+        words = prompts.spoken(old, self.state)
+        if words:
+            self.say(words)
 
     def render(self) -> None:
         """Show the state's screen and redraw it."""

@@ -92,7 +92,18 @@ class KioskClient:
     def request_help(self, reason: str | None = None) -> dict[str, Any]:
         """Call a guide (呼叫导办员): 201 a new request, 200 the one already open."""
         body = {"reason": reason} if reason else {}
-        return dict(self._request("POST", "/api/kiosk/help", json=body).json())
+        last: Unreachable | None = None
+        for attempt in range(self.issue_attempts):
+            try:
+                return dict(self._request("POST", "/api/kiosk/help", json=body).json())
+            except Unreachable as exc:
+                # A slow server may have made the call before the answer was lost: asking again
+                # is safe, as it answers this kiosk's open call instead of making a second one.
+                last = exc
+                if attempt + 1 < self.issue_attempts:
+                    time.sleep(0.2 * (attempt + 1))
+        assert last is not None
+        raise last
 
     def help_status(self, help_id: str) -> dict[str, Any]:
         """Return a help request's current state."""

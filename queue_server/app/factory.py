@@ -33,6 +33,7 @@ from queue_server.core.middleware import BodyLimit, SecurityHeaders
 from queue_server.core.settings import ServerSettings
 from queue_server.county.router import router as county_router
 from queue_server.feedback.router import router as feedback_router
+from queue_server.help.router import router as help_router
 from queue_server.jobs.rollover import rollover
 from queue_server.printing.router import router as print_agents_router
 from queue_server.readmodel.router import router as catalog_router
@@ -181,7 +182,7 @@ def create_app(settings: ServerSettings | None = None, *, clock: Clock | None = 
     for router in (tickets_router, windows_router, live_router, auth_router, catalog_router,
                    stats_router, calendar_router, cases_router,
                    stations_router, feedback_router, appointments_router, county_router,
-                   print_agents_router):
+                   print_agents_router, help_router):
         app.include_router(router)
     mount_pages(app)
     return app

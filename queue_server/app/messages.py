@@ -31,6 +31,7 @@ from queue_server.feedback.events import (
     FeedbackRectified,
     FeedbackVisited,
 )
+from queue_server.help.events import HelpAcknowledged, HelpRequested, HelpResolved
 from queue_server.tickets.events import (
     TicketCalled,
     TicketCancelled,
@@ -53,7 +54,8 @@ HallEvent = Annotated[
     | CaseAccepted | CaseProcessing | CaseSuspended | CaseResumed | CaseCompleted | CaseDelivered
     | CaseWithdrawn | CaseEvaluated
     | FeedbackOpened | FeedbackVisited | FeedbackRectified | FeedbackClosed | FeedbackPhoneRevealed
-    | AppointmentBooked | AppointmentCancelled | AppointmentUsed | AppointmentMissed,
+    | AppointmentBooked | AppointmentCancelled | AppointmentUsed | AppointmentMissed
+    | HelpRequested | HelpAcknowledged | HelpResolved,
     Field(discriminator="type"),
 ]
 CODEC = EventCodec(TypeAdapter(HallEvent))

@@ -7,6 +7,7 @@ from queue_server.county.models import CountyCalendarYear, CountyState
 from queue_server.db.eventlog import Event, HallState
 from queue_server.feedback.models import CaseEvaluation, FeedbackItem, FeedbackStep
 from queue_server.halls.models import ServiceStat
+from queue_server.help.models import HelpRequest
 from queue_server.printing.models import PrintAgentLink, PrintJob
 from queue_server.stations.models import AgentDay
 from queue_server.tickets.models import (
@@ -40,6 +41,7 @@ __all__ = [
     "FeedbackItem",
     "FeedbackStep",
     "HallState",
+    "HelpRequest",
     "IdempotencyKey",
     "MobileIpDay",
     "PrintAgentLink",

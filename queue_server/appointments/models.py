@@ -23,6 +23,7 @@ class Appointment(SQLModel, table=True):
         UniqueConstraint("hall", "active_phone", name="uq_appointment_active_phone"),
         Index("ix_appointment_day", "hall", "day"),
         Index("ix_appointment_phone", "hall", "phone", "status"),
+        Index("ix_appointment_id_digest", "hall", "id_digest"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -42,6 +43,9 @@ class Appointment(SQLModel, table=True):
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     closed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     ticket_id: int | None = None
+    # The booker's ID number as a keyed hash (appointments/service.id_number_digest): enough for
+    # an ID card at the kiosk to find it, never readable back; erased with the name and phone.
+    id_digest: str | None = None
 
 
 class AppointmentSlot(SQLModel, table=True):
@@ -73,6 +77,7 @@ class AppointmentCreate(BaseModel):
     start: datetime
     name: str = PField(min_length=1, max_length=40)
     phone: str = PField(pattern=r"^1\d{10}$")
+    id_number: str | None = PField(default=None, max_length=32)  # 居民身份证号码, to check in by card
 
     model_config = {"extra": "forbid"}
 

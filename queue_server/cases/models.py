@@ -138,7 +138,9 @@ class CaseCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     matter: str = PField(min_length=1, max_length=64)
-    applicant: ApplicantIn
+    # Left out (or left without an ID number, under the card's name) with a ticket a kiosk issued
+    # for an ID card: the applicant is the card holder, in full (cases/service/accepting.py).
+    applicant: ApplicantIn | None = None
     ticket: int | None = PField(default=None, ge=1, le=2**31 - 1)  # an INTEGER column: 32-bit on PostgreSQL
     received_materials: list[ShortText] = PField(default_factory=list, max_length=50)
     note: str | None = PField(default=None, max_length=500)

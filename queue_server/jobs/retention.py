@@ -21,7 +21,7 @@ def _count(result: object) -> int:
 
 
 def prune(session: Session, hall: Hall, today: date, now: datetime) -> dict[str, int]:
-    """Delete expired sessions, old idempotency rows and daily counts; erase old device ids and comments."""
+    """Delete expired sessions, old idempotency rows and daily counts; erase old device ids, comments, card holders."""
     settings = hall.config.settings
     device_from = today - timedelta(days=settings.device_retention_days)
     comment_from = now - timedelta(days=settings.comment_retention_days)
@@ -47,6 +47,11 @@ def prune(session: Session, hall: Hall, today: date, now: datetime) -> dict[str,
             col(Evaluation.hall) == hall.code, col(Evaluation.at) < comment_from,
             col(Evaluation.comment).is_not(None)).values(comment=None)),
         **_feedback(session, hall, today, comment_from),
+        # A card holder's name and ID number go with the ticket's phone number, on the same period.
+        "ticket_identities": session.execute(update(Ticket).where(
+            col(Ticket.hall) == hall.code,
+            col(Ticket.day) < today - timedelta(days=settings.phone_retention_days),
+            col(Ticket.applicant_sealed).is_not(None)).values(applicant_sealed=None)),
     }
     return {name: _count(result) for name, result in done.items()}
 

@@ -12,15 +12,18 @@ from sqlmodel import Session
 from queue_server.domain.statistics import summarize
 from queue_server.halls.hall import Hall
 from queue_server.stats.queries import tickets as queries
+from queue_server.stats.queries.help import help_stats
 
 
 def build_summary(session: Session, hall: Hall, first: date, last: date) -> dict[str, Any]:
     """Compute the summary of service days first..last."""
     facts = queries.read_facts(session, hall, first, last)
-    return summarize(facts, first=first, last=last,
+    data = summarize(facts, first=first, last=last,
                      sla_seconds=float(hall.config.settings.sla_seconds),
                      service_names={c: s.name for c, s in hall.services.items()},
                      clerk_names=queries.clerk_names(session) if facts.by_clerk else {})
+    data["help"] = help_stats(session, hall, first, last).model_dump()
+    return data
 
 
 def tickets_csv(session: Session, hall: Hall, first: date, last: date) -> bytes:
@@ -48,6 +51,8 @@ def _kpi_rows(data: dict[str, Any]) -> list[tuple[str, Any]]:
         ("办结（现场办）", data["outcomes"]["done"]), ("延时办", data["outcomes"]["deferred"]),
         ("代办", data["outcomes"]["proxy"]), ("材料不全", data["outcomes"]["incomplete"]),
         ("预计等候误差 分钟", data["eta_mae_minutes"]),
+        ("呼叫导办员次数", data["help"]["requested"]), ("已响应", data["help"]["acknowledged"]),
+        ("响应时间中位数 秒", data["help"]["ack_p50"]),
     ]
 
 

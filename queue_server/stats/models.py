@@ -72,6 +72,14 @@ class ByClerk(BaseModel):
     satisfied_pct: float | None
 
 
+class HelpStats(BaseModel):
+    """Calls for a guide (呼叫导办员) made in the range: how many, how many answered, how fast."""
+
+    requested: int
+    acknowledged: int  # of those, how many a staff member ever acknowledged
+    ack_p50: float | None  # median seconds from the call to its acknowledgement (nearest rank)
+
+
 class StatsSummary(BaseModel):
     """The hall's KPIs over a range of service days (definitions in docs/statistics.md)."""
 
@@ -100,6 +108,7 @@ class StatsSummary(BaseModel):
     by_hour: list[ByHour]
     by_channel: dict[str, int]
     by_clerk: list[ByClerk]
+    help: HelpStats
 
 
 # Cases (办件): GET /api/stats/cases

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, StringConstraints
 from pydantic import Field as PField
-from sqlalchemy import Column, Index, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from queue_server.db.types import StrEnumType, UTCDateTime
@@ -68,6 +68,9 @@ class Ticket(SQLModel, table=True):
     appointment_id: int | None = None  # the 预约 this ticket checked in
     appointment_bonus: int = 0  # seconds of extra effective wait it carries in routing
     appointment_start: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    # The card holder a kiosk issued it for (name and ID number), AES-GCM sealed (tickets/identity.py);
+    # erased with the ticket's phone number (jobs/retention.py).
+    applicant_sealed: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class IdempotencyKey(SQLModel, table=True):
@@ -117,6 +120,8 @@ class TicketCreate(BaseModel):
     # "pass" is a Python keyword, hence the alias.
     hall_pass: str | None = PField(default=None, alias="pass", max_length=200)
     appointment: str | None = PField(default=None, max_length=6)  # a 6-digit 预约 code
+    # The card holder's opaque identity from POST /api/kiosk/identify (kiosk tickets only).
+    identity: str | None = PField(default=None, min_length=1, max_length=1000)
 
     model_config = {"extra": "forbid", "populate_by_name": True}
 
@@ -136,6 +141,13 @@ class TicketEvaluationCreate(EvaluationCreate):
     """A grade sent from the resident's phone, with the ticket's token."""
 
     token: str = PField(min_length=1, max_length=200)
+
+
+class TicketApplicant(BaseModel):
+    """The card holder a ticket was issued for, as staff see them: the ID number masked."""
+
+    name: str
+    id_number: str
 
 
 class TicketPublic(BaseModel):
@@ -165,6 +177,7 @@ class TicketPublic(BaseModel):
     started_at: str | None = None
     finished_at: str | None = None
     appointment: dict[str, object] | None = None  # {"id", "start"} of a checked-in 预约
+    applicant: TicketApplicant | None = None  # to staff, on a window's ticket read with a card
     token: str | None = None
     track_url: str | None = None
 

@@ -12,7 +12,8 @@ from queue_server.domain.estimate import Estimate
 from queue_server.domain.model import TicketStatus
 from queue_server.domain.privacy import mask_phone, token_matches
 from queue_server.halls.hall import Hall
-from queue_server.tickets.models import Ticket, TicketPublic
+from queue_server.tickets.identity import unseal_holder
+from queue_server.tickets.models import Ticket, TicketApplicant, TicketPublic
 
 
 def track_url(base_url: str, ticket: Ticket) -> str:
@@ -41,8 +42,9 @@ def ticket_public(
     estimate: Estimate | None,
     base_url: str,
     with_token: bool,
+    applicant: TicketApplicant | None = None,
 ) -> TicketPublic:
-    """Return the API's Ticket object."""
+    """Return the API's Ticket object; ``applicant`` only for staff (applicant_for)."""
     service = hall.services.get(ticket.service)
     category = hall.categories.get(ticket.category)
     waiting = ticket.status == TicketStatus.WAITING
@@ -76,10 +78,20 @@ def ticket_public(
         )
     if ticket.appointment_id is not None:
         out["appointment"] = {"id": ticket.appointment_id, "start": hall.local_iso(ticket.appointment_start)}
+    if applicant is not None:
+        out["applicant"] = applicant
     if with_token:
         out["token"] = ticket.token
         out["track_url"] = track_url(base_url, ticket)
     return TicketPublic(**out)
+
+
+def applicant_for(hall: Hall, ticket: Ticket) -> TicketApplicant | None:
+    """Return the card holder a ticket was issued for, the ID number masked: for staff only."""
+    holder = unseal_holder(hall.secret, hall=hall.code, sealed=ticket.applicant_sealed)
+    if holder is None:
+        return None
+    return TicketApplicant(name=holder.name, id_number=holder.masked_id)
 
 
 def ticket_views(session: Session, hall: Hall, keys: list[tuple[int, str]],

@@ -11,7 +11,7 @@ from queue_server.auth.models import User
 from queue_server.domain.model import TicketStatus, WindowStatus
 from queue_server.halls.hall import Hall
 from queue_server.tickets.models import Ticket
-from queue_server.tickets.queries import ticket_public
+from queue_server.tickets.queries import applicant_for, ticket_public
 from queue_server.windows.models import ClerkRef, WindowPublic, WindowState
 
 
@@ -51,8 +51,8 @@ def window_rows(session: Session, hall: Hall, *, with_names: bool = False) -> li
     return rows
 
 
-def window_public(row: WindowRow, hall: Hall, base: str) -> WindowPublic:
-    """Return the API's Window object."""
+def window_public(row: WindowRow, hall: Hall, base: str, *, staff: bool = False) -> WindowPublic:
+    """Return the API's Window object; to staff, the current ticket names its card holder."""
     state = row.state
     tiers = hall.config.window_tiers(row.number)
     clerk = state.clerk if state else None
@@ -60,20 +60,21 @@ def window_public(row: WindowRow, hall: Hall, base: str) -> WindowPublic:
         number=row.number, name=hall.window_name(row.number), status=row.status,
         pause_reason=state.pause_reason if state else None,
         clerk=ClerkRef(username=clerk, display_name=row.clerk_name or clerk) if clerk else None,
-        current=ticket_public(row.current, hall, estimate=None, base_url=base, with_token=False)
+        current=ticket_public(row.current, hall, estimate=None, base_url=base, with_token=False,
+                              applicant=applicant_for(hall, row.current) if staff else None)
         if row.current else None,
         services=[code for tier in tiers for code in tier], profile=tiers)
 
 
-def windows_public(session: Session, hall: Hall, base: str) -> list[WindowPublic]:
-    """List every window for staff."""
-    return [window_public(r, hall, base) for r in window_rows(session, hall, with_names=True)]
+def windows_public(session: Session, hall: Hall, base: str, *, staff: bool = False) -> list[WindowPublic]:
+    """List every window for staff and devices (the card holder's name for staff only)."""
+    return [window_public(r, hall, base, staff=staff) for r in window_rows(session, hall, with_names=True)]
 
 
 def window_by_number(session: Session, hall: Hall, number: int, base: str) -> WindowPublic:
     """Return one window for staff."""
     row = next(r for r in window_rows(session, hall, with_names=True) if r.number == number)
-    return window_public(row, hall, base)
+    return window_public(row, hall, base, staff=True)
 
 
 def waiting_by_service(session: Session, hall: Hall) -> dict[str, int]:

@@ -18,7 +18,7 @@ from queue_server.tickets.models import (
     TicketAction,
     TicketPublic,
 )
-from queue_server.tickets.queries import ticket_public
+from queue_server.tickets.queries import applicant_for, ticket_public
 from queue_server.windows.models import CallBody, FinishBody, PauseBody, TransferBody, WindowPublic, WindowState
 from queue_server.windows.queries import window_by_number, windows_public
 from queue_server.windows.service import calling, opening, serving
@@ -28,9 +28,9 @@ NOTHING_WAITING: dict[int | str, dict[str, Any]] = {204: {"description": "nothin
 
 
 @router.get("", response_model=list[WindowPublic])
-async def list_windows(rt: RuntimeDep, _: CallerDep, base: BaseUrlDep) -> list[WindowPublic]:
-    """List every window with its clerk and current ticket."""
-    return await rt.db.read(lambda s: windows_public(s, rt.hall, base))
+async def list_windows(rt: RuntimeDep, who: CallerDep, base: BaseUrlDep) -> list[WindowPublic]:
+    """List every window with its clerk and current ticket (its card holder to staff only)."""
+    return await rt.db.read(lambda s: windows_public(s, rt.hall, base, staff=who.is_staff))
 
 
 async def _window(rt: HallRuntime, base: str, use_case: Callable[[UnitOfWork], WindowState]) -> WindowPublic:
@@ -76,8 +76,9 @@ async def _ticket(rt: HallRuntime, base: str, use_case: Callable[[UnitOfWork], T
     ticket = await rt.db.write(use_case)
     if ticket is None:
         return Response(status_code=204)
+    # Only staff reach these actions (StaffDep): they see the card holder of the ticket they serve.
     return TicketAction(ticket=ticket_public(ticket, rt.hall, estimate=None, base_url=base,
-                                             with_token=False))
+                                             with_token=False, applicant=applicant_for(rt.hall, ticket)))
 
 
 @router.post("/{number}/call-next", response_model=TicketAction, response_model_exclude_unset=True,

@@ -297,14 +297,21 @@ def test_the_sms_keypad_takes_a_mobile_number(hall: Hall, k: Kiosk) -> None:
 
 def test_calling_a_guide_reaches_the_server_and_shows_its_status(hall: Hall, k: Kiosk) -> None:
     k.tap("help")
-    state = k.wait(lambda s: s["help"] is not None and s["help"]["status"] != "calling", 10, "answer")
-    text = k.call("text", id="help")["text"]
-    if state["help"]["status"] == "failed":  # no /api/kiosk/help on this server yet
-        assert text.endswith("呼叫没有成功，请再按一次")
-    else:
-        assert text.endswith("已呼叫导办员，请稍候")
-    k.call("event", name="HelpUpdate", args={"help": {"id": state["help"]["id"] or "x",
-                                                      "status": "resolved"}}, run_effects=False)
+    state = k.wait(lambda s: s["help"] is not None and s["help"]["status"] == "requested", 10, "answer")
+    assert k.call("text", id="help")["text"].endswith("已呼叫导办员，请稍候")
+    admin = hall.api.admin()
+    calls = hall.api.http.get("/api/help", headers=admin).json()
+    assert [(str(c["id"]), c["kiosk_name"], c["status"]) for c in calls] == [
+        (state["help"]["id"], "长辈取号机", "requested")]
+    # A second tap while the call is open asks for nothing new.
+    k.tap("help")
+    assert k.state()["help"] == state["help"]
+    assert len(hall.api.http.get("/api/help", headers=admin).json()) == 1
+    # Resolved by staff: help.resolved on /ws/hall puts the button back.
+    r = hall.api.http.post(f"/api/help/{state['help']['id']}/resolve", headers=admin)
+    assert r.status_code == 200, r.text
+    k.wait(lambda s: s["help"] is None, 5, "the call closed on the kiosk")
+    assert k.call("text", id="help")["text"].endswith("呼叫导办员")
 
 
 def test_screenshots_of_the_new_screens_in_normal_mode(hall: Hall, k: Kiosk) -> None:

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from queue_server.auth.service import Principal
 from queue_server.cases.events import CaseAccepted, CaseBrief
-from queue_server.cases.models import Case, CaseBatch, CaseCounter, CaseCreate, CaseStep
+from queue_server.cases.models import ApplicantIn, Case, CaseBatch, CaseCounter, CaseCreate, CaseStep
 from queue_server.cases.queries import principal_station
 from queue_server.core.errors import Forbidden, Invalid
 from queue_server.db.uow import UnitOfWork
@@ -22,6 +22,7 @@ from queue_server.domain.model import CaseChannel, CaseResult, CaseStatus, Deliv
 from queue_server.domain.privacy import IdNumberError, normalise_id_number
 from queue_server.domain.workdays import due_date
 from queue_server.halls.hall import Hall
+from queue_server.tickets.identity import unseal_holder
 from queue_server.tickets.models import Ticket
 
 
@@ -89,6 +90,22 @@ def _id_number(value: str | None, today: date) -> str | None:
         raise Invalid(f"身份证号码不正确：{exc}") from exc
 
 
+def _applicant(hall: Hall, given: ApplicantIn | None, ticket: Ticket | None) -> ApplicantIn:
+    """Return who the case is for: as given, completed from the ID card the ticket was issued for.
+
+    The card fills in what the body leaves out only under the card's own name, so a relative
+    applying for someone else never gets the card holder's ID number.
+    """
+    holder = unseal_holder(hall.secret, hall=hall.code, sealed=ticket.applicant_sealed) if ticket else None
+    if given is None:
+        if holder is None:
+            raise Invalid("请填写申请人姓名（这个号码没有读取身份证）")
+        return ApplicantIn(name=holder.name, id_number=holder.id_number)
+    if holder is not None and given.id_number is None and given.name.strip() == holder.name:
+        return given.model_copy(update={"id_number": holder.id_number})
+    return given
+
+
 def create(uow: UnitOfWork, *, body: CaseCreate, who: Principal, now: datetime,
            batch: int | None = None) -> Case:
     """Accept a case for a guide matter; an onsite matter is delivered at once."""
@@ -97,11 +114,13 @@ def create(uow: UnitOfWork, *, body: CaseCreate, who: Principal, now: datetime,
     matter = hall.matters.get(body.matter)
     if matter is None:
         raise Invalid(f"没有这个事项：{body.matter}")
-    id_number = _id_number(body.applicant.id_number, hall.local_date(now))
+    ticket = None
     if body.ticket is not None:
         ticket = session.get(Ticket, body.ticket)
         if ticket is None or ticket.hall != hall.code:
             raise Invalid(f"没有这个号码：{body.ticket}")
+    applicant = _applicant(hall, body.applicant, ticket)
+    id_number = _id_number(applicant.id_number, hall.local_date(now))
     mode = matter.mode if matter.handled_here else MatterMode.PROXY
     onsite = mode == MatterMode.ONSITE
     day = hall.local_date(now)
@@ -110,8 +129,8 @@ def create(uow: UnitOfWork, *, body: CaseCreate, who: Principal, now: datetime,
         hall=hall.code, number=format_case_number(day, next_case_number(session, hall.code, day)),
         matter=matter.code, service=matter.service, department=matter.department, mode=mode,
         channel=channel, station=station, home_group=body.group, ticket_id=body.ticket,
-        batch_id=batch, status=CaseStatus.ACCEPTED, applicant_name=body.applicant.name.strip(),
-        applicant_phone=body.applicant.phone, applicant_id_number=id_number,
+        batch_id=batch, status=CaseStatus.ACCEPTED, applicant_name=applicant.name.strip(),
+        applicant_phone=applicant.phone, applicant_id_number=id_number,
         received_materials=json.dumps(body.received_materials, ensure_ascii=False),
         note=body.note, accepted_by=who_name(who), accepted_at=now, accepted_on=day,
         promised_days=promised, due_date=due_date(day, promised, 0, hall.calendar),

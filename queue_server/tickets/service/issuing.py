@@ -21,6 +21,7 @@ from queue_server.halls.hall import Hall
 from queue_server.stations import service as agents
 from queue_server.tickets import repository
 from queue_server.tickets.events import TicketCancelled, TicketIssued, brief
+from queue_server.tickets.identity import open_token, seal_holder
 from queue_server.tickets.models import (
     IdempotencyKey,
     Ticket,
@@ -98,7 +99,9 @@ def _authorise(hall: Hall, body: TicketCreate, caller: Caller, now: datetime) ->
 
 def _body_hash(body: TicketCreate) -> str:
     # The pass is not part of "the same body": a retry may carry a newer pass.
-    data = body.model_dump(exclude={"hall_pass"} | ({"appointment"} if body.appointment is None else set()))
+    # Fields added later are left out when absent, so keys remembered before them still match.
+    absent = {name for name in ("appointment", "identity") if getattr(body, name) is None}
+    data = body.model_dump(exclude={"hall_pass"} | absent)
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
@@ -130,6 +133,7 @@ def issue(
     if body.channel == Channel.MOBILE:
         phones.check_limits(session, hall, body, identity=caller.key, ip=caller.ip, day=day, now=now)
         phones.count_ip(session, hall, ip=caller.ip, day=day)
+    sealed = _sealed_identity(hall, body, caller, now)
     appointment = None
     if body.appointment is not None:
         if body.channel not in (Channel.KIOSK, Channel.COUNTER):
@@ -147,6 +151,7 @@ def issue(
         device_cookie=caller.key if body.channel == Channel.MOBILE else None,
         issued_at=now, rank_at=rank_at, appointment_id=appointment.id if appointment else None,
         appointment_bonus=bonus, appointment_start=appointment.start if appointment else None,
+        applicant_sealed=sealed,
     ))
     ticket.id = repository.insert_ticket(uow.driver, ticket)
     if appointment is not None:
@@ -161,6 +166,17 @@ def issue(
     uow.emit(TicketIssued(ticket=brief(ticket), channel=ticket.channel, priority=ticket.priority),
              at=now, actor=actor)
     return Issued(ticket, created=True)
+
+
+def _sealed_identity(hall: Hall, body: TicketCreate, caller: Caller, now: datetime) -> str | None:
+    """Return the card holder of a kiosk's identity, sealed for the ticket row; None without one."""
+    if body.identity is None:
+        return None
+    p = caller.principal
+    if body.channel != Channel.KIOSK or p is None or p.device_id is None:
+        raise Invalid("只有取号机可以凭身份证取号 (identity is for kiosk tickets)")
+    holder = open_token(hall.secret, body.identity, hall=hall.code, device=p.device_id, now=now)
+    return seal_holder(hall.secret, hall=hall.code, holder=holder)
 
 
 def cancel(uow: UnitOfWork, *, ticket_id: int, token: str | None, now: datetime) -> Ticket:

@@ -113,7 +113,8 @@ async function createCases() {
   const ticket = lastTicket ? lastTicket.id : null;
   const link = query("#case-link", HTMLInputElement);
   const made = C.createBodies(cs.picked, { name: field("case-name").value, phone: field("case-phone").value,
-    idNumber: field("case-id").value, ticket: link && link.checked ? ticket : null });
+    idNumber: field("case-id").value, ticket: link && link.checked ? ticket : null,
+    card: lastTicket && lastTicket.applicant ? lastTicket.applicant : null });
   if (made.error !== undefined) { dispatch({ type: "failed", key: made.error }); return; }
   dispatch({ type: "busy", action: "create" });
   /** @type {Case[]} */
@@ -261,6 +262,7 @@ function newForm() {
     <div class="grid3"><label>${t("cs_name")}<input id="case-name" autocomplete="off"></label>
       <label>${t("cs_phone")}<input id="case-phone" inputmode="numeric" maxlength="11" autocomplete="off"></label>
       <label>${t("cs_id")}<input id="case-id" maxlength="18" autocomplete="off"></label></div>
+    ${tk && tk.applicant ? html`<p class="card-filled" id="case-card">${t("cs_card_filled", { name: tk.applicant.name })}</p>` : nothing}
     <p>${link}</p>
     <button type="button" class="big primary" id="case-create" data-action="case-create" ?disabled=${!!cs.busy}>${t("cs_create")}</button>
     ${tk ? html`<button type="button" class="mid" id="case-ticket-notice" data-action="case-ticket-notice"
@@ -355,10 +357,26 @@ function renderMsg() {
   box.textContent = msg.kind === "error" && !msg.key ? C.caseErrorText(msg.code, msg.message, ctx.lang) : t(msg.key || "", msg.vars);
 }
 
+/** What the form was last filled with from a ticket's ID card, to tell it from what the clerk typed. */
+let prefilled = { name: "", id: "" };
+
+/** Fill the applicant from the current ticket's ID card, leaving alone anything the clerk typed. */
+function prefillFromCard() {
+  const name = document.getElementById("case-name");
+  const id = document.getElementById("case-id");
+  if (!(name instanceof HTMLInputElement) || !(id instanceof HTMLInputElement)) return;
+  const card = lastTicket && lastTicket.applicant;
+  const next = card ? { name: card.name, id: card.id_number } : { name: "", id: "" };
+  if (name.value === "" || name.value === prefilled.name) name.value = next.name;
+  if (id.value === "" || id.value === prefilled.id) id.value = next.id;
+  prefilled = next;
+}
+
 function render() {
   if (!document.getElementById("cases")) return;
   renderTabs();
   renderList();
+  prefillFromCard();
   renderDetail();
   renderMsg();
   $("case-q", HTMLInputElement).placeholder = t("cs_search_ph");

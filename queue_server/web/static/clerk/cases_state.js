@@ -237,14 +237,23 @@ export function validPhone(phone) {
 
 /**
  * Build the POST /api/cases bodies of the new-case form (one per matter), or the i18n key of what is wrong.
+ * `card` is the ID card the linked ticket was issued for, as staff see it (the number masked): while
+ * the form still shows that masked number, the server takes the full one from the ticket.
  * @param {{ code: string }[]} picked
- * @param {{ name: string, phone?: string, idNumber?: string, ticket?: number | null }} form
+ * @param {{ name: string, phone?: string, idNumber?: string, ticket?: number | null,
+ *   card?: { name: string, id_number: string } | null }} form
  * @returns {{ error: string, bodies?: undefined } | { bodies: object[], error?: undefined }}
  */
-export function createBodies(picked, { name, phone, idNumber, ticket }) {
+export function createBodies(picked, { name, phone, idNumber, ticket, card = null }) {
   if (!picked.length) return { error: "cs_no_matter" };
   if (!String(name || "").trim()) return { error: "cs_bad_name" };
   if (phone && !validPhone(phone)) return { error: "cs_bad_phone" };
+  if (card && idNumber && idNumber.trim() === card.id_number) {
+    // The masked number stands for the card's: only under the card's own name, on its ticket.
+    if (!ticket) return { error: "cs_card_unlinked" };
+    if (name.trim() !== card.name) return { error: "cs_card_other_name" };
+    idNumber = "";
+  }
   if (idNumber && !validIdNumber(idNumber)) return { error: "cs_bad_id" };
   /** @type {{ name: string, phone?: string, id_number?: string }} */
   const applicant = { name: name.trim() };

@@ -6,6 +6,7 @@ import { connectHall } from "../common/hallsocket.js";
 import * as S from "./state.js";
 import { applyStatic, loadLang, otherLang, saveLang, translator } from "./i18n.js";
 import { casesContext, casesOnHall, initCases } from "./cases.js";
+import { helpPanel } from "../common/help.js";
 
 /** @typedef {S.Win} Win */
 /** @typedef {S.Ticket} Ticket */
@@ -13,6 +14,7 @@ import { casesContext, casesOnHall, initCases } from "./cases.js";
 /** @type {S.ClerkState} */
 let state = { ...S.initialState(), lang: loadLang() };
 let t = translator(state.lang);
+const help = helpPanel($("help-calls"), () => state.lang);
 
 /** @param {S.Msg} msg */
 function dispatch(msg) {
@@ -76,6 +78,7 @@ async function whoAmI() {
     const me = await api("/api/auth/me");
     if (me.kind !== "user") { dispatch({ type: "logged-out" }); return; }
     dispatch({ type: "me", me });
+    help.start();
     startLive();
     await refresh();
   } catch (e) {
@@ -92,8 +95,9 @@ function startLive() {
       dispatch({ type: "hall", msg: m });
       if (S.needsRefresh(m)) scheduleRefresh();
       casesOnHall(m);
+      help.onHall(m);
     },
-    onStatus: (ok) => { dispatch({ type: "socket", connected: ok }); if (ok) scheduleRefresh(0); },
+    onStatus: (ok) => { dispatch({ type: "socket", connected: ok }); if (ok) { scheduleRefresh(0); help.reload(); } },
   });
 }
 
@@ -222,6 +226,7 @@ async function login(ev) {
 async function logout() {
   try { await api("/api/auth/logout", { method: "POST" }); } catch (e) { /* the cookie is cleared anyway */ }
   if (hall) { hall.stop(); hall = null; }
+  help.stop();
   dispatch({ type: "logged-out" });
 }
 
@@ -274,6 +279,7 @@ function render() {
   $("notice").hidden = !state.notice || !!state.error;
   $("notice").textContent = state.notice || "";
 
+  if (me) help.render(); else help.stop();  // a lapsed login leaves no stale calls on screen
   if (me && !inConsole) renderChooser(me);
   if (inConsole) renderConsole(w);
   renderDialog(w);
@@ -393,6 +399,8 @@ function renderCurrent(w) {
       <div><b>${t("f_channel")}</b>${S.codeLabel("ch_", tk.channel, state.lang)}</div>
       <div><b>${t("f_calls")}</b>${tk.call_count ?? 1}</div>
       <div><b>${t("f_category")}</b>${tk.category} ${catName}</div>
+      ${tk.applicant ? html`<div class="holder" id="current-holder"><b>${t("f_holder")}</b><span class="holder-name">${
+        tk.applicant.name}</span> <span class="holder-id">${tk.applicant.id_number}</span></div>` : nothing}
     </div>`);
 
   if (ticks.ticket !== tk.id) { ticks.ticket = tk.id; ticks.keys.clear(); }

@@ -5,6 +5,7 @@ import { api } from "../common/api.js";
 import { $, draw, html, nothing, queryAll, repeat, translated } from "../common/dom.js";
 import { hallUrl } from "../common/hall.js";
 import { connectHall } from "../common/hallsocket.js";
+import { helpPanel } from "../common/help.js";
 import { initCases, onHallMessage, renderCases } from "./cases.js";
 import { initFeedback, onFeedbackMessage, renderFeedback } from "./feedback.js";
 import { barOption, chart, hbarHeight, hbarOption, PALETTE, shareOption } from "./charts.js";
@@ -23,6 +24,8 @@ let t = translator(lang);
 let catalog = null;
 /** @type {Schemas["StatsSummary"] | null} */
 let lastSummary = null;
+/** @type {ReturnType<typeof helpPanel> | null} the calls for a guide, on top of the page */
+let help = null;
 
 /** Switch the page between Chinese and English in place (no reload, no refetch), and remember it. */
 function toggleLang() {
@@ -31,6 +34,7 @@ function toggleLang() {
   saveLang(lang);
   applyStatic(document, lang);
   if (body.dataset.mode === "manage") {
+    if (help) help.render();
     renderLive();
     if (lastSummary) renderHistory(lastSummary);
     renderCases();
@@ -237,9 +241,15 @@ $("lang-toggle").addEventListener("click", toggleLang);
 if (body.dataset.mode === "login") wireLogin();
 wireLogout();
 if (body.dataset.mode === "manage") {
+  help = helpPanel($("help-calls"), () => lang);
+  help.start();
+  setInterval(() => help && help.render(), 1000); // "n 秒前" counts on
   wireHistory();
   refreshLive().then(() => {
-    connectHall({ onMessage: (m) => { dispatch(m); onHallMessage(m); onFeedbackMessage(m); }, onStatus: (connected) => dispatch({ type: "status", connected }) });
+    connectHall({
+      onMessage: (m) => { dispatch(m); onHallMessage(m); onFeedbackMessage(m); if (help) help.onHall(m); },
+      onStatus: (connected) => { dispatch({ type: "status", connected }); if (connected && help) help.reload(); },
+    });
   });
   setInterval(refreshLive, 15000); // waits grow even when nothing happens
   loadHistory();

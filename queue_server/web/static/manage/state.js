@@ -210,6 +210,9 @@ export function kpiTiles(s, slaMinutes, lang = "zh") {
     { key: "sla", label: t("k_sla", { m: mins }), value: formatPct(s.sla.within_pct), sub: t("k_sla_sub", { a: s.sla.within ?? "—", b: s.sla.called ?? "—" }), good: s.sla.within_pct },
     { key: "satisfaction", label: t("k_satisfaction"), value: formatPct(s.satisfaction.satisfied_pct), sub: t("k_satisfaction_sub", { n: s.satisfaction.count, avg: s.satisfaction.avg ?? "—" }), good: s.satisfaction.satisfied_pct },
     { key: "eta", label: t("k_eta"), value: s.eta_mae_minutes === null ? "—" : t("k_eta_value", { m: s.eta_mae_minutes }), sub: t("k_eta_sub") },
+    // Summaries from before the calls for a guide were counted have no "help".
+    ...(s.help ? [{ key: "help", label: t("k_help"), value: String(s.help.requested), unit: t("k_help_unit"),
+      sub: t("k_help_sub", { n: s.help.acknowledged, v: d(s.help.ack_p50) }) }] : []),
   ];
 }
 

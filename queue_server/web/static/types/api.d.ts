@@ -892,6 +892,126 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/help": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Help
+         * @description List the calls for a guide: the open ones (requested or acknowledged) oldest first.
+         */
+        get: operations["list_help_api_help_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/help/{help_id}/ack": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Acknowledge
+         * @description Say a guide is on the way; the kiosk shows 「导办员马上就到」.
+         */
+        post: operations["acknowledge_api_help__help_id__ack_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/help/{help_id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resolve
+         * @description Close a call once the resident was helped.
+         */
+        post: operations["resolve_api_help__help_id__resolve_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kiosk/help": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Call Guide
+         * @description Call a guide to this kiosk (呼叫导办员); while its call is open, return that one (200).
+         */
+        post: operations["call_guide_api_kiosk_help_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kiosk/help/{help_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Kiosk Help
+         * @description Return a call to the kiosk that made it (its fallback when a /ws/hall event was missed).
+         */
+        get: operations["kiosk_help_api_kiosk_help__help_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kiosk/identify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Identify
+         * @description Read an ID card: its holder's appointments to check in now and cases ready to collect.
+         */
+        post: operations["identify_api_kiosk_identify_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/queue": {
         parameters: {
             query?: never;
@@ -1261,7 +1381,7 @@ export interface paths {
         };
         /**
          * List Windows
-         * @description List every window with its clerk and current ticket.
+         * @description List every window with its clerk and current ticket (its card holder to staff only).
          */
         get: operations["list_windows_api_windows_get"];
         put?: never;
@@ -1621,6 +1741,8 @@ export interface components {
          * @description The body of POST /api/appointments.
          */
         AppointmentCreate: {
+            /** Id Number */
+            id_number?: string | null;
             /** Name */
             name: string;
             /** Phone */
@@ -1846,6 +1968,34 @@ export interface components {
             ticket: number;
         };
         /**
+         * CardAppointment
+         * @description A booked appointment of the card holder that can be checked in now.
+         */
+        CardAppointment: {
+            /** Code */
+            code: string;
+            /** End */
+            end: string;
+            /** Service */
+            service: string;
+            /** Service Name */
+            service_name: string;
+            /** Start */
+            start: string;
+        };
+        /**
+         * CardCase
+         * @description A case of the card holder completed and waiting to be collected.
+         */
+        CardCase: {
+            /** Matter Name */
+            matter_name: string;
+            /** Number */
+            number: string;
+            /** Pickup Window */
+            pickup_window: number;
+        };
+        /**
          * CaseBatchCreate
          * @description The body of POST /api/cases/batch.
          */
@@ -1903,7 +2053,7 @@ export interface components {
          * @description The body of POST /api/cases (and each entry of a batch).
          */
         CaseCreate: {
-            applicant: components["schemas"]["ApplicantIn"];
+            applicant?: components["schemas"]["ApplicantIn"] | null;
             group?: components["schemas"]["HomeGroup"] | null;
             /** Matter */
             matter: string;
@@ -2551,6 +2701,57 @@ export interface components {
             /** Status */
             status: string;
         };
+        /**
+         * HelpBody
+         * @description The body of POST /api/kiosk/help.
+         */
+        HelpBody: {
+            reason?: components["schemas"]["HelpReason"] | null;
+        };
+        /**
+         * HelpPublic
+         * @description A help request as the kiosk that made it and the hall's staff see it.
+         */
+        HelpPublic: {
+            /** Acknowledged At */
+            acknowledged_at: string | null;
+            /** By */
+            by: string | null;
+            /** Id */
+            id: number;
+            /** Kiosk */
+            kiosk: number;
+            /** Kiosk Name */
+            kiosk_name: string;
+            reason: components["schemas"]["HelpReason"] | null;
+            /** Requested At */
+            requested_at: string;
+            /** Resolved At */
+            resolved_at: string | null;
+            status: components["schemas"]["HelpStatus"];
+        };
+        /**
+         * HelpReason
+         * @enum {string}
+         */
+        HelpReason: "cannot_find" | "cannot_read" | "other";
+        /**
+         * HelpStats
+         * @description Calls for a guide (呼叫导办员) made in the range: how many, how many answered, how fast.
+         */
+        HelpStats: {
+            /** Ack P50 */
+            ack_p50: number | null;
+            /** Acknowledged */
+            acknowledged: number;
+            /** Requested */
+            requested: number;
+        };
+        /**
+         * HelpStatus
+         * @enum {string}
+         */
+        HelpStatus: "requested" | "acknowledged" | "resolved";
         /** HistoryEntry */
         HistoryEntry: {
             /** At */
@@ -2566,6 +2767,30 @@ export interface components {
          * @enum {string}
          */
         HomeGroup: "elderly" | "disabled" | "seriously_ill" | "left_behind" | "hardship";
+        /**
+         * Identified
+         * @description What a kiosk learns from an ID card: the opaque identity and what the holder can do now.
+         */
+        Identified: {
+            /** Appointments */
+            appointments: components["schemas"]["CardAppointment"][];
+            /** Cases Ready */
+            cases_ready: components["schemas"]["CardCase"][];
+            /** Identity */
+            identity: string;
+            /** Name Masked */
+            name_masked: string;
+        };
+        /**
+         * IdentifyBody
+         * @description The body of POST /api/kiosk/identify: what an ID card on the kiosk's reader says.
+         */
+        IdentifyBody: {
+            /** Id Number */
+            id_number: string;
+            /** Name */
+            name: string;
+        };
         /**
          * LiveCategory
          * @description A category on the live monitor.
@@ -3038,6 +3263,7 @@ export interface components {
             expired: number;
             /** From */
             from: string;
+            help: components["schemas"]["HelpStats"];
             /** In Service Now */
             in_service_now: number;
             /** Issued */
@@ -3086,6 +3312,16 @@ export interface components {
             ticket: components["schemas"]["TicketPublic"];
         };
         /**
+         * TicketApplicant
+         * @description The card holder a ticket was issued for, as staff see them: the ID number masked.
+         */
+        TicketApplicant: {
+            /** Id Number */
+            id_number: string;
+            /** Name */
+            name: string;
+        };
+        /**
          * TicketCreate
          * @description The body of POST /api/tickets.
          */
@@ -3093,6 +3329,8 @@ export interface components {
             /** Appointment */
             appointment?: string | null;
             channel: components["schemas"]["Channel"];
+            /** Identity */
+            identity?: string | null;
             /** Pass */
             pass?: string | null;
             /** Phone */
@@ -3155,6 +3393,7 @@ export interface components {
         TicketPublic: {
             /** Ahead */
             ahead: number;
+            applicant?: components["schemas"]["TicketApplicant"] | null;
             /** Appointment */
             appointment?: {
                 [key: string]: unknown;
@@ -4920,6 +5159,206 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PassCheck"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_help_api_help_get: {
+        parameters: {
+            query?: {
+                /** @description open = requested or acknowledged */
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HelpPublic"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    acknowledge_api_help__help_id__ack_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                help_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HelpPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    resolve_api_help__help_id__resolve_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                help_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HelpPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    call_guide_api_kiosk_help_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["HelpBody"] | null;
+            };
+        };
+        responses: {
+            /** @description this kiosk's call that is still open */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HelpPublic"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HelpPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    kiosk_help_api_kiosk_help__help_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                help_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HelpPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    identify_api_kiosk_identify_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IdentifyBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Identified"];
                 };
             };
             /** @description Validation Error */
