@@ -53,7 +53,8 @@ def _hall_b_ids(b: Api, admin: dict[str, str]) -> dict[str, str]:
         "username": "b-clerk", "password": "password-123", "role": "clerk"})
     assert r.status_code == 201, r.text
     return {"number": "1", "case_id": str(case["id"]), "item_id": str(item["id"]), "ticket_id": str(ticket["id"]),
-            "help_id": "1", "username": "b-clerk", "appointment_id": "1", "device_id": str(kiosk["id"]), "code": "123456",
+            "help_id": "1", "username": "b-clerk", "appointment_id": "1", "device_id": str(kiosk["id"]),
+            "code": "123456",
             "year": "2027"}
 
 

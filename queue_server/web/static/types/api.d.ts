@@ -1661,7 +1661,7 @@ export interface paths {
         };
         /**
          * Healthz
-         * @description Tell that the server can serve.
+         * @description Tell that the server can serve (the hall's, under a prefix); the header names the worker.
          */
         get: operations["healthz_healthz_get"];
         put?: never;
