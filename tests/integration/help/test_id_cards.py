@@ -27,7 +27,7 @@ OTHER = id_number("19700101", "111")
 
 def rollover(live: LiveServer, now: datetime) -> None:
     """Run the default hall's rollover in the server's loop, as its periodic task does."""
-    rt = live.runtime.halls["puan"]
+    rt = live.county.halls["puan"]
     assert live._server is not None
     loop = live._server.servers[0].get_loop()
     asyncio.run_coroutine_threadsafe(rt.db.write(lambda uow: run_rollover(uow, now)), loop).result(timeout=60)
@@ -242,7 +242,7 @@ def test_a_card_lists_its_cases_ready_for_pickup_only(hall: Hall) -> None:
 def test_the_card_holder_is_erased_with_the_tickets_phone(hall: Hall) -> None:
     identity = hall.identify().json()["identity"]
     ticket = hall.issue({"service": "invoice", "identity": identity}).json()
-    keep = hall.live.runtime.halls["puan"].hall.config.settings.phone_retention_days
+    keep = hall.live.county.halls["puan"].hall.config.settings.phone_retention_days
     rollover(hall.live, hall.clock.now + timedelta(days=keep))
     assert hall.rows(f"SELECT applicant_sealed FROM ticket WHERE id = {ticket['id']}")[0][0] is not None
     rollover(hall.live, hall.clock.now + timedelta(days=keep + 1))
