@@ -16,6 +16,7 @@ from queue_server.tickets.models import (
     Ticket,
 )
 from queue_server.windows.models import WindowState
+from queue_server.windows.sessions import WindowSession
 
 __all__ = [
     "AgentDay",
@@ -44,5 +45,6 @@ __all__ = [
     "ServiceStat",
     "Ticket",
     "User",
+    "WindowSession",
     "WindowState",
 ]
