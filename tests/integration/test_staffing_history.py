@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -72,7 +73,7 @@ def test_eight_weeks_are_written_as_the_server_writes_them(tmp_path: Path, any_d
             assert state is not None and [e.seq for e in events] == list(range(1, state.last_seq + 1))
             parsed = [CODEC.parse(e.data).event for e in events]
             assert sum(p.type == "ticket.issued" for p in parsed) == len(tickets)
-            assert all(e.at <= f.at for e, f in zip(events, events[1:], strict=False))
+            assert all(e.at <= f.at for e, f in itertools.pairwise(events))
             # Monday mornings are the busy ones.
             def morning(day: date) -> int:
                 return sum(1 for t in tickets if t.day == day and 1 <= t.issued_at.hour < 3)  # 9:00–11:00 local
