@@ -564,6 +564,110 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/county/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Calendar Years
+         * @description List the years the county has entered.
+         */
+        get: operations["calendar_years_api_county_calendar_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/county/calendar/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Put Calendar Year
+         * @description Enter a year's holidays and adjusted working days; every hall uses them from this answer on.
+         */
+        put: operations["put_calendar_year_api_county_calendar__year__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/county/halls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Halls
+         * @description List the county's halls: the default hall first, then by code (public).
+         */
+        get: operations["list_halls_api_county_halls_get"];
+        put?: never;
+        /**
+         * Add Hall
+         * @description Add a hall to the county, served at once by every server process.
+         */
+        post: operations["add_hall_api_county_halls_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/county/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Overview
+         * @description Return every hall's live state and the county's totals (county managers and admins).
+         */
+        get: operations["overview_api_county_overview_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/county/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stats
+         * @description Return every hall's figures over a range of service days, and the county's totals.
+         */
+        get: operations["stats_api_county_stats_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/devices": {
         parameters: {
             query?: never;
@@ -1000,6 +1104,26 @@ export interface paths {
          * @description Return the live monitor: every window, every category and the current alerts.
          */
         get: operations["live_api_stats_live_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stats/staffing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stats Staffing
+         * @description Return the windows each half-hour of a weekday needs, by Erlang C, against the windows open (窗口排班建议).
+         */
+        get: operations["stats_staffing_api_stats_staffing_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1708,6 +1832,32 @@ export interface components {
             year: number;
         };
         /**
+         * CalendarYearBody
+         * @description PUT /api/county/calendar/{year}: the year's holidays and adjusted working days.
+         */
+        CalendarYearBody: {
+            /** Holidays */
+            holidays?: string[];
+            /** Workdays */
+            workdays?: string[];
+        };
+        /**
+         * CalendarYearPublic
+         * @description A county calendar year as stored.
+         */
+        CalendarYearPublic: {
+            /** Holidays */
+            holidays: string[];
+            /** Updated At */
+            updated_at: string;
+            /** Updated By */
+            updated_by: string;
+            /** Workdays */
+            workdays: string[];
+            /** Year */
+            year: number;
+        };
+        /**
          * CallBody
          * @description Call one specific ticket.
          */
@@ -2019,6 +2169,30 @@ export interface components {
             username: string;
         };
         /**
+         * CountyOverview
+         * @description GET /api/county/overview: every hall, live, and the county's totals.
+         */
+        CountyOverview: {
+            /** At */
+            at: string;
+            /** Halls */
+            halls: components["schemas"]["OverviewHall"][];
+            totals: components["schemas"]["HallNowPublic"];
+        };
+        /**
+         * CountyStats
+         * @description GET /api/county/stats: every hall's figures over a range of days, and the county's totals.
+         */
+        CountyStats: {
+            /** From */
+            from: string;
+            /** Halls */
+            halls: components["schemas"]["StatsHall"][];
+            /** To */
+            to: string;
+            totals: components["schemas"]["HallRangePublic"];
+        };
+        /**
          * CurrentNumber
          * @description The number a window is serving, as the public board shows it.
          */
@@ -2289,6 +2463,53 @@ export interface components {
             short_name: string;
         };
         /**
+         * HallCreate
+         * @description POST /api/county/halls: a new hall, copied from another one or from a configuration.
+         */
+        HallCreate: {
+            /**
+             * Code
+             * @description 2–32 lower-case letters, digits and -
+             */
+            code: string;
+            /** Config */
+            config?: {
+                [key: string]: unknown;
+            } | null;
+            /** Copy From */
+            copy_from?: string | null;
+            /** Name */
+            name: string;
+            /** Short Name */
+            short_name?: string | null;
+        };
+        /**
+         * HallNowPublic
+         * @description A hall's live figures on the county overview (and their totals).
+         */
+        HallNowPublic: {
+            /** Cases On Time Pct 30D */
+            cases_on_time_pct_30d: number | null;
+            /** Cases Open */
+            cases_open: number;
+            /** Cases Overdue */
+            cases_overdue: number;
+            /** Devices Down */
+            devices_down: number;
+            /** Feedback Overdue */
+            feedback_overdue: number;
+            /** Open Windows */
+            open_windows: number;
+            /** Satisfaction Pct 30D */
+            satisfaction_pct_30d: number | null;
+            /** Served Today */
+            served_today: number;
+            /** Sla Pct Today */
+            sla_pct_today: number | null;
+            /** Waiting */
+            waiting: number;
+        };
+        /**
          * HallPass
          * @description The current hall pass, for the board's QR code.
          */
@@ -2303,6 +2524,44 @@ export interface components {
             rotation_seconds: number;
             /** Url */
             url: string;
+        };
+        /**
+         * HallPublic
+         * @description A hall of the county, with where its pages are.
+         */
+        HallPublic: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /** Short Name */
+            short_name: string;
+            /** Url */
+            url: string;
+        };
+        /**
+         * HallRangePublic
+         * @description A hall's figures over a range of days (and their totals).
+         */
+        HallRangePublic: {
+            /** Agent Cases */
+            agent_cases: number;
+            /** Cases Completed */
+            cases_completed: number;
+            /** Cases On Time Pct */
+            cases_on_time_pct: number | null;
+            /** Issued */
+            issued: number;
+            /** Km Saved */
+            km_saved: number | null;
+            /** Satisfaction Pct */
+            satisfaction_pct: number | null;
+            /** Served */
+            served: number;
+            /** Sla Within Pct */
+            sla_within_pct: number | null;
+            /** Wait Avg */
+            wait_avg: number | null;
         };
         /**
          * Health
@@ -2500,6 +2759,38 @@ export interface components {
          */
         Outcome: "done" | "deferred" | "proxy" | "incomplete";
         /**
+         * OverviewHall
+         * @description One hall's line on the overview, with where its /manage is.
+         */
+        OverviewHall: {
+            /** Cases On Time Pct 30D */
+            cases_on_time_pct_30d: number | null;
+            /** Cases Open */
+            cases_open: number;
+            /** Cases Overdue */
+            cases_overdue: number;
+            /** Code */
+            code: string;
+            /** Devices Down */
+            devices_down: number;
+            /** Feedback Overdue */
+            feedback_overdue: number;
+            /** Manage Url */
+            manage_url: string;
+            /** Name */
+            name: string;
+            /** Open Windows */
+            open_windows: number;
+            /** Satisfaction Pct 30D */
+            satisfaction_pct_30d: number | null;
+            /** Served Today */
+            served_today: number;
+            /** Sla Pct Today */
+            sla_pct_today: number | null;
+            /** Waiting */
+            waiting: number;
+        };
+        /**
          * PassCheck
          * @description Whether a hall pass would be accepted now, and why not.
          */
@@ -2689,6 +2980,77 @@ export interface components {
             start: string;
         };
         /**
+         * StaffingAdvice
+         * @description GET /api/stats/staffing: windows needed against windows open, by half-hour (docs/staffing.md).
+         */
+        StaffingAdvice: {
+            /** Advice */
+            advice: string[];
+            backtest: components["schemas"]["StaffingBacktest"];
+            /** Days */
+            days: string[];
+            /** Intervals */
+            intervals: components["schemas"]["StaffingInterval"][];
+            /** Pools */
+            pools: components["schemas"]["StaffingPool"][];
+            /** Target Pct */
+            target_pct: number;
+            /** Target Wait */
+            target_wait: number;
+            /** Weekday */
+            weekday: number;
+            /** Weeks */
+            weeks: number;
+        };
+        /**
+         * StaffingBacktest
+         * @description How far the same forecast of arrivals missed on the chosen days, each from the days before it.
+         */
+        StaffingBacktest: {
+            /** Arrivals Mape Pct */
+            arrivals_mape_pct: number | null;
+            /** Days */
+            days: number;
+        };
+        /**
+         * StaffingInterval
+         * @description One half-hour of the opening hours: arrivals, service time, windows needed and open.
+         */
+        StaffingInterval: {
+            /** Arrivals */
+            arrivals: number;
+            /** End */
+            end: string;
+            /** Service Avg */
+            service_avg: number;
+            /** Start */
+            start: string;
+            /** Windows Needed */
+            windows_needed: number;
+            /** Windows Open */
+            windows_open: number;
+            /** Within Pct */
+            within_pct: number;
+        };
+        /**
+         * StaffingPool
+         * @description Windows with the same work profile, the share of each service's tickets they take, and their advice.
+         */
+        StaffingPool: {
+            /** Advice */
+            advice: string[];
+            /** Intervals */
+            intervals: components["schemas"]["StaffingInterval"][];
+            /** Name */
+            name: string;
+            /** Shares */
+            shares: {
+                [key: string]: number;
+            };
+            /** Windows */
+            windows: number[];
+        };
+        /**
          * StationList
          * @description The hall's village stations and where their cases queue in the hall.
          */
@@ -2713,6 +3075,34 @@ export interface components {
             distance_km: number | null;
             /** Name */
             name: string;
+        };
+        /**
+         * StatsHall
+         * @description One hall's line in the county statistics.
+         */
+        StatsHall: {
+            /** Agent Cases */
+            agent_cases: number;
+            /** Cases Completed */
+            cases_completed: number;
+            /** Cases On Time Pct */
+            cases_on_time_pct: number | null;
+            /** Code */
+            code: string;
+            /** Issued */
+            issued: number;
+            /** Km Saved */
+            km_saved: number | null;
+            /** Name */
+            name: string;
+            /** Satisfaction Pct */
+            satisfaction_pct: number | null;
+            /** Served */
+            served: number;
+            /** Sla Within Pct */
+            sla_within_pct: number | null;
+            /** Wait Avg */
+            wait_avg: number | null;
         };
         /**
          * StatsSummary
@@ -4104,6 +4494,168 @@ export interface operations {
             };
         };
     };
+    calendar_years_api_county_calendar_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarYearPublic"][];
+                };
+            };
+        };
+    };
+    put_calendar_year_api_county_calendar__year__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalendarYearBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarYearPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_halls_api_county_halls_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HallPublic"][];
+                };
+            };
+        };
+    };
+    add_hall_api_county_halls_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HallCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HallPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    overview_api_county_overview_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CountyOverview"];
+                };
+            };
+        };
+    };
+    stats_api_county_stats_get: {
+        parameters: {
+            query?: {
+                /** @description day YYYY-MM-DD */
+                from?: string | null;
+                /** @description day YYYY-MM-DD */
+                to?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CountyStats"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     list_devices_api_devices_get: {
         parameters: {
             query?: never;
@@ -4798,6 +5350,44 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LiveMonitor"];
+                };
+            };
+        };
+    };
+    stats_staffing_api_stats_staffing_get: {
+        parameters: {
+            query?: {
+                /** @description 1 = 周一 … 7 = 周日; default: today's */
+                weekday?: number | null;
+                /** @description how many past days of that weekday, 1–52 */
+                weeks?: number;
+                /** @description seconds a resident may wait, ≥ 0 */
+                target_wait?: number;
+                /** @description share of residents called within target_wait, 0–100 % */
+                target_pct?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffingAdvice"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
