@@ -79,7 +79,7 @@ def has_history(session: Session, hall: Hall, before: date) -> bool:
     return found.first() is not None
 
 
-def _actors(engine: Engine, hall: Hall, busy: Busy, now: datetime) -> dict[str, str]:
+def history_actors(engine: Engine, hall: Hall, busy: Busy, now: datetime) -> dict[str, str]:
     """Make the simulated clerks (disabled: nobody logs in as them) and a retired kiosk; return their actors."""
     with write_session(engine) as session:
         uow = UnitOfWork(session, hall, MessageBus())
@@ -196,7 +196,7 @@ def write_history(engine: Engine, hall: Hall, days: Sequence[date], busy: Busy, 
                   events: bool = True, now: datetime | None = None) -> Written:
     """Simulate and write these past days, one transaction each."""
     now = now or datetime.now(UTC)
-    actors = _actors(engine, hall, busy, now)
+    actors = history_actors(engine, hall, busy, now)
     rng = random.Random(seed)
     tickets = logged = 0
     for day in days:
