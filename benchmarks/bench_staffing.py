@@ -13,13 +13,16 @@ import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from queue_server.app.bootstrap import prepare
 from queue_server.core.settings import ServerSettings
-from queue_server.db.engine import make_engine, write_session
+from queue_server.db.bus import MessageBus
+from queue_server.db.engine import make_engine
+from queue_server.db.uow import Database
 from queue_server.devtools.history import Busy, simulate_day
 from queue_server.devtools.history_store import history_actors, working_days, write_day
 from tests.support.live import ADMIN_PASSWORD, Api, LiveServer, pg_create_database, pg_drop_database
@@ -44,7 +47,8 @@ def fill(urls: dict[str, str], var: Path) -> int:
     engines = {name: make_engine(url) for name, url in urls.items()}
     try:
         halls = {name: prepare(settings(var / name, urls[name]), e, NOW).default for name, e in engines.items()}
-        actors = {name: history_actors(e, halls[name], BUSY, NOW) for name, e in engines.items()}
+        dbs = {name: Database(e, halls[name], bus=MessageBus()) for name, e in engines.items()}
+        actors = {name: history_actors(db, BUSY, NOW) for name, db in dbs.items()}
         hall = next(iter(halls.values()))
         today = hall.day(NOW)
         days = working_days(hall, today - timedelta(days=365), today - timedelta(days=1))
@@ -52,9 +56,8 @@ def fill(urls: dict[str, str], var: Path) -> int:
         for k, day in enumerate(days, 1):
             past = simulate_day(hall, day, BUSY, rng)
             tickets += len(past.tickets)
-            for name, engine in engines.items():
-                with write_session(engine) as session:
-                    write_day(session, halls[name], past, actors[name], events=False)
+            for name, db in dbs.items():
+                db.run_write(partial(write_day, past=past, actors=actors[name], events=False))
             if k % 50 == 0:
                 print(f"  {k}/{len(days)} days, {tickets:,} tickets, {time.perf_counter() - started:.0f} s", flush=True)
         return tickets

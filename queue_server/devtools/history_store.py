@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Engine, insert, update
@@ -24,9 +25,9 @@ from queue_server.auth.service import add_device, add_user, hash_password, revok
 from queue_server.core.events import EventBase, TicketBrief
 from queue_server.core.settings import ServerSettings
 from queue_server.db.bus import MessageBus
-from queue_server.db.engine import make_engine, read_session, write_session
+from queue_server.db.engine import make_engine, read_session
 from queue_server.db.eventlog import Event, HallState
-from queue_server.db.uow import UnitOfWork
+from queue_server.db.uow import Database, UnitOfWork
 from queue_server.devtools.history import Busy, PastDay, PastTicket, clerk_of, simulate_day
 from queue_server.devtools.simulate import CLERK_NAMES
 from queue_server.domain.estimate import ewma
@@ -79,10 +80,11 @@ def has_history(session: Session, hall: Hall, before: date) -> bool:
     return found.first() is not None
 
 
-def history_actors(engine: Engine, hall: Hall, busy: Busy, now: datetime) -> dict[str, str]:
+def history_actors(db: Database, busy: Busy, now: datetime) -> dict[str, str]:
     """Make the simulated clerks (disabled: nobody logs in as them) and a retired kiosk; return their actors."""
-    with write_session(engine) as session:
-        uow = UnitOfWork(session, hall, MessageBus())
+
+    def make(uow: UnitOfWork) -> dict[str, str]:
+        session = uow.session
         # One hash of a password nobody knows, shared: the clerks are disabled, and argon2 is slow on purpose.
         password = secrets.token_urlsafe(12)
         unusable = hash_password(password)
@@ -98,6 +100,8 @@ def history_actors(engine: Engine, hall: Hall, busy: Busy, now: datetime) -> dic
         revoke_device(uow, device.id)
         # A clerk of the first window takes the numbers residents ask for at the counter.
         return {"kiosk": f"device:{device.id}", "counter": f"user:{clerk_of((busy.windows + busy.mornings)[0])}"}
+
+    return db.run_write(make)[0]
 
 
 def _row(hall: Hall, day: date, t: PastTicket) -> dict[str, Any]:
@@ -148,8 +152,9 @@ def _events(hall: Hall, past: PastDay, ids: Sequence[int], actors: dict[str, str
     return rows
 
 
-def write_day(session: Session, hall: Hall, past: PastDay, actors: dict[str, str], *, events: bool = True) -> int:
-    """Write one simulated day in the caller's transaction; return how many events it logged."""
+def write_day(uow: UnitOfWork, past: PastDay, actors: dict[str, str], *, events: bool = True) -> int:
+    """Write one simulated day in the caller's unit of work (which holds the hall lock); return the events logged."""
+    session, hall = uow.session, uow.hall
     table = Ticket.__table__  # type: ignore[attr-defined]
     rows = [_row(hall, past.day, t) for t in past.tickets]
     ids: list[int] = []
@@ -196,14 +201,17 @@ def write_history(engine: Engine, hall: Hall, days: Sequence[date], busy: Busy, 
                   events: bool = True, now: datetime | None = None) -> Written:
     """Simulate and write these past days, one transaction each."""
     now = now or datetime.now(UTC)
-    actors = history_actors(engine, hall, busy, now)
-    rng = random.Random(seed)
-    tickets = logged = 0
-    for day in days:
-        past = simulate_day(hall, day, busy, rng)
-        with write_session(engine) as session:
-            logged += write_day(session, hall, past, actors, events=events)
-        tickets += len(past.tickets)
+    db = Database(engine, hall, bus=MessageBus())
+    try:
+        actors = history_actors(db, busy, now)
+        rng = random.Random(seed)
+        tickets = logged = 0
+        for day in days:
+            past = simulate_day(hall, day, busy, rng)
+            logged += db.run_write(partial(write_day, past=past, actors=actors, events=events))[0]
+            tickets += len(past.tickets)
+    finally:
+        db.close()
     return Written(len(days), tickets, logged)
 
 
