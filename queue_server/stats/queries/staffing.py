@@ -7,10 +7,10 @@ The figures are domain/staffing.py's; this module only reads what they need for 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import Integer, cast, extract, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
@@ -32,6 +32,8 @@ from queue_server.tickets.models import Ticket
 from queue_server.windows.sessions import WindowSession
 
 WINDOW = "窗口"
+EPOCH = datetime(1970, 1, 1)  # naive: the pure core compares wall-clock times
+NOON = time(12)
 
 
 def _utc(hall: Hall, day: date, at: time) -> datetime:
@@ -52,13 +54,31 @@ def first_day(session: Session, hall: Hall) -> date | None:
     return min(days) if days else None
 
 
+def _epoch_second(session: Session, column: Any) -> Any:
+    """Return an SQL expression for an instant's whole second since 1970 (UTC), cut down, never rounded up."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.floor(extract("epoch", column))
+    return cast(func.strftime("%s", column), Integer)  # SQLite keeps UTC instants as text
+
+
 def _tickets(session: Session, hall: Hall, days: Sequence[date]) -> dict[date, list[TicketFact]]:
+    """Return each day's tickets with their instants as the hall's wall-clock time, to the second.
+
+    The instants are read as whole seconds, not datetimes: 1,500 tickets a day over 16 days spent most
+    of the route's time turning three columns into aware datetimes and back into local ones. Cutting to
+    the second moves no instant across an interval's bound (bounds are whole minutes), and one offset
+    per day is exact unless the clocks change during opening hours (they change at night).
+    """
     out: dict[date, list[TicketFact]] = {d: [] for d in days}
-    stmt = (sa_select(col(Ticket.day), col(Ticket.service), col(Ticket.issued_at), col(Ticket.finished_at),
-                      col(Ticket.service_seconds))
+    offset = {d: int((hall.tz.utcoffset(datetime.combine(d, NOON)) or timedelta()).total_seconds()) for d in days}
+    stmt = (sa_select(col(Ticket.day), col(Ticket.service), _epoch_second(session, col(Ticket.issued_at)),
+                      _epoch_second(session, col(Ticket.finished_at)), col(Ticket.service_seconds))
             .where(col(Ticket.hall) == hall.code, col(Ticket.day).in_(days)))
     for day, service, issued, finished, seconds in session.execute(stmt):
-        out[day].append(TicketFact(service, _local(hall, issued), finished and _local(hall, finished), seconds))
+        off = offset[day]
+        out[day].append(TicketFact(service, EPOCH + timedelta(seconds=int(issued) + off),
+                                   None if finished is None else EPOCH + timedelta(seconds=int(finished) + off),
+                                   seconds))
     return out
 
 
