@@ -147,7 +147,7 @@ def _run(args: argparse.Namespace, var: Path) -> int:
     if args.simulate:  # before the server starts: the history is written in bulk, never published
         from queue_server.devtools.history_store import demo_history
 
-        print("正在生成过去 8 周的取号历史… (writing eight weeks of ticket history)", flush=True)
+        print("正在准备过去 8 周的取号历史… (preparing eight weeks of ticket history)", flush=True)
         for line in demo_history(settings):
             print(line, flush=True)
     clock = Clock()  # the case simulation moves it to make weeks of history
