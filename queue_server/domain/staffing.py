@@ -186,12 +186,14 @@ class Forecast:
 
 def _weighted(slot: Slot, weights: Mapping[str, float] | None) -> tuple[float, float, float]:
     """Return (arrivals, Σ service seconds, tickets finished) of a slot, each service by its weight."""
-    def w(service: str) -> float:
-        return 1.0 if weights is None else weights.get(service, 0.0)
-    arrivals = sum(w(s) * n for s, n in slot.issued.items())
-    # The same sums as over slot.served, taken once: every pool's forecast reads every slot again.
-    total = sum(w(s) * t for s, (t, _) in slot.totals.items())
-    return arrivals, total, sum(w(s) * n for s, (_, n) in slot.totals.items())
+    # Each service's sums are taken once per slot (Slot.totals): every pool's forecast reads every slot again.
+    if weights is None:
+        return (sum(1.0 * n for n in slot.issued.values()), sum(1.0 * t for t, _ in slot.totals.values()),
+                sum(1.0 * n for _, n in slot.totals.values()))
+    get = weights.get
+    return (sum(get(s, 0.0) * n for s, n in slot.issued.items()),
+            sum(get(s, 0.0) * t for s, (t, _) in slot.totals.items()),
+            sum(get(s, 0.0) * n for s, (_, n) in slot.totals.items()))
 
 
 def forecast(days: Sequence[Sequence[Slot]], intervals: Sequence[Interval], *, target_wait: float,

@@ -74,7 +74,7 @@ def _tickets(session: Session, hall: Hall, days: Sequence[date]) -> dict[date, l
     stmt = (sa_select(col(Ticket.day), col(Ticket.service), _epoch_second(session, col(Ticket.issued_at)),
                       _epoch_second(session, col(Ticket.finished_at)), col(Ticket.service_seconds))
             .where(col(Ticket.hall) == hall.code, col(Ticket.day).in_(days)))
-    for day, service, issued, finished, seconds in session.execute(stmt):
+    for day, service, issued, finished, seconds in session.connection().execute(stmt):  # Core rows: no ORM loading
         off = offset[day]
         out[day].append(TicketFact(service, EPOCH + timedelta(seconds=int(issued) + off),
                                    None if finished is None else EPOCH + timedelta(seconds=int(finished) + off),
@@ -108,8 +108,18 @@ def observations(session: Session, hall: Hall, *, today: date, weekday: int, wee
     return {d: observe_day(d, intervals, tickets[d], stretches[d]) for d in days}
 
 
-def seed_seconds(hall: Hall, days: Sequence[Sequence[Slot]], shares: Mapping[str, float] | None = None) -> float:
-    """Return the configured handling times averaged over the tickets issued on these days (each by its share).
+def issued_by_service(days: Sequence[Sequence[Slot]]) -> dict[str, int]:
+    """Count the tickets issued on these days, by service."""
+    counts: dict[str, int] = {}
+    for day in days:
+        for slot in day:
+            for service, n in slot.issued.items():
+                counts[service] = counts.get(service, 0) + n
+    return counts
+
+
+def seed_seconds(hall: Hall, counts: Mapping[str, int], shares: Mapping[str, float] | None = None) -> float:
+    """Return the configured handling times averaged over the tickets issued (each service by its share).
 
     It stands in for the service time only where no ticket finished on any of the days; with no ticket
     at all it is the plain mean over the services concerned.
@@ -117,14 +127,9 @@ def seed_seconds(hall: Hall, days: Sequence[Sequence[Slot]], shares: Mapping[str
     def share(service: str) -> float:
         return 1.0 if shares is None else shares.get(service, 0.0)
 
-    counts: dict[str, float] = {}
-    for day in days:
-        for slot in day:
-            for service, n in slot.issued.items():
-                counts[service] = counts.get(service, 0.0) + n * share(service)
-    total = sum(counts.values())
+    total = sum(n * share(s) for s, n in counts.items())
     if total:
-        return sum(hall.mean_seconds(s) * n for s, n in counts.items()) / total
+        return sum(hall.mean_seconds(s) * n * share(s) for s, n in counts.items()) / total
     services = [s for s in hall.services if share(s) > 0]
     return sum(hall.mean_seconds(s) for s in services) / len(services) if services else hall.mean_seconds("")
 
@@ -142,12 +147,14 @@ def staffing(session: Session, hall: Hall, *, today: date, weekday: int, weeks: 
     observed = observations(session, hall, today=today, weekday=weekday, weeks=weeks, intervals=intervals, now=now)
     chosen = [d for d in pick_days(today, weekday, weeks, hall.calendar) if d in observed]
     used = [observed[d] for d in chosen]
+    counts = issued_by_service(used)
     answer = report(today=today, weekday=weekday, weeks=weeks, target_wait=target_wait, target_pct=target_pct,
-                    intervals=intervals, observed=observed, cal=hall.calendar, default_service=seed_seconds(hall, used))
+                    intervals=intervals, observed=observed, cal=hall.calendar,
+                    default_service=seed_seconds(hall, counts))
     pools = []
     for pool in pools_of(hall.profiles.values(), hall.services):
         rows = forecast(used, intervals, target_wait=target_wait, target_pct=target_pct,
-                        default_service=seed_seconds(hall, used, pool.shares), weights=pool.shares,
+                        default_service=seed_seconds(hall, counts, pool.shares), weights=pool.shares,
                         windows=pool.windows)
         name = pool_name(hall, pool.windows)
         pools.append({"windows": list(pool.windows), "name": name, "shares": dict(pool.shares),
