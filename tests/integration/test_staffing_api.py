@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.util
 import math
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -154,3 +154,21 @@ def test_only_managers_ask_and_the_weekday_defaults_to_today_s(live: LiveServer,
     assert len(a["intervals"]) == 14 and all(r["windows_needed"] == 0 for r in a["intervals"])
     assert not any(math.isnan(r["within_pct"]) for r in a["intervals"]) and a["advice"] == []
     assert a["pools"] and sum(len(p["windows"]) for p in a["pools"]) == 18
+
+
+def test_the_rollover_s_closes_end_the_stretches(live: LiveServer, api: Api) -> None:
+    from queue_server.jobs.rollover import rollover
+
+    clerk = api.user("late", "clerk")
+    monday = local(fx.TODAY, "16:00")
+    live.runtime.clock = lambda: monday
+    assert api.http.post("/api/windows/3/open", headers=clerk).status_code == 200
+    assert api.http.post("/api/windows/4/open", headers=clerk).status_code == 409  # one window a clerk
+    assert api.http.post("/api/windows/3/pause", headers=clerk).status_code == 200
+    assert api.http.post("/api/windows/3/resume", headers=clerk).status_code == 200
+    night = local(fx.TODAY, "23:59") + timedelta(minutes=5)  # the clerk went home with the window open
+    hall = live.runtime.default
+    hall.db.run_write(lambda uow: rollover(uow, night))
+    with Session(live.runtime.engine) as s:
+        rows = sorted((w.window, w.opened_at, w.closed_at) for w in s.exec(select(WindowSession)).all())
+    assert rows == [(3, monday, monday), (3, monday, night)]
