@@ -5,10 +5,17 @@ from __future__ import annotations
 from queue_server.db.bus import MessageBus
 from queue_server.feedback.handlers import open_for_bad_grade
 from queue_server.tickets.events import TicketEvaluated
+from queue_server.windows.events import WindowClosed, WindowOpened, WindowPaused, WindowResumed
+from queue_server.windows.handlers import track_open_time
 
 
 def message_bus() -> MessageBus:
     """Return the bus with every subscription of the server."""
     bus = MessageBus()
     bus.subscribe(TicketEvaluated, open_for_bad_grade)
+    # The stretches each window was open, which staffing advice reads.
+    bus.subscribe(WindowOpened, track_open_time)
+    bus.subscribe(WindowPaused, track_open_time)
+    bus.subscribe(WindowResumed, track_open_time)
+    bus.subscribe(WindowClosed, track_open_time)
     return bus

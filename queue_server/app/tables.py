@@ -18,6 +18,7 @@ from queue_server.tickets.models import (
     Ticket,
 )
 from queue_server.windows.models import WindowState
+from queue_server.windows.sessions import WindowSession
 
 __all__ = [
     "AgentDay",
@@ -49,5 +50,6 @@ __all__ = [
     "ServiceStat",
     "Ticket",
     "User",
+    "WindowSession",
     "WindowState",
 ]

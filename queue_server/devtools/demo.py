@@ -177,6 +177,12 @@ def _run(args: argparse.Namespace, var: Path) -> int:
     state = _demo_state(var)
     password = settings.admin_password or state["admin_password"]
     settings = settings.model_copy(update={"admin_password": password})
+    if args.simulate:  # before the server starts: the history is written in bulk, never published
+        from queue_server.devtools.history_store import demo_history
+
+        print("正在准备过去 8 周的取号历史… (preparing eight weeks of ticket history)", flush=True)
+        for line in demo_history(settings):
+            print(line, flush=True)
     clock = Clock()  # the case simulation moves it to make weeks of history
     app = create_app(settings, clock=clock)
     server = uvicorn.Server(uvicorn.Config(app, host=args.host, port=args.port, log_level="warning",

@@ -6,9 +6,11 @@ Pure: the shell reads tickets and window sessions, the calendar is passed in, no
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from typing import Any
 
 from queue_server.domain.holidays import CountsAs, pick_days
@@ -111,6 +113,11 @@ class Slot:
     served: Mapping[str, Sequence[float]] = field(default_factory=dict)  # service seconds of tickets finished
     open_seconds: Mapping[int, float] = field(default_factory=dict)  # seconds each window was open
 
+    @cached_property
+    def totals(self) -> dict[str, tuple[float, int]]:
+        """Return each service's summed service seconds and number of finished tickets, summed once per slot."""
+        return {s: (sum(d), len(d)) for s, d in self.served.items()}
+
 
 @dataclass(frozen=True)
 class TicketFact:
@@ -131,6 +138,17 @@ class Session:
     end: datetime
 
 
+def _finder(bounds: Sequence[tuple[datetime, datetime]]) -> Callable[[datetime], Iterable[int]]:
+    """Return what tells which intervals hold an instant: a binary search when they are in order and apart."""
+    starts = [lo for lo, _ in bounds]
+    if all(hi <= nxt for (_, hi), nxt in zip(bounds, starts[1:], strict=False)):
+        def search(at: datetime) -> Iterable[int]:
+            k = bisect_right(starts, at) - 1  # a day's 1,500 tickets × 14 intervals made this the route's cost
+            return (k,) if k >= 0 and at < bounds[k][1] else ()
+        return search
+    return lambda at: [k for k, (lo, hi) in enumerate(bounds) if lo <= at < hi]  # overlapping opening hours
+
+
 def observe_day(day: date, intervals: Sequence[Interval], tickets: Iterable[TicketFact],
                 sessions: Iterable[Session]) -> list[Slot]:
     """Sort one day's tickets and window sessions into its intervals (each half-open, [start, end))."""
@@ -138,11 +156,12 @@ def observe_day(day: date, intervals: Sequence[Interval], tickets: Iterable[Tick
     issued: list[dict[str, int]] = [{} for _ in bounds]
     served: list[dict[str, list[float]]] = [{} for _ in bounds]
     opened: list[dict[int, float]] = [{} for _ in bounds]
+    where = _finder(bounds)
     for t in tickets:
-        for k, (lo, hi) in enumerate(bounds):
-            if lo <= t.issued_at < hi:
-                issued[k][t.service] = issued[k].get(t.service, 0) + 1
-            if t.finished_at is not None and t.service_seconds is not None and lo <= t.finished_at < hi:
+        for k in where(t.issued_at):
+            issued[k][t.service] = issued[k].get(t.service, 0) + 1
+        if t.finished_at is not None and t.service_seconds is not None:
+            for k in where(t.finished_at):
                 served[k].setdefault(t.service, []).append(t.service_seconds)
     for s in sessions:
         for k, (lo, hi) in enumerate(bounds):
@@ -167,11 +186,14 @@ class Forecast:
 
 def _weighted(slot: Slot, weights: Mapping[str, float] | None) -> tuple[float, float, float]:
     """Return (arrivals, Σ service seconds, tickets finished) of a slot, each service by its weight."""
-    def w(service: str) -> float:
-        return 1.0 if weights is None else weights.get(service, 0.0)
-    arrivals = sum(w(s) * n for s, n in slot.issued.items())
-    total = sum(w(s) * sum(d) for s, d in slot.served.items())
-    return arrivals, total, sum(w(s) * len(d) for s, d in slot.served.items())
+    # Each service's sums are taken once per slot (Slot.totals): every pool's forecast reads every slot again.
+    if weights is None:
+        return (sum(1.0 * n for n in slot.issued.values()), sum(1.0 * t for t, _ in slot.totals.values()),
+                sum(1.0 * n for _, n in slot.totals.values()))
+    get = weights.get
+    return (sum(get(s, 0.0) * n for s, n in slot.issued.items()),
+            sum(get(s, 0.0) * t for s, (t, _) in slot.totals.items()),
+            sum(get(s, 0.0) * n for s, (_, n) in slot.totals.items()))
 
 
 def forecast(days: Sequence[Sequence[Slot]], intervals: Sequence[Interval], *, target_wait: float,

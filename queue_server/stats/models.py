@@ -206,3 +206,47 @@ class AppointmentStats(BaseModel):
     cancelled: int
     waiting: int  # still booked: the slot is ahead, or today's has not ended or been rolled over
     no_show_pct: float | None
+
+
+# Staffing advice (窗口排班建议): GET /api/stats/staffing
+class StaffingInterval(BaseModel):
+    """One half-hour of the opening hours: arrivals, service time, windows needed and open."""
+
+    start: str
+    end: str
+    arrivals: float
+    service_avg: float
+    windows_needed: int
+    windows_open: float
+    within_pct: float
+
+
+class StaffingBacktest(BaseModel):
+    """How far the same forecast of arrivals missed on the chosen days, each from the days before it."""
+
+    days: int
+    arrivals_mape_pct: float | None
+
+
+class StaffingPool(BaseModel):
+    """Windows with the same work profile, the share of each service's tickets they take, and their advice."""
+
+    windows: list[int]
+    name: str  # the windows' common name (社保医保窗口); empty when their names differ
+    shares: dict[str, float]
+    intervals: list[StaffingInterval]
+    advice: list[str]
+
+
+class StaffingAdvice(BaseModel):
+    """GET /api/stats/staffing: windows needed against windows open, by half-hour (docs/staffing.md)."""
+
+    weekday: int
+    weeks: int
+    target_wait: float
+    target_pct: float
+    intervals: list[StaffingInterval]
+    advice: list[str]
+    backtest: StaffingBacktest
+    days: list[str]  # the chosen days the figures come from, oldest first
+    pools: list[StaffingPool]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import math
 import re
 from datetime import date
 from typing import Annotated
@@ -17,10 +18,18 @@ from queue_server.app.runtime import HallRuntime
 from queue_server.core.errors import Invalid
 from queue_server.readmodel.monitor import LiveMonitor, live_monitor
 from queue_server.stats.exports import build_summary, tickets_csv, tickets_xlsx
-from queue_server.stats.models import AppointmentStats, CaseStats, FeedbackStats, MonthlyReport, StatsSummary
+from queue_server.stats.models import (
+    AppointmentStats,
+    CaseStats,
+    FeedbackStats,
+    MonthlyReport,
+    StaffingAdvice,
+    StatsSummary,
+)
 from queue_server.stats.queries.appointments import appointment_stats
 from queue_server.stats.queries.cases import case_stats, cases_csv, cases_xlsx
 from queue_server.stats.queries.feedback import feedback_stats, ranking
+from queue_server.stats.queries.staffing import staffing
 from queue_server.stats.ranges import XLSX, DayParam, FromParam, attachment, day_range
 
 router = APIRouter(prefix="/api/stats", tags=["statistics"], dependencies=[Depends(fresh_calendar)])
@@ -137,3 +146,45 @@ async def stats_appointments(rt: RuntimeDep, _: ManagerDep, from_: FromParam = N
     """Count bookings for slots in the range: booked, used, missed, cancelled and the no-show rate."""
     first, last = _local_range(rt, from_, to)
     return await rt.db.read(lambda s: appointment_stats(s, rt.hall, first, last))
+
+
+MAX_WEEKS = 52  # a year of one weekday; more reads years of tickets for a forecast no better
+
+
+def _check_staffing(weekday: int, weeks: int, target_wait: float, target_pct: float) -> None:
+    if not 1 <= weekday <= 7:
+        raise Invalid("星期 weekday 须为 1–7（1 为周一，7 为周日）")
+    if not 1 <= weeks <= MAX_WEEKS:
+        raise Invalid(f"周数 weeks 须为 1–{MAX_WEEKS}")
+    if not math.isfinite(target_wait) or target_wait < 0:
+        raise Invalid("目标等候时间 target_wait 须为不小于 0 的秒数")
+    if not math.isfinite(target_pct) or not 0 <= target_pct <= 100:
+        raise Invalid("目标比例 target_pct 须在 0–100 之间（可以有小数，如 99.5）")
+
+
+@router.get("/staffing", response_model=StaffingAdvice, dependencies=[Depends(fresh_calendar)])
+async def stats_staffing(
+    rt: RuntimeDep, _: ManagerDep,
+    weekday: Annotated[int | None, Query(description="1 = 周一 … 7 = 周日; default: today's")] = None,
+    weeks: Annotated[int, Query(description=f"how many past days of that weekday, 1–{MAX_WEEKS}")] = 8,
+    target_wait: Annotated[float, Query(description="seconds a resident may wait, ≥ 0")] = 600,
+    target_pct: Annotated[float, Query(description="share of residents called within target_wait, 0–100 %")] = 80,
+) -> StaffingAdvice:
+    """Return the windows each half-hour of a weekday needs, by Erlang C, against the windows open (窗口排班建议)."""
+    now = rt.clock()
+    today = rt.hall.day(now)
+    if weekday is None:
+        counts_as = rt.hall.calendar.counts_as(today)  # an adjusted working Saturday asks for the weekday it replaces
+        weekday = (today.weekday() if counts_as is None else counts_as) + 1
+    _check_staffing(weekday, weeks, target_wait, target_pct)
+    day = weekday
+
+    def run(session: Session) -> StaffingAdvice:
+        try:
+            data = staffing(session, rt.hall, today=today, weekday=day, weeks=weeks, target_wait=target_wait,
+                            target_pct=target_pct, now=now)
+        except ValueError as exc:
+            raise Invalid(str(exc)) from exc
+        return StaffingAdvice.model_validate(data)
+
+    return await rt.db.read(run)

@@ -193,6 +193,44 @@ export function shareOption(items, opts = {}) {
   };
 }
 
+/**
+ * Two bars per label, what is needed against what there was, with an optional line on a right axis (staffing advice).
+ * @param {{ label: string, needed: number, open: number, arrivals?: number }[]} items
+ * @param {ChartOptions & { neededName?: string, openName?: string, arrivalsName?: string }} [opts]
+ * @returns {Option}
+ */
+export function pairOption(items, opts = {}) {
+  if (!items.length || items.every((i) => !i.needed && !i.open && !i.arrivals)) return emptyOption(opts.emptyText, opts.label);
+  const line = items.some((i) => i.arrivals !== undefined);
+  /** @param {number} v */
+  const one = (v) => (Number.isInteger(v) ? String(v) : v.toFixed(1));
+  /** @type {Option} */
+  const option = {
+    ...base(opts),
+    legend: { top: 0, itemGap: 24, textStyle: { fontSize: 15, color: INK } },
+    grid: { left: 48, right: line ? 56 : 16, top: 44, bottom: 32 },
+    tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: (/** @type {number} */ v) => one(v) },
+    xAxis: { type: "category", data: items.map((i) => i.label), axisTick: { alignWithLabel: true },
+      axisLabel: { interval: 0, color: INK, fontSize: 14 } },
+    yAxis: [{ type: "value", minInterval: 1, axisLabel: { color: MUTED, fontSize: 14 } }],
+    series: [
+      { type: "bar", name: opts.neededName || "", barGap: "10%", barMaxWidth: 34, data: items.map((i) => i.needed),
+        itemStyle: { color: PALETTE[0], borderRadius: [2, 2, 0, 0] },
+        label: { show: true, position: "top", color: INK, fontSize: 13, fontWeight: "bold" } },
+      { type: "bar", name: opts.openName || "", barMaxWidth: 34, data: items.map((i) => i.open),
+        itemStyle: { color: "#8c959f", borderRadius: [2, 2, 0, 0] },
+        label: { show: true, position: "top", color: MUTED, fontSize: 13, formatter: (/** @type {{ value: number }} */ p) => one(p.value) } },
+    ],
+  };
+  if (line) {
+    option.yAxis.push({ type: "value", splitLine: { show: false }, axisLabel: { color: PALETTE[2], fontSize: 14 } });
+    option.series.push({ type: "line", name: opts.arrivalsName || "", yAxisIndex: 1, symbolSize: 6,
+      data: items.map((i) => (i.arrivals === undefined ? null : i.arrivals)),
+      itemStyle: { color: PALETTE[2] }, lineStyle: { width: 2, type: "dashed", color: PALETTE[2] } });
+  }
+  return option;
+}
+
 /** @type {WeakSet<Element>} */
 const observed = new WeakSet();
 /** @type {ResizeObserver | null} */

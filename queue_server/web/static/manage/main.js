@@ -8,6 +8,7 @@ import { connectHall } from "../common/hallsocket.js";
 import { helpPanel } from "../common/help.js";
 import { initCases, onHallMessage, renderCases } from "./cases.js";
 import { initFeedback, onFeedbackMessage, renderFeedback } from "./feedback.js";
+import { initStaffing, renderStaffing } from "./staffing.js";
 import { barOption, chart, hbarHeight, hbarOption, PALETTE, shareOption } from "./charts.js";
 import { applyStatic, loadLang, localName, otherLang, saveLang, translator } from "./i18n.js";
 import {
@@ -39,6 +40,7 @@ function toggleLang() {
     if (lastSummary) renderHistory(lastSummary);
     renderCases();
     renderFeedback();
+    renderStaffing();
   }
 }
 
@@ -256,4 +258,5 @@ if (body.dataset.mode === "manage") {
   loadCatalog();
   initCases({ today: body.dataset.today || "", lang: () => lang, t: () => t });
   initFeedback({ today: body.dataset.today || "", lang: () => lang, t: () => t });
+  initStaffing({ lang: () => lang, t: () => t });
 }

@@ -1232,6 +1232,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/stats/staffing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stats Staffing
+         * @description Return the windows each half-hour of a weekday needs, by Erlang C, against the windows open (窗口排班建议).
+         */
+        get: operations["stats_staffing_api_stats_staffing_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/stats/summary": {
         parameters: {
             query?: never;
@@ -3183,6 +3203,77 @@ export interface components {
             extra: boolean;
             /** Start */
             start: string;
+        };
+        /**
+         * StaffingAdvice
+         * @description GET /api/stats/staffing: windows needed against windows open, by half-hour (docs/staffing.md).
+         */
+        StaffingAdvice: {
+            /** Advice */
+            advice: string[];
+            backtest: components["schemas"]["StaffingBacktest"];
+            /** Days */
+            days: string[];
+            /** Intervals */
+            intervals: components["schemas"]["StaffingInterval"][];
+            /** Pools */
+            pools: components["schemas"]["StaffingPool"][];
+            /** Target Pct */
+            target_pct: number;
+            /** Target Wait */
+            target_wait: number;
+            /** Weekday */
+            weekday: number;
+            /** Weeks */
+            weeks: number;
+        };
+        /**
+         * StaffingBacktest
+         * @description How far the same forecast of arrivals missed on the chosen days, each from the days before it.
+         */
+        StaffingBacktest: {
+            /** Arrivals Mape Pct */
+            arrivals_mape_pct: number | null;
+            /** Days */
+            days: number;
+        };
+        /**
+         * StaffingInterval
+         * @description One half-hour of the opening hours: arrivals, service time, windows needed and open.
+         */
+        StaffingInterval: {
+            /** Arrivals */
+            arrivals: number;
+            /** End */
+            end: string;
+            /** Service Avg */
+            service_avg: number;
+            /** Start */
+            start: string;
+            /** Windows Needed */
+            windows_needed: number;
+            /** Windows Open */
+            windows_open: number;
+            /** Within Pct */
+            within_pct: number;
+        };
+        /**
+         * StaffingPool
+         * @description Windows with the same work profile, the share of each service's tickets they take, and their advice.
+         */
+        StaffingPool: {
+            /** Advice */
+            advice: string[];
+            /** Intervals */
+            intervals: components["schemas"]["StaffingInterval"][];
+            /** Name */
+            name: string;
+            /** Shares */
+            shares: {
+                [key: string]: number;
+            };
+            /** Windows */
+            windows: number[];
         };
         /**
          * StationList
@@ -5698,6 +5789,44 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LiveMonitor"];
+                };
+            };
+        };
+    };
+    stats_staffing_api_stats_staffing_get: {
+        parameters: {
+            query?: {
+                /** @description 1 = 周一 … 7 = 周日; default: today's */
+                weekday?: number | null;
+                /** @description how many past days of that weekday, 1–52 */
+                weeks?: number;
+                /** @description seconds a resident may wait, ≥ 0 */
+                target_wait?: number;
+                /** @description share of residents called within target_wait, 0–100 % */
+                target_pct?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffingAdvice"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
