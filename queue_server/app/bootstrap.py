@@ -12,12 +12,14 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from queue_server.app.handlers import message_bus
 from queue_server.auth.service import ensure_admin
 from queue_server.calendar.workcalendar import CountyCalendar
 from queue_server.core.settings import ServerSettings
 from queue_server.db.engine import read_session, write_session
 from queue_server.db.eventlog import HallState, ensure_hall_row
 from queue_server.db.migrate import startup_lock, upgrade
+from queue_server.db.uow import UnitOfWork
 from queue_server.hallconfig.loader import bundled_yaml, load_file, parse
 from queue_server.hallconfig.schema import HallConfig
 from queue_server.halls.hall import Hall
@@ -121,11 +123,12 @@ def prepare(settings: ServerSettings, engine: Engine, now: datetime,
         upgrade(engine)
         secret = load_secret(settings)
         default = Hall(choose_config(settings, engine), secret, county)
+        bus = message_bus()
         with write_session(engine) as session:
             mark_default(session, default.code, default.config.hall.name, now)
             halls = [default] + [Hall(c, secret, county) for c in other_halls(session, default.code)]
             for hall in halls:
-                ensure_windows(session, hall, now)
+                ensure_windows(UnitOfWork(session, hall, bus), now)
             password = ensure_admin(session, settings.admin_password, now)
     return Prepared(halls, password)
 

@@ -180,7 +180,7 @@ def halls_add(args: argparse.Namespace) -> int:
                           config=json.loads(json.dumps(config)) if config else None)
         made = new_config(body, template.config)
         with write_session(engine) as session:
-            hall = add_hall(session, config=made, secret=load_secret(settings), now=utcnow())
+            hall = add_hall(session, config=made, secret=load_secret(settings), bus=message_bus(), now=utcnow())
     except (ConfigError, OSError, ValidationError) as exc:
         print(f"无效输入 (invalid): {exc}", file=sys.stderr)
         return 2

@@ -74,7 +74,7 @@ async def add_hall(body: HallCreate, request: Request, county: CountyDep, _: Cou
 
     def add() -> None:
         with write_session(county.engine) as session:
-            service.add_hall(session, config=config, secret=secret, now=now)
+            service.add_hall(session, config=config, secret=secret, bus=county.bus, now=now)
 
     await run_in_threadpool(add)
     served = await county.serve_hall(Hall(config, secret, county.county_calendar))

@@ -17,7 +17,9 @@ from sqlmodel import Session
 from queue_server.calendar.workcalendar import CountyYear
 from queue_server.core.errors import Conflict, Invalid
 from queue_server.county.models import CalendarYearBody, CountyCalendarYear, CountyState, HallCreate
+from queue_server.db.bus import MessageBus
 from queue_server.db.eventlog import HallState
+from queue_server.db.uow import UnitOfWork
 from queue_server.hallconfig.loader import ConfigError, dump, parse
 from queue_server.hallconfig.schema import HallConfig
 from queue_server.halls.hall import Hall
@@ -44,7 +46,7 @@ def new_config(body: HallCreate, template: HallConfig) -> HallConfig:
         raise Invalid(f"大厅配置不正确：{exc}") from exc
 
 
-def add_hall(session: Session, *, config: HallConfig, secret: bytes, now: datetime) -> Hall:
+def add_hall(session: Session, *, config: HallConfig, secret: bytes, bus: MessageBus, now: datetime) -> Hall:
     """Add a hall to the county with its windows and no data; other processes are told at commit."""
     code = config.hall.code
     if session.get(HallState, code) is not None:
@@ -53,7 +55,7 @@ def add_hall(session: Session, *, config: HallConfig, secret: bytes, now: dateti
                           created_at=now, is_default=False))
     session.flush()
     hall = Hall(config, secret)
-    ensure_windows(session, hall, now)
+    ensure_windows(UnitOfWork(session, hall, bus), now)
     notify(session, HALLS_CHANNEL, code)
     return hall
 

@@ -14,8 +14,6 @@ from sqlmodel import Session, select
 from queue_server.auth.service import Principal
 from queue_server.core.errors import ApiError, Conflict, Forbidden, NotFound, conflict
 from queue_server.core.events import EventBase
-from queue_server.db.driver import Driver
-from queue_server.db.eventlog import append
 from queue_server.db.uow import UnitOfWork
 from queue_server.domain.model import DeviceKind, GradeSource, TicketStatus, WindowStatus
 from queue_server.domain.states import Action
@@ -28,8 +26,9 @@ from queue_server.windows.events import PAUSE_REASONS, WindowClosed, WindowOpene
 from queue_server.windows.models import WindowState
 
 
-def ensure_windows(session: Session, hall: Hall, now: datetime) -> None:
+def ensure_windows(uow: UnitOfWork, now: datetime) -> None:
     """Create a state row for every configured window, and retire the rows of windows gone."""
+    session, hall = uow.session, uow.hall
     rows = session.exec(select(WindowState).where(WindowState.hall == hall.code)).all()
     existing = {w.number for w in rows}
     for w in hall.config.windows:
@@ -37,27 +36,28 @@ def ensure_windows(session: Session, hall: Hall, now: datetime) -> None:
             session.add(WindowState(hall=hall.code, number=w.number, status=WindowStatus.CLOSED))
     for state in rows:
         if not 1 <= state.number <= len(hall.config.windows):
-            _retire(session, hall, state, now)
+            _retire(uow, state, now)
 
 
-def _retire(session: Session, hall: Hall, state: WindowState, now: datetime) -> None:
+def _retire(uow: UnitOfWork, state: WindowState, now: datetime) -> None:
     # A window the imported hall no longer has: its resident goes back to the queue, tickets sent
-    # to it are released to their service, its clerk is signed out, and its row is removed.
+    # to it are released to their service, its clerk is signed out, and its row is removed. The
+    # events go through the unit of work, so their handlers (the window's open time) see them too.
+    session, hall = uow.session, uow.hall
     n = state.number
     if state.current_ticket_id is not None:
         ticket = session.get(Ticket, state.current_ticket_id)
         if ticket is not None and ticket.status in (TicketStatus.CALLED, TicketStatus.SERVING):
             step(ticket, Action.TRANSFER)
             ticket.window = ticket.clerk = ticket.started_at = None
-            append(hall, TicketTransferred(ticket=brief(ticket), window=n), at=now, actor="system",
-                   driver=Driver(session))
+            uow.emit(TicketTransferred(ticket=brief(ticket), window=n), at=now, actor="system")
     for ticket in session.exec(select(Ticket).where(
             Ticket.hall == hall.code, Ticket.designated_window == n,
             Ticket.status == TicketStatus.WAITING)).all():
         ticket.designated_window = None
-        append(hall, TicketTransferred(ticket=brief(ticket), window=n), at=now, actor="system", driver=Driver(session))
+        uow.emit(TicketTransferred(ticket=brief(ticket), window=n), at=now, actor="system")
     if state.status != WindowStatus.CLOSED:
-        append(hall, WindowClosed(window=n), at=now, actor="system", driver=Driver(session))
+        uow.emit(WindowClosed(window=n), at=now, actor="system")
     session.delete(state)
     session.flush()
 

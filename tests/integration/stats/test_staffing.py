@@ -167,7 +167,7 @@ def test_the_rollover_s_closes_end_the_stretches(live: LiveServer, api: Api) -> 
     assert api.http.post("/api/windows/3/pause", headers=clerk).status_code == 200
     assert api.http.post("/api/windows/3/resume", headers=clerk).status_code == 200
     night = local(fx.TODAY, "23:59") + timedelta(minutes=5)  # the clerk went home with the window open
-    hall = live.runtime.default
+    hall = live.runtime
     hall.db.run_write(lambda uow: rollover(uow, night))
     with Session(live.runtime.engine) as s:
         rows = sorted((w.window, w.opened_at, w.closed_at) for w in s.exec(select(WindowSession)).all())
