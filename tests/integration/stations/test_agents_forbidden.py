@@ -32,7 +32,7 @@ PUBLIC = re.compile(
     r"|POST /api/tickets/\{ticket_id\}/evaluation|GET /api/tickets/\{ticket_id\}/notice.*"
     r"|GET /api/appointments/slots|POST /api/appointments|(GET|POST) /api/appointments/\{appointment_id\}.*"
     r"|POST /api/feedback|(GET|POST) /api/cases/\{case_id\}/evaluation"
-    r"|GET /api/hall-pass/check"
+    r"|GET /api/hall-pass/check|GET /api/county/halls"
     r"|GET /api/calendar.*)$")
 
 
