@@ -37,6 +37,9 @@ def tickets_csv(session: Session, hall: Hall, first: date, last: date) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
+NO_DATA = "—"  # a figure with nothing to measure yet, e.g. no help request answered
+
+
 def _kpi_rows(data: dict[str, Any]) -> list[tuple[str, Any]]:
     w, sv = data["wait"], data["service"]
     return [
@@ -64,7 +67,7 @@ def tickets_xlsx(session: Session, hall: Hall, first: date, last: date) -> bytes
     wb = Workbook(write_only=True)
     kpi = wb.create_sheet("概览")
     for label, value in _kpi_rows(data):
-        kpi.append([label, value])
+        kpi.append([label, NO_DATA if value is None else value])
 
     def table(title: str, head: list[str], body: list[list[Any]]) -> None:
         ws = wb.create_sheet(title)

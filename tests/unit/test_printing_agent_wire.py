@@ -141,8 +141,16 @@ def test_only_a_print_agent_device_of_the_hall_may_hold_the_socket() -> None:
     assert refusal(Principal("user", "admin", username="admin", hall="*"))[0] == wire.CLOSE_NOT_ALLOWED  # type: ignore[index]
 
 
-def test_printing_at_a_window_without_a_relay_says_no_agent_and_direct_printers_still_print() -> None:
+def _run_apart(coro: Any) -> Any:
+    """Run a coroutine on its own loop in a thread, whatever loop this thread already runs."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+def test_printing_at_a_window_without_a_relay_says_no_agent_and_direct_printers_still_print() -> None:
     from datetime import UTC, date, datetime
 
     from printer.documents import AcceptanceReceipt
@@ -152,8 +160,8 @@ def test_printing_at_a_window_without_a_relay_says_no_agent_and_direct_printers_
                              datetime(2026, 12, 1, 2, tzinfo=UTC), date(2026, 12, 8), 5, 1, 18,
                              "https://hall.example/m/c/1?token=t")
     with pytest.raises(ApiError) as err:
-        asyncio.run(print_at_window(None, "puan", slip, "agent://win1#puan", 1))
+        _run_apart(print_at_window(None, "puan", slip, "agent://win1#puan", 1))
     assert err.value.code == "printer_fault" and "打印代理未连接" in err.value.message
-    assert asyncio.run(print_at_window(None, "puan", slip, "memory://", 1)) == "ok"
+    assert _run_apart(print_at_window(None, "puan", slip, "memory://", 1)) == "ok"
     with pytest.raises(ApiError):
-        asyncio.run(print_at_window(None, "puan", slip, "tcp://127.0.0.1:9?width=80", 1))  # refused: offline
+        _run_apart(print_at_window(None, "puan", slip, "tcp://127.0.0.1:9?width=80", 1))  # refused: offline

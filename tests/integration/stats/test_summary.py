@@ -155,6 +155,7 @@ def test_csv_export_round_trips(live: LiveServer, api: Api) -> None:
     wb = load_workbook(io.BytesIO(x.content), read_only=True)
     kpi = {r[0]: r[1] for r in wb["概览"].iter_rows(values_only=True)}
     assert kpi["取号数"] == 6 and kpi["满意率 %"] == 66.7
+    assert kpi["响应时间中位数 秒"] == "—"  # no help request: a dash, not a missing cell
     assert sum(1 for _ in wb["明细"].iter_rows()) == 7
 
 
