@@ -188,7 +188,8 @@ def fill_year(url: str, halls: list[str], total: int) -> None:
                    "call_count", "token", "issued_at", "rank_at", "first_called_at", "called_at", "started_at",
                    "finished_at", "wait_seconds", "service_seconds", "outcome", "window", "appointment_bonus")
         written = 0
-        with cur.copy(f"COPY ticket ({', '.join(columns)}) FROM STDIN") as copy:
+        quoted = ", ".join(f'"{c}"' for c in columns)  # "window" is a reserved word
+        with cur.copy(f"COPY ticket ({quoted}) FROM STDIN") as copy:
             for d in range(365):
                 day = first + timedelta(days=d)
                 start = datetime(day.year, day.month, day.day, 1, 0, tzinfo=UTC)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session
 
 WRITE = "hall_write"
@@ -33,8 +35,38 @@ def make_engine(url: str) -> Engine:
         return engine
     # Short connect and pool timeouts: while the database restarts, requests fail fast with a
     # 503 instead of hanging.
-    return create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True, pool_timeout=10,
-                         connect_args={"connect_timeout": 5})
+    engine = create_engine(url, pool_size=20, max_overflow=20, pool_timeout=10,
+                           connect_args={"connect_timeout": 5})
+    _ping_when_idle(engine)
+    return engine
+
+
+PING_AFTER_IDLE = 1.0  # seconds a pooled PostgreSQL connection may rest before it is pinged again
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Ping a pooled connection at checkout only if it rested for a while (pre-ping, made cheap).
+
+    SQLAlchemy's pool_pre_ping sends SELECT 1 before every checkout: one round trip in every
+    request, a tenth of a worker's time under load (docs/server.md). A connection used less than
+    PING_AFTER_IDLE ago is handed out as it is; one that rested longer (the database may have
+    restarted meanwhile) is pinged, and replaced if the ping fails.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi: Any, record: Any) -> None:
+        record.info["rested_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("rested_since")
+        if since is not None and time.monotonic() - since < PING_AFTER_IDLE:
+            return
+        try:
+            engine.dialect.do_ping(dbapi)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            # The pool throws this connection away and checks out another (up to three times).
+            raise DisconnectionError(f"stale connection: {exc}") from exc
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -48,9 +48,18 @@ class Event(SQLModel, table=True):
 # Built once: every event runs these, and building a statement is a share of issuing a ticket.
 _LOCK = DriverStatement("SELECT last_seq FROM hall_state WHERE hall = :h FOR UPDATE")
 _NEXT_SEQ = DriverStatement("UPDATE hall_state SET last_seq = last_seq + 1 WHERE hall = :h RETURNING last_seq")
-_NOTIFY = DriverStatement("SELECT pg_notify(:channel, :payload)")
 _EVENTS = SQLModel.metadata.tables["event"]
-_INSERT = insert_returning_id(_EVENTS, [c.name for c in _EVENTS.columns if c.name != "id"])
+_EVENT_COLUMNS = [c.name for c in _EVENTS.columns if c.name != "id"]
+_INSERT = insert_returning_id(_EVENTS, _EVENT_COLUMNS)
+# PostgreSQL, under the hall lock: the seq is known, so one statement moves the hall's seq, queues
+# the NOTIFY (delivered at commit, so other processes hear of the event only once it exists) and
+# stores the event. One round trip instead of three (docs/server.md).
+_NAMES = ", ".join(f'"{c}"' for c in _EVENT_COLUMNS)
+_VALUES = ", ".join(f":{c}" for c in _EVENT_COLUMNS)
+_APPEND_LOCKED = DriverStatement(
+    "WITH bump AS (UPDATE hall_state SET last_seq = :seq WHERE hall = :hall), "
+    "heard AS (SELECT pg_notify(:channel, :payload)) "
+    f"INSERT INTO event ({_NAMES}) SELECT {_VALUES} FROM heard", _EVENTS)
 
 
 def last_seq_in(engine: Engine, hall: str) -> int:
@@ -66,28 +75,34 @@ def ensure_hall_row(session: Session, hall: str) -> None:
         session.flush()
 
 
-def lock_hall(driver: Driver, hall: str) -> None:
-    """Serialise writers of one hall, so event seq order is commit order.
+def lock_hall(driver: Driver, hall: str) -> int | None:
+    """Serialise writers of one hall, so event seq order is commit order; return the seq it holds.
 
-    SQLite already serialises writers (BEGIN IMMEDIATE); PostgreSQL takes the hall row lock.
+    SQLite already serialises writers (BEGIN IMMEDIATE) and returns None; PostgreSQL takes the
+    hall row lock and returns the hall's last seq, which no one else can move until the commit.
     """
     if driver.dialect.name == "postgresql":
-        driver.run(_LOCK, {"h": hall})
+        return int(driver.run(_LOCK, {"h": hall})[0][0])
+    return None
 
 
-def append(hall: Hall, event: EventBase, *, at: datetime, actor: str, driver: Driver) -> Envelope:
-    """Give an event the hall's next seq, store it, and return it as subscribers will see it."""
-    seq = int(driver.run(_NEXT_SEQ, {"h": hall.code})[0][0])
+def append(hall: Hall, event: EventBase, *, at: datetime, actor: str, driver: Driver,
+           locked_seq: int | None = None) -> Envelope:
+    """Give an event the hall's next seq, store it, and return it as subscribers will see it.
+
+    ``locked_seq`` is the hall's last seq as read under its PostgreSQL lock (``lock_hall``).
+    """
+    seq = locked_seq + 1 if locked_seq is not None else int(driver.run(_NEXT_SEQ, {"h": hall.code})[0][0])
     stored = event.model_copy(update={"seq": seq, "at": hall.local_iso(at)})
     envelope = Envelope.of(stored)
-    if driver.dialect.name == "postgresql":
-        # Delivered at commit, so other server processes hear of the event only once it exists.
-        driver.run(_NOTIFY, {"channel": NOTIFY_CHANNEL, "payload": f"{hall.code}:{seq}"})
     # Straight to the driver, not an ORM object: nothing reads the row back in this transaction.
-    driver.run(_INSERT, {
-        "hall": hall.code, "seq": seq, "type": stored.type, "at": at, "actor": actor,
-        "ticket_id": stored.ticket.id if stored.ticket else None, "window": stored.window,
-        "data": envelope.text})
+    row = {"hall": hall.code, "seq": seq, "type": stored.type, "at": at, "actor": actor,
+           "ticket_id": stored.ticket.id if stored.ticket else None, "window": stored.window,
+           "data": envelope.text}
+    if locked_seq is not None:
+        driver.run(_APPEND_LOCKED, {**row, "channel": NOTIFY_CHANNEL, "payload": f"{hall.code}:{seq}"})
+    else:
+        driver.run(_INSERT, row)
     return envelope
 
 

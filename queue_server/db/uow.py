@@ -32,6 +32,7 @@ class UnitOfWork:
         self.events: list[Envelope] = []
         self._bus = bus
         self._locked = False
+        self._seq: int | None = None  # the hall's last seq under its PostgreSQL lock
         self._driver = driver
         self._handling: list[tuple[EventBase, Emitted]] | None = None
 
@@ -45,13 +46,16 @@ class UnitOfWork:
     def lock(self) -> None:
         """Take the hall lock, so event seq order is commit order (once per transaction)."""
         if not self._locked:
-            eventlog.lock_hall(self.driver, self.hall.code)
+            self._seq = eventlog.lock_hall(self.driver, self.hall.code)
             self._locked = True
 
     def emit(self, event: EventBase, *, at: datetime, actor: str) -> Envelope:
         """Append an event to the log, run its handlers here; it is published after the commit."""
         self.lock()
-        envelope = eventlog.append(self.hall, event, at=at, actor=actor, driver=self.driver)
+        envelope = eventlog.append(self.hall, event, at=at, actor=actor, driver=self.driver,
+                                   locked_seq=self._seq)
+        if self._seq is not None:
+            self._seq = envelope.seq
         self.events.append(envelope)
         if self._bus.handlers(envelope.event):
             self._handle(envelope.event, Emitted(at=at, actor=actor))
