@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from queue_server.auth.service import Principal
 from queue_server.core.errors import Forbidden, NotFound, conflict
@@ -77,3 +77,19 @@ def resolve(uow: UnitOfWork, *, help_id: int, who: Principal, now: datetime) -> 
         HelpStatus.RESOLVED, now, staff_name(who), None)
     uow.emit(HelpResolved(help=brief(row)), at=now, actor=who.actor)
     return row
+
+
+DAY_END = "系统（日终）"  # who closed a call still open when its service day ended
+
+
+def close_left_open(uow: UnitOfWork, *, today: date, now: datetime) -> int:
+    """Resolve the calls of earlier service days still open, so each kiosk may call again; return how many."""
+    session, hall = uow.session, uow.hall
+    rows = session.exec(select(HelpRequest).where(
+        HelpRequest.hall == hall.code, HelpRequest.day < today,
+        col(HelpRequest.status).in_([s.value for s in OPEN_HELP])).order_by(col(HelpRequest.id))).all()
+    for row in rows:
+        row.status, row.resolved_at, row.resolved_by, row.open_kiosk = HelpStatus.RESOLVED, now, DAY_END, None
+        uow.emit(HelpResolved(help=brief(row)), at=now, actor="system")
+    return len(rows)
+

@@ -1,4 +1,4 @@
-"""The service-day rollover: expire what is still open and close every window."""
+"""The service-day rollover: expire what is still open, close every window and yesterday's help calls."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from queue_server.db.uow import UnitOfWork
 from queue_server.domain.model import OPEN_STATUSES, WindowStatus
 from queue_server.domain.states import Action
 from queue_server.halls.hall import Hall
+from queue_server.help.service import close_left_open
 from queue_server.jobs.retention import prune
 from queue_server.tickets.events import TicketExpired, brief
 from queue_server.tickets.models import Ticket
@@ -46,6 +47,7 @@ def rollover(uow: UnitOfWork, now: datetime) -> bool:
                 WindowStatus.CLOSED, None, None, None)
             w.updated_at = now
             uow.emit(WindowClosed(window=w.number), at=now, actor="system")
+    close_left_open(uow, today=today, now=now)  # a call nobody closed would block its kiosk's button
     mark_missed(uow, now=now)  # 预约 not used by their slot's end count towards the no-show limit
     state.current_day = today.isoformat()
     forget_phones(session, hall, today)

@@ -14,8 +14,9 @@ import httpx
 import pytest
 from websockets.sync.client import ClientConnection, connect
 
-from tests.support.http import assert_error, bearer, staff
+from tests.support.http import PASSWORD, assert_error, bearer, login, staff
 from tests.support.live import Api, LiveServer
+from tests.support.rollover import run_rollover
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -182,3 +183,24 @@ def test_the_summary_counts_calls_answered_and_the_median_time_to_answer(hall: H
     earlier = hall.api.http.get("/api/stats/summary", headers=hall.manager,
                                 params={"from": yesterday, "to": yesterday}).json()
     assert earlier["help"] == {"requested": 0, "acknowledged": 0, "ack_p50": None}
+
+
+def test_a_call_left_open_is_closed_by_the_rollover_and_the_kiosk_may_call_again(hall: Hall) -> None:
+    left = hall.call(hall.kiosk_a, reason="cannot_read").json()
+    acked = hall.call(hall.kiosk_b).json()
+    assert hall.api.http.post(f"/api/help/{acked['id']}/ack", headers=hall.clerk).status_code == 200
+    hall.now += timedelta(days=1)
+    events = run_rollover(hall.live, hall.now)
+    closed = [e for e in events if e["type"] == "help.resolved"]
+    assert sorted(e["help"]["id"] for e in closed) == sorted([left["id"], acked["id"]])
+    hall.clerk = bearer(login(hall.live, "wangfang", PASSWORD).json()["token"])  # a new day's login
+    assert hall.open_list() == []
+    resolved = hall.api.http.get("/api/help", headers=hall.clerk, params={"status": "resolved"}).json()
+    # "by" names who answered: the clerk who acknowledged, else the day's end that closed it.
+    assert {c["id"]: c["by"] for c in resolved} == {left["id"]: "系统（日终）", acked["id"]: "wangfang"}
+    assert all(c["status"] == "resolved" and c["resolved_at"] for c in resolved)
+    fresh = hall.call(hall.kiosk_a)
+    assert fresh.status_code == 201 and fresh.json()["id"] != left["id"]
+    # A second rollover on the same day closes nothing more.
+    assert [e for e in run_rollover(hall.live, hall.now) if e["type"] == "help.resolved"] == []
+
