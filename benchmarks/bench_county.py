@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -251,9 +252,11 @@ def main() -> None:
     print(f"county benchmarks (PostgreSQL, 2 workers, {HALLS} halls, {CLIENTS} clients, 2-core machine)")
     if "--before" in sys.argv:
         ref = sys.argv[sys.argv.index("--before") + 1]
+        county_before = subprocess.run(["git", "-C", str(ROOT), "cat-file", "-e", f"{ref}:queue_server/county"],
+                                       capture_output=True).returncode == 0
         with checkout(ref) as old:
-            print(f"before ({ref}, one hall a server):")
-            issuing(old, "before: ", one_hall_only=True)
+            print(f"before ({ref}{'' if county_before else ', one hall a server'}):")
+            issuing(old, "before: ", one_hall_only=not county_before)
     print("after (this checkout):")
     figures = issuing()
     many, one = float(figures["_rate_many"]), float(figures["_rate_one"])

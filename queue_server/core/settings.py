@@ -54,6 +54,9 @@ class ServerSettings(BaseSettings):
     # 503 printer_fault, and how long job rows (without their bytes) are kept.
     print_agent_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
     print_agent_keep_hours: float = Field(default=24.0, gt=0)
+    # How long an ID card read at a kiosk stays usable for the tickets it takes. The kiosk forgets
+    # the card on idle (60 s, 120 s in 长辈模式) or at home; this bounds a token that leaked.
+    identity_ttl_seconds: int = Field(default=600, ge=30, le=3600)
 
     def resolved_database_url(self) -> str:
         """Return the database URL, defaulting to SQLite under var/."""

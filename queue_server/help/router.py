@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
@@ -75,7 +76,8 @@ async def identify(body: IdentifyBody, rt: RuntimeDep, who: CallerDep) -> Identi
 
     def run(session: Session) -> Identified:
         return Identified(
-            identity=issue_token(rt.hall.secret, hall=rt.hall.code, device=kiosk, holder=holder, now=now),
+            identity=issue_token(rt.hall.secret, hall=rt.hall.code, device=kiosk, holder=holder, now=now,
+                                 ttl=timedelta(seconds=rt.settings.identity_ttl_seconds)),
             name_masked=mask_name(holder.name),
             appointments=queries.card_appointments(session, rt.hall, holder, now),
             cases_ready=queries.cases_ready(session, rt.hall, holder))

@@ -24,8 +24,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from queue_server.core.errors import Invalid
 from queue_server.domain.privacy import mask_id_number
 
-# How long a card read at a kiosk stays usable for its tickets. The kiosk forgets it on idle
-# (60 s, or 120 s in 长辈模式) or on home; this bounds a token that leaked from a kiosk's memory.
+# How long a card read at a kiosk stays usable unless the caller says (HALL_IDENTITY_TTL_SECONDS).
 IDENTITY_TTL = timedelta(minutes=10)
 _TOKEN_PREFIX = "id1."
 _SEALED_PREFIX = "s1."
@@ -80,10 +79,11 @@ def _open(key: AESGCM, text: str, aad: bytes) -> dict[str, object] | None:
     return plain if isinstance(plain, dict) else None
 
 
-def issue_token(secret: bytes, *, hall: str, device: int, holder: CardHolder, now: datetime) -> str:
+def issue_token(secret: bytes, *, hall: str, device: int, holder: CardHolder, now: datetime,
+                ttl: timedelta = IDENTITY_TTL) -> str:
     """Return the opaque identity a kiosk puts on the tickets it issues for this card holder."""
     key = _key(secret, b"hall kiosk identity v1")
-    expires = int((now + IDENTITY_TTL).timestamp())
+    expires = int((now + ttl).timestamp())
     body = {"d": device, "n": holder.name, "i": holder.id_number, "x": expires}
     return _TOKEN_PREFIX + _seal(key, body, f"identity|{hall}".encode())
 

@@ -38,6 +38,13 @@ def test_a_token_opens_to_its_holder_until_it_expires() -> None:
     assert token() != t  # a fresh nonce each time: two reads of one card do not link
 
 
+def test_the_lifetime_is_the_callers_setting() -> None:
+    short = token(ttl=timedelta(seconds=30))
+    assert open_token(SECRET, short, hall="puan", device=7, now=NOW + timedelta(seconds=30)) == HOLDER
+    with pytest.raises(IdentityError, match="过期"):
+        open_token(SECRET, short, hall="puan", device=7, now=NOW + timedelta(seconds=31))
+
+
 @pytest.mark.parametrize(("change", "reason"), [
     ({"hall": "xiasi"}, "其他大厅"), ({"device": 8}, "另一台取号机"), ({"secret": b"another-secret"}, "其他大厅"),
 ])
