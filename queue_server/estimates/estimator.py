@@ -26,6 +26,10 @@ log = logging.getLogger(__name__)
 PROBE_MAX_AGE = 2.0  # seconds: how old a simulation may be to estimate a new ticket by probing
 RECENT_MAX = 10_000  # new tickets kept for replay into a simulation computed meanwhile
 REFRESH_SPACING = 4.0  # a background refresh waits 4 times the last simulation's cost
+# A process keeps a hall's simulation warm only while it uses it: one that has not issued into the
+# hall or answered for its estimates this long computes on demand instead of after every event it
+# hears from the other processes (a county worker hears every hall's events).
+WARM_FOR = 30.0
 # Events that leave the waiting queue, the windows and the handling means as they were.
 NEUTRAL = frozenset({"ticket.evaluated", "device.status"})
 
@@ -51,6 +55,7 @@ class Estimator:
         self._recent_complete = True  # False once _recent outgrew RECENT_MAX and was dropped
         self._computing = threading.Lock()  # one full computation at a time; waiters share it
         self._flusher: asyncio.Task[None] | None = None
+        self._used = -WARM_FOR  # monotonic time this process last issued or read an estimate
 
     def start(self, flush_interval: float = 1.0) -> None:
         """Start recording first estimates in the background; call inside the event loop."""
@@ -73,6 +78,7 @@ class Estimator:
 
     async def current(self, max_age: float = 5.0, min_seq: int = 0) -> EstimateCache:
         """Return estimates for the current queue, recomputed when it changed or aged."""
+        self._used = _time.monotonic()
         if not self._dirty and self._covers(self._cache, max_age, min_seq):
             return self._cache
         return await run_in_threadpool(self.compute, max_age, min_seq)
@@ -148,6 +154,7 @@ class Estimator:
         commits (``discard`` if it fails): one resumption for the batch, not one for each ticket.
         """
         deferred = Deferred(ticket.id or 0, seq)
+        self._used = _time.monotonic()
         with self._lock:
             cache = self._cache
             fresh = _time.monotonic() - cache.computed < PROBE_MAX_AGE
@@ -204,7 +211,11 @@ class Estimator:
                 self._pending[slot.ticket_id] = est
 
     def saw(self, batch: list[Envelope]) -> None:
-        """Follow committed events: skip those that change no estimate, refresh after the others."""
+        """Follow committed events: skip those that change no estimate, refresh after the others.
+
+        The refresh happens only while this process uses the hall's estimates (``WARM_FOR``);
+        otherwise the next reader computes them, as ``current`` sees the cache is behind the hub.
+        """
         changed = False
         if self._lock.acquire(blocking=False):
             try:
@@ -217,7 +228,7 @@ class Estimator:
                 self._lock.release()
         else:
             changed = True
-        if changed:
+        if changed and _time.monotonic() - self._used < WARM_FOR:
             self.refresh_soon()
 
     def refresh_soon(self) -> None:
