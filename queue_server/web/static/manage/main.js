@@ -8,6 +8,7 @@ import { connectHall } from "../common/hallsocket.js";
 import { helpPanel } from "../common/help.js";
 import { initCases, onHallMessage, renderCases } from "./cases.js";
 import { initFeedback, onFeedbackMessage, renderFeedback } from "./feedback.js";
+import { initSms, renderSms } from "./sms.js";
 import { initStaffing, renderStaffing } from "./staffing.js";
 import { barOption, chart, hbarHeight, hbarOption, PALETTE, shareOption } from "./charts.js";
 import { applyStatic, loadLang, localName, otherLang, saveLang, translator } from "./i18n.js";
@@ -41,6 +42,7 @@ function toggleLang() {
     renderCases();
     renderFeedback();
     renderStaffing();
+    renderSms();
   }
 }
 
@@ -259,4 +261,5 @@ if (body.dataset.mode === "manage") {
   initCases({ today: body.dataset.today || "", lang: () => lang, t: () => t });
   initFeedback({ today: body.dataset.today || "", lang: () => lang, t: () => t });
   initStaffing({ lang: () => lang, t: () => t });
+  initSms({ today: body.dataset.today || "", lang: () => lang, t: () => t });
 }
