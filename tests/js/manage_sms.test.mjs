@@ -78,3 +78,17 @@ test("/manage 短信提醒: the test number is checked as the server does, and e
   assert.equal(S.testOutcome({ status: "failed" }).key, "sms_test_failed_plain");
   assert.equal(S.testOutcome({}).level, "error");
 });
+
+test("/manage 短信提醒: the stats route's days fill the whole range, its failures come newest first", () => {
+  const view = S.statsView({
+    days: [{ day: "2026-12-08", sent: 3, failed: 1, logged: 0, dropped: 0, queued: 0, delivery_rate: 75 }],
+    total: { sent: 3, failed: 1, logged: 0, dropped: 0, queued: 0, delivery_rate: 75 },
+    failures: [msg("failed", "2026-12-08T01:00:00Z", { reason: "a" }), msg("failed", "2026-12-08T02:00:00Z", { reason: "b" })],
+  }, { from: "2026-12-07", to: "2026-12-08" });
+  assert.deepEqual(view.days.map((d) => [d.day, d.sent, d.failed, d.rate]), [["2026-12-07", 0, 0, null], ["2026-12-08", 3, 1, 75]]);
+  assert.deepEqual([view.total.sent, view.total.failed, view.total.rate], [3, 1, 75]);
+  assert.deepEqual(view.failures.map((f) => f.reason), ["b", "a"]);
+  const counted = S.messagesView([msg("sent", "2026-12-08T01:00:00Z"), msg("failed", "2026-12-08T02:00:00Z", { reason: "x" })],
+    { from: "2026-12-08", to: "2026-12-08" });
+  assert.deepEqual([counted.total.sent, counted.total.failed, counted.total.rate, counted.failures.length], [1, 1, 50, 1]);
+});

@@ -4,7 +4,7 @@
 import { api } from "../common/api.js";
 import { $, draw, html, nothing, repeat } from "../common/dom.js";
 import {
-  dailyFigures, failures, figuresNote, hallDay, hallTime, pctText, rangeQuery, testOutcome, testPhone, totals,
+  figuresNote, hallDay, hallTime, messagesView, pctText, rangeQuery, statsView, testOutcome, testPhone,
 } from "./sms_state.js";
 
 /** @typedef {import("./sms_state.js").Message} Message */
@@ -15,7 +15,7 @@ const FAILURES_SHOWN = 50;
 
 /** @type {Context | null} */
 let ctx = null;
-/** @type {{ from: string, to: string, total: number, messages: Message[] } | null} */
+/** @type {{ from: string, to: string, view: ReturnType<typeof statsView> } | null} */
 let last = null;
 let asked = 0;
 /** @type {{ level: string, key: string, values: Record<string, string> } | { level: "error", text: string } | null} */
@@ -69,9 +69,18 @@ export async function loadSms() {
   error.textContent = "";
   const mine = ++asked; // a later question's answer wins over an earlier one still on its way
   try {
-    const answer = await api(`/api/sms?${checked.query}`);
+    const range = { from: from.value, to: to.value };
+    let view;
+    try {
+      view = statsView(await api(`/api/sms/stats?${checked.query}`), range);
+    } catch (e) {
+      // A server without the stats route: count the outbox's messages here.
+      if (/** @type {import("../common/api.js").ApiError} */ (e).status !== 404) throw e;
+      const answer = await api(`/api/sms?${checked.query}&limit=1000`);
+      view = messagesView(answer.messages, range);
+    }
     if (mine !== asked) return;
-    last = { from: from.value, to: to.value, total: answer.total, messages: answer.messages };
+    last = { ...range, view };
     renderSms();
   } catch (e) {
     if (mine === asked) error.textContent = t("sms_failed_load", { msg: /** @type {Error} */ (e).message });
@@ -94,7 +103,7 @@ async function sendTest() {
   renderTest();
   try {
     const answer = await api("/api/sms/test", { method: "POST", body: { phone: checked.phone } });
-    testResult = testOutcome(answer || {});
+    testResult = testOutcome({ phone: checked.phone.slice(0, 3) + "****" + checked.phone.slice(7), ...(answer || {}) });
     loadSms();
   } catch (e) {
     testResult = { level: "error", key: "sms_test_refused", values: { msg: /** @type {Error} */ (e).message } };
@@ -131,8 +140,7 @@ export function renderSms() {
   const provider = /** @type {HTMLElement} */ (section()).dataset.provider || "";
   $("sms-provider").textContent = providerText(provider);
   $("sms-provider").dataset.provider = provider;
-  const days = dailyFigures(last.messages, { from: last.from, to: last.to });
-  const sum = totals(days);
+  const { days, total: sum, failures: failed } = last.view;
   /** @type {{ key: string, label: string, value: string, sub: string, cls?: string }[]} */
   const tiles = [
     { key: "sent", label: t("sms_k_sent"), value: String(sum.sent), sub: "" },
@@ -154,11 +162,11 @@ export function renderSms() {
       <td>${d.day}</td><td class="num">${d.sent}</td><td class="num ${d.failed ? "bad" : ""}">${d.failed}</td>
       <td class="num" data-rate>${pctText(d.rate)}</td><td class="num muted">${d.logged}</td>
       <td class="num">${d.queued}</td><td class="num">${d.dropped}</td></tr>`));
-  const failed = failures(last.messages);
   const shown = failed.slice(0, FAILURES_SHOWN);
+  const single = last.from === last.to; // one day: the time alone
   draw($("sms-failures").querySelector("tbody") || $("sms-failures"), shown.length
     ? repeat(shown, (m) => String(m.id), (m) => html`<tr data-sms=${String(m.id)}>
-      <td class="when">${hallDay(m.created_at) === last?.to && last?.from === last?.to ? "" : hallDay(m.created_at).slice(5) + " "}${hallTime(m.created_at)}</td>
+      <td class="when">${single ? "" : hallDay(m.created_at).slice(5) + " "}${hallTime(m.created_at)}</td>
       <td>${t(`sms_kind_${m.kind}`)}</td><td class="phone">${m.phone}</td><td class="num">${m.attempts}</td>
       <td class="reason">${m.reason || t("sms_reason_unknown")}</td></tr>`)
     : html`<tr><td colspan="5" class="none">${t("sms_fail_none")}</td></tr>`);

@@ -101,6 +101,42 @@ function nextDay(day) {
 }
 
 /**
+ * The section's figures from GET /api/sms/stats: every day of the range (oldest first), the totals, the failures.
+ * @param {{ days: (Partial<Counts> & { day: string, delivery_rate?: number | null })[], total: Partial<Counts>,
+ *   failures: Message[] }} stats
+ * @param {{ from: string, to: string }} range
+ */
+export function statsView(stats, { from, to }) {
+  /** @type {Map<string, DayRow>} */
+  const byDay = new Map(dailyFigures([], { from, to }).map((d) => [d.day, d]));
+  for (const d of stats.days) {
+    const row = { ...emptyDay(d.day), ...pickCounts(d) };
+    byDay.set(d.day, { ...row, rate: d.delivery_rate ?? deliveryRate(row.sent, row.failed) });
+  }
+  const days = [...byDay.values()].sort((a, b) => a.day.localeCompare(b.day));
+  const total = { ...emptyDay(""), ...pickCounts(stats.total) };
+  return { days, total: { ...total, rate: deliveryRate(total.sent, total.failed) }, failures: failures(stats.failures) };
+}
+
+/**
+ * The same figures counted here from GET /api/sms, for a server without /api/sms/stats.
+ * @param {Message[]} messages
+ * @param {{ from: string, to: string }} range
+ */
+export function messagesView(messages, range) {
+  const days = dailyFigures(messages, range);
+  return { days, total: totals(days), failures: failures(messages) };
+}
+
+/** @param {Partial<Counts>} c */
+function pickCounts(c) {
+  /** @type {Partial<Counts>} */
+  const out = {};
+  for (const s of STATUSES) if (typeof c[s] === "number") out[s] = c[s];
+  return out;
+}
+
+/**
  * Add the days up, with the range's delivery rate.
  * @param {Counts[]} days
  */
