@@ -224,16 +224,16 @@ export function reduce(state, msg) {
 }
 
 /**
- * The ticket 「登记短信提醒」 is for: the one this console last issued or transferred, while the queue or the
- * current ticket does not show it called (the server takes a phone for a waiting ticket only).
+ * The ticket 「登记短信提醒」 is for: the one this console last issued or transferred, until this window calls it.
+ * Called elsewhere, it stays: the server's refusal says why (it takes a phone for a waiting ticket only).
  * @param {ClerkState} state
  * @returns {{ id: number, number: string, via: "walk-in" | "transfer" } | null}
  */
 export function smsTarget(state) {
   const h = state.handedOff;
   if (!h) return null;
-  const current = state.windows.map((w) => w.current).find((c) => c && c.id === h.id);
-  return current ? null : h;
+  const mine = myWindow(state);
+  return mine && mine.current && mine.current.id === h.id ? null : h;
 }
 
 /**
