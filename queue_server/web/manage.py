@@ -27,7 +27,7 @@ async def manage(request: Request, rt: RuntimeDep, who: PrincipalDep) -> HTMLRes
         "today": rt.hall.day(rt.clock()).isoformat(),
         "role": who.role if who is not None and mode == "manage" else "",
         # The provider's name only (log, aliyun, tencent, http): never a credential.
-        "sms_provider": getattr(getattr(rt.hall.config.settings, "sms", None), "provider", ""),
+        "sms_provider": rt.hall.config.settings.sms.provider,
         "appt_share": rt.hall.config.settings.appointments.share,
         "appt_bonus_minutes": rt.hall.config.settings.appointments.bonus_seconds // 60,
         # The county calendar editor: for county-wide admins only (the PUT refuses anyone else too).
