@@ -83,7 +83,9 @@ test("/manage 短信提醒: the stats route's days fill the whole range, its fai
   const view = S.statsView({
     days: [{ day: "2026-12-08", sent: 3, failed: 1, logged: 0, dropped: 0, queued: 0, delivery_rate: 75 }],
     total: { sent: 3, failed: 1, logged: 0, dropped: 0, queued: 0, delivery_rate: 75 },
-    failures: [msg("failed", "2026-12-08T01:00:00Z", { reason: "a" }), msg("failed", "2026-12-08T02:00:00Z", { reason: "b" })],
+    // The route's failures carry no status: every one of them failed.
+    failures: [{ id: "a1", kind: "called", phone: "138****0001", reason: "a", attempts: 5, created_at: "2026-12-08T01:00:00Z" },
+      { id: "b2", kind: "called", phone: "138****0002", reason: "b", attempts: 5, created_at: "2026-12-08T02:00:00Z" }],
   }, { from: "2026-12-07", to: "2026-12-08" });
   assert.deepEqual(view.days.map((d) => [d.day, d.sent, d.failed, d.rate]), [["2026-12-07", 0, 0, null], ["2026-12-08", 3, 1, 75]]);
   assert.deepEqual([view.total.sent, view.total.failed, view.total.rate], [3, 1, 75]);

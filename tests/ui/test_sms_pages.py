@@ -278,7 +278,7 @@ def test_clerk_registers_a_phone_for_the_ticket_just_issued(
     page.click("#login-submit")
     page.click('[data-window-card="1"] [data-action="open"]')
     expect(page.locator("#win-title")).to_have_text("1 号窗口")
-    expect(page.locator("#sms-none")).to_contain_text("窗口取号或转移号码后")
+    expect(page.locator("#sms-none")).to_contain_text("取号或转移号码后，可在这里")
 
     page.select_option("#walkin-service", "invoice")
     page.click("#walkin-submit")

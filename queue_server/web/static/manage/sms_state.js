@@ -115,7 +115,7 @@ export function statsView(stats, { from, to }) {
   }
   const days = [...byDay.values()].sort((a, b) => a.day.localeCompare(b.day));
   const total = { ...emptyDay(""), ...pickCounts(stats.total) };
-  return { days, total: { ...total, rate: deliveryRate(total.sent, total.failed) }, failures: failures(stats.failures) };
+  return { days, total: { ...total, rate: deliveryRate(total.sent, total.failed) }, failures: newestFirst(stats.failures) };
 }
 
 /**
@@ -151,7 +151,17 @@ export function totals(days) {
  * @param {Message[]} messages
  */
 export function failures(messages) {
-  return messages.filter((m) => m.status === "failed").sort((a, b) => b.created_at.localeCompare(a.created_at));
+  return newestFirst(messages.filter((m) => m.status === "failed"));
+}
+
+/**
+ * The messages newest first (the stats route's failures carry no status: all of them failed).
+ * @template {{ created_at: string }} T
+ * @param {T[]} messages
+ * @returns {T[]}
+ */
+export function newestFirst(messages) {
+  return [...messages].sort((a, b) => b.created_at.localeCompare(a.created_at));
 }
 
 /**
