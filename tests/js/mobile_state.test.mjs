@@ -92,7 +92,7 @@ test("短信提醒 on /m: texts only when ticked, and then a valid phone is need
   assert.deepEqual(takeBody({ service: "pension-insurance", phone: " 138-0000-1234 ", sms: true }),
     { ok: true, body: { service: "pension-insurance", channel: "mobile", phone: "13800001234", sms: true } });
   assert.deepEqual(takeBody({ service: "s", phone: "", sms: true }), { ok: false, error: "sms_phone_needed" });
-  assert.deepEqual(takeBody({ service: "s", phone: "1380000123", sms: true }), { ok: false, error: "phone_bad" });
+  assert.deepEqual(takeBody({ service: "s", phone: "1380000123", sms: true }), { ok: false, error: "sms_phone_needed" });
   assert.deepEqual(takeBody({ service: "s", phone: "23800001234", sms: false }), { ok: false, error: "phone_bad" });
   const zh = translator("zh");
   assert.equal(zh("sms_optin"), "短信提醒（叫号前发短信）");

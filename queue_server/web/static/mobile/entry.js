@@ -149,6 +149,8 @@ function showMine() {
 
 async function main() {
   $("take").addEventListener("click", take);
+  // A refusal of the number goes once the number or the box changes: it no longer says what is there.
+  for (const id of ["phone", "sms-optin"]) $(id).addEventListener("input", () => { $("take-error").hidden = true; });
   $("back-category").addEventListener("click", () => { location.hash = ""; });
   $("back-service").addEventListener("click", () => {
     const s = findService(new URLSearchParams(location.hash.slice(1)).get("svc"));

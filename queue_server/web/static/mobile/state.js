@@ -121,7 +121,7 @@ export function phoneOk(phone) {
  */
 export function takeBody(f) {
   const phone = (f.phone || "").replace(/[\s-]/g, "");
-  if (f.sms && !/^1\d{10}$/.test(phone)) return { ok: false, error: phone ? "phone_bad" : "sms_phone_needed" };
+  if (f.sms && !/^1\d{10}$/.test(phone)) return { ok: false, error: "sms_phone_needed" };
   if (!phoneOk(phone)) return { ok: false, error: "phone_bad" };
   /** @type {{ service: string, channel: "mobile", pass?: string, phone?: string, sms?: true }} */
   const body = { service: f.service, channel: "mobile" };
