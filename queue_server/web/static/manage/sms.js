@@ -8,6 +8,7 @@ import {
 } from "./sms_state.js";
 
 /** @typedef {import("./sms_state.js").Message} Message */
+/** @typedef {import("../types/api").components["schemas"]} Schemas */
 /** @typedef {import("../common/i18n.js").Translate} Translate */
 /** @typedef {{ lang: () => string, t: () => Translate, today: string }} Context */
 
@@ -72,10 +73,13 @@ export async function loadSms() {
     const range = { from: from.value, to: to.value };
     let view;
     try {
-      view = statsView(await api(`/api/sms/stats?${checked.query}`), range);
+      /** @type {Schemas["SmsStats"]} */
+      const stats = await api(`/api/sms/stats?${checked.query}`);
+      view = statsView(stats, range);
     } catch (e) {
       // A server without the stats route: count the outbox's messages here.
       if (/** @type {import("../common/api.js").ApiError} */ (e).status !== 404) throw e;
+      /** @type {Schemas["SmsList"]} */
       const answer = await api(`/api/sms?${checked.query}&limit=1000`);
       view = messagesView(answer.messages, range);
     }
@@ -102,6 +106,7 @@ async function sendTest() {
   testResult = null;
   renderTest();
   try {
+    /** @type {Schemas["SmsTestResult"]} */
     const answer = await api("/api/sms/test", { method: "POST", body: { phone: checked.phone } });
     testResult = testOutcome({ phone: checked.phone.slice(0, 3) + "****" + checked.phone.slice(7), ...(answer || {}) });
     loadSms();

@@ -1,8 +1,10 @@
 // @ts-check
 // /manage 短信提醒: per-day counts, the delivery rate, the failures, the test-send checks (pure, tested with node).
 
-/** @typedef {{ id?: number | string, kind: string, phone: string, template?: string, params?: Record<string, unknown>,
- *   status: string, attempts: number, created_at: string, sent_at?: string | null, reason?: string | null }} Message */
+/** @typedef {{ id?: number | string, kind: string, phone: string | null, attempts: number, created_at: string,
+ *   reason?: string | null }} Failure a failed text as the stats route lists it (no status: every one failed) */
+/** @typedef {Failure & { template?: string, params?: Record<string, unknown>, status: string,
+ *   sent_at?: string | null }} Message a text of the outbox (GET /api/sms) */
 /** @typedef {{ day: string, sent: number, failed: number, logged: number, queued: number, dropped: number }} Counts */
 /** @typedef {Counts & { rate: number | null }} DayRow */
 
@@ -103,7 +105,7 @@ function nextDay(day) {
 /**
  * The section's figures from GET /api/sms/stats: every day of the range (oldest first), the totals, the failures.
  * @param {{ days: (Partial<Counts> & { day: string, delivery_rate?: number | null })[], total: Partial<Counts>,
- *   failures: Message[] }} stats
+ *   failures: Failure[] }} stats
  * @param {{ from: string, to: string }} range
  */
 export function statsView(stats, { from, to }) {
@@ -125,7 +127,9 @@ export function statsView(stats, { from, to }) {
  */
 export function messagesView(messages, range) {
   const days = dailyFigures(messages, range);
-  return { days, total: totals(days), failures: failures(messages) };
+  /** @type {Failure[]} */
+  const failed = failures(messages);
+  return { days, total: totals(days), failures: failed };
 }
 
 /** @param {Partial<Counts>} c */
