@@ -201,7 +201,8 @@ class Runtime:
         self._loading = asyncio.Lock()
         self._missing: dict[str, float] = {}  # codes found in no hall, until when that holds
         self.listener = EventListener(engine, self) if engine.dialect.name == "postgresql" else None
-        self.sms = SmsSender(engine, lambda: self.halls, self.clock_source)
+        self.sms = SmsSender(engine, lambda: self.halls, self.clock_source, poll=settings.sms_poll_seconds,
+                             claim=settings.sms_claim_seconds)
         # Logins write through a unit of work of the default hall; users are the county's.
         self.logins: LoginGate
 

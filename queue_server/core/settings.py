@@ -54,6 +54,11 @@ class ServerSettings(BaseSettings):
     # 503 printer_fault, and how long job rows (without their bytes) are kept.
     print_agent_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
     print_agent_keep_hours: float = Field(default=24.0, gt=0)
+    # Texts (docs/sms.md): how often the sender looks for due messages besides being woken after a
+    # commit, and how long a claimed message is held before another try may take it (a process that
+    # died mid-send). The claim must outlast HALL_SMS_TIMEOUT_SECONDS; it is at least that plus 5 s.
+    sms_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    sms_claim_seconds: float = Field(default=30.0, gt=0, le=3600)
 
     def resolved_database_url(self) -> str:
         """Return the database URL, defaulting to SQLite under var/."""

@@ -64,7 +64,7 @@ class SmsSender:
 
     def __init__(self, engine: Engine, halls: Callable[[], Mapping[str, ServedHall]],
                  clock: Callable[[], datetime], *, env: SmsEnvSettings | None = None, poll: float = 1.0,
-                 batch: int = 20, threads: int = 4) -> None:
+                 claim: float = 30.0, batch: int = 20, threads: int = 4) -> None:
         self._engine = engine
         self._halls = halls
         self._clock = clock
@@ -72,7 +72,7 @@ class SmsSender:
         self.poll = poll
         self.batch = batch
         # A claim outlives the slowest answer a provider may take, with room to record it.
-        self.lease = timedelta(seconds=self._env.timeout_seconds + 30)
+        self.lease = timedelta(seconds=max(claim, self._env.timeout_seconds + 5))
         self._providers: dict[str, tuple[SmsSettings, Provider]] = {}
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="sms-send")
         self._wake = asyncio.Event()

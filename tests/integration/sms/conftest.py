@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from tests.support.clock import MovableClock
 from tests.support.http import bearer, issue, kiosk, staff
 from tests.support.live import Api, LiveServer
 from tests.support.sms_gateway import GatewayPost, SmsGateway
@@ -78,6 +79,13 @@ class SmsHall:
         eventually(done, timeout=timeout, what=f"a {kind} message")
         return found
 
+    @property
+    def clock(self) -> MovableClock:
+        """Return the clock the server holds (started with clock=...)."""
+        held = self.live.runtime.clock
+        assert isinstance(held, MovableClock)
+        return held
+
     def posts(self, kind: str | None = None) -> list[GatewayPost]:
         """Return the gateway's POSTs, of one kind if given."""
         return [p for p in list(self.gateway.posts) if kind is None or p.json["kind"] == kind]
@@ -93,16 +101,16 @@ def sms_hall(serve: Callable[..., LiveServer], any_db: str,
     """Start a hall (on SQLite, then on PostgreSQL) texting through the gateway; settings.sms changes as keywords."""
     halls: list[SmsHall] = []
 
-    def start(*, clock: str | None = None, **changes: Any) -> SmsHall:
-        live = serve(database_url=any_db, hall_settings=sms_settings(gateway, **changes), clock=clock,
-                     settings={"session_hours": 24})
+    def start(*, clock: str | None = None, hall: dict[str, Any] | None = None, **changes: Any) -> SmsHall:
+        live = serve(database_url=any_db, hall_settings={**sms_settings(gateway, **changes), **(hall or {})},
+                     clock=clock, settings={"session_hours": 24 * 30})
         hall = SmsHall(live, gateway)
         halls.append(hall)
         return hall
 
     yield start  # type: ignore[misc]
-    for hall in halls:
-        hall.close()
+    for h in halls:
+        h.close()
 
 
 __all__ = ["SmsHall", "bearer", "sms_settings"]
