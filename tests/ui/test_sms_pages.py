@@ -194,6 +194,11 @@ def test_manage_shows_the_delivery_rate_and_each_failure_with_its_reason(
     expect(page.locator("#sms-days tr[data-day='2026-12-08'] [data-rate]")).to_have_text("50.0%")
     no_overlap(page, "#sms-kpis .kpi")
     page.locator("#sms").screenshot(path=str(shots / "manage-failures.png"))
+    page.set_viewport_size({"width": 1024, "height": 900})  # a small office screen: one column, nothing cut
+    no_overlap(page, "#sms-kpis .kpi")
+    assert page.locator("#sms").evaluate("e => e.scrollWidth <= e.clientWidth + 1")
+    page.locator("#sms").screenshot(path=str(shots / "manage-failures-1024.png"))
+    page.set_viewport_size({"width": 1440, "height": 1000})
 
     # The test send goes through the same gateway: refused, then accepted.
     posts = len(gateway.posts)

@@ -152,8 +152,7 @@ export function renderSms() {
     { key: "failed", label: t("sms_k_failed"), value: String(sum.failed), sub: "", cls: sum.failed ? "alarm" : "" },
     { key: "rate", label: t("sms_k_rate"), value: pctText(sum.rate), sub: t("sms_k_rate_sub") },
     { key: "logged", label: t("sms_k_logged"), value: String(sum.logged), sub: t("sms_k_logged_sub"), cls: "apart" },
-    { key: "pending", label: t("sms_k_pending"), value: String(sum.queued + sum.dropped),
-      sub: t("sms_k_pending_sub", { q: sum.queued, d: sum.dropped }) },
+    { key: "pending", label: t("sms_k_pending"), value: String(sum.queued), sub: t("sms_k_pending_sub", { d: sum.dropped }) },
   ];
   draw($("sms-kpis"), repeat(tiles, (k) => k.key, (k) => html`<div class="kpi ${k.cls || ""}" data-kpi=${k.key}>
       <div class="label">${k.label}</div><div class="value">${k.value}</div>
