@@ -94,3 +94,12 @@ test("/manage 短信提醒: the stats route's days fill the whole range, its fai
     { from: "2026-12-08", to: "2026-12-08" });
   assert.deepEqual([counted.total.sent, counted.total.failed, counted.total.rate, counted.failures.length], [1, 1, 50, 1]);
 });
+
+test("/manage 短信提醒: a call, a completed case or a booking reads figures covering today again", () => {
+  assert.equal(S.refreshesFigures({ type: "ticket.called" }, { to: "2026-12-08" }, "2026-12-08"), true);
+  assert.equal(S.refreshesFigures({ type: "case.completed" }, { to: "2026-12-09" }, "2026-12-08"), true);
+  assert.equal(S.refreshesFigures({ type: "ticket.called" }, { to: "2026-12-07" }, "2026-12-08"), false);
+  assert.equal(S.refreshesFigures({ type: "ticket.issued" }, { to: "2026-12-08" }, "2026-12-08"), false);
+  assert.equal(S.refreshesFigures({ type: "ticket.called" }, null, "2026-12-08"), false);
+  assert.equal(S.refreshesFigures(null, { to: "2026-12-08" }, "2026-12-08"), false);
+});

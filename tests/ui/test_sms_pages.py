@@ -137,6 +137,9 @@ def test_manage_counts_logged_texts_apart_and_only_an_admin_may_send_a_test(
     assert r.status_code == 403, r.text  # nor may the manager send one behind the page's back
     no_overlap(page, "#sms-kpis .kpi")
     page.locator("#sms").screenshot(path=str(shots / "manage-logged.png"))
+    # A call while the manager watches: the figures follow without 查询.
+    serve_one(api, li, 1, api.issue(kiosk, "invoice", phone="13800000003"))
+    expect(kpis.locator("[data-kpi=logged] .value")).to_have_text("3", timeout=10_000)
 
     page = manage(browser, live, "admin", ADMIN_PASSWORD)
     expect(page.locator("#sms-test")).to_be_visible()

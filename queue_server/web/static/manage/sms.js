@@ -4,7 +4,7 @@
 import { api } from "../common/api.js";
 import { $, draw, html, nothing, repeat } from "../common/dom.js";
 import {
-  figuresNote, hallDay, hallTime, messagesView, pctText, rangeQuery, statsView, testOutcome, testPhone,
+  figuresNote, hallDay, hallTime, messagesView, pctText, rangeQuery, refreshesFigures, statsView, testOutcome, testPhone,
 } from "./sms_state.js";
 
 /** @typedef {import("./sms_state.js").Message} Message */
@@ -13,6 +13,8 @@ import {
 /** @typedef {{ lang: () => string, t: () => Translate, today: string }} Context */
 
 const FAILURES_SHOWN = 50;
+// A text is sent (or fails, after its retries) without any hall event: figures covering today are read again this often.
+const TODAY_REFRESH_MS = 30_000;
 
 /** @type {Context | null} */
 let ctx = null;
@@ -22,6 +24,8 @@ let asked = 0;
 /** @type {{ level: string, key: string, values: Record<string, string> } | { level: "error", text: string } | null} */
 let testResult = null;
 let testing = false;
+/** @type {ReturnType<typeof setTimeout> | null} */
+let soon = null;
 
 /** The section's element, or null when the page has none (another mode). */
 const section = () => document.getElementById("sms");
@@ -57,6 +61,16 @@ export function initSms(context) {
   const test = document.getElementById("sms-test");
   if (test) test.addEventListener("submit", (ev) => { ev.preventDefault(); sendTest(); });
   loadSms();
+  setInterval(() => { if (last && last.to >= context.today) loadSms(); }, TODAY_REFRESH_MS);
+}
+
+/**
+ * Read the figures again shortly after an event that may have queued a text (a burst costs one read).
+ * @param {{ type?: unknown }} msg
+ */
+export function onSmsMessage(msg) {
+  if (!ctx || !section() || soon || !refreshesFigures(msg, last, ctx.today)) return;
+  soon = setTimeout(() => { soon = null; loadSms(); }, 2000);
 }
 
 /** Read the outbox for the chosen days again (after a test send, or when asked). */

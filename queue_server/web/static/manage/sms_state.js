@@ -211,3 +211,16 @@ export function testOutcome(answer) {
     default: return { level: "error", key: "sms_test_unknown", values: { ...values, reason: String(answer.status ?? "") } };
   }
 }
+
+// Events whose handlers may queue a text (the server's sender wakes on the same ones).
+const QUEUEING = new Set(["ticket.called", "case.completed", "appointment.booked"]);
+
+/**
+ * Tell whether a hall event may have queued a text, so that figures covering today are read again.
+ * @param {{ type?: unknown } | null | undefined} msg
+ * @param {{ to: string } | null} range the range shown
+ * @param {string} today the hall's day
+ */
+export function refreshesFigures(msg, range, today) {
+  return !!msg && typeof msg.type === "string" && QUEUEING.has(msg.type) && !!range && range.to >= today;
+}
