@@ -42,9 +42,10 @@ def gateway() -> Iterator[SmsGateway]:
         yield gw
 
 
-def hall(serve: Callable[..., LiveServer], sms: dict[str, Any]) -> tuple[LiveServer, Api, MovableClock]:
+def hall(serve: Callable[..., LiveServer], sms: dict[str, Any],
+         database_url: str = "") -> tuple[LiveServer, Api, MovableClock]:
     """Start a hall with these SMS settings, the clock held on a Tuesday morning."""
-    live = serve(hall_settings={"sms": sms, "mobile_entry": "rotating"}, clock=TODAY)
+    live = serve(hall_settings={"sms": sms, "mobile_entry": "rotating"}, clock=TODAY, database_url=database_url)
     clock = live.runtime.clock
     assert isinstance(clock, MovableClock)
     return live, Api(live.url), clock
@@ -163,8 +164,8 @@ def test_manage_counts_logged_texts_apart_and_only_an_admin_may_send_a_test(
 
 
 def test_manage_shows_the_delivery_rate_and_each_failure_with_its_reason(
-        browser: Browser, serve: Callable[..., LiveServer], gateway: SmsGateway, shots: Path) -> None:
-    live, api, clock = hall(serve, {"provider": "http", "http_url": gateway.url})
+        browser: Browser, serve: Callable[..., LiveServer], gateway: SmsGateway, shots: Path, any_db: str) -> None:
+    live, api, clock = hall(serve, {"provider": "http", "http_url": gateway.url}, any_db)
     admin = api.admin()
     kiosk, _ = api.device("kiosk")
     li = api.user("li", display_name="李娜")
