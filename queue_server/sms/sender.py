@@ -48,7 +48,7 @@ log = logging.getLogger(__name__)
 QUEUEING = frozenset({"ticket.called", "case.completed", "appointment.booked"})
 # Events after which a waiting ticket may have fewer ahead of it.
 NOT_MOVING = frozenset({"ticket.issued", "ticket.evaluated", "ticket.recalled", "device.status"})
-AHEAD_EVERY = 5.0  # seconds between checks of `ahead` when nothing woke the check
+AHEAD_SPACING = 1.0  # seconds at least between two checks of `ahead` (each may run a simulation)
 
 
 class ServedHall(Protocol):
@@ -196,14 +196,12 @@ class SmsSender:
 
     # -- ahead ------------------------------------------------------------------------------------
     async def _ahead_loop(self) -> None:
+        # Every hall once at start (a process that stopped between a call and its check), then the
+        # halls whose queues moved. Nothing else lowers a ticket's `ahead`: an issue only adds behind
+        # or, with a priority, ahead of it. Checks are spaced so a busy hall costs one a second.
+        codes: set[str] = set(self._halls())
         while True:
-            woken = False
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._ahead_wake.wait(), AHEAD_EVERY)
-                woken = True
-            self._ahead_wake.clear()
             halls = self._halls()
-            codes, self._ahead_dirty = (set(self._ahead_dirty) if woken else set(halls)), set()
             for code in codes:
                 served = halls.get(code)
                 if served is None:
@@ -211,8 +209,12 @@ class SmsSender:
                 try:
                     if await self.check_ahead(served):
                         self._wake.set()
-                except Exception:  # checked again at the next batch or within AHEAD_EVERY
+                except Exception:  # checked again at the hall's next batch that moves queues
                     log.exception("sms: the ahead check of hall %s failed", code)
+            await asyncio.sleep(AHEAD_SPACING)
+            await self._ahead_wake.wait()
+            self._ahead_wake.clear()
+            codes, self._ahead_dirty = self._ahead_dirty, set()
 
     async def check_ahead(self, served: ServedHall) -> int:
         """Queue `ahead` for the hall's texted tickets that crossed `ahead_at`; return how many were queued."""
