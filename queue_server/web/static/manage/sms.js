@@ -188,5 +188,7 @@ export function renderSms() {
       <td>${t(`sms_kind_${m.kind}`)}</td><td class="phone">${m.phone}</td><td class="num">${m.attempts}</td>
       <td class="reason">${m.reason || t("sms_reason_unknown")}</td></tr>`)
     : html`<tr><td colspan="5" class="none">${t("sms_fail_none")}</td></tr>`);
-  $("sms-failures-more").textContent = failed.length > shown.length ? t("sms_more", { n: shown.length, total: failed.length }) : "";
+  // The stats route lists the latest failures only; the total says how many there were.
+  const all = Math.max(sum.failed, failed.length);
+  $("sms-failures-more").textContent = all > shown.length ? t("sms_more", { n: shown.length, total: all }) : "";
 }
