@@ -8,7 +8,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ORDER = ["bench_server.py", "bench_printer.py", "bench_display.py", "bench_kiosk.py",
-         "bench_stats.py", "bench_cases.py", "bench_hardening.py"]
+         "bench_stats.py", "bench_cases.py", "bench_hardening.py", "bench_sms.py"]
 
 
 def main() -> int:

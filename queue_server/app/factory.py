@@ -38,6 +38,7 @@ from queue_server.jobs.rollover import rollover
 from queue_server.printing.router import router as print_agents_router
 from queue_server.readmodel.router import router as catalog_router
 from queue_server.realtime.router import router as live_router
+from queue_server.sms.router import router as sms_router
 from queue_server.stations.router import router as stations_router
 from queue_server.stats.router import router as stats_router
 from queue_server.tickets.router import router as tickets_router
@@ -182,7 +183,7 @@ def create_app(settings: ServerSettings | None = None, *, clock: Clock | None = 
     for router in (tickets_router, windows_router, live_router, auth_router, catalog_router,
                    stats_router, calendar_router, cases_router,
                    stations_router, feedback_router, appointments_router, county_router,
-                   print_agents_router, help_router):
+                   print_agents_router, help_router, sms_router):
         app.include_router(router)
     mount_pages(app)
     return app

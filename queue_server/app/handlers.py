@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from queue_server.appointments.events import AppointmentBooked, AppointmentCancelled
+from queue_server.cases.events import CaseCompleted
 from queue_server.db.bus import MessageBus
 from queue_server.feedback.handlers import open_for_bad_grade
-from queue_server.tickets.events import TicketEvaluated
+from queue_server.sms.handlers import drop_reminder, remind_appointment, text_called, text_case_ready
+from queue_server.tickets.events import TicketCalled, TicketEvaluated
 from queue_server.windows.events import WindowClosed, WindowOpened, WindowPaused, WindowResumed
 from queue_server.windows.handlers import track_open_time
 
@@ -18,4 +21,9 @@ def message_bus() -> MessageBus:
     bus.subscribe(WindowPaused, track_open_time)
     bus.subscribe(WindowResumed, track_open_time)
     bus.subscribe(WindowClosed, track_open_time)
+    # Texts (短信提醒), queued with their cause; `ahead` follows the estimator (sms/sender.py).
+    bus.subscribe(TicketCalled, text_called)
+    bus.subscribe(CaseCompleted, text_case_ready)
+    bus.subscribe(AppointmentBooked, remind_appointment)
+    bus.subscribe(AppointmentCancelled, drop_reminder)
     return bus

@@ -45,6 +45,7 @@ from queue_server.printing.relay import PrintAgents
 from queue_server.realtime.feeds import Feed, Key, View
 from queue_server.realtime.hub import Hub
 from queue_server.realtime.listener import EventListener
+from queue_server.sms.sender import SmsSender
 from queue_server.tickets.queries import ticket_views
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,9 @@ class HallRuntime:
         self.estimator = Estimator(engine, hall, county.clock_source, lambda: self.hub.last_seq)
         self.hub.on_batch(self.estimator.saw)
         self.tickets = Issuer(self.db, self.estimator)
+        # Texts: the hall's provider is built now, so a hall that cannot send refuses to start.
+        county.sms.provider(hall)
+        self.hub.on_batch(lambda batch: county.sms.saw(hall.code, batch))
         mobile = hall.config.settings.mobile_limits
         self.limiters = Limiters(county.counters, hall.code, mobile_ip_per_minute=mobile.ip_requests_per_minute,
                                  tts_ip_per_minute=settings.tts_ip_per_minute,
@@ -124,6 +128,11 @@ class HallRuntime:
     def print_agents(self) -> PrintAgents:
         """Return the relay to the print agents of the county's halls."""
         return self.county.print_agents
+
+    @property
+    def sms(self) -> SmsSender:
+        """Return the process's SMS sender."""
+        return self.county.sms
 
     @property
     def hall_sockets(self) -> SocketCaps:
@@ -192,6 +201,8 @@ class Runtime:
         self._loading = asyncio.Lock()
         self._missing: dict[str, float] = {}  # codes found in no hall, until when that holds
         self.listener = EventListener(engine, self) if engine.dialect.name == "postgresql" else None
+        self.sms = SmsSender(engine, lambda: self.halls, self.clock_source, poll=settings.sms_poll_seconds,
+                             claim=settings.sms_claim_seconds)
         # Logins write through a unit of work of the default hall; users are the county's.
         self.logins: LoginGate
 
@@ -290,9 +301,11 @@ class Runtime:
         if self.shared_places is not None:
             self.shared_places.start()
         await self.print_agents.start()
+        self.sms.start()
 
     async def stop(self) -> None:
         """Stop the background pieces and release the database."""
+        await self.sms.stop()
         await self.print_agents.stop()
         if self.listener is not None:
             await self.listener.stop()

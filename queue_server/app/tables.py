@@ -9,6 +9,7 @@ from queue_server.feedback.models import CaseEvaluation, FeedbackItem, FeedbackS
 from queue_server.halls.models import ServiceStat
 from queue_server.help.models import HelpRequest
 from queue_server.printing.models import PrintAgentLink, PrintJob
+from queue_server.sms.models import SmsMessage
 from queue_server.stations.models import AgentDay
 from queue_server.tickets.models import (
     Counter,
@@ -48,6 +49,7 @@ __all__ = [
     "PrintAgentLink",
     "PrintJob",
     "ServiceStat",
+    "SmsMessage",
     "Ticket",
     "User",
     "WindowSession",

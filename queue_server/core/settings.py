@@ -57,6 +57,11 @@ class ServerSettings(BaseSettings):
     # How long an ID card read at a kiosk stays usable for the tickets it takes. The kiosk forgets
     # the card on idle (60 s, 120 s in 长辈模式) or at home; this bounds a token that leaked.
     identity_ttl_seconds: int = Field(default=600, ge=30, le=3600)
+    # Texts (docs/sms.md): how often the sender looks for due messages besides being woken after a
+    # commit, and how long a claimed message is held before another try may take it (a process that
+    # died mid-send). The claim must outlast HALL_SMS_TIMEOUT_SECONDS; it is at least that plus 5 s.
+    sms_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    sms_claim_seconds: float = Field(default=30.0, gt=0, le=3600)
 
     def resolved_database_url(self) -> str:
         """Return the database URL, defaulting to SQLite under var/."""

@@ -16,6 +16,9 @@ import httpx
 
 OUTCOME_WEIGHTS = {"done": 70, "deferred": 15, "proxy": 10, "incomplete": 5}
 PRIORITIES = ["elderly", "elderly", "disabled", "veteran", "pregnant"]
+# A share of simulated residents ask for texts; the demo hall sends them through the `log` provider.
+SMS_SHARE = 0.3
+FAKE_PHONE = 13800000000
 # Relative arrival intensity by local hour: a morning peak and a smaller afternoon one.
 HOURLY = {8: 0.6, 9: 1.6, 10: 1.5, 11: 1.0, 12: 0.3, 13: 0.5, 14: 1.2, 15: 1.0, 16: 0.7, 17: 0.2}
 
@@ -133,6 +136,8 @@ def simulate(base_url: str, admin_headers: dict[str, str], *, tickets: int = 300
                     body["priority"] = rng.choice(PRIORITIES)
                 if rng.random() < 0.1:  # a clerk takes a number for someone at the counter
                     body["channel"], headers = "counter", clerks[rng.choice(list(clerks))]
+                if rng.random() < SMS_SHARE:  # 短信提醒: a placeholder number, clearly fake (138 0000 0000 + n)
+                    body["phone"] = str(FAKE_PHONE + report.issued)
                 r = c.post("/api/tickets", headers, body)
                 report.issued += r.status_code == 201
             elif action == "call":

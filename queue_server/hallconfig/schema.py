@@ -9,6 +9,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from queue_server.domain.model import HALL_CODE, MatterMode, MobileEntry
+from queue_server.hallconfig.sms import SmsSettings
 
 SERVICE_CODE = re.compile(r"^[a-z][a-z0-9-]{1,40}$")
 CATEGORY_CODE = re.compile(r"^[A-Z]$")
@@ -127,6 +128,7 @@ class HallSettings(_Strict):
     # 帮办代办窗口: where proxy, agent and home cases queue inside the hall.
     proxy_window: int = Field(default=DEFAULT_PROXY_WINDOW, ge=1)
     agent_daily_tickets: int = Field(default=20, ge=0)
+    sms: SmsSettings = Field(default_factory=SmsSettings)  # 短信提醒 (docs/sms.md)
 
     @field_validator("opening_hours")
     @classmethod

@@ -12,6 +12,7 @@ from queue_server.cases.models import CaseKey
 from queue_server.domain.model import FeedbackStatus
 from queue_server.feedback.models import CaseEvaluation, FeedbackItem
 from queue_server.halls.hall import Hall
+from queue_server.sms.models import SmsMessage
 from queue_server.stations.models import AgentDay
 from queue_server.tickets.models import Evaluation, IdempotencyKey, MobileIpDay, Ticket
 
@@ -52,6 +53,12 @@ def prune(session: Session, hall: Hall, today: date, now: datetime) -> dict[str,
             col(Ticket.hall) == hall.code,
             col(Ticket.day) < today - timedelta(days=settings.phone_retention_days),
             col(Ticket.applicant_sealed).is_not(None)).values(applicant_sealed=None)),
+        # Texts keep their kind, params and outcome for the figures; the number goes with the tickets'.
+        # (Params name a ticket, case or appointment by its number and code, never a person.)
+        "sms_phones": session.execute(update(SmsMessage).where(
+            col(SmsMessage.hall) == hall.code,
+            col(SmsMessage.created_at) < now - timedelta(days=settings.phone_retention_days),
+            col(SmsMessage.phone).is_not(None)).values(phone=None)),
     }
     return {name: _count(result) for name, result in done.items()}
 

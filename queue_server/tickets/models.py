@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, StringConstraints
 from pydantic import Field as PField
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Boolean, Column, Index, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from queue_server.db.types import StrEnumType, UTCDateTime
@@ -52,6 +52,9 @@ class Ticket(SQLModel, table=True):
     call_count: int = 0
     token: str = Field(index=True)
     phone: str | None = None
+    # Texts go to the phone (短信提醒): set for a kiosk or counter ticket with a phone, for a phone
+    # ticket that asked with "sms": true, and by POST /api/tickets/{id}/sms.
+    sms: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
     device_cookie: str | None = None
     issued_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     # Routing order: issue time minus the priority bonus (policy.effective_since).
@@ -117,6 +120,8 @@ class TicketCreate(BaseModel):
     channel: Channel
     priority: Priority | None = None
     phone: str | None = PField(default=None, pattern=r"^1\d{10}$")
+    # A phone ticket's phone is for its limits; texts go to it only when it asks (短信提醒).
+    sms: bool | None = None
     # "pass" is a Python keyword, hence the alias.
     hall_pass: str | None = PField(default=None, alias="pass", max_length=200)
     appointment: str | None = PField(default=None, max_length=6)  # a 6-digit 预约 code

@@ -25,6 +25,9 @@ async def manage(request: Request, rt: RuntimeDep, who: PrincipalDep) -> HTMLRes
         "user": who.display_name or who.username if who else None,
         "sla_minutes": rt.hall.config.settings.sla_seconds // 60,
         "today": rt.hall.day(rt.clock()).isoformat(),
+        "role": who.role if who is not None and mode == "manage" else "",
+        # The provider's name only (log, aliyun, tencent, http): never a credential.
+        "sms_provider": rt.hall.config.settings.sms.provider,
         "appt_share": rt.hall.config.settings.appointments.share,
         "appt_bonus_minutes": rt.hall.config.settings.appointments.bonus_seconds // 60,
         # The county calendar editor: for county-wide admins only (the PUT refuses anyone else too).

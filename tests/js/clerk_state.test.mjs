@@ -95,6 +95,19 @@ test("finish, no-show and transfer clear the card; transfer closes its dialog", 
   assert.equal(s.outcome, "done", "the outcome goes back to 办结 for the next resident");
 });
 
+test("登记短信提醒 is for the ticket this console last issued or transferred, until it is called here", () => {
+  let s = ready({ current: ticket(7, "G007") });
+  assert.equal(S.smsTarget(s), null, "nothing handed off yet: the called ticket cannot take a phone");
+  s = S.reduce(s, { type: "done", action: "walk-in", result: ticket(9, "G009", "waiting") });
+  assert.deepEqual(S.smsTarget(s), { id: 9, number: "G009", via: "walk-in" });
+  s = S.reduce(s, { type: "done", action: "transfer", result: { ticket: ticket(7, "G007", "waiting") } });
+  assert.deepEqual(S.smsTarget(s), { id: 7, number: "G007", via: "transfer" });
+  s = S.reduce(s, { type: "done", action: "call", result: { ticket: ticket(7, "G007", "called") } });
+  assert.equal(S.smsTarget(s), null, "called again at this window: too late for texts");
+  assert.equal(S.smsPhone(" 138-0013 8000 "), "13800138000");
+  for (const bad of ["", "1380013800", "23800138000", "138001380009"]) assert.equal(S.smsPhone(bad), null, bad);
+});
+
 test("refusals are explained in Chinese, keeping the server's specific message", () => {
   const s = S.reduce(ready(), { type: "failed", action: "call", code: "ticket_not_waiting", message: "G007 号已被其他窗口叫走" });
   assert.equal(s.error.title, S.ERROR_HINTS.ticket_not_waiting);

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  initialState, reduce, view, phoneOk, remember, tokenFor, activeEntry, etaMinutes,
+  initialState, reduce, view, phoneOk, remember, tokenFor, activeEntry, etaMinutes, takeBody,
 } from "../../queue_server/web/static/mobile/state.js";
 import { pickLang, translator } from "../../queue_server/web/static/mobile/i18n.js";
 
@@ -82,6 +82,22 @@ test("phone numbers are optional but must look like a mainland mobile number", (
   assert.equal(phoneOk("13800001234"), true);
   assert.equal(phoneOk("1380000123"), false);
   assert.equal(phoneOk("23800001234"), false);
+});
+
+test("短信提醒 on /m: texts only when ticked, and then a valid phone is needed", () => {
+  assert.deepEqual(takeBody({ service: "pension-insurance", pass: "P", phone: "", sms: false }),
+    { ok: true, body: { service: "pension-insurance", channel: "mobile", pass: "P" } });
+  assert.deepEqual(takeBody({ service: "pension-insurance", phone: "13800001234", sms: false }),
+    { ok: true, body: { service: "pension-insurance", channel: "mobile", phone: "13800001234" } });
+  assert.deepEqual(takeBody({ service: "pension-insurance", phone: " 138-0000-1234 ", sms: true }),
+    { ok: true, body: { service: "pension-insurance", channel: "mobile", phone: "13800001234", sms: true } });
+  assert.deepEqual(takeBody({ service: "s", phone: "", sms: true }), { ok: false, error: "sms_phone_needed" });
+  assert.deepEqual(takeBody({ service: "s", phone: "1380000123", sms: true }), { ok: false, error: "sms_phone_needed" });
+  assert.deepEqual(takeBody({ service: "s", phone: "23800001234", sms: false }), { ok: false, error: "phone_bad" });
+  const zh = translator("zh");
+  assert.equal(zh("sms_optin"), "短信提醒（叫号前发短信）");
+  assert.match(zh("sms_phone_needed"), /手机号/);
+  assert.match(translator("en")("sms_phone_needed"), /^For a text reminder/);
 });
 
 test("remembered tickets restore a token and offer today's active ticket", () => {

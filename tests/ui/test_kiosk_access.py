@@ -19,6 +19,7 @@ from printer.virtual import VirtualPrinter
 from tests.conftest import ARTIFACTS
 from tests.support.kiosk import Kiosk, Xvfb
 from tests.support.live import Api, LiveServer
+from tests.support.wait import eventually
 
 pytestmark = pytest.mark.ui
 SHOTS = ARTIFACTS / "kiosk"
@@ -281,18 +282,64 @@ def test_the_sms_keypad_takes_a_mobile_number(hall: Hall, k: Kiosk) -> None:
     k.tap("sms_0")
     k.wait(lambda s: s["phone"] == "13800138000", what="retyped")
     shot(k, "zh-sms")
+    ticket = k.state()["ticket"]
     k.tap("sms_ok")
-    # Until the server offers POST /api/tickets/{id}/sms, its refusal is what the keypad shows.
-    state = k.wait(lambda s: s["sms_phase"] in ("done", "ready") and (
-        s["sms_phase"] == "done" or s["sms_message"]), 10, "the server's answer")
-    message = k.call("text", id="message")["text"]
-    if state["sms_phase"] == "done":
-        assert message == "已登记，叫号前会短信提醒您"
-    else:
-        assert message and message == state["sms_message"]
+    k.wait(lambda s: s["sms_phase"] == "done", 10, "the server took the phone")
+    assert k.call("text", id="message")["text"] == "已登记，叫号前会短信提醒您"
     shot(k, "zh-sms-answer")
+    text = texted_when_called(hall, ticket)
+    assert text["phone"] == "138****8000" and text["params"]["window"] == "1"
     k.tap("back")
     k.wait_screen("issued")
+
+
+def test_the_sms_keypad_in_elder_mode_registers_the_phone_for_texts(hall: Hall, k: Kiosk) -> None:
+    k.tap("elder")
+    k.wait(lambda s: s["elder"], what="elder mode")
+    k.tap("cat_A")
+    k.wait_screen("services")
+    k.tap("svc_pension-insurance")
+    k.wait_screen("confirm")
+    k.tap("take")
+    state = k.wait(lambda s: s["screen"] == "issued" and s["phase"] == "printed", 15, "printed")
+    k.tap("sms")
+    k.wait_screen("sms")
+    for digit in "13900139001":
+        k.tap(f"sms_{digit}")
+    k.wait(lambda s: s["phone"] == "13900139001", what="typed")
+    assert k.call("text", id="phone")["text"] == "139 0013 9001"
+    k.tap("sms_ok")
+    k.wait(lambda s: s["sms_phase"] == "done", 10, "the server took the phone")
+    assert k.call("text", id="message")["text"] == "已登记，叫号前会短信提醒您"
+    audit = shot(k, "elder-sms-done")
+    assert audit["smallest_text_dp"] >= 18 and audit["smallest_target_dp"] >= 60
+    text = texted_when_called(hall, state["ticket"])
+    assert text["phone"] == "139****9001"
+    k.tap("home")
+    k.wait_screen("home")
+
+
+CLERK: dict[str, dict[str, str]] = {}
+
+
+def texted_when_called(hall: Hall, ticket: dict[str, Any]) -> dict[str, Any]:
+    """Call the ticket at window 1 and finish it; return its `called` text as /api/sms lists it."""
+    api = hall.api
+    if not CLERK:
+        CLERK["headers"] = api.user("sms-clerk", display_name="短信测试")
+        r = api.http.post("/api/windows/1/open", headers=CLERK["headers"])
+        assert r.status_code == 200, r.text
+    clerk, admin = CLERK["headers"], api.admin()
+    r = api.http.post("/api/windows/1/call", headers=clerk, json={"ticket": ticket["id"]})
+    assert r.status_code == 200, r.text
+    r = api.http.post("/api/windows/1/finish", headers=clerk, json={"outcome": "done"})
+    assert r.status_code == 200, r.text
+
+    def text() -> dict[str, Any] | None:
+        listed = api.http.get("/api/sms", headers=admin, params={"status": "logged"}).json()["messages"]
+        return next((m for m in listed if m["kind"] == "called" and m["params"]["number"] == ticket["number"]), None)
+
+    return eventually(text, 10, "the ticket's called text")
 
 
 def test_calling_a_guide_reaches_the_server_and_shows_its_status(hall: Hall, k: Kiosk) -> None:

@@ -100,7 +100,7 @@ def _authorise(hall: Hall, body: TicketCreate, caller: Caller, now: datetime) ->
 def _body_hash(body: TicketCreate) -> str:
     # The pass is not part of "the same body": a retry may carry a newer pass.
     # Fields added later are left out when absent, so keys remembered before them still match.
-    absent = {name for name in ("appointment", "identity") if getattr(body, name) is None}
+    absent = {name for name in ("appointment", "identity", "sms") if getattr(body, name) is None}
     data = body.model_dump(exclude={"hall_pass"} | absent)
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
@@ -147,7 +147,7 @@ def issue(
     ticket = transient(Ticket, dict(
         hall=hall.code, day=day, number=format_number(category, n), number_category=category,
         category=category, service=body.service, channel=body.channel, priority=body.priority,
-        token=secrets.token_urlsafe(16), phone=body.phone,
+        token=secrets.token_urlsafe(16), phone=body.phone, sms=wants_sms(body),
         device_cookie=caller.key if body.channel == Channel.MOBILE else None,
         issued_at=now, rank_at=rank_at, appointment_id=appointment.id if appointment else None,
         appointment_bonus=bonus, appointment_start=appointment.start if appointment else None,
@@ -166,6 +166,11 @@ def issue(
     uow.emit(TicketIssued(ticket=brief(ticket), channel=ticket.channel, priority=ticket.priority),
              at=now, actor=actor)
     return Issued(ticket, created=True)
+
+
+def wants_sms(body: TicketCreate) -> bool:
+    """Tell whether a new ticket is texted: it has a phone, and a phone ticket asked for it."""
+    return body.phone is not None and (body.channel != Channel.MOBILE or body.sms is True)
 
 
 def _sealed_identity(hall: Hall, body: TicketCreate, caller: Caller, now: datetime) -> str | None:

@@ -140,3 +140,30 @@ def test_old_sessions_keys_device_ids_and_comments_are_pruned_at_the_rollover(
         ticket = s.get(Ticket, t["id"])
         assert ticket is not None and ticket.device_cookie is None
         assert s.exec(select(Evaluation.comment)).all() == [None]
+
+
+def test_texts_lose_their_phone_after_the_phone_retention_and_keep_their_outcome(
+        tmp_path: Path, any_db: str) -> None:
+    from queue_server.domain.sms import SmsKind, SmsStatus
+    from queue_server.sms.models import SmsMessage
+
+    with database(tmp_path, any_db) as db:
+        hall = db.hall
+        days = hall.config.settings.phone_retention_days
+
+        def seed(uow: UnitOfWork) -> None:
+            for n, back in enumerate((0, days - 1, days + 1)):
+                uow.session.add(SmsMessage(
+                    id=f"m{n}", hall=hall.code, kind=SmsKind.CALLED, subject=str(n), phone="13812341234",
+                    template="t", params='{"number": "A001", "window": "3"}', status=SmsStatus.SENT, attempts=1,
+                    created_at=NOON - timedelta(days=back)))
+            uow.session.add(SmsMessage(id="other", hall="other", kind=SmsKind.CALLED, subject="9", phone="13812341234",
+                                       template="t", params="{}", status=SmsStatus.SENT,
+                                       created_at=NOON - timedelta(days=days + 9)))
+
+        db.run_write(seed)
+        done, _ = db.run_write(lambda uow: prune(uow.session, hall, NOON.date(), NOON))
+        assert done["sms_phones"] == 1
+        rows = db.run_read(lambda s: {m.id: (m.phone, m.status, m.params) for m in s.exec(select(SmsMessage))})
+        assert rows["m2"] == (None, SmsStatus.SENT, '{"number": "A001", "window": "3"}')
+        assert rows["m0"][0] == rows["m1"][0] == rows["other"][0] == "13812341234"

@@ -58,3 +58,32 @@ def test_simulated_clerks_have_random_passwords(live: LiveServer, api: Api) -> N
              if u["username"].startswith("sim")]
     assert names
     assert login(live, names[0], "sim-password-1").status_code == 401
+
+
+@pytest.mark.server(clock="2026-12-01 09:00")
+def test_a_simulated_day_fills_the_outbox_through_the_log_provider(
+        live: LiveServer, clock: MovableClock, api: Api) -> None:
+    from datetime import timedelta
+
+    from queue_server.devtools.simulate import FAKE_PHONE, simulate
+    from tests.support.wait import eventually
+
+    admin = api.admin()
+
+    def advance(seconds: float) -> None:
+        clock.now += timedelta(seconds=seconds)
+
+    report = simulate(live.url, admin, tickets=40, windows=3, hours=(9, 11), advance=advance, seed=5)
+    assert report.issued == 40
+    today = clock.now.date().isoformat()
+
+    def logged() -> list[dict[str, object]]:
+        listed = api.http.get("/api/sms", headers=admin, params={"status": "logged", "from": "2026-12-01",
+                                                                 "to": today}).json()["messages"]
+        return [m for m in listed if m["kind"] == "called"]
+
+    called = eventually(logged, timeout=10, what="called texts logged")
+    # The demo's residents carry placeholder numbers (138 0000 0000 + n), shown masked, never sent.
+    assert all(str(m["phone"]).startswith("138****") for m in called)
+    assert str(FAKE_PHONE).startswith("138")
+    assert api.http.get("/api/sms", headers=admin, params={"status": "sent"}).json()["total"] == 0

@@ -252,6 +252,57 @@ async function walkIn(ev) {
   scheduleRefresh(0);
 }
 
+/** The last 「登记短信提醒」 answer, for the ticket it was about. */
+let smsResult = /** @type {{ ticket: number, ok: boolean, text: string } | null} */ (null);
+let smsSending = false;
+
+/** @param {SubmitEvent} ev */
+async function registerSms(ev) {
+  ev.preventDefault();
+  const target = S.smsTarget(state);
+  if (!target || smsSending) return;
+  const input = $("sms-phone", HTMLInputElement);
+  const phone = S.smsPhone(input.value);
+  if (!phone) {
+    smsResult = { ticket: target.id, ok: false, text: t("sms_bad_phone") };
+    render();
+    input.focus();
+    return;
+  }
+  smsSending = true;
+  smsResult = null;
+  render();
+  try {
+    /** @type {{ ticket: number, phone: string }} */
+    const answer = await api(`/api/tickets/${target.id}/sms`, { method: "POST", body: { phone } });
+    smsResult = { ticket: target.id, ok: true, text: t("sms_ok", { number: target.number, phone: answer.phone }) };
+    input.value = "";
+  } catch (e) {
+    smsResult = { ticket: target.id, ok: false, text: /** @type {Error} */ (e).message };
+  } finally {
+    smsSending = false;
+    render();
+  }
+}
+
+function renderSms() {
+  const target = S.smsTarget(state);
+  if (!target) {
+    draw($("sms-reg"), html`<p class="muted small" id="sms-none">${t("sms_none")}</p>`);
+    return;
+  }
+  const result = smsResult && smsResult.ticket === target.id ? smsResult : null;
+  // Keyed on the ticket: another ticket gets an empty field.
+  draw($("sms-reg"), repeat([target], (x) => x.id, (x) => html`<form class="sms-reg" id="sms-form" data-ticket=${x.id}
+      @submit=${registerSms} novalidate>
+    <div class="for"><b id="sms-number">${x.number}</b>${t(x.via === "walk-in" ? "sms_via_walkin" : "sms_via_transfer")}</div>
+    <div class="row"><input id="sms-phone" type="tel" inputmode="numeric" maxlength="13" autocomplete="off"
+      aria-label=${t("sms_phone")} placeholder=${t("sms_phone")}>
+    <button type="submit" class="mid" id="sms-submit" ?disabled=${smsSending}>${t(smsSending ? "sms_sending" : "sms_submit")}</button></div>
+    ${result ? html`<p class="result ${result.ok ? "ok" : "bad"}" id="sms-result" role="status">${result.text}</p>` : nothing}
+  </form>`));
+}
+
 // ---- rendering ----------------------------------------------------------------
 
 function render() {
@@ -331,6 +382,7 @@ function renderConsole(w) {
     const btn = query(`#console [data-action="${action}"]`, HTMLButtonElement);
     if (btn) btn.disabled = !c[action];
   }
+  renderSms();
   const armed = state.armed === "no-show";
   $("btn-no-show").classList.toggle("armed", armed);
   draw($("btn-no-show"), html`<span>${t(armed ? "no_show_armed" : "no_show")}</span> <kbd>-</kbd>`);

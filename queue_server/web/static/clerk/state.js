@@ -33,6 +33,8 @@ import { localName, TEXT, translator } from "./i18n.js";
  * @property {Said | null} noticeMsg
  * @property {Called[]} lastCalled
  * @property {Ticket | null} lastIssued
+ * @property {{ id: number, number: string, via: "walk-in" | "transfer" } | null} handedOff the last ticket this
+ *   console issued or transferred: still waiting, so it can be given a phone for texts (短信提醒)
  * @property {boolean} autoSelect whether a console without a window enters the one its clerk holds
  * @property {"zh" | "en"} lang
  */
@@ -105,6 +107,7 @@ export function initialState() {
     notice: null,
     lastCalled: [],
     lastIssued: null,
+    handedOff: null,
     autoSelect: true,
     lang: "zh",
     noticeMsg: null,
@@ -221,6 +224,29 @@ export function reduce(state, msg) {
 }
 
 /**
+ * The ticket 「登记短信提醒」 is for: the one this console last issued or transferred, until this window calls it.
+ * Called elsewhere, it stays: the server's refusal says why (it takes a phone for a waiting ticket only).
+ * @param {ClerkState} state
+ * @returns {{ id: number, number: string, via: "walk-in" | "transfer" } | null}
+ */
+export function smsTarget(state) {
+  const h = state.handedOff;
+  if (!h) return null;
+  const mine = myWindow(state);
+  return mine && mine.current && mine.current.id === h.id ? null : h;
+}
+
+/**
+ * Check a phone typed for texts as the server does (spaces and dashes removed): 11 digits starting with 1.
+ * @param {string} raw
+ * @returns {string | null} the number to send, or null when it is not one
+ */
+export function smsPhone(raw) {
+  const p = String(raw || "").replace(/[\s-]/g, "");
+  return /^1\d{10}$/.test(p) ? p : null;
+}
+
+/**
  * Switch the language and re-say the notice, the refusal and the login error in it.
  * @param {ClerkState} state
  * @param {"zh" | "en"} lang
@@ -269,6 +295,7 @@ function applyDone(state, msg) {
   }
   if (action === "walk-in") {
     next.lastIssued = result;
+    next.handedOff = { id: result.id, number: result.number, via: "walk-in" };
     say("n_walkin", { number: result.number, svc: serviceName(state.catalog, result.service, state.lang) || result.service_name || result.service });
     return next;
   }
@@ -294,7 +321,10 @@ function applyDone(state, msg) {
     finish: "n_finished", "no-show": "n_no_show", transfer: "n_transferred",
   };
   say(notices[action], { number: t.number });
-  if (action === "transfer") next.dialog = null;
+  if (action === "transfer") {
+    next.dialog = null;
+    next.handedOff = { id: t.id, number: t.number, via: "transfer" };
+  }
   if (action === "finish") next.outcome = "done";  // each resident starts from the usual outcome
   return next;
 }

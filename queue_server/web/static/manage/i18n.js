@@ -6,6 +6,7 @@ import { localName, makeI18n, otherLang, pickLang } from "../common/i18n.js";
 import { CALENDAR_TEXT } from "./calendar_i18n.js";
 import { CASE_TEXT } from "./case_i18n.js";
 import { FEEDBACK_TEXT } from "./feedback_i18n.js";
+import { SMS_TEXT } from "./sms_i18n.js";
 import { STAFFING_TEXT } from "./staffing_i18n.js";
 
 export const LANG_KEY = "hall.lang.manage";
@@ -168,6 +169,8 @@ Object.assign(TEXT.zh, CALENDAR_TEXT.zh);
 Object.assign(TEXT.en, CALENDAR_TEXT.en);
 Object.assign(TEXT.zh, STAFFING_TEXT.zh);
 Object.assign(TEXT.en, STAFFING_TEXT.en);
+Object.assign(TEXT.zh, SMS_TEXT.zh);
+Object.assign(TEXT.en, SMS_TEXT.en);
 
 const shared = makeI18n(TEXT, LANG_KEY);
 export const { translator, loadLang, saveLang, applyStatic } = shared;

@@ -6,7 +6,7 @@ import { $, draw, html, nothing, repeat } from "../common/dom.js";
 import { hallKey, hallUrl } from "../common/hall.js";
 import { iconUrl, serviceIcon } from "../common/icons.js";
 import { setupLang, localName } from "./i18n.js";
-import { activeEntry, etaText, phoneOk, servesNow } from "./state.js";
+import { activeEntry, etaText, servesNow, takeBody } from "./state.js";
 import * as store from "./store.js";
 
 /** @typedef {import("../types/api").components["schemas"]} Schemas */
@@ -107,17 +107,21 @@ function passProblem(reason) {
 }
 
 async function take() {
-  const phone = $("phone", HTMLInputElement).value.trim();
   const err = $("take-error");
-  if (!phoneOk(phone)) { err.textContent = t("phone_bad"); err.hidden = false; return; }
   const btn = $("take", HTMLButtonElement);
+  const checked = takeBody({ service: btn.dataset.service || "", pass: hallPass, phone: $("phone", HTMLInputElement).value,
+    sms: $("sms-optin", HTMLInputElement).checked });
+  if (!checked.ok) {
+    err.textContent = t(checked.error);
+    err.dataset.code = checked.error;
+    err.hidden = false;
+    $("phone").focus();
+    return;
+  }
+  const body = checked.body;
   btn.disabled = true;
   btn.textContent = t("taking");
   err.hidden = true;
-  /** @type {{ service: string | undefined, channel: string, pass?: string, phone?: string }} */
-  const body = { service: btn.dataset.service, channel: "mobile" };
-  if (hallPass) body.pass = hallPass;
-  if (phone) body.phone = phone;
   try {
     /** @type {Schemas["TicketPublic"]} */
     const tk = await api("/api/tickets", { method: "POST", body, headers: { "Idempotency-Key": idemKey || "" } });
@@ -145,6 +149,8 @@ function showMine() {
 
 async function main() {
   $("take").addEventListener("click", take);
+  // A refusal of the number goes once the number or the box changes: it no longer says what is there.
+  for (const id of ["phone", "sms-optin"]) $(id).addEventListener("input", () => { $("take-error").hidden = true; });
   $("back-category").addEventListener("click", () => { location.hash = ""; });
   $("back-service").addEventListener("click", () => {
     const s = findService(new URLSearchParams(location.hash.slice(1)).get("svc"));

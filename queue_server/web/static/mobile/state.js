@@ -113,6 +113,25 @@ export function phoneOk(phone) {
 }
 
 /**
+ * Build the body of POST /api/tickets from the confirm step, or name the error to show.
+ * A phone alone is only for the hall's limits; texts come only when 短信提醒 is ticked, and then a phone is needed.
+ * @param {{ service: string, pass?: string, phone?: string | null, sms?: boolean }} f
+ * @returns {{ ok: true, body: { service: string, channel: "mobile", pass?: string, phone?: string, sms?: true } }
+ *   | { ok: false, error: "phone_bad" | "sms_phone_needed" }}
+ */
+export function takeBody(f) {
+  const phone = (f.phone || "").replace(/[\s-]/g, "");
+  if (f.sms && !/^1\d{10}$/.test(phone)) return { ok: false, error: "sms_phone_needed" };
+  if (!phoneOk(phone)) return { ok: false, error: "phone_bad" };
+  /** @type {{ service: string, channel: "mobile", pass?: string, phone?: string, sms?: true }} */
+  const body = { service: f.service, channel: "mobile" };
+  if (f.pass) body.pass = f.pass;
+  if (phone) body.phone = phone;
+  if (f.sms) body.sms = true;
+  return { ok: true, body };
+}
+
+/**
  * Remember a ticket in the list kept in localStorage; newest first, at most 10.
  * @param {unknown} list
  * @param {Kept} entry

@@ -1032,6 +1032,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Messages
+         * @description List the outbox's messages queued from `from` to `to` (both default to today), newest first, phones masked.
+         */
+        get: operations["list_messages_api_sms_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sms/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sms Stats
+         * @description Count each day's messages by status with the delivery rate, and list the recent failures.
+         */
+        get: operations["sms_stats_api_sms_stats_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sms/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send Test
+         * @description Send a test text (the `called` template) through the hall's provider once, and say how it went.
+         */
+        post: operations["send_test_api_sms_test_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/stations": {
         parameters: {
             query?: never;
@@ -1366,6 +1426,26 @@ export interface paths {
          * @description Print the 一次性告知书 for a resident whose materials were incomplete, without a case.
          */
         post: operations["print_ticket_notice_api_tickets__ticket_id__notice_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/{ticket_id}/sms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Text Ticket
+         * @description Text a waiting ticket at this phone when it comes near and when it is called (kiosk or staff).
+         */
+        post: operations["text_ticket_api_tickets__ticket_id__sms_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3205,6 +3285,207 @@ export interface components {
             start: string;
         };
         /**
+         * SmsCounts
+         * @description Messages by status, and the share of tried messages that went out.
+         */
+        SmsCounts: {
+            /** Delivery Rate */
+            delivery_rate?: number | null;
+            /**
+             * Dropped
+             * @default 0
+             */
+            dropped: number;
+            /**
+             * Failed
+             * @default 0
+             */
+            failed: number;
+            /**
+             * Logged
+             * @default 0
+             */
+            logged: number;
+            /**
+             * Queued
+             * @default 0
+             */
+            queued: number;
+            /**
+             * Sent
+             * @default 0
+             */
+            sent: number;
+        };
+        /**
+         * SmsDay
+         * @description One day's messages by status (the day the message was queued, in the hall's time).
+         */
+        SmsDay: {
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** Delivery Rate */
+            delivery_rate?: number | null;
+            /**
+             * Dropped
+             * @default 0
+             */
+            dropped: number;
+            /**
+             * Failed
+             * @default 0
+             */
+            failed: number;
+            /**
+             * Logged
+             * @default 0
+             */
+            logged: number;
+            /**
+             * Queued
+             * @default 0
+             */
+            queued: number;
+            /**
+             * Sent
+             * @default 0
+             */
+            sent: number;
+        };
+        /**
+         * SmsFailure
+         * @description A message that failed, with the provider's reason.
+         */
+        SmsFailure: {
+            /** Attempts */
+            attempts: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: string;
+            kind: components["schemas"]["SmsKind"];
+            /** Phone */
+            phone: string | null;
+            /** Reason */
+            reason: string | null;
+        };
+        /**
+         * SmsKind
+         * @enum {string}
+         */
+        SmsKind: "ahead" | "called" | "case_ready" | "appointment";
+        /**
+         * SmsList
+         * @description GET /api/sms: how many match, and a page of them, newest first.
+         */
+        SmsList: {
+            /** Messages */
+            messages: components["schemas"]["SmsPublic"][];
+            /** Total */
+            total: number;
+        };
+        /**
+         * SmsOptInPublic
+         * @description A ticket that will be texted: its id and the phone, masked.
+         */
+        SmsOptInPublic: {
+            /** Phone */
+            phone: string;
+            /**
+             * Sms
+             * @default true
+             */
+            sms: boolean;
+            /** Ticket */
+            ticket: number;
+        };
+        /**
+         * SmsPhoneBody
+         * @description A phone number to text: POST /api/tickets/{id}/sms and POST /api/sms/test.
+         */
+        SmsPhoneBody: {
+            /** Phone */
+            phone: string;
+        };
+        /**
+         * SmsPublic
+         * @description One outbox message as a manager sees it: the phone masked.
+         */
+        SmsPublic: {
+            /** Attempts */
+            attempts: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Due At */
+            due_at?: string | null;
+            /** Id */
+            id: string;
+            kind: components["schemas"]["SmsKind"];
+            /** Params */
+            params: {
+                [key: string]: string;
+            };
+            /** Phone */
+            phone: string | null;
+            /** Reason */
+            reason?: string | null;
+            /** Sent At */
+            sent_at: string | null;
+            status: components["schemas"]["SmsStatus"];
+            /** Template */
+            template: string;
+        };
+        /**
+         * SmsStats
+         * @description GET /api/sms/stats: per day, the totals, and the most recent failures.
+         */
+        SmsStats: {
+            /** Days */
+            days: components["schemas"]["SmsDay"][];
+            /** Failures */
+            failures: components["schemas"]["SmsFailure"][];
+            /**
+             * From
+             * Format: date
+             */
+            from: string;
+            /**
+             * To
+             * Format: date
+             */
+            to: string;
+            total: components["schemas"]["SmsCounts"];
+        };
+        /**
+         * SmsStatus
+         * @enum {string}
+         */
+        SmsStatus: "queued" | "sent" | "failed" | "logged" | "dropped";
+        /**
+         * SmsTestResult
+         * @description What became of an admin's test message: its id, status, attempts and reason.
+         */
+        SmsTestResult: {
+            /** Attempts */
+            attempts: number;
+            /** Id */
+            id: string;
+            /** Provider */
+            provider: string;
+            /** Reason */
+            reason?: string | null;
+            status: components["schemas"]["SmsStatus"];
+        };
+        /**
          * StaffingAdvice
          * @description GET /api/stats/staffing: windows needed against windows open, by half-hour (docs/staffing.md).
          */
@@ -3429,6 +3710,8 @@ export interface components {
             priority?: components["schemas"]["Priority"] | null;
             /** Service */
             service: string;
+            /** Sms */
+            sms?: boolean | null;
         };
         /**
          * TicketEvaluationCreate
@@ -5483,6 +5766,111 @@ export interface operations {
             };
         };
     };
+    list_messages_api_sms_get: {
+        parameters: {
+            query?: {
+                /** @description one or more, comma-separated */
+                status?: string | null;
+                /** @description day YYYY-MM-DD */
+                from?: string | null;
+                /** @description day YYYY-MM-DD */
+                to?: string | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SmsList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    sms_stats_api_sms_stats_get: {
+        parameters: {
+            query?: {
+                /** @description day YYYY-MM-DD */
+                from?: string | null;
+                /** @description day YYYY-MM-DD */
+                to?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SmsStats"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    send_test_api_sms_test_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SmsPhoneBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SmsTestResult"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     get_stations_api_stations_get: {
         parameters: {
             query?: never;
@@ -6032,6 +6420,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TicketNoticePublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    text_ticket_api_tickets__ticket_id__sms_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SmsPhoneBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SmsOptInPublic"];
                 };
             };
             /** @description Validation Error */
