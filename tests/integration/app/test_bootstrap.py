@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,8 +18,12 @@ from tests.support.live import LiveServer
 def test_a_generated_admin_password_goes_to_a_private_file_not_stdout(
         tmp_path: Path, capfd: pytest.CaptureFixture[str], serve: Callable[..., LiveServer]) -> None:
     live = serve(var="var", settings={"admin_password": None})
-    out = capfd.readouterr().out
     path = tmp_path / "var" / "admin-password.txt"
+    # The log's own thread writes the line: read the output until it is there (or 30 s passed).
+    out, deadline = "", time.monotonic() + 30
+    while str(path.resolve()) not in out and time.monotonic() < deadline:
+        out += capfd.readouterr().out
+        time.sleep(0.05)
     password = path.read_text().strip()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert password not in out and str(path.resolve()) in out
