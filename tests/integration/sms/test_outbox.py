@@ -130,3 +130,23 @@ def test_an_appointment_is_reminded_at_16_on_the_working_day_before_and_a_cancel
     post, = hall.gateway.wait_for(1)
     assert post.json["kind"] == "appointment" and post.json["phone"] == PHONE
     assert post.json["text"] == f"您预约了明天 9:00 退役军人优抚业务，预约码 {booked[0]['code']}"
+
+
+def test_a_gateway_that_hangs_on_one_message_does_not_hold_the_next(sms_hall: Callable[..., SmsHall]) -> None:
+    hall = sms_hall()
+    hall.open()
+    assert hall.api.http.post("/api/windows/4/open", headers=hall.manager).status_code == 200
+    hall.gateway.hang(1)
+    first = hall.issue(PHONE)
+    second = hall.issue(OTHER)
+    hall.call()
+    hall.gateway.wait_for(1)
+    r = hall.api.http.post("/api/windows/4/call-next", headers=hall.manager)
+    assert r.status_code == 200 and r.json()["ticket"]["id"] == second["id"]
+    m = hall.message("called", number=second["number"])
+    assert m["status"] == "sent"
+    # Meanwhile the first is still waiting for its answer: claimed, tried once, not recorded.
+    stuck = next(x for x in hall.outbox()["messages"] if x["params"]["number"] == first["number"])
+    assert stuck["status"] == "queued" and stuck["attempts"] == 1
+    hall.gateway.release()
+    assert hall.message("called", timeout=20, number=first["number"])["status"] == "sent"
