@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from tests.integration.sms.conftest import SmsHall
@@ -16,8 +17,10 @@ def test_a_called_ticket_with_a_phone_is_texted_once_and_a_recall_sends_no_secon
     hall.open()
     t = hall.issue(PHONE)
     called = hall.call()
+    answered = time.monotonic()
     assert called["id"] == t["id"]
     post, = hall.gateway.wait_for(1)
+    assert post.at - answered < 2.0  # sent within 2 s of the commit
     assert post.json["kind"] == "called" and post.json["phone"] == PHONE
     assert post.json["params"] == {"number": t["number"], "window": "3"}
     assert post.headers["idempotency-key"] == post.json["id"]
