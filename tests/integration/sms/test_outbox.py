@@ -153,3 +153,22 @@ def test_a_gateway_that_hangs_on_one_message_does_not_hold_the_next(sms_hall: Ca
     assert stuck["status"] == "queued" and stuck["attempts"] == 1
     hall.gateway.release()
     assert hall.message("called", timeout=20, number=first["number"])["status"] == "sent"
+
+
+def test_a_ticket_called_again_after_a_transfer_gets_no_second_text(sms_hall: Callable[..., SmsHall]) -> None:
+    hall = sms_hall()
+    hall.open()
+    assert hall.api.http.post("/api/windows/4/open", headers=hall.manager).status_code == 200
+    t = hall.issue(PHONE)
+    hall.call()
+    hall.gateway.wait_for(1)
+    r = hall.api.http.post("/api/windows/3/transfer", headers=hall.clerk, json={"window": 4})
+    assert r.status_code == 200, r.text
+    r = hall.api.http.post("/api/windows/4/call-next", headers=hall.manager)
+    assert r.status_code == 200 and r.json()["ticket"]["id"] == t["id"]
+    later = hall.issue(OTHER)
+    hall.call()
+    hall.message("called", number=later["number"])
+    assert [p.json["phone"] for p in hall.posts("called")] == [PHONE, OTHER]
+    mine = [m for m in hall.outbox()["messages"] if m["params"]["number"] == t["number"]]
+    assert len(mine) == 1 and mine[0]["params"]["window"] == "3"
