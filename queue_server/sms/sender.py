@@ -27,7 +27,7 @@ from sqlalchemy import Engine, String, cast
 from sqlmodel import Session, col, select
 
 from queue_server.core.events import Envelope
-from queue_server.db.engine import write_session
+from queue_server.db.engine import read_session, write_session
 from queue_server.db.uow import Database, UnitOfWork
 from queue_server.domain import sms as rules
 from queue_server.domain.model import TicketStatus
@@ -165,6 +165,9 @@ class SmsSender:
                       exc_info=task.exception())
 
     def _claim(self, halls: list[str], now: datetime, limit: int) -> list[outbox.Claimed]:
+        with read_session(self._engine) as session:
+            if not outbox.any_due(session, halls, now):
+                return []
         with write_session(self._engine) as session:
             return outbox.claim(session, halls, now, limit=limit, lease=self.lease)
 
