@@ -62,7 +62,7 @@ class SmsOptInPublic(BaseModel):
 
 
 class SmsPublic(BaseModel):
-    """One outbox message as a manager sees it: the phone masked."""
+    """One outbox message as a manager sees it (API.md's shape exactly): the phone masked."""
 
     id: str
     kind: SmsKind
@@ -73,8 +73,6 @@ class SmsPublic(BaseModel):
     attempts: int
     created_at: datetime
     sent_at: datetime | None
-    due_at: datetime | None = None
-    reason: str | None = None
 
 
 class SmsList(BaseModel):

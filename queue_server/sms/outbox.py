@@ -12,6 +12,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -41,12 +42,19 @@ def claimed(row: SmsMessage) -> Claimed:
                    params=json.loads(row.params), attempts=row.attempts, first_try_at=row.first_try_at)
 
 
+def _due(halls: Sequence[str], now: datetime) -> tuple[Any, ...]:
+    return (col(SmsMessage.status) == SmsStatus.QUEUED, col(SmsMessage.next_at) <= now,
+            col(SmsMessage.hall).in_(list(halls)))
+
+
+def any_due(session: Session, halls: Sequence[str], now: datetime) -> bool:
+    """Tell whether any message of these halls is due: a read, so an idle poll takes no write lock."""
+    return session.exec(select(SmsMessage.id).where(*_due(halls, now)).limit(1)).first() is not None
+
+
 def claim(session: Session, halls: Sequence[str], now: datetime, *, limit: int, lease: timedelta) -> list[Claimed]:
     """Claim up to ``limit`` due messages of these halls, oldest first; the caller commits."""
-    query = (select(SmsMessage)
-             .where(col(SmsMessage.status) == SmsStatus.QUEUED, col(SmsMessage.next_at) <= now,
-                    col(SmsMessage.hall).in_(list(halls)))
-             .order_by(col(SmsMessage.next_at)).limit(limit))
+    query = select(SmsMessage).where(*_due(halls, now)).order_by(col(SmsMessage.next_at)).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     rows = list(session.exec(query).all())

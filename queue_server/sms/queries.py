@@ -29,7 +29,7 @@ def public(row: SmsMessage) -> SmsPublic:
     """Return a message as a manager sees it, the phone masked."""
     return SmsPublic(id=row.id, kind=row.kind, phone=mask_phone(row.phone), template=row.template,
                      params=json.loads(row.params), status=row.status, attempts=row.attempts,
-                     created_at=row.created_at, sent_at=row.sent_at, due_at=row.due_at, reason=row.reason)
+                     created_at=row.created_at, sent_at=row.sent_at)
 
 
 def messages(session: Session, hall: Hall, *, first: date, last: date, statuses: Sequence[SmsStatus],

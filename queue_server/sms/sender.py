@@ -27,7 +27,7 @@ from sqlalchemy import Engine, String, cast
 from sqlmodel import Session, col, select
 
 from queue_server.core.events import Envelope
-from queue_server.db.engine import write_session
+from queue_server.db.engine import read_session, write_session
 from queue_server.db.uow import Database, UnitOfWork
 from queue_server.domain import sms as rules
 from queue_server.domain.model import TicketStatus
@@ -49,6 +49,7 @@ QUEUEING = frozenset({"ticket.called", "case.completed", "appointment.booked"})
 # Events after which a waiting ticket may have fewer ahead of it.
 NOT_MOVING = frozenset({"ticket.issued", "ticket.evaluated", "ticket.recalled", "device.status"})
 AHEAD_SPACING = 1.0  # seconds at least between two checks of `ahead` (each may run a simulation)
+AHEAD_DELAY = 0.3  # seconds from the batch that moved queues to the check
 
 
 class ServedHall(Protocol):
@@ -79,6 +80,7 @@ class SmsSender:
         self._ahead_wake = asyncio.Event()
         self._ahead_dirty: set[str] = set()
         self._tasks: list[asyncio.Task[None]] = []
+        self._inflight: set[asyncio.Task[SmsMessage | None]] = set()
 
     # -- wiring -----------------------------------------------------------------------------------
     def provider(self, hall: Hall) -> Provider:
@@ -118,6 +120,8 @@ class SmsSender:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks = []
+        if self._inflight:  # let the tries under way finish and be recorded, for a little while
+            await asyncio.wait(set(self._inflight), timeout=self._env.timeout_seconds + 1)
         self._pool.shutdown(wait=False, cancel_futures=True)
         for _, provider in self._providers.values():
             _close(provider)
@@ -129,25 +133,43 @@ class SmsSender:
                 await asyncio.wait_for(self._wake.wait(), self.poll)
             self._wake.clear()
             try:
-                while await self.send_due() >= self.batch:
+                # Claim while there is room: a slow answer holds its own message, not the next ones.
+                while (room := self.batch - len(self._inflight)) > 0 and await self.send_due(room) >= room:
                     pass
             except Exception:  # a database hiccup: the messages stay queued, the next round tries
                 log.exception("sms: sending failed; the messages stay queued")
 
-    async def send_due(self) -> int:
-        """Claim the due messages of the halls served here, send them at once, record each; return how many."""
+    async def send_due(self, limit: int | None = None) -> int:
+        """Claim due messages of the halls served here and start sending each; return how many were claimed."""
         halls = self._halls()
         if not halls:
             return 0
         now = self._clock()
-        claimed = await asyncio.to_thread(self._claim, list(halls), now)
-        if claimed:
-            await asyncio.gather(*(self._try(halls[m.hall].hall, m) for m in claimed if m.hall in halls))
+        claimed = await asyncio.to_thread(self._claim, list(halls), now, limit or self.batch)
+        for message in claimed:
+            served = halls.get(message.hall)
+            if served is None:  # a hall dropped meanwhile: its claim runs out and another try takes it
+                continue
+            task = asyncio.create_task(self._try(served.hall, message), name=f"sms-{message.id}")
+            self._inflight.add(task)
+            task.add_done_callback(self._sent)
         return len(claimed)
 
-    def _claim(self, halls: list[str], now: datetime) -> list[outbox.Claimed]:
+    def _sent(self, task: asyncio.Task[SmsMessage | None]) -> None:
+        full = len(self._inflight) >= self.batch
+        self._inflight.discard(task)
+        if full:  # there was no room for the due messages left behind: look again
+            self._wake.set()
+        if not task.cancelled() and task.exception() is not None:
+            log.error("sms: a try could not be recorded; it is tried again when its claim runs out",
+                      exc_info=task.exception())
+
+    def _claim(self, halls: list[str], now: datetime, limit: int) -> list[outbox.Claimed]:
+        with read_session(self._engine) as session:
+            if not outbox.any_due(session, halls, now):
+                return []
         with write_session(self._engine) as session:
-            return outbox.claim(session, halls, now, limit=self.batch, lease=self.lease)
+            return outbox.claim(session, halls, now, limit=limit, lease=self.lease)
 
     async def _try(self, hall: Hall, message: outbox.Claimed, retry: bool = True) -> SmsMessage | None:
         """Send one claimed message through its hall's provider, then record the result."""
@@ -213,6 +235,9 @@ class SmsSender:
                     log.exception("sms: the ahead check of hall %s failed", code)
             await asyncio.sleep(AHEAD_SPACING)
             await self._ahead_wake.wait()
+            # The call's own text first: `ahead` may run a simulation, and a few tenths of a second
+            # matter to neither the resident nor the estimate.
+            await asyncio.sleep(AHEAD_DELAY)
             self._ahead_wake.clear()
             codes, self._ahead_dirty = self._ahead_dirty, set()
 

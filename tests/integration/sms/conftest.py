@@ -86,6 +86,12 @@ class SmsHall:
         assert isinstance(held, MovableClock)
         return held
 
+    def row(self, message_id: str) -> Any:
+        """Return an outbox row as the database holds it (due_at and reason are not in the API)."""
+        from queue_server.sms.models import SmsMessage
+
+        return self.live.runtime.db.run_read(lambda s: s.get(SmsMessage, message_id))
+
     def posts(self, kind: str | None = None) -> list[GatewayPost]:
         """Return the gateway's POSTs, of one kind if given."""
         return [p for p in list(self.gateway.posts) if kind is None or p.json["kind"] == kind]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from tests.integration.sms.conftest import SmsHall
@@ -16,8 +17,10 @@ def test_a_called_ticket_with_a_phone_is_texted_once_and_a_recall_sends_no_secon
     hall.open()
     t = hall.issue(PHONE)
     called = hall.call()
+    answered = time.monotonic()
     assert called["id"] == t["id"]
     post, = hall.gateway.wait_for(1)
+    assert post.at - answered < 2.0  # sent within 2 s of the commit
     assert post.json["kind"] == "called" and post.json["phone"] == PHONE
     assert post.json["params"] == {"number": t["number"], "window": "3"}
     assert post.headers["idempotency-key"] == post.json["id"]
@@ -77,7 +80,7 @@ def test_quiet_hours_drop_a_call_and_hold_ahead_until_they_end(sms_hall: Callabl
     assert dropped["status"] == "dropped" and dropped["attempts"] == 0
     ahead = _eventually_queued(hall, "ahead")
     assert ahead["params"] == {"number": far["number"], "ahead": "1"}
-    assert ahead["due_at"].startswith("2026-12-02T00:00")  # 08:00 in the hall
+    assert hall.row(str(ahead["id"])).due_at == hall.clock.at("2026-12-02 08:00")
     assert hall.gateway.posts == []
     hall.clock.set("2026-12-02 08:00")
     post, = hall.gateway.wait_for(1)
@@ -123,10 +126,49 @@ def test_an_appointment_is_reminded_at_16_on_the_working_day_before_and_a_cancel
     assert r.status_code == 200, r.text
     queued = hall.outbox("?status=queued")["messages"]
     assert len(queued) == 1 and queued[0]["kind"] == "appointment"
-    assert queued[0]["due_at"].startswith("2026-12-01T08:00")  # 16:00 in the hall
+    assert hall.row(queued[0]["id"]).due_at == hall.clock.at("2026-12-01 16:00")
     assert queued[0]["params"]["code"] == booked[0]["code"] and queued[0]["params"]["start"] == "明天 9:00"
-    assert hall.outbox("?status=dropped")["messages"][0]["reason"] == "预约已取消"
+    assert hall.row(hall.outbox("?status=dropped")["messages"][0]["id"]).reason == "预约已取消"
     hall.clock.set("2026-12-01 16:00")
     post, = hall.gateway.wait_for(1)
     assert post.json["kind"] == "appointment" and post.json["phone"] == PHONE
     assert post.json["text"] == f"您预约了明天 9:00 退役军人优抚业务，预约码 {booked[0]['code']}"
+
+
+def test_a_gateway_that_hangs_on_one_message_does_not_hold_the_next(sms_hall: Callable[..., SmsHall]) -> None:
+    hall = sms_hall()
+    hall.open()
+    assert hall.api.http.post("/api/windows/4/open", headers=hall.manager).status_code == 200
+    hall.gateway.hang(1)
+    first = hall.issue(PHONE)
+    second = hall.issue(OTHER)
+    hall.call()
+    hall.gateway.wait_for(1)
+    r = hall.api.http.post("/api/windows/4/call-next", headers=hall.manager)
+    assert r.status_code == 200 and r.json()["ticket"]["id"] == second["id"]
+    m = hall.message("called", number=second["number"])
+    assert m["status"] == "sent"
+    # Meanwhile the first is still waiting for its answer: claimed, tried once, not recorded.
+    stuck = next(x for x in hall.outbox()["messages"] if x["params"]["number"] == first["number"])
+    assert stuck["status"] == "queued" and stuck["attempts"] == 1
+    hall.gateway.release()
+    assert hall.message("called", timeout=20, number=first["number"])["status"] == "sent"
+
+
+def test_a_ticket_called_again_after_a_transfer_gets_no_second_text(sms_hall: Callable[..., SmsHall]) -> None:
+    hall = sms_hall()
+    hall.open()
+    assert hall.api.http.post("/api/windows/4/open", headers=hall.manager).status_code == 200
+    t = hall.issue(PHONE)
+    hall.call()
+    hall.gateway.wait_for(1)
+    r = hall.api.http.post("/api/windows/3/transfer", headers=hall.clerk, json={"window": 4})
+    assert r.status_code == 200, r.text
+    r = hall.api.http.post("/api/windows/4/call-next", headers=hall.manager)
+    assert r.status_code == 200 and r.json()["ticket"]["id"] == t["id"]
+    later = hall.issue(OTHER)
+    hall.call()
+    hall.message("called", number=later["number"])
+    assert [p.json["phone"] for p in hall.posts("called")] == [PHONE, OTHER]
+    mine = [m for m in hall.outbox()["messages"] if m["params"]["number"] == t["number"]]
+    assert len(mine) == 1 and mine[0]["params"]["window"] == "3"

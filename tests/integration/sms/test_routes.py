@@ -117,3 +117,21 @@ def test_stats_count_each_status_and_list_failures_with_their_reason(sms_hall: C
     assert_error(hall.api.http.post("/api/sms/test", headers=hall.admin, json={"phone": "1381234"}), 422, "invalid")
     assert_error(hall.api.http.post("/api/sms/test", headers=hall.admin, json={}), 422, "invalid")
     assert len(hall.gateway.posts) == 2
+
+
+def test_the_kiosk_client_registers_a_phone_and_reads_a_refusal_in_chinese(
+        sms_hall: Callable[..., SmsHall]) -> None:
+    from kiosk.client import ApiError as KioskRefusal
+    from kiosk.client import KioskClient
+
+    hall = sms_hall()
+    token = hall.kiosk["Authorization"].split(" ", 1)[1]
+    client = KioskClient(hall.live.url, token)
+    t = client.issue("invoice", None, "key-1")
+    assert client.register_sms(str(t["id"]), PHONE) == {"ticket": t["id"], "phone": "138****1234", "sms": True}
+    try:
+        client.register_sms(str(t["id"]), "2345")
+    except KioskRefusal as exc:
+        assert exc.status == 422 and exc.message == "手机号码应为以 1 开头的 11 位数字"
+    else:
+        raise AssertionError("a bad number is refused")

@@ -3415,7 +3415,7 @@ export interface components {
         };
         /**
          * SmsPublic
-         * @description One outbox message as a manager sees it: the phone masked.
+         * @description One outbox message as a manager sees it (API.md's shape exactly): the phone masked.
          */
         SmsPublic: {
             /** Attempts */
@@ -3425,8 +3425,6 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
-            /** Due At */
-            due_at?: string | null;
             /** Id */
             id: string;
             kind: components["schemas"]["SmsKind"];
@@ -3436,8 +3434,6 @@ export interface components {
             };
             /** Phone */
             phone: string | null;
-            /** Reason */
-            reason?: string | null;
             /** Sent At */
             sent_at: string | null;
             status: components["schemas"]["SmsStatus"];
