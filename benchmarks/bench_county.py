@@ -206,8 +206,10 @@ def fill_year(url: str, halls: list[str], total: int) -> None:
                                         called + timedelta(seconds=300), float(wait), 300.0, "done", 1, 0))
                         written += 1
         conn.commit()
-        cur.execute("ANALYZE ticket")
-        conn.commit()
+    # A year's tickets were vacuumed many times over by autovacuum; freshly copied ones not yet, and
+    # an index-only scan needs the visibility map that VACUUM sets.
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE ticket")
 
 
 def stats_and_overview(total: int) -> None:
