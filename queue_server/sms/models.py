@@ -71,8 +71,8 @@ class SmsPublic(BaseModel):
     params: dict[str, str]
     status: SmsStatus
     attempts: int
-    created_at: datetime
-    sent_at: datetime | None
+    created_at: str  # ISO 8601 in the hall's timezone, as every time in the API
+    sent_at: str | None
 
 
 class SmsList(BaseModel):
@@ -117,7 +117,7 @@ class SmsFailure(BaseModel):
     phone: str | None
     reason: str | None
     attempts: int
-    created_at: datetime
+    created_at: str
 
 
 class SmsStats(BaseModel):

@@ -25,11 +25,13 @@ def _span(hall: Hall, first: date, last: date) -> tuple[datetime, datetime]:
     return start, end
 
 
-def public(row: SmsMessage) -> SmsPublic:
-    """Return a message as a manager sees it, the phone masked."""
+def public(row: SmsMessage, hall: Hall) -> SmsPublic:
+    """Return a message as a manager sees it, the phone masked and its times in the hall's zone."""
+    created = hall.local_iso(row.created_at)
+    assert created is not None
     return SmsPublic(id=row.id, kind=row.kind, phone=mask_phone(row.phone), template=row.template,
                      params=json.loads(row.params), status=row.status, attempts=row.attempts,
-                     created_at=row.created_at, sent_at=row.sent_at)
+                     created_at=created, sent_at=hall.local_iso(row.sent_at))
 
 
 def messages(session: Session, hall: Hall, *, first: date, last: date, statuses: Sequence[SmsStatus],
@@ -44,7 +46,7 @@ def messages(session: Session, hall: Hall, *, first: date, last: date, statuses:
     rows = session.exec(select(SmsMessage).where(*where)
                         .order_by(col(SmsMessage.created_at).desc(), col(SmsMessage.id))
                         .offset(offset).limit(limit)).all()
-    return SmsList(total=int(total), messages=[public(r) for r in rows])
+    return SmsList(total=int(total), messages=[public(r, hall) for r in rows])
 
 
 def rate(counts: SmsCounts) -> float | None:
@@ -76,6 +78,6 @@ def stats(session: Session, hall: Hall, *, first: date, last: date) -> SmsStats:
     failed = session.exec(select(SmsMessage).where(*where, col(SmsMessage.status) == SmsStatus.FAILED)
                           .order_by(col(SmsMessage.created_at).desc()).limit(RECENT_FAILURES)).all()
     failures = [SmsFailure(id=r.id, kind=r.kind, phone=mask_phone(r.phone), reason=r.reason, attempts=r.attempts,
-                           created_at=r.created_at) for r in failed]
+                           created_at=hall.local_iso(r.created_at) or "") for r in failed]
     return SmsStats.model_validate({"from": first, "to": last, "days": days, "total": total,
                                    "failures": failures})

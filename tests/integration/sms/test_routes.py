@@ -77,6 +77,7 @@ def test_the_outbox_is_for_managers_with_phones_masked_and_filters_checked(
     m, = listed["messages"]
     assert set(m) >= {"id", "kind", "phone", "template", "params", "status", "attempts", "created_at", "sent_at"}
     assert m["phone"] == "138****1234" and PHONE not in str(listed)
+    assert m["created_at"].endswith("+08:00") and m["sent_at"] is None  # the hall's time, as every time
     assert m["params"] == {"number": t["number"], "window": "3"}
     assert hall.outbox("?status=sent,failed")["total"] == 0
     assert hall.outbox("?status=queued")["total"] == 1

@@ -3362,10 +3362,7 @@ export interface components {
         SmsFailure: {
             /** Attempts */
             attempts: number;
-            /**
-             * Created At
-             * Format: date-time
-             */
+            /** Created At */
             created_at: string;
             /** Id */
             id: string;
@@ -3420,10 +3417,7 @@ export interface components {
         SmsPublic: {
             /** Attempts */
             attempts: number;
-            /**
-             * Created At
-             * Format: date-time
-             */
+            /** Created At */
             created_at: string;
             /** Id */
             id: string;
