@@ -46,7 +46,8 @@ log = logging.getLogger(__name__)
 
 # Events whose handlers may have queued a text: the sender looks at once rather than at its next poll.
 QUEUEING = frozenset({"ticket.called", "case.completed", "appointment.booked"})
-# Events after which a waiting ticket may have fewer ahead of it.
+# Events after which a waiting ticket may have fewer ahead of it: tickets' and windows', but these.
+MOVERS = ("ticket.", "window.")
 NOT_MOVING = frozenset({"ticket.issued", "ticket.evaluated", "ticket.recalled", "device.status"})
 AHEAD_SPACING = 1.0  # seconds at least between two checks of `ahead` (each may run a simulation)
 AHEAD_DELAY = 0.3  # seconds from the batch that moved queues to the check
@@ -99,7 +100,7 @@ class SmsSender:
         types = {e.event.type for e in batch}
         if types & QUEUEING:
             self._wake.set()
-        if types - NOT_MOVING:
+        if any(t.startswith(MOVERS) and t not in NOT_MOVING for t in types):
             self._ahead_dirty.add(code)
             self._ahead_wake.set()
 
