@@ -46,7 +46,8 @@ log = logging.getLogger(__name__)
 
 # Events whose handlers may have queued a text: the sender looks at once rather than at its next poll.
 QUEUEING = frozenset({"ticket.called", "case.completed", "appointment.booked"})
-# Events after which a waiting ticket may have fewer ahead of it.
+# Events after which a waiting ticket may have fewer ahead of it: tickets' and windows', but these.
+MOVERS = ("ticket.", "window.")
 NOT_MOVING = frozenset({"ticket.issued", "ticket.evaluated", "ticket.recalled", "device.status"})
 AHEAD_SPACING = 1.0  # seconds at least between two checks of `ahead` (each may run a simulation)
 AHEAD_DELAY = 0.3  # seconds from the batch that moved queues to the check
@@ -99,7 +100,7 @@ class SmsSender:
         types = {e.event.type for e in batch}
         if types & QUEUEING:
             self._wake.set()
-        if types - NOT_MOVING:
+        if any(t.startswith(MOVERS) and t not in NOT_MOVING for t in types):
             self._ahead_dirty.add(code)
             self._ahead_wake.set()
 
@@ -129,23 +130,26 @@ class SmsSender:
     # -- sending ----------------------------------------------------------------------------------
     async def _send_loop(self) -> None:
         while True:
+            woken = False
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.poll)
+                woken = await asyncio.wait_for(self._wake.wait(), self.poll)
             self._wake.clear()
             try:
                 # Claim while there is room: a slow answer holds its own message, not the next ones.
-                while (room := self.batch - len(self._inflight)) > 0 and await self.send_due(room) >= room:
+                # An idle poll reads first, so it takes no write lock when nothing is due.
+                while (room := self.batch - len(self._inflight)) > 0 and \
+                        await self.send_due(room, look_first=not woken) >= room:
                     pass
             except Exception:  # a database hiccup: the messages stay queued, the next round tries
                 log.exception("sms: sending failed; the messages stay queued")
 
-    async def send_due(self, limit: int | None = None) -> int:
+    async def send_due(self, limit: int | None = None, look_first: bool = False) -> int:
         """Claim due messages of the halls served here and start sending each; return how many were claimed."""
         halls = self._halls()
         if not halls:
             return 0
         now = self._clock()
-        claimed = await asyncio.to_thread(self._claim, list(halls), now, limit or self.batch)
+        claimed = await asyncio.to_thread(self._claim, list(halls), now, limit or self.batch, look_first)
         for message in claimed:
             served = halls.get(message.hall)
             if served is None:  # a hall dropped meanwhile: its claim runs out and another try takes it
@@ -164,10 +168,11 @@ class SmsSender:
             log.error("sms: a try could not be recorded; it is tried again when its claim runs out",
                       exc_info=task.exception())
 
-    def _claim(self, halls: list[str], now: datetime, limit: int) -> list[outbox.Claimed]:
-        with read_session(self._engine) as session:
-            if not outbox.any_due(session, halls, now):
-                return []
+    def _claim(self, halls: list[str], now: datetime, limit: int, look_first: bool) -> list[outbox.Claimed]:
+        if look_first:
+            with read_session(self._engine) as session:
+                if not outbox.any_due(session, halls, now):
+                    return []
         with write_session(self._engine) as session:
             return outbox.claim(session, halls, now, limit=limit, lease=self.lease)
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import create_engine
 
-from queue_server.core.events import Envelope
+from queue_server.core.events import Envelope, EventBase
 from queue_server.domain.model import Channel, WindowStatus
 from queue_server.domain.sms import SmsKind, SmsStatus
 from queue_server.sms.base import SendResult
@@ -51,7 +51,8 @@ def _envelope(event: object, seq: int) -> Envelope:
 
 def test_a_call_wakes_the_sender_and_moves_queues_while_an_issue_or_a_recall_does_neither() -> None:
     sender = SmsSender(create_engine("sqlite://"), dict, lambda: NOW)
-    sender.saw("puan", [_envelope(TicketIssued(channel=Channel.KIOSK), 1), _envelope(TicketRecalled(), 2)])
+    sender.saw("puan", [_envelope(TicketIssued(channel=Channel.KIOSK), 1), _envelope(TicketRecalled(), 2),
+                        _envelope(EventBase(type="help.requested"), 3)])
     assert not sender._wake.is_set() and not sender._ahead_wake.is_set()
     sender.saw("puan", [_envelope(WindowOpened(window=3, status=WindowStatus.OPEN), 3)])
     assert sender._ahead_wake.is_set() and "puan" in sender._ahead_dirty
