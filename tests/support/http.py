@@ -30,8 +30,12 @@ def bearer(token: str) -> dict[str, str]:
 
 
 def login(live: LiveServer, username: str, password: str) -> httpx.Response:
-    """Log in from a fresh client, so no earlier cookie rides along."""
-    with httpx.Client(base_url=live.url) as client:
+    """Log in from a fresh client, so no earlier cookie rides along.
+
+    The timeout is the Api client's: a password hash on a machine shared with other suites can
+    take seconds, and httpx's default of 5 s made logins fail at set-up under load.
+    """
+    with httpx.Client(base_url=live.url, timeout=30) as client:
         return client.post("/api/auth/login", json={"username": username, "password": password})
 
 
