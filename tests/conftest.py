@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.support.clock import MovableClock, hold_clock
@@ -24,7 +25,12 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Register the server marker."""
+    """Register the server marker; give every test HTTP client 30 s to get an answer."""
+    # httpx waits 5 s by default (for any client made without a timeout: about ninety in the
+    # tests). On a machine shared with other suites a login's password hash alone has taken
+    # longer, and a test then failed on its set-up. The default object is httpx's own; every
+    # client and call that names no timeout reads it.
+    httpx.Timeout.__init__(httpx._config.DEFAULT_TIMEOUT_CONFIG, 30.0)
     config.addinivalue_line(
         "markers", "server(db, settings, hall_settings, windows, printers, stations, clock): "
                    "the live server the test runs against (tests/support/halls.py, ServerSpec)")
