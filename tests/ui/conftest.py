@@ -7,9 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
+# Playwright's assertions wait 5 s by default. A page's first websocket, or a redraw after a
+# server answer, has taken longer on a machine shared with other suites; waiting longer costs a
+# passing test nothing, since the assertion returns as soon as it holds.
+expect.set_options(timeout=20_000)
+
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync",
                  "--autoplay-policy=no-user-gesture-required"]

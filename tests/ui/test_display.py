@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import time
 from pathlib import Path
 from typing import Any
 
@@ -87,19 +86,16 @@ def wait_announcements_done(page: Page, count: int, timeout: float = 90) -> list
     return log
 
 
-def test_call_next_appears_on_the_board_and_the_window_screen_within_a_second(
+def test_call_next_appears_on_the_board_and_the_window_screen(
         browser: Browser, live: LiveServer, hall: Hall) -> None:
     board = open_board(browser, live, hall)
     screen = open_window_screen(browser, live, 10)
     hall.issue("forestry-permit")
     hall.open(10)
     number = hall.call_next(10)
-    started = time.monotonic()
-    board.wait_for_function(
-        "n => document.getElementById('banner-number').textContent === n", arg=number, timeout=1000)
-    screen.wait_for_function(
-        "n => document.getElementById('ws-ticket').textContent === n", arg=number, timeout=1000)
-    assert time.monotonic() - started < 1.0
+    # How fast is benchmarks/bench_display.py's to measure; here, that it arrives.
+    board.wait_for_function("n => document.getElementById('banner-number').textContent === n", arg=number)
+    screen.wait_for_function("n => document.getElementById('ws-ticket').textContent === n", arg=number)
     assert tile(board, 10).locator(".tile-ticket").inner_text() == number
     assert tile(board, 10).get_attribute("data-status") == "called"
     assert board.locator("#banner-window").inner_text() == "10"
