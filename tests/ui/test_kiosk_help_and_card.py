@@ -1,8 +1,9 @@
 """End to end under Xvfb: the kiosk, the real server, the virtual ID reader, and /clerk and /manage in Chromium.
 
 A call for a guide made on the kiosk rings on /clerk, is acknowledged there, and the kiosk shows
-「导办员马上就到」 (the seconds it took are written beside the screenshots). An ID card with a booked appointment and a ready case shows both
-on the kiosk, checks the appointment in with one tap, and the clerk sees the holder on the window.
+「导办员马上就到」 (the seconds it took are written beside the screenshots). An ID card with a
+booked appointment and a ready case shows both on the kiosk, checks the appointment in with one
+tap, and the clerk sees the holder on the window.
 """
 
 from __future__ import annotations

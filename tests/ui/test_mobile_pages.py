@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -141,11 +140,9 @@ def test_phone_ticket_follows_the_queue_alerts_on_call_and_recall_and_is_evaluat
         expect(page.locator("#alert")).to_be_hidden()
         api.http.post(f"/api/windows/{window}/finish", headers=admin, json={"outcome": "done"})
 
-    started = time.monotonic()
     r = api.http.post(f"/api/windows/{window}/call-next", headers=admin)
     assert r.json()["ticket"]["id"] == tid
-    page.locator("#alert").wait_for(state="visible", timeout=1000)
-    assert time.monotonic() - started < 1.0
+    expect(page.locator("#alert")).to_be_visible()  # how fast: benchmarks/bench_display.py
     expect(page.locator("#alert-window")).to_have_text(f"请到 {window} 号窗口 办理")
     expect(page.locator("#alert-number")).to_have_text(mine["number"])
     assert page.evaluate("window.__vibrations.length") == 1
