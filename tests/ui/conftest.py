@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,30 +28,50 @@ class PageBrowser:
     predicate through eval. Page tests therefore open contexts that bypass the policy for the
     test's own scripts; tests/ui/test_csp_pages.py passes bypass_csp=False to check the policy
     as a resident's browser sees it.
+
+    Every context a test opens is closed when the test ends: a page left open keeps its timers and
+    its websocket's reconnect loop running for the rest of the run, against a server long gone.
     """
 
     def __init__(self, browser: Browser) -> None:
         self._browser = browser
+        self._opened: list[BrowserContext] = []
 
     def new_context(self, **options: Any) -> BrowserContext:
         """Open a context; the CSP is bypassed unless the test says otherwise."""
         options.setdefault("bypass_csp", True)
-        return self._browser.new_context(**options)
+        context = self._browser.new_context(**options)
+        self._opened.append(context)
+        return context
 
     def new_page(self, **options: Any) -> Page:
         """Open a page in a context of its own, like Browser.new_page."""
-        options.setdefault("bypass_csp", True)
-        return self._browser.new_page(**options)
+        return self.new_context(**options).new_page()
+
+    def close_opened(self) -> None:
+        """Close every context opened through this browser."""
+        for context in self._opened:
+            with contextlib.suppress(Exception):  # already closed by the test itself
+                context.close()
+        self._opened.clear()
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._browser, name)
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+def chromium() -> Iterator[Browser]:
     """Launch the system Chromium once for the whole run."""
     assert Path(CHROMIUM).exists(), "the system Chromium is required (scripts/test installs it)"
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield PageBrowser(b)  # type: ignore[misc]
+        yield b
         b.close()
+
+
+@pytest.fixture
+def browser(chromium: Browser) -> Iterator[Browser]:
+    """Return the shared Chromium for one test; the contexts the test opened close after it."""
+    pages = PageBrowser(chromium)
+    yield pages  # type: ignore[misc]
+    pages.close_opened()
