@@ -5,6 +5,7 @@
 
 import { api, ApiError } from "../common/api.js";
 import { $, draw, html, nothing, repeat } from "../common/dom.js";
+import { wireLogin } from "../common/login.js";
 import { chart, hbarHeight, hbarOption, larger, PALETTE } from "../manage/charts.js";
 import { applyStatic, loadLang, otherLang, saveLang, translator } from "./i18n.js";
 import * as S from "./state.js";
@@ -242,20 +243,6 @@ function toggleLang() {
   saveLang(lang);
   applyStatic(document, lang);
   render();
-}
-
-function wireLogin() {
-  const form = $("login-form", HTMLFormElement);
-  form.addEventListener("submit", async (ev) => {
-    ev.preventDefault();
-    const data = new FormData(form);
-    try {
-      await api("/api/auth/login", { method: "POST", body: { username: data.get("username"), password: data.get("password") } });
-      location.reload();
-    } catch (e) {
-      $("login-error").textContent = /** @type {Error} */ (e).message;
-    }
-  });
 }
 
 function wireLogout() {

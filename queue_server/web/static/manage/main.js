@@ -5,6 +5,7 @@ import { api } from "../common/api.js";
 import { $, draw, html, nothing, queryAll, repeat, translated } from "../common/dom.js";
 import { hallUrl } from "../common/hall.js";
 import { connectHall } from "../common/hallsocket.js";
+import { wireLogin } from "../common/login.js";
 import { helpPanel } from "../common/help.js";
 import { initCases, onHallMessage, renderCases } from "./cases.js";
 import { initFeedback, onFeedbackMessage, renderFeedback } from "./feedback.js";
@@ -73,20 +74,6 @@ function wireLogout() {
   if (btn) btn.addEventListener("click", async () => {
     try { await api("/api/auth/logout", { method: "POST" }); } catch (e) { /* logged out anyway */ }
     location.reload();
-  });
-}
-
-function wireLogin() {
-  const form = $("login-form", HTMLFormElement);
-  form.addEventListener("submit", async (ev) => {
-    ev.preventDefault();
-    const data = new FormData(form);
-    try {
-      await api("/api/auth/login", { method: "POST", body: { username: data.get("username"), password: data.get("password") } });
-      location.reload();
-    } catch (e) {
-      $("login-error").textContent = /** @type {Error} */ (e).message;
-    }
   });
 }
 
